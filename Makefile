@@ -1,0 +1,38 @@
+# promptsaas: `make run` serves the demo, `make test` installs and passes every test.
+UV ?= uv
+PY := $(UV) run --frozen
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run demo test test-unit test-integration test-e2e lint format bench clean
+
+install:
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --quiet
+
+run: install
+	$(PY) python -m entrypoints.demo
+
+lint: install
+	$(PY) ruff check src tests
+	$(PY) ruff format --check src tests
+	$(PY) mypy --strict src
+	$(PY) lint-imports
+
+format: install
+	$(PY) ruff format src tests
+	$(PY) ruff check --fix src tests
+
+test: lint
+	$(PY) pytest
+
+test-unit: install
+	$(PY) pytest tests/unit
+
+test-integration: install
+	$(PY) pytest tests/integration
+
+test-e2e: install
+	$(PY) pytest tests/e2e
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Adapters: implementations of `application.ports` for the outside world."""

@@ -1,0 +1,1 @@
+"""In-memory persistence: fast unit tests and the `Platform.in_memory()` library mode."""

@@ -1,0 +1,1 @@
+"""Security adapters: password hashing (and, with the HTTP shell, tokens and ciphers)."""

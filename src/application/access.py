@@ -1,0 +1,212 @@
+"""Access: load the context, ask the policy engine, reserve atomically, then settle or release.
+
+This is the only module that calls `domain.policy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from application.ports.clock import Clock, IdGenerator
+from application.ports.quota import QuotaLedger
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain import policy
+from domain.agents import AgentStatus
+from domain.channels import Channel
+from domain.decisions import AccessRequest, AgentFacts, Decision, Holding, LimitState, Principal, Reason
+from domain.errors import AccessDenied, NotFound
+from domain.plans import Metric
+from domain.quota import CounterKey, Reservation, ReservationItem, counter_key
+from domain.subscriptions import DEFAULT_PROVIDER, Subscription, SubscriptionStatus, default_subscription_id
+from domain.tenants import TenantStatus
+from domain.usage import Funding, UsageRecord
+
+RESERVATION_TTL = timedelta(minutes=10)
+
+
+class LimitView(NamedTuple):
+    metric: str
+    window: str
+    limit: int | None
+    used: int
+    remaining: int | None
+    resets_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """An allowed call: its decision and, when the plan funds it, the reservation held for it."""
+
+    decision: Decision
+    reservation: Reservation | None
+    estimated_tokens: int
+
+    @property
+    def funding(self) -> Funding:
+        return self.decision.funding or Funding.PLAN
+
+
+class AccessService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        ledger: QuotaLedger,
+        clock: Clock,
+        ids: IdGenerator,
+        reservation_ttl: timedelta = RESERVATION_TTL,
+    ) -> None:
+        self._uow = uow
+        self._ledger = ledger
+        self._clock = clock
+        self._ids = ids
+        self._ttl = reservation_ttl
+
+    async def check(
+        self, tenant_id: str, user_id: str, agent: AgentFacts, channel: Channel, tokens: int = 0
+    ) -> Decision:
+        """What the policy would answer now, without reserving anything."""
+        return policy.decide(await self._request(tenant_id, user_id, agent, channel, tokens))
+
+    async def authorize(
+        self,
+        tenant_id: str,
+        user_id: str,
+        agent: AgentFacts,
+        channel: Channel,
+        estimated_tokens: int,
+        byok_providers: frozenset[str] = frozenset(),
+    ) -> Grant:
+        """Decide and reserve; a lost race re-reads once. Raises `AccessDenied` with the policy's reason."""
+        request = await self._request(tenant_id, user_id, agent, channel, estimated_tokens, byok_providers)
+        for attempt in range(2):
+            decision = policy.decide(request)
+            if not decision.allowed:
+                raise AccessDenied(decision)
+            if decision.funding is Funding.BYOK:
+                return Grant(decision, None, estimated_tokens)
+            reservation = self._reservation(tenant_id, request, decision)
+            if await self._ledger.reserve(reservation):
+                return Grant(decision, reservation, estimated_tokens)
+            if attempt == 0:
+                await self._ledger.sweep(self._clock.now())
+                request = await self._with_counters(request)
+        raise AccessDenied(_lost_race(decision))
+
+    async def settle(self, grant: Grant, record: UsageRecord) -> list[LimitView]:
+        """Charge the real usage (never more than was reserved) and write the usage record."""
+        tokens = record.input_tokens + record.output_tokens
+        if grant.reservation is None:
+            async with self._uow() as uow:
+                await uow.usage.add(record)
+                await uow.commit()
+            return views(grant.decision.limits)
+        charges = {
+            item.key: 1 if item.key.metric is Metric.REQUESTS else min(tokens, item.amount)
+            for item in grant.reservation.items
+        }
+        charged = replace(
+            record,
+            subscription_id=grant.decision.subscription.id if grant.decision.subscription else None,
+            charged_requests=1,
+            charged_tokens=min(tokens, grant.estimated_tokens),
+        )
+        await self._ledger.settle(record.tenant_id, grant.reservation.id, charges, charged)
+        return views(grant.decision.limits, charges)
+
+    async def release(self, grant: Grant, record: UsageRecord) -> None:
+        """Undo the reservation of a failed call: nothing is charged; the error record is written."""
+        if grant.reservation is None:
+            async with self._uow() as uow:
+                await uow.usage.add(record)
+                await uow.commit()
+            return
+        await self._ledger.release(record.tenant_id, grant.reservation.id, record)
+
+    async def limits(self, tenant_id: str, user_id: str) -> list[tuple[str, list[LimitView]]]:
+        """Every active plan of a user with its limits' used / remaining / resets_at."""
+        facts = AgentFacts("", tenant_id, AgentStatus.PUBLISHED, True, "")
+        request = await self._request(tenant_id, user_id, facts, Channel.API, 0)
+        out = []
+        for holding in request.holdings:
+            if holding.subscription.is_active(request.now):
+                out.append((holding.plan.code, views(policy.limit_states(request, holding))))
+        return out
+
+    async def _request(
+        self,
+        tenant_id: str,
+        user_id: str,
+        agent: AgentFacts,
+        channel: Channel,
+        tokens: int,
+        byok_providers: frozenset[str] = frozenset(),
+    ) -> AccessRequest:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            tenant = await uow.tenants.get(tenant_id)
+            user = await uow.users.get(tenant_id, user_id)
+            if tenant is None or user is None:
+                raise NotFound("user", user_id)
+            subscriptions = await uow.subscriptions.list_for_user(tenant_id, user_id)
+            plans = {p.code: p for p in await uow.plans.list(tenant_id)}
+        default = tenant.default_plan_code
+        if default in plans and not any(s.plan_code == default for s in subscriptions):
+            subscriptions.append(_implicit(tenant_id, user_id, default, user.created_at))
+        holdings = tuple(Holding(s, plans[s.plan_code]) for s in subscriptions if s.plan_code in plans)
+        principal = Principal(user.id, user.tenant_id, user.role, user.status, tenant.status is TenantStatus.ACTIVE)
+        request = AccessRequest(tenant_id, principal, agent, channel, holdings, byok_providers, tokens, now)
+        return await self._with_counters(request)
+
+    async def _with_counters(self, request: AccessRequest) -> AccessRequest:
+        now = self._clock.now()
+        keys = {
+            h.subscription.id: [counter_key(h.subscription, lim, now)[0] for lim in h.plan.limits]
+            for h in request.holdings
+            if h.subscription.is_active(now)
+        }
+        counters = await self._ledger.read(request.tenant_id, [k for ks in keys.values() for k in ks])
+        holdings = tuple(
+            replace(h, counters={k: counters[k].total for k in keys.get(h.subscription.id, []) if k in counters})
+            for h in request.holdings
+        )
+        return replace(request, holdings=holdings, now=now)
+
+    def _reservation(self, tenant_id: str, request: AccessRequest, decision: Decision) -> Reservation:
+        items = tuple(
+            ReservationItem(state.key, request.cost(state.metric), state.limit)
+            for state in decision.limits
+            if state.key is not None
+        )
+        return Reservation(self._ids.new_id(), tenant_id, items, request.now + self._ttl)
+
+
+def views(states: tuple[LimitState, ...], charges: Mapping[CounterKey, int] | None = None) -> list[LimitView]:
+    out = []
+    for s in states:
+        used = s.used + (charges.get(s.key, 0) if charges and s.key else 0)
+        remaining = None if s.limit is None else max(s.limit - used, 0)
+        out.append(LimitView(s.metric.value, s.window.value, s.limit, used, remaining, s.resets_at))
+    return out
+
+
+def _implicit(tenant_id: str, user_id: str, plan_code: str, since: datetime) -> Subscription:
+    """The tenant's default plan applies to every user who holds no subscription to it."""
+    return Subscription(
+        default_subscription_id(user_id),
+        tenant_id,
+        user_id,
+        plan_code,
+        SubscriptionStatus.ACTIVE,
+        since,
+        provider=DEFAULT_PROVIDER,
+    )
+
+
+def _lost_race(decision: Decision) -> Decision:
+    rate_only = all(s.window.is_rate for s in decision.limits if s.limit is not None)
+    code = Reason.RATE_LIMITED if rate_only else Reason.QUOTA_EXCEEDED
+    limits = tuple(replace(s, exhausted=s.limit is not None) for s in decision.limits)
+    return replace(decision, allowed=False, code=code, message="limit reached by concurrent calls", limits=limits)

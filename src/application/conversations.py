@@ -1,0 +1,166 @@
+"""The unified request flow: every channel's message goes through here (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from application.access import AccessService, Grant, LimitView
+from application.ports.clock import Clock, IdGenerator
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.runtime import Answer, PreparedCall, Runtime, Transcript
+from domain.channels import Channel
+from domain.conversations import Conversation, ImagePart, Message
+from domain.decisions import AgentFacts
+from domain.errors import LlmError, NotFound
+from domain.usage import Funding, Outcome, UsageRecord
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """What a shell makes of its input; that is all a channel adapter does on the way in."""
+
+    tenant_id: str
+    user_id: str
+    channel: Channel
+    agent: str
+    text: str
+    variables: Mapping[str, object] = field(default_factory=dict)
+    style: str | None = None
+    conversation_id: str | None = None
+    images: tuple[ImagePart, ...] = ()
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyUsage:
+    input_tokens: int
+    output_tokens: int
+    cost_micros: int
+    funding: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    conversation_id: str
+    usage: ReplyUsage
+    limits: list[LimitView]
+    model: str
+    prompt_version: int
+
+
+class ConversationService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        access: AccessService,
+        runtime: Runtime,
+        transcript: Transcript,
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
+        self._uow = uow
+        self._access = access
+        self._runtime = runtime
+        self._transcript = transcript
+        self._clock = clock
+        self._ids = ids
+
+    async def chat(self, message: InboundMessage) -> Reply:
+        setup = await self._runtime.setup(message.tenant_id, message.agent)
+        facts = AgentFacts(
+            setup.agent.slug,
+            setup.agent.tenant_id,
+            setup.agent.status,
+            setup.version is not None,
+            setup.provider,
+        )
+        conversation, history = await self._transcript.open(
+            message.tenant_id,
+            message.user_id,
+            setup.agent,
+            message.channel,
+            message.conversation_id,
+            setup.agent.history_turns * 2,
+        )
+        call = None
+        if setup.version is not None:
+            call = await self._runtime.prepare(
+                setup,
+                message.text,
+                variables=message.variables,
+                style=message.style,
+                history=history,
+                images=message.images,
+            )
+        estimate = call.estimated_tokens if call else 0
+        grant = await self._access.authorize(message.tenant_id, message.user_id, facts, message.channel, estimate)
+        assert call is not None
+        assert setup.version is not None
+        try:
+            answer = await self._runtime.execute(call)
+        except LlmError as error:
+            await self._access.release(grant, self._record(message, call, grant, None, error.code))
+            raise
+        except BaseException:
+            await self._access.release(grant, self._record(message, call, grant, None, "internal_error"))
+            raise
+        limits = await self._access.settle(grant, self._record(message, call, grant, answer, None))
+        await self._transcript.record(conversation, call.user_parts, answer, is_new=message.conversation_id is None)
+        usage = ReplyUsage(answer.input_tokens, answer.output_tokens, answer.cost_micros, grant.funding.value)
+        return Reply(answer.text, conversation.id, usage, limits, setup.version.content.model, setup.version.number)
+
+    def _record(
+        self,
+        message: InboundMessage,
+        call: PreparedCall,
+        grant: Grant,
+        answer: Answer | None,
+        error: str | None,
+    ) -> UsageRecord:
+        setup = call.setup
+        assert setup.version is not None
+        decision = grant.decision
+        return UsageRecord(
+            id=self._ids.new_id(),
+            tenant_id=message.tenant_id,
+            user_id=message.user_id,
+            agent_id=setup.agent.id,
+            agent_slug=setup.agent.slug,
+            prompt_version=setup.version.number,
+            channel=message.channel,
+            model=setup.version.content.model,
+            created_at=self._clock.now(),
+            input_tokens=answer.input_tokens if answer else 0,
+            output_tokens=answer.output_tokens if answer else 0,
+            cost_micros=answer.cost_micros if answer else 0,
+            funding=decision.funding or Funding.PLAN,
+            subscription_id=decision.subscription.id if decision.subscription else None,
+            plan_code=decision.plan.code if decision.plan else None,
+            outcome=Outcome.OK if answer else Outcome.ERROR,
+            error_code=error,
+            latency_ms=answer.latency_ms if answer else 0,
+            request_id=message.idempotency_key or "",
+        )
+
+    async def conversations(self, tenant_id: str, user_id: str) -> list[Conversation]:
+        async with self._uow() as uow:
+            return await uow.conversations.list_for_user(tenant_id, user_id)
+
+    async def conversation(
+        self, tenant_id: str, user_id: str, conversation_id: str
+    ) -> tuple[Conversation, list[Message]]:
+        async with self._uow() as uow:
+            conversation = await uow.conversations.get(tenant_id, conversation_id)
+            if conversation is None or conversation.user_id != user_id:
+                raise NotFound("conversation", conversation_id)
+            return conversation, await uow.conversations.recent_messages(tenant_id, conversation_id, 10_000)
+
+    async def delete(self, tenant_id: str, user_id: str, conversation_id: str) -> None:
+        async with self._uow() as uow:
+            conversation = await uow.conversations.get(tenant_id, conversation_id)
+            if conversation is None or conversation.user_id != user_id:
+                raise NotFound("conversation", conversation_id)
+            await uow.conversations.delete(tenant_id, conversation_id)
+            await uow.commit()

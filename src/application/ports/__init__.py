@@ -1,0 +1,1 @@
+"""Ports: the `typing.Protocol` interfaces the application needs from the outside world."""

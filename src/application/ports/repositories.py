@@ -1,0 +1,178 @@
+"""One repository per aggregate. Every method of a tenant-owned repository takes the tenant id."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from domain.agents import Agent
+from domain.audit import AuditEntry
+from domain.conversations import Conversation, Message
+from domain.models import ModelSpec
+from domain.plans import Plan
+from domain.prompts import PromptVersion
+from domain.subscriptions import Subscription
+from domain.tenants import Tenant
+from domain.usage import UsageRecord
+from domain.users import Identity, IdentityProvider, User
+
+
+class TenantRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str) -> Tenant | None: ...
+    @abstractmethod
+    async def get_by_slug(self, slug: str) -> Tenant | None: ...
+    @abstractmethod
+    async def list(self) -> list[Tenant]: ...
+    @abstractmethod
+    async def add(self, tenant: Tenant) -> None: ...
+    @abstractmethod
+    async def update(self, tenant: Tenant) -> None: ...
+
+
+class UserRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, user_id: str) -> User | None: ...
+    @abstractmethod
+    async def get_by_email(self, tenant_id: str, email: str) -> User | None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[User]: ...
+    @abstractmethod
+    async def add(self, user: User) -> None: ...
+    @abstractmethod
+    async def update(self, user: User) -> None: ...
+
+
+class IdentityRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, provider: IdentityProvider, subject: str) -> Identity | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Identity]: ...
+    @abstractmethod
+    async def add(self, identity: Identity) -> None: ...
+
+
+class AgentRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, agent_id: str) -> Agent | None: ...
+    @abstractmethod
+    async def get_by_slug(self, tenant_id: str, slug: str) -> Agent | None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[Agent]: ...
+    @abstractmethod
+    async def add(self, agent: Agent) -> None: ...
+    @abstractmethod
+    async def update(self, agent: Agent) -> None: ...
+
+
+class PromptVersionRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, agent_id: str, number: int) -> PromptVersion | None: ...
+    @abstractmethod
+    async def get_active(self, tenant_id: str, agent_id: str) -> PromptVersion | None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str, agent_id: str) -> list[PromptVersion]:
+        """Every version of an agent, oldest first."""
+
+    @abstractmethod
+    async def add(self, version: PromptVersion) -> None: ...
+    @abstractmethod
+    async def set_status(self, version: PromptVersion) -> None:
+        """Store the lifecycle fields (status, activated_from); content never changes."""
+
+
+class PlanRepository(Protocol):
+    @abstractmethod
+    async def get_by_code(self, tenant_id: str, code: str) -> Plan | None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[Plan]: ...
+    @abstractmethod
+    async def add(self, plan: Plan) -> None: ...
+    @abstractmethod
+    async def update(self, plan: Plan) -> None: ...
+
+
+class SubscriptionRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, subscription_id: str) -> Subscription | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Subscription]: ...
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[Subscription]: ...
+    @abstractmethod
+    async def add(self, subscription: Subscription) -> None: ...
+    @abstractmethod
+    async def update(self, subscription: Subscription) -> None: ...
+
+
+class ModelRepository(Protocol):
+    """A tenant's overrides of the built-in model registry."""
+
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[ModelSpec]: ...
+    @abstractmethod
+    async def put(self, tenant_id: str, model: ModelSpec) -> None: ...
+
+
+class ConversationRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, conversation_id: str) -> Conversation | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Conversation]: ...
+    @abstractmethod
+    async def add(self, conversation: Conversation) -> None: ...
+    @abstractmethod
+    async def touch(self, tenant_id: str, conversation_id: str, at: datetime) -> None: ...
+    @abstractmethod
+    async def delete(self, tenant_id: str, conversation_id: str) -> None: ...
+    @abstractmethod
+    async def add_message(self, message: Message) -> None: ...
+    @abstractmethod
+    async def recent_messages(self, tenant_id: str, conversation_id: str, limit: int) -> list[Message]:
+        """The last `limit` messages, oldest first."""
+
+    @abstractmethod
+    async def purge_messages(
+        self, tenant_id: str, user_ids: Sequence[str], before: datetime, *, dry_run: bool = False
+    ) -> int:
+        """Delete the messages of these users older than `before` (or only count them); return the count."""
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    key: str
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    cost_micros: int
+    errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class UsageQuery:
+    tenant_id: str
+    group_by: str = "agent"
+    """agent | user | plan | day | model"""
+    since: datetime | None = None
+    until: datetime | None = None
+    user_id: str | None = None
+
+
+class UsageRepository(Protocol):
+    @abstractmethod
+    async def add(self, record: UsageRecord) -> None: ...
+    @abstractmethod
+    async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]: ...
+    @abstractmethod
+    async def summarize(self, query: UsageQuery) -> list[UsageRow]: ...
+
+
+class AuditRepository(Protocol):
+    @abstractmethod
+    async def add(self, entry: AuditEntry) -> None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
+        """Newest first."""

@@ -1,0 +1,55 @@
+"""The unit of work: one transaction over the repositories; it rolls back unless the use case commits."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from types import TracebackType
+from typing import Protocol, Self
+
+from application.ports.repositories import (
+    AgentRepository,
+    AuditRepository,
+    ConversationRepository,
+    IdentityRepository,
+    ModelRepository,
+    PlanRepository,
+    PromptVersionRepository,
+    SubscriptionRepository,
+    TenantRepository,
+    UsageRepository,
+    UserRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    tenants: TenantRepository
+    users: UserRepository
+    identities: IdentityRepository
+    agents: AgentRepository
+    versions: PromptVersionRepository
+    plans: PlanRepository
+    subscriptions: SubscriptionRepository
+    models: ModelRepository
+    conversations: ConversationRepository
+    usage: UsageRepository
+    audit: AuditRepository
+
+    @abstractmethod
+    async def __aenter__(self) -> Self: ...
+
+    @abstractmethod
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Roll back whatever was not committed."""
+
+    @abstractmethod
+    async def commit(self) -> None: ...
+
+    @abstractmethod
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    @abstractmethod
+    def __call__(self) -> UnitOfWork: ...

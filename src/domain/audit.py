@@ -1,0 +1,18 @@
+"""Audit entries: the append-only trail of every admin change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: str
+    tenant_id: str
+    actor: str
+    action: str
+    target: str
+    created_at: datetime
+    before: str = ""
+    after: str = ""
