@@ -3,14 +3,16 @@ UV ?= uv
 PY := $(UV) run --frozen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run demo test test-unit test-integration test-e2e lint format bench clean
+.PHONY: install run demo test test-unit test-integration test-e2e lint format bench bench-llm clean
 
 install:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --quiet
 
 run: install
-	$(PY) python -m entrypoints.demo
+	$(PY) promptsaas db upgrade
+	$(PY) promptsaas demo
+	$(PY) promptsaas chat --tenant demo --as member@demo.example tutor
 
 lint: install
 	$(PY) ruff check src tests
@@ -33,6 +35,10 @@ test-integration: install
 
 test-e2e: install
 	$(PY) pytest tests/e2e
+
+bench-llm: install
+	$(PY) python bench/llm_overhead.py --calls 2000 --rounds 10
+	$(PY) python bench/llm_overhead.py --calls 2000 --rounds 10 --concurrency 16
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -20,7 +20,14 @@ from domain.decisions import AccessRequest, AgentFacts, Decision, Holding, Limit
 from domain.errors import AccessDenied, NotFound
 from domain.plans import Metric
 from domain.quota import CounterKey, Reservation, ReservationItem, counter_key
-from domain.subscriptions import DEFAULT_PROVIDER, Subscription, SubscriptionStatus, default_subscription_id
+from domain.subscriptions import (
+    DEFAULT_PROVIDER,
+    Entitlements,
+    Subscription,
+    SubscriptionStatus,
+    default_subscription_id,
+    entitlements,
+)
 from domain.tenants import TenantStatus
 from domain.usage import Funding, UsageRecord
 
@@ -34,6 +41,12 @@ class LimitView(NamedTuple):
     used: int
     remaining: int | None
     resets_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    subscriptions: list[Subscription]
+    entitlements: Entitlements
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +147,13 @@ class AccessService:
             if holding.subscription.is_active(request.now):
                 out.append((holding.plan.code, views(policy.limit_states(request, holding))))
         return out
+
+    async def account(self, tenant_id: str, user_id: str) -> Account:
+        """A user's subscriptions (including the tenant's default plan) and the entitlements they give."""
+        facts = AgentFacts("", tenant_id, AgentStatus.PUBLISHED, True, "")
+        request = await self._request(tenant_id, user_id, facts, Channel.API, 0)
+        active = [h for h in request.holdings if h.subscription.is_active(request.now)]
+        return Account([h.subscription for h in request.holdings], entitlements([h.plan for h in active]))
 
     async def _request(
         self,

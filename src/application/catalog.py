@@ -76,6 +76,21 @@ class CatalogService:
         async with self._uow() as uow:
             return await agent_by_slug(uow, tenant_id, slug)
 
+    async def overview(self, tenant_id: str) -> list[tuple[Agent, int | None]]:
+        """Every agent with the number of its active version."""
+        async with self._uow() as uow:
+            agents = await uow.agents.list(tenant_id)
+            return [(a, await self._active_number(uow, a)) for a in agents]
+
+    async def agent_with_active(self, tenant_id: str, slug: str) -> tuple[Agent, int | None]:
+        async with self._uow() as uow:
+            agent = await agent_by_slug(uow, tenant_id, slug)
+            return agent, await self._active_number(uow, agent)
+
+    async def _active_number(self, uow: UnitOfWork, agent: Agent) -> int | None:
+        active = await uow.versions.get_active(agent.tenant_id, agent.id)
+        return active.number if active else None
+
     async def agents(self, tenant_id: str) -> list[Agent]:
         async with self._uow() as uow:
             return await uow.agents.list(tenant_id)
@@ -162,6 +177,13 @@ class CatalogService:
     async def models(self, tenant_id: str) -> list[ModelSpec]:
         async with self._uow() as uow:
             return sorted((await self.registry.effective(uow, tenant_id)).values(), key=lambda m: m.id)
+
+    async def model(self, tenant_id: str, model_id: str) -> ModelSpec:
+        async with self._uow() as uow:
+            spec = (await self.registry.effective(uow, tenant_id)).get(model_id)
+        if spec is None:
+            raise NotFound("model", model_id)
+        return spec
 
     async def put_model(self, tenant_id: str, model: ModelSpec, actor: str = SYSTEM_ACTOR) -> ModelSpec:
         async with self._uow() as uow:

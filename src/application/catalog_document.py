@@ -14,6 +14,7 @@ from domain.models import ModelSpec
 from domain.plans import Limit, Metric, Plan, PlanStatus, Price, Window
 from domain.prompts import ModelParams, PromptContent
 from domain.templates import Variable, VariableType
+from domain.tenants import check_slug
 
 AGENT_KEYS = ("slug", "name", "description", "status", "history_turns", "styles", "prompt")
 PROMPT_KEYS = ("system", "user", "variables", "model", "params", "note")
@@ -106,6 +107,8 @@ def _agent(node: Node) -> AgentSpec | None:
     if not node.mapping(AGENT_KEYS, required=True):
         return None
     slug = node.child("slug").get(str, required=True)
+    if slug is not None:
+        slug = node.child("slug").build(functools.partial(check_slug, slug))
     fields: dict[str, object] = {
         "name": node.child("name").get(str, slug),
         "description": node.child("description").get(str, ""),
@@ -147,6 +150,7 @@ def _variables(node: Node) -> list[Variable] | None:
         node.fail("must be a mapping of variable name to declaration")
         return None
     out: list[Variable] = []
+    found = len(node.problems.items)
     for name in node.value:
         var = node.child(str(name))
         if not var.mapping(("type", "required", "default", "values", "max_length")):
@@ -154,14 +158,15 @@ def _variables(node: Node) -> list[Variable] | None:
         kind = var.child("type").choice(tuple(t.value for t in VariableType), "string")
         values = [v.get(str, "") for v in var.child("values").items()]
         required = var.child("required").get(bool, False)
-        max_length = var.child("max_length").get(int)
+        max_length = var.child("max_length").count()
         default = var.child("default").get((str, int, float, bool))
         built = var.build(
             functools.partial(Variable, str(name), VariableType(kind), required, default, tuple(values), max_length)
         )
         if built:
             out.append(built)
-    return out
+    # a rejected declaration is reported once, not again as an undeclared placeholder of every template using it
+    return out if len(node.problems.items) == found else None
 
 
 def _params(node: Node) -> ModelParams | None:
@@ -197,8 +202,8 @@ def _plan(node: Node) -> Plan | None:
             limits=tuple(limits),
             price=price,
             byok=node.child("byok").get(bool, False),
-            retention_days=node.child("retention_days").get(int),
-            trial_days=node.child("trial_days").get(int, 0),
+            retention_days=node.child("retention_days").count(),
+            trial_days=node.child("trial_days").count(0),
             priority=node.child("priority").get(int, 0),
             status=PlanStatus(node.child("status").choice(("active", "archived"), "active")),
             public=node.child("public").get(bool, True),
@@ -225,10 +230,7 @@ def _limit(node: Node) -> Limit | None:
         return None
     metric = node.child("metric").choice(tuple(m.value for m in Metric), required=True)
     window = node.child("window").choice(tuple(w.value for w in Window), required=True)
-    amount = node.child("amount").get(int)
-    if amount is not None and amount < 0:
-        node.child("amount").fail("must not be negative")
-        return None
+    amount = node.child("amount").count()
     if metric is None or window is None:
         return None
     return Limit(Metric(metric), Window(window), amount)
@@ -243,8 +245,8 @@ def _price(node: Node) -> Price | None:
         if node.child(key).present
     )
     return Price(
-        node.child("monthly").get(int),
-        node.child("yearly").get(int),
+        node.child("monthly").count(),
+        node.child("yearly").count(),
         node.child("currency").get(str, "usd").lower(),
         ids,
     )

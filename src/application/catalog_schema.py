@@ -18,7 +18,9 @@ class Problems:
         self.items: list[str] = []
 
     def add(self, path: str, message: str) -> None:
-        self.items.append(f"{path}: {message}")
+        problem = f"{path}: {message}"
+        if problem not in self.items:  # a value read twice is still one problem
+            self.items.append(problem)
 
 
 class Node:
@@ -80,6 +82,14 @@ class Node:
             return default
         return self.value
 
+    def count(self, default: int | None = None) -> Any:
+        """A whole number that cannot be negative (an amount, a price, a number of days)."""
+        value = self.get(int, default)
+        if value is not None and value < 0:
+            self.fail("must not be negative")
+            return default
+        return value
+
     def choice(self, options: tuple[str, ...], default: str | None = None, *, required: bool = False) -> Any:
         value = self.get(str, default, required=required)
         if self.present and value not in options:
@@ -93,6 +103,9 @@ class Node:
             return factory()
         except DomainError as error:
             field = getattr(error, "field", None)
-            where = self.child(field) if field and "." not in field else self
+            where = self
+            key = field.rsplit(".", 1)[-1] if isinstance(field, str) else None  # "params.top_p" -> "top_p"
+            if key and isinstance(self.value, dict) and key in self.value:
+                where = self.child(key)  # the error is about one of this mapping's own keys
             where.fail(error.message)
             return None

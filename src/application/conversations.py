@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from application.access import AccessService, Grant, LimitView
 from application.ports.clock import Clock, IdGenerator
@@ -13,6 +14,8 @@ from domain.channels import Channel
 from domain.conversations import Conversation, ImagePart, Message
 from domain.decisions import AgentFacts
 from domain.errors import LlmError, NotFound
+from domain.plans import Plan
+from domain.subscriptions import Subscription
 from domain.usage import Funding, Outcome, UsageRecord
 
 
@@ -30,6 +33,15 @@ class InboundMessage:
     conversation_id: str | None = None
     images: tuple[ImagePart, ...] = ()
     idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    """What a retention purge removed (or, in a dry run, would remove) in one tenant."""
+
+    tenant: str
+    messages: int
+    dry_run: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +176,48 @@ class ConversationService:
                 raise NotFound("conversation", conversation_id)
             await uow.conversations.delete(tenant_id, conversation_id)
             await uow.commit()
+
+    async def purge(self, now: datetime, *, dry_run: bool = False, tenant_id: str | None = None) -> list[PurgeResult]:
+        """Delete conversation content older than each user's retention: the longest of their active plans'.
+
+        A plan without `retention_days` keeps content forever, so its holders keep everything.
+        """
+        results = []
+        async with self._uow() as uow:
+            tenants = await uow.tenants.list()
+        for tenant in tenants:
+            if tenant_id is not None and tenant.id != tenant_id:
+                continue
+            async with self._uow() as uow:
+                plans = {p.code: p for p in await uow.plans.list(tenant.id)}
+                users = await uow.users.list(tenant.id)
+                held = _active_plans(await uow.subscriptions.list(tenant.id), plans, now)
+                default = plans.get(tenant.default_plan_code or "")
+                by_days: dict[int, list[str]] = {}
+                for user in users:
+                    days = retention_days([*held.get(user.id, []), *([default] if default else [])])
+                    if days is not None:
+                        by_days.setdefault(days, []).append(user.id)
+                count = 0
+                for days, user_ids in sorted(by_days.items()):
+                    before = now - timedelta(days=days)
+                    count += await uow.conversations.purge_messages(tenant.id, user_ids, before, dry_run=dry_run)
+                if not dry_run:
+                    await uow.commit()
+            results.append(PurgeResult(tenant.slug, count, dry_run))
+        return results
+
+
+def retention_days(plans: list[Plan]) -> int | None:
+    """The longest retention among a user's plans; `None` (keep everything) when any plan, or none, sets none."""
+    if not plans or any(p.retention_days is None for p in plans):
+        return None
+    return max(p.retention_days for p in plans if p.retention_days is not None)
+
+
+def _active_plans(subscriptions: list[Subscription], plans: dict[str, Plan], now: datetime) -> dict[str, list[Plan]]:
+    held: dict[str, list[Plan]] = {}
+    for sub in subscriptions:
+        if sub.is_active(now) and sub.plan_code in plans:
+            held.setdefault(sub.user_id, []).append(plans[sub.plan_code])
+    return held

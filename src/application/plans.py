@@ -35,6 +35,19 @@ class PlanService:
             plans = [p for p in plans if p.public and p.status is PlanStatus.ACTIVE]
         return sorted(plans, key=lambda p: (p.priority, p.code))
 
+    async def storefront(self, tenant_id: str) -> tuple[list[Plan], str | None]:
+        """The public, active plans and the code of the tenant's default plan."""
+        return await self._with_default(tenant_id, public_only=True)
+
+    async def catalog(self, tenant_id: str) -> tuple[list[Plan], str | None]:
+        """Every plan and the code of the tenant's default plan."""
+        return await self._with_default(tenant_id, public_only=False)
+
+    async def _with_default(self, tenant_id: str, *, public_only: bool) -> tuple[list[Plan], str | None]:
+        async with self._uow() as uow:
+            tenant = await uow.tenants.get(tenant_id)
+        return await self.plans(tenant_id, public_only=public_only), tenant.default_plan_code if tenant else None
+
     async def plan(self, tenant_id: str, code: str) -> Plan:
         async with self._uow() as uow:
             return await plan_by_code(uow, tenant_id, code)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from application.attachments import AttachmentLimits, check_images
 from application.lookups import agent_by_slug
 from application.model_registry import ModelRegistry
 from application.ports.clock import Clock, IdGenerator
@@ -65,10 +66,17 @@ def estimate_tokens(text: str) -> int:
 
 
 class Runtime:
-    def __init__(self, uow: UnitOfWorkFactory, registry: ModelRegistry, providers: LlmProviders) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        registry: ModelRegistry,
+        providers: LlmProviders,
+        attachments: AttachmentLimits | None = None,
+    ) -> None:
         self._uow = uow
         self._registry = registry
         self._providers = providers
+        self._attachments = attachments or AttachmentLimits()
 
     async def setup(self, tenant_id: str, slug: str) -> AgentSetup:
         """The agent, its active version (if any) and that version's registry entry."""
@@ -98,6 +106,7 @@ class Runtime:
                 field="attachments",
                 code="attachments_not_supported",
             )
+        check_images(images, self._attachments)
         values = resolve(content.variables, variables)
         system = render(content.system, values)
         fragment = setup.agent.style_text(style)

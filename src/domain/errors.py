@@ -70,6 +70,34 @@ class InvalidCredentials(DomainError):
         super().__init__("email or password is wrong")
 
 
+class InvalidToken(DomainError):
+    """A credential (access token, refresh token, API key, OAuth ID token) that does not prove who is calling."""
+
+    code = "invalid_token"
+
+    def __init__(self, message: str = "the token is invalid or has expired", *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+
+
+class RefreshTokenReused(DomainError):
+    """A refresh token was presented twice: its whole family is revoked, so a stolen copy is worthless too."""
+
+    code = "refresh_token_reused"
+
+    def __init__(self) -> None:
+        super().__init__("this refresh token was already used; its sessions are revoked, please sign in again")
+
+
+class RateLimited(DomainError):
+    """Too many attempts (login, register); `retry_after` is how many seconds to wait."""
+
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int, message: str = "too many attempts, try again later") -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Forbidden(DomainError):
     code = "forbidden"
 

@@ -60,7 +60,8 @@ def _agent_denial(request: AccessRequest) -> Decision | None:
 
 
 def _fund(request: AccessRequest, candidates: list[Holding]) -> Decision:
-    """The first candidate (by plan priority) with room on every limit funds the call; else BYOK; else deny."""
+    """The first candidate (by plan priority) with room on every limit funds the call; else BYOK; else deny,
+    naming the candidate whose exhausted limits reset first: the earliest a retry can pass."""
     for holding in candidates:
         states = limit_states(request, holding)
         if not any(s.exhausted for s in states):
@@ -78,8 +79,10 @@ def _fund(request: AccessRequest, candidates: list[Holding]) -> Decision:
                     Funding.BYOK,
                     states,
                 )
-    first = candidates[0]
-    states = limit_states(request, first)
+    first, states = min(
+        ((h, limit_states(request, h)) for h in candidates),
+        key=lambda pair: max(s.resets_at for s in pair[1] if s.exhausted),
+    )
     exhausted = [s for s in states if s.exhausted]
     if all(s.window.is_rate for s in exhausted):
         code, what = Reason.RATE_LIMITED, "rate limit reached"

@@ -14,7 +14,7 @@ from enum import StrEnum
 from domain.errors import TemplateError
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")  # \Z, not $: "name\n" is not a name
 INPUT = "input"
 """The reserved variable holding the user's message in a `user` template."""
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from domain.errors import InvalidInput
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z, not $: "slug\n" is not a slug
 
 
 def check_slug(slug: str, *, field: str = "slug") -> str:

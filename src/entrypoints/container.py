@@ -5,29 +5,42 @@ Nothing is created at import time; tests override providers (`container.llm.over
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock, UuidV7Generator
-from adapters.llm.offline import OfflineProvider
-from adapters.llm.registry import BUILTIN_MODELS, ProviderRegistry
-from adapters.persistence.memory.ledger import MemoryQuotaLedger
+from adapters.llm.registry import BUILTIN_MODELS
+from adapters.persistence.memory.idempotency import MemoryIdempotencyStore
 from adapters.persistence.memory.store import MemoryStore
-from adapters.persistence.memory.unit_of_work import MemoryUnitOfWorkFactory
+from adapters.security.oauth import JwksIdTokenVerifier, google_and_apple
 from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.rate_limit import SlidingWindowRateLimiter
+from adapters.security.signing_keys import load_signing_keys
+from adapters.security.tokens import JwtTokenIssuer
 from application.access import AccessService
 from application.admin import AdminService
+from application.api_keys import ApiKeyService
+from application.attachments import AttachmentLimits
 from application.audit_trail import AuditTrail
 from application.auth import AuthService
 from application.billing import BillingService
 from application.catalog import CatalogService
 from application.catalog_apply import CatalogApplier
+from application.catalog_export import CatalogExporter
 from application.conversations import ConversationService
+from application.idempotency import IdempotentRuns
 from application.model_registry import ModelRegistry
+from application.oauth_sign_in import OAuthSignIn
 from application.plans import PlanService
 from application.runtime import Runtime, Transcript
+from application.sessions import SessionService
+from application.storefront import StorefrontService
 from application.usage import UsageService
+from entrypoints.llm_config import llm_providers
+from entrypoints.persistence import Persistence, close_persistence
 from entrypoints.settings import Settings
 
 
@@ -43,19 +56,61 @@ class Container(containers.DeclarativeContainer):
     )
 
     store = providers.Singleton(MemoryStore)
-    uow = providers.Singleton(MemoryUnitOfWorkFactory, store)
-    ledger = providers.Singleton(MemoryQuotaLedger, store)
+    persistence = providers.Container(Persistence, database_url=settings.provided.database_url, store=store)
+    uow = persistence.uow
+    ledger = persistence.ledger
 
-    llm = providers.Singleton(ProviderRegistry, providers.Dict(offline=providers.Singleton(OfflineProvider)))
+    llm = providers.Singleton(llm_providers, settings)
     models = providers.Singleton(ModelRegistry, BUILTIN_MODELS)
 
     audit = providers.Singleton(AuditTrail, clock, ids)
     admin = providers.Singleton(AdminService, uow, clock, ids, audit)
-    auth = providers.Singleton(AuthService, uow, hasher, admin)
+    signing_keys = providers.Singleton(
+        load_signing_keys,
+        settings.provided.secret_key,
+        settings.provided.secret_keys_old,
+        production=settings.provided.production,
+        key_file=providers.Factory(Path, settings.provided.secret_key_file),
+    )
+    tokens = providers.Singleton(
+        JwtTokenIssuer,
+        signing_keys.provider,
+        clock,
+        ids,
+        issuer=settings.provided.token_issuer,
+        audience=settings.provided.token_audience,
+        ttl_seconds=settings.provided.access_token_ttl_seconds,
+    )
+    id_tokens = providers.Singleton(
+        JwksIdTokenVerifier,
+        providers.Factory(
+            google_and_apple,
+            google_client_ids=settings.provided.google_client_ids,
+            apple_client_ids=settings.provided.apple_client_ids,
+            google_jwks_url=settings.provided.google_jwks_url,
+            apple_jwks_url=settings.provided.apple_jwks_url,
+        ),
+        clock,
+    )
+    rate_limiter = providers.Singleton(SlidingWindowRateLimiter)
+    sessions = providers.Singleton(
+        SessionService,
+        uow,
+        tokens,
+        clock,
+        ids,
+        providers.Factory(timedelta, days=settings.provided.refresh_token_ttl_days),
+    )
+    api_keys = providers.Singleton(ApiKeyService, uow, clock, ids, audit)
+    oauth = providers.Singleton(OAuthSignIn, uow, id_tokens, sessions, admin, audit, clock)
+    auth = providers.Singleton(
+        AuthService, uow, hasher, admin, sessions, api_keys, oauth, rate_limiter, settings.provided.auth_rate_limits
+    )
     billing = providers.Singleton(BillingService, uow, clock, ids, audit)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
     plans = providers.Singleton(PlanService, uow, ids, audit)
     catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans)
+    catalog_export = providers.Singleton(CatalogExporter, uow)
     access = providers.Singleton(
         AccessService,
         uow,
@@ -64,12 +119,37 @@ class Container(containers.DeclarativeContainer):
         ids,
         providers.Factory(timedelta, seconds=settings.provided.reservation_ttl_seconds),
     )
-    runtime = providers.Singleton(Runtime, uow, models, llm)
+    attachment_limits = providers.Singleton(
+        AttachmentLimits,
+        max_bytes=settings.provided.attachment_max_bytes,
+        per_message=settings.provided.attachments_per_message,
+    )
+    runtime = providers.Singleton(Runtime, uow, models, llm, attachment_limits)
     transcript = providers.Singleton(Transcript, uow, ids, clock)
     conversations = providers.Singleton(ConversationService, uow, access, runtime, transcript, clock, ids)
     usage = providers.Singleton(UsageService, uow)
+    storefront = providers.Singleton(StorefrontService, uow, runtime, access)
+    idempotency = providers.Singleton(MemoryIdempotencyStore)
+    runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
 
 
 def build_container(settings: Settings) -> Container:
     container = Container(settings=settings)
+    if settings.production:
+        container.signing_keys()  # a missing or weak PROMPTSAAS_SECRET_KEY stops a production start here
     return container
+
+
+async def shutdown(container: Container) -> None:
+    """Close what the container opened: its resources, the LLM providers' connection pools, the database's.
+
+    The pools close asynchronously, which dependency-injector allows only for async resources (and those would make
+    every dependent provider async), so the shells call this instead of `shutdown_resources()` alone.
+    """
+    result = container.shutdown_resources()
+    if asyncio.iscoroutine(result):
+        await result
+    close = getattr(container.llm(), "aclose", None)
+    if close is not None:
+        await close()
+    await close_persistence(container.persistence())

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -17,10 +19,13 @@ from typing import Any, Self, TypeVar
 import yaml
 
 from application.access import LimitView
+from application.attachments import image_from
 from application.catalog_apply import ApplyResult
 from application.catalog_document import parse_prompt
-from application.conversations import InboundMessage, Reply
+from application.conversations import InboundMessage, PurgeResult, Reply
+from application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler
 from application.ports.repositories import UsageRow
+from domain.agents import Agent, AgentStatus
 from domain.audit import AuditEntry
 from domain.channels import Channel
 from domain.errors import AccessDenied, DomainError, InvalidInput
@@ -29,7 +34,8 @@ from domain.prompts import PromptVersion
 from domain.subscriptions import Subscription
 from domain.tenants import Tenant
 from domain.users import Role, User
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container, build_container, shutdown
+from entrypoints.persistence import open_persistence
 from entrypoints.settings import Settings
 
 _T = TypeVar("_T")
@@ -47,7 +53,14 @@ def load_document(document: dict[str, Any] | str | Path) -> Any:
     except OSError as error:
         raise InvalidInput(f"cannot read catalog file {str(path)!r}: {error.strerror}", field="file") from None
     except yaml.YAMLError as error:
-        raise InvalidInput(f"{path} is not valid YAML: {error}", field="file") from None
+        raise InvalidInput(f"{path} is not valid YAML: {_yaml_problem(error)}", field="file") from None
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """`line 3, column 9: expected ',' or ']'` rather than PyYAML's multi-line report."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark is not None else problem
 
 
 class AsyncTenant:
@@ -59,9 +72,13 @@ class AsyncTenant:
         self._tenant = tenant
 
     async def id(self) -> str:
+        return (await self.get()).id
+
+    async def get(self) -> Tenant:
+        """The tenant itself; `tenant_not_found` when no tenant has this slug."""
         if self._tenant is None:
             self._tenant = await self._c.admin().tenant(self.slug)
-        return self._tenant.id
+        return self._tenant
 
     async def apply_catalog(self, document: dict[str, Any] | str | Path, *, prune: bool = False) -> ApplyResult:
         return await self._c.catalog_apply().apply(await self.id(), load_document(document), prune=prune)
@@ -94,6 +111,27 @@ class AsyncTenant:
     async def plans(self) -> list[Plan]:
         return await self._c.plans().plans(await self.id())
 
+    async def plan_catalog(self) -> tuple[list[Plan], str | None]:
+        """Every plan and the code of the default plan."""
+        return await self._c.plans().catalog(await self.id())
+
+    async def agents(self) -> list[tuple[Agent, int | None]]:
+        """Every agent with the number of its active prompt version."""
+        return await self._c.catalog().overview(await self.id())
+
+    async def agent(self, slug: str) -> tuple[Agent, int | None]:
+        return await self._c.catalog().agent_with_active(await self.id(), slug)
+
+    async def publish_agent(self, slug: str) -> Agent:
+        return await self._c.catalog().update_agent(await self.id(), slug, status=AgentStatus.PUBLISHED)
+
+    async def retire_agent(self, slug: str) -> Agent:
+        return await self._c.catalog().update_agent(await self.id(), slug, status=AgentStatus.RETIRED)
+
+    async def export_catalog(self) -> dict[str, Any]:
+        """The tenant's catalog in the schema `apply_catalog` reads (applying it back changes nothing)."""
+        return await self._c.catalog_export().export(await self.id())
+
     async def limits(self, email: str) -> list[tuple[str, list[LimitView]]]:
         user = await self._c.admin().user(await self.id(), email)
         return await self._c.access().limits(await self.id(), user.id)
@@ -108,8 +146,12 @@ class AsyncTenant:
         style: str | None = None,
         conversation_id: str | None = None,
         channel: str = "library",
+        attachments: list[dict[str, Any]] | None = None,
     ) -> Reply:
-        """One message to an agent as a user; raises `AccessDenied` when the policy refuses."""
+        """One message to an agent as a user; raises `AccessDenied` when the policy refuses.
+
+        `attachments` are images: `{"url": "https://..."}` or `{"data": <base64>, "mime_type": "image/png"}`.
+        """
         user = await self._c.admin().user(await self.id(), email)
         message = InboundMessage(
             await self.id(),
@@ -120,6 +162,7 @@ class AsyncTenant:
             variables or {},
             style,
             conversation_id,
+            images=tuple(image_from(a) for a in attachments or ()),
         )
         return await self._c.conversations().chat(message)
 
@@ -140,6 +183,17 @@ class AsyncTenant:
         version = await self._c.catalog().create_version(await self.id(), agent, content, note=note)
         return version.number
 
+    async def push_prompt(
+        self, agent: str, block: dict[str, Any] | str | Path, *, activate: bool = False
+    ) -> PromptVersion:
+        """A new version from a `prompt:` block (a dict, or a YAML file holding `prompt:`), optionally activated."""
+        document = load_document(block)
+        if isinstance(document, dict) and set(document) == {"prompt"}:
+            document = document["prompt"]
+        content, note = parse_prompt(document)
+        version = await self._c.catalog().create_version(await self.id(), agent, content, note=note)
+        return await self.activate_prompt_version(agent, version.number) if activate else version
+
     async def activate_prompt_version(self, agent: str, version: int) -> PromptVersion:
         return await self._c.catalog().activate(await self.id(), agent, version)
 
@@ -152,11 +206,20 @@ class AsyncTenant:
     async def prompt_diff(self, agent: str, a: int, b: int) -> str:
         return await self._c.catalog().diff(await self.id(), agent, a, b)
 
-    async def usage_report(self, group_by: str = "agent") -> list[UsageRow]:
-        return await self._c.usage().report(await self.id(), group_by=group_by)
+    async def usage_report(
+        self, group_by: str = "agent", *, since: datetime | None = None, user: str | None = None
+    ) -> list[UsageRow]:
+        user_id = (await self._c.admin().user(await self.id(), user)).id if user else None
+        return await self._c.usage().report(await self.id(), group_by=group_by, since=since, user_id=user_id)
 
     async def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         return await self._c.admin().audit_log(await self.id(), limit)
+
+    async def purge(self, *, dry_run: bool = False) -> PurgeResult:
+        """Delete this tenant's conversation content older than each user's plan retention."""
+        now = self._c.clock().now()
+        [result] = await self._c.conversations().purge(now, dry_run=dry_run, tenant_id=await self.id())
+        return result
 
 
 class AsyncPlatform:
@@ -168,6 +231,21 @@ class AsyncPlatform:
         """A platform that lives in this process only (nothing is written to disk)."""
         return cls(build_container(settings or Settings(database_url="memory://")))
 
+    @classmethod
+    async def open(cls, database_url: str | None = None, settings: Settings | None = None) -> AsyncPlatform:
+        """A platform on a database (default: `PROMPTSAAS_DATABASE_URL`). A new or outdated SQLite file is migrated;
+        an outdated PostgreSQL schema is refused (`database_not_migrated`: run `promptsaas db upgrade`)."""
+        settings = settings or Settings.from_env()
+        if database_url is not None:
+            settings = replace(settings, database_url=database_url)
+        platform = cls(build_container(settings))
+        try:
+            await open_persistence(platform.container.persistence())
+        except BaseException:
+            await platform.close()
+            raise
+        return platform
+
     async def __aenter__(self) -> Self:
         return self
 
@@ -177,9 +255,7 @@ class AsyncPlatform:
         await self.close()
 
     async def close(self) -> None:
-        result = self.container.shutdown_resources()
-        if asyncio.iscoroutine(result):
-            await result
+        await shutdown(self.container)
 
     async def create_tenant(self, slug: str, *, name: str = "") -> AsyncTenant:
         tenant = await self.container.admin().create_tenant(slug, name)
@@ -193,7 +269,22 @@ class AsyncPlatform:
 
     async def sweep_reservations(self) -> int:
         """Release reservations whose call died before settling."""
-        return await self.container.ledger().sweep(self.container.clock().now())
+        ledger: QuotaLedger = self.container.ledger()
+        return await ledger.sweep(self.container.clock().now())
+
+    async def reconcile_quota(self, tenant: str | None = None) -> list[CounterDrift]:
+        """Quota counters that disagree with the usage records and open reservations; empty when all agree."""
+        reconciler: QuotaReconciler = self.container.persistence().reconciler()
+        return await reconciler.reconcile(await self.tenant(tenant).id() if tenant else None)
+
+    async def rebuild_quota(self, tenant: str) -> int:
+        """Rewrite a tenant's quota counters from its usage records and open reservations; return how many changed."""
+        reconciler: QuotaReconciler = self.container.persistence().reconciler()
+        return await reconciler.rebuild(await self.tenant(tenant).id())
+
+    async def purge(self, *, dry_run: bool = False) -> list[PurgeResult]:
+        """Delete conversation content older than each user's plan retention, in every tenant."""
+        return await self.container.conversations().purge(self.container.clock().now(), dry_run=dry_run)
 
 
 def _choice(kind: Any, value: str, field: str) -> Any:
@@ -227,13 +318,23 @@ class SyncTenant:
 class Platform:
     """`AsyncPlatform` for scripts and notebooks: every method blocks until done."""
 
-    def __init__(self, platform: AsyncPlatform) -> None:
+    def __init__(self, platform: AsyncPlatform, runner: asyncio.Runner | None = None) -> None:
         self._async = platform
-        self._runner = asyncio.Runner()
+        self._runner = runner or asyncio.Runner()
 
     @classmethod
     def in_memory(cls, settings: Settings | None = None) -> Platform:
         return cls(AsyncPlatform.in_memory(settings))
+
+    @classmethod
+    def open(cls, database_url: str | None = None, settings: Settings | None = None) -> Platform:
+        """See `AsyncPlatform.open`; the platform's connections live on this object's own event loop."""
+        runner = asyncio.Runner()
+        try:
+            return cls(runner.run(AsyncPlatform.open(database_url, settings)), runner)
+        except BaseException:
+            runner.close()
+            raise
 
     def __enter__(self) -> Self:
         return self
@@ -256,6 +357,15 @@ class Platform:
 
     def sweep_reservations(self) -> int:
         return self._run(self._async.sweep_reservations())
+
+    def reconcile_quota(self, tenant: str | None = None) -> list[CounterDrift]:
+        return self._run(self._async.reconcile_quota(tenant))
+
+    def rebuild_quota(self, tenant: str) -> int:
+        return self._run(self._async.rebuild_quota(tenant))
+
+    def purge(self, *, dry_run: bool = False) -> list[PurgeResult]:
+        return self._run(self._async.purge(dry_run=dry_run))
 
     def _run(self, coro: Coroutine[Any, Any, _T]) -> _T:
         return self._runner.run(coro)

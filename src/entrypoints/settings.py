@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from adapters.security.oauth import APPLE_JWKS_URL, GOOGLE_JWKS_URL
 from adapters.security.passwords import OWASP_MEMORY_KIB, OWASP_TIME_COST
+from adapters.security.signing_keys import DEV_KEY_FILE
+from application.auth import AuthRateLimits
+from entrypoints.llm_config import LlmEndpoint, parse_endpoints, parse_transport
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,32 @@ class Settings:
     password_memory_kib: int = OWASP_MEMORY_KIB
     password_time_cost: int = OWASP_TIME_COST
     reservation_ttl_seconds: int = 600
+    max_body_bytes: int = 1024 * 1024
+    secret_key: str | None = field(default=None, repr=False)
+    """Signs access tokens (`kid:secret` or `secret`); required in production, generated in development."""
+    secret_keys_old: tuple[str, ...] = field(default=(), repr=False)
+    """Previous keys that still verify until removed from here."""
+    secret_key_file: str = str(DEV_KEY_FILE)
+    token_issuer: str = "promptsaas"
+    token_audience: str = "promptsaas-api"
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_days: int = 30
+    google_client_ids: tuple[str, ...] = ()
+    apple_client_ids: tuple[str, ...] = ()
+    google_jwks_url: str = GOOGLE_JWKS_URL
+    apple_jwks_url: str = APPLE_JWKS_URL
+    auth_rate_limits: AuthRateLimits = field(default_factory=AuthRateLimits)
+    llm_timeout_seconds: float = 60.0
+    """A model call's deadline, retries included."""
+    llm_max_retries: int = 2
+    """Retries after a connection error, a 429 or a 5xx (with exponential backoff and jitter)."""
+    llm_backoff_seconds: float = 0.5
+    llm_transport: str = "aiohttp"
+    """The SDKs' HTTP transport: `aiohttp` (measured faster, see README) or `httpx` (the SDKs' default)."""
+    llm_endpoints: tuple[LlmEndpoint, ...] = ()
+    """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
+    attachment_max_bytes: int = 5 * 1024 * 1024
+    attachments_per_message: int = 4
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -24,5 +54,40 @@ class Settings:
             database_url=env.get("PROMPTSAAS_DATABASE_URL", cls.database_url),
             production=env.get("PROMPTSAAS_ENV", "development") == "production",
             reservation_ttl_seconds=int(env.get("PROMPTSAAS_RESERVATION_TTL_SECONDS", "600")),
+            max_body_bytes=int(env.get("PROMPTSAAS_MAX_BODY_BYTES", str(1024 * 1024))),
+            secret_key=env.get("PROMPTSAAS_SECRET_KEY") or None,
+            secret_keys_old=_list(env.get("PROMPTSAAS_SECRET_KEYS_OLD")),
+            secret_key_file=env.get("PROMPTSAAS_SECRET_KEY_FILE", str(DEV_KEY_FILE)),
+            token_issuer=env.get("PROMPTSAAS_TOKEN_ISSUER", cls.token_issuer),
+            token_audience=env.get("PROMPTSAAS_TOKEN_AUDIENCE", cls.token_audience),
+            google_client_ids=_list(env.get("PROMPTSAAS_GOOGLE_CLIENT_IDS")),
+            apple_client_ids=_list(env.get("PROMPTSAAS_APPLE_CLIENT_IDS")),
+            google_jwks_url=env.get("PROMPTSAAS_GOOGLE_JWKS_URL", GOOGLE_JWKS_URL),
+            apple_jwks_url=env.get("PROMPTSAAS_APPLE_JWKS_URL", APPLE_JWKS_URL),
+            auth_rate_limits=_auth_rate_limits(env),
+            llm_timeout_seconds=float(env.get("PROMPTSAAS_LLM_TIMEOUT_SECONDS", "60")),
+            llm_max_retries=int(env.get("PROMPTSAAS_LLM_MAX_RETRIES", "2")),
+            llm_backoff_seconds=float(env.get("PROMPTSAAS_LLM_BACKOFF_SECONDS", "0.5")),
+            llm_transport=parse_transport(env.get("PROMPTSAAS_LLM_TRANSPORT", cls.llm_transport)),
+            llm_endpoints=parse_endpoints(env.get("PROMPTSAAS_LLM_ENDPOINTS", ""), env),
+            attachment_max_bytes=int(env.get("PROMPTSAAS_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))),
+            attachments_per_message=int(env.get("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", "4")),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
+
+
+def _auth_rate_limits(env: Mapping[str, str]) -> AuthRateLimits:
+    """`PROMPTSAAS_LOGIN_LIMIT_PER_IP`, `..._PER_EMAIL`, `PROMPTSAAS_REGISTER_LIMIT_PER_IP`, `..._PER_EMAIL`, per
+    `PROMPTSAAS_AUTH_LIMIT_WINDOW_SECONDS`."""
+    default = AuthRateLimits()
+    return AuthRateLimits(
+        login_per_ip=int(env.get("PROMPTSAAS_LOGIN_LIMIT_PER_IP", default.login_per_ip)),
+        login_per_email=int(env.get("PROMPTSAAS_LOGIN_LIMIT_PER_EMAIL", default.login_per_email)),
+        register_per_ip=int(env.get("PROMPTSAAS_REGISTER_LIMIT_PER_IP", default.register_per_ip)),
+        register_per_email=int(env.get("PROMPTSAAS_REGISTER_LIMIT_PER_EMAIL", default.register_per_email)),
+        window_seconds=int(env.get("PROMPTSAAS_AUTH_LIMIT_WINDOW_SECONDS", default.window_seconds)),
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from domain.plans import Metric, Window
 from domain.quota import Counter, CounterKey, Reservation
 from domain.usage import UsageRecord
 
@@ -37,3 +38,49 @@ class QuotaLedger(Protocol):
     @abstractmethod
     async def pending(self, tenant_id: str | None = None) -> int:
         """How many reservations are held (for checks and reports)."""
+
+
+class CounterDrift(NamedTuple):
+    """A counter that disagrees with what the usage records (`used`) and open reservations (`reserved`) say."""
+
+    tenant_id: str
+    subscription_id: str
+    metric: Metric
+    window: Window
+    window_start: datetime
+    used: int
+    expected_used: int
+    reserved: int
+    expected_reserved: int
+
+    @classmethod
+    def of(cls, tenant_id: str, key: CounterKey, counted: tuple[int, int], expected: tuple[int, int]) -> CounterDrift:
+        """From the counter's (used, reserved) and what the records and reservations say they should be."""
+        (used, reserved), (expected_used, expected_reserved) = counted, expected
+        return cls(
+            tenant_id,
+            key.subscription_id,
+            key.metric,
+            key.window,
+            key.window_start,
+            used,
+            expected_used,
+            reserved,
+            expected_reserved,
+        )
+
+    @property
+    def key(self) -> CounterKey:
+        return CounterKey(self.subscription_id, self.metric, self.window, self.window_start)
+
+
+class QuotaReconciler(Protocol):
+    """Counters are derived data: they can be checked against, and rebuilt from, usage records and reservations."""
+
+    @abstractmethod
+    async def reconcile(self, tenant_id: str | None = None) -> list[CounterDrift]:
+        """Every counter (of one tenant, or all) that differs from the records; empty when they agree."""
+
+    @abstractmethod
+    async def rebuild(self, tenant_id: str) -> int:
+        """Rewrite a tenant's counters from its records and open reservations; return how many changed."""

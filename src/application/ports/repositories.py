@@ -1,4 +1,7 @@
-"""One repository per aggregate. Every method of a tenant-owned repository takes the tenant id."""
+"""One repository per aggregate. Every method of a tenant-owned repository takes the tenant id.
+
+The one exception is `ApiKeyRepository.find_by_hash`: a presented API key is what names its tenant.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Protocol
 from domain.agents import Agent
 from domain.audit import AuditEntry
 from domain.conversations import Conversation, Message
+from domain.credentials import ApiKey, RefreshToken
 from domain.models import ModelSpec
 from domain.plans import Plan
 from domain.prompts import PromptVersion
@@ -53,6 +57,46 @@ class IdentityRepository(Protocol):
     async def list_for_user(self, tenant_id: str, user_id: str) -> list[Identity]: ...
     @abstractmethod
     async def add(self, identity: Identity) -> None: ...
+
+
+class RefreshTokenRepository(Protocol):
+    @abstractmethod
+    async def add(self, token: RefreshToken) -> None: ...
+    @abstractmethod
+    async def get_by_hash(self, tenant_id: str, token_hash: str) -> RefreshToken | None: ...
+    @abstractmethod
+    async def mark_used(self, tenant_id: str, token_id: str, at: datetime) -> bool:
+        """Compare-and-set: True only for the one caller that found it unused and unrevoked.
+
+        SQL: `UPDATE ... SET used_at = :at WHERE id = :id AND used_at IS NULL AND revoked_at IS NULL`, rowcount == 1.
+        """
+
+    @abstractmethod
+    async def revoke_family(self, tenant_id: str, family_id: str, at: datetime) -> int:
+        """Revoke every not yet revoked token of the family; return how many."""
+
+
+class ApiKeyRepository(Protocol):
+    @abstractmethod
+    async def add(self, key: ApiKey) -> None: ...
+    @abstractmethod
+    async def get(self, tenant_id: str, key_id: str) -> ApiKey | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[ApiKey]:
+        """Oldest first, revoked ones included."""
+
+    @abstractmethod
+    async def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None: ...
+    @abstractmethod
+    async def touch(self, tenant_id: str, key_id: str, at: datetime) -> None:
+        """Record the last use."""
+
+    @abstractmethod
+    async def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        """The one lookup without a tenant: an API key alone names its tenant, which the returned key carries.
+
+        Safe because the hash is of 256 random bits; callers must scope everything after it to `key.tenant_id`.
+        """
 
 
 class AgentRepository(Protocol):

@@ -8,12 +8,14 @@ from typing import Protocol, Self
 
 from application.ports.repositories import (
     AgentRepository,
+    ApiKeyRepository,
     AuditRepository,
     ConversationRepository,
     IdentityRepository,
     ModelRepository,
     PlanRepository,
     PromptVersionRepository,
+    RefreshTokenRepository,
     SubscriptionRepository,
     TenantRepository,
     UsageRepository,
@@ -33,6 +35,8 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     usage: UsageRepository
     audit: AuditRepository
+    refresh_tokens: RefreshTokenRepository
+    api_keys: ApiKeyRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...

@@ -6,17 +6,18 @@ Each operation runs without awaiting in between and under a lock, so no two rese
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
 from adapters.persistence.memory.store import MemoryStore
-from application.ports.quota import QuotaLedger
+from application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler
 from domain.quota import Counter, CounterKey, Reservation
 from domain.usage import UsageRecord
 
 
-class MemoryQuotaLedger(QuotaLedger):
+class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._lock = threading.Lock()
@@ -50,6 +51,7 @@ class MemoryQuotaLedger(QuotaLedger):
                 counter = counters[key]
                 counters[key] = Counter(counter.used + charges.get(item.key, 0), counter.reserved - item.amount)
             self._store.usage.rows[(tenant_id, record.id)] = record
+            self._store.charges[(tenant_id, record.id)] = dict(charges)
 
     async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
         with self._lock:
@@ -66,6 +68,33 @@ class MemoryQuotaLedger(QuotaLedger):
 
     async def pending(self, tenant_id: str | None = None) -> int:
         return sum(1 for r in self._store.reservations.values() if tenant_id in (None, r.tenant_id))
+
+    async def reconcile(self, tenant_id: str | None = None) -> list[CounterDrift]:
+        """Counters against the charges of settled records and the items of held reservations."""
+        used: dict[tuple[str, CounterKey], int] = defaultdict(int)
+        reserved: dict[tuple[str, CounterKey], int] = defaultdict(int)
+        for (owner, _), charges in self._store.charges.items():
+            for key, amount in charges.items():
+                used[(owner, key)] += amount
+        for reservation in self._store.reservations.values():
+            for item in reservation.items:
+                reserved[(reservation.tenant_id, item.key)] += item.amount
+        drifts = []
+        for slot in self._store.counters.keys() | used.keys() | reserved.keys():
+            if tenant_id is not None and slot[0] != tenant_id:
+                continue
+            counter = self._store.counters.get(slot, Counter())
+            if (counter.used, counter.reserved) != (used[slot], reserved[slot]):
+                counted, expected = (counter.used, counter.reserved), (used[slot], reserved[slot])
+                drifts.append(CounterDrift.of(slot[0], slot[1], counted, expected))
+        return sorted(drifts, key=lambda d: d[:5])
+
+    async def rebuild(self, tenant_id: str) -> int:
+        with self._lock:
+            drifts = await self.reconcile(tenant_id)
+            for d in drifts:
+                self._store.counters[(d.tenant_id, d.key)] = Counter(d.expected_used, d.expected_reserved)
+        return len(drifts)
 
     def _take(self, tenant_id: str, reservation_id: str) -> Reservation | None:
         reservation = self._store.reservations.get(reservation_id)

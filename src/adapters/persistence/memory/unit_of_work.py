@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.persistence.memory.credentials import MemoryApiKeys, MemoryRefreshTokens
 from adapters.persistence.memory.repositories import (
     MemoryAgents,
     MemoryAudit,
@@ -36,6 +37,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self.conversations = MemoryConversations(store.conversations, store.messages, journal)
         self.usage = MemoryUsage(store.usage, journal)
         self.audit = MemoryAudit(store.audit, journal)
+        self.refresh_tokens = MemoryRefreshTokens(store.refresh_tokens, journal)
+        self.api_keys = MemoryApiKeys(store.api_keys, journal)
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 async Core persistence: SQLite (aiosqlite) embedded, PostgreSQL (psycopg 3) in production."""

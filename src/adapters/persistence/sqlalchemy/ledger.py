@@ -1,0 +1,161 @@
+"""The SQL quota ledger: exact under concurrency on SQLite and PostgreSQL.
+
+A reservation holds every item in one short transaction, each with one conditional UPDATE
+(`reserved = reserved + :n WHERE <key> AND used + reserved + :n <= :limit`). PostgreSQL's row lock, and SQLite's
+IMMEDIATE transactions, make two callers see each other's holds, so the last unit is never sold twice. Counter rows
+are created on demand by an INSERT ... ON CONFLICT DO NOTHING. Items are visited in key order, so two reservations
+never wait on each other's rows crosswise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence.sqlalchemy import tables as t
+from adapters.persistence.sqlalchemy.engine import Database
+from adapters.persistence.sqlalchemy.mapping import activity as m
+from application.ports.quota import QuotaLedger
+from domain.quota import Counter, CounterKey, Reservation, ReservationItem
+from domain.usage import UsageRecord
+
+_c = t.quota_counters
+_r = t.reservations
+_KEY = (
+    _c.c.tenant_id == bindparam("k_tenant"),
+    _c.c.subscription_id == bindparam("k_subscription"),
+    _c.c.metric == bindparam("k_metric"),
+    _c.c.window == bindparam("k_window"),
+    _c.c.window_start == bindparam("k_start"),
+)
+_HOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved + bindparam("n"))
+_HOLD_WITHIN = _HOLD.where(_c.c.used + _c.c.reserved + bindparam("n") <= bindparam("limit"))
+_CHARGE = update(_c).where(*_KEY).values(used=_c.c.used + bindparam("charge"), reserved=_c.c.reserved - bindparam("n"))
+_UNHOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved - bindparam("n"))
+
+
+def key_params(tenant_id: str, key: CounterKey) -> dict[str, Any]:
+    return {
+        "k_tenant": tenant_id,
+        "k_subscription": key.subscription_id,
+        "k_metric": key.metric.value,
+        "k_window": key.window.value,
+        "k_start": key.window_start,
+    }
+
+
+def in_key_order(items: Iterable[ReservationItem]) -> list[ReservationItem]:
+    return sorted(items, key=lambda i: (i.key.subscription_id, i.key.metric, i.key.window, i.key.window_start))
+
+
+class SqlQuotaLedger(QuotaLedger):
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        dialect = postgresql if database.dialect == "postgresql" else sqlite
+        self._create_counter = dialect.insert(_c).on_conflict_do_nothing(
+            index_elements=[_c.c.tenant_id, _c.c.subscription_id, _c.c.metric, _c.c.window, _c.c.window_start]
+        )
+
+    async def read(self, tenant_id: str, keys: Iterable[CounterKey]) -> dict[CounterKey, Counter]:
+        wanted = list(keys)
+        if not wanted:
+            return {}
+        columns = tuple_(_c.c.subscription_id, _c.c.metric, _c.c.window, _c.c.window_start)
+        query = select(_c).where(
+            _c.c.tenant_id == tenant_id,
+            columns.in_([(k.subscription_id, k.metric.value, k.window.value, k.window_start) for k in wanted]),
+        )
+        async with self._database.connect(lazy_begin=True) as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
+
+    async def reserve(self, reservation: Reservation) -> bool:
+        async with self._database.connect() as conn:
+            for item in in_key_order(reservation.items):
+                if not await self._hold(conn, reservation.tenant_id, item):
+                    await conn.rollback()
+                    return False
+            await conn.execute(
+                insert(_r),
+                {
+                    "tenant_id": reservation.tenant_id,
+                    "id": reservation.id,
+                    "items": m.items_json(reservation.items),
+                    "expires_at": reservation.expires_at,
+                },
+            )
+            await conn.commit()
+        return True
+
+    async def _hold(self, conn: AsyncConnection, tenant_id: str, item: ReservationItem) -> bool:
+        """Add the item to its counter if it fits; a missing counter is created (at zero) and tried once more."""
+        params = {**key_params(tenant_id, item.key), "n": item.amount}
+        statement = _HOLD if item.limit is None else _HOLD_WITHIN
+        if item.limit is not None:
+            params["limit"] = item.limit
+        if _rowcount(await conn.execute(statement, params)):
+            return True
+        await conn.execute(self._create_counter, {**m.counter_key_row(tenant_id, item.key), "used": 0, "reserved": 0})
+        return _rowcount(await conn.execute(statement, params)) == 1
+
+    async def settle(
+        self, tenant_id: str, reservation_id: str, charges: Mapping[CounterKey, int], record: UsageRecord
+    ) -> None:
+        async with self._database.connect() as conn:
+            items = await _take(conn, tenant_id, reservation_id)
+            if items:
+                await conn.execute(
+                    _CHARGE,
+                    [
+                        {**key_params(tenant_id, i.key), "charge": charges.get(i.key, 0), "n": i.amount}
+                        for i in in_key_order(items)
+                    ],
+                )
+            await conn.execute(insert(t.usage_records), m.usage_row(record, charges))
+            await conn.commit()
+
+    async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
+        async with self._database.connect() as conn:
+            await _unhold(conn, tenant_id, await _take(conn, tenant_id, reservation_id))
+            if record is not None:
+                await conn.execute(insert(t.usage_records), m.usage_row(record))
+            await conn.commit()
+
+    async def sweep(self, now: datetime) -> int:
+        async with self._database.connect() as conn:
+            expired = (
+                await conn.execute(delete(_r).where(_r.c.expires_at <= now).returning(_r.c.tenant_id, _r.c["items"]))
+            ).all()
+            for tenant_id, items in expired:
+                await _unhold(conn, tenant_id, m.items_of(items))
+            await conn.commit()
+        return len(expired)
+
+    async def pending(self, tenant_id: str | None = None) -> int:
+        query = select(func.count().label("n")).select_from(_r)
+        if tenant_id is not None:
+            query = query.where(_r.c.tenant_id == tenant_id)
+        async with self._database.connect(lazy_begin=True) as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+
+async def _take(conn: AsyncConnection, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
+    """Claim a reservation by deleting it: whoever deletes it (settle, release or sweep) undoes its holds."""
+    statement = delete(_r).where(_r.c.tenant_id == tenant_id, _r.c.id == reservation_id).returning(_r.c["items"])
+    items = (await conn.execute(statement)).scalar_one_or_none()
+    return m.items_of(items) if items is not None else ()
+
+
+async def _unhold(conn: AsyncConnection, tenant_id: str, items: Sequence[ReservationItem]) -> None:
+    if items:
+        params = [{**key_params(tenant_id, i.key), "n": i.amount} for i in in_key_order(items)]
+        await conn.execute(_UNHOLD, params)
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount)

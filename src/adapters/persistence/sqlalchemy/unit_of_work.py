@@ -1,0 +1,82 @@
+"""The SQL unit of work: one connection and one transaction; it rolls back unless the use case commits."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence.sqlalchemy.conversations import SqlConversations
+from adapters.persistence.sqlalchemy.credentials import SqlApiKeys, SqlRefreshTokens
+from adapters.persistence.sqlalchemy.engine import Database
+from adapters.persistence.sqlalchemy.records import SqlAudit, SqlUsage
+from adapters.persistence.sqlalchemy.repositories import (
+    SqlAgents,
+    SqlIdentities,
+    SqlModels,
+    SqlPlans,
+    SqlSubscriptions,
+    SqlTenants,
+    SqlUsers,
+    SqlVersions,
+)
+from adapters.persistence.sqlalchemy.statements import Statements
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+
+class SqlUnitOfWork(UnitOfWork):
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._opened: AbstractAsyncContextManager[AsyncConnection] | None = None
+        self._statements: Statements | None = None
+
+    async def __aenter__(self) -> Self:
+        self._opened = self._database.connect(lazy_begin=True)
+        conn = await self._opened.__aenter__()
+        self._statements = db = Statements(conn)
+        self.tenants = SqlTenants(db)
+        self.users = SqlUsers(db)
+        self.identities = SqlIdentities(db)
+        self.agents = SqlAgents(db)
+        self.versions = SqlVersions(db)
+        self.plans = SqlPlans(db)
+        self.subscriptions = SqlSubscriptions(db)
+        self.models = SqlModels(db)
+        self.conversations = SqlConversations(db)
+        self.usage = SqlUsage(db)
+        self.audit = SqlAudit(db)
+        self.refresh_tokens = SqlRefreshTokens(db)
+        self.api_keys = SqlApiKeys(db)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        opened, self._opened, self._statements = self._opened, None, None
+        if opened is not None:
+            await opened.__aexit__(exc_type, exc, tb)
+
+    async def commit(self) -> None:
+        db = self._open()
+        await db.conn.commit()
+        db.ended()
+
+    async def rollback(self) -> None:
+        db = self._open()
+        await db.conn.rollback()
+        db.ended()
+
+    def _open(self) -> Statements:
+        if self._statements is None:
+            raise RuntimeError("the unit of work is used outside its `async with` block")
+        return self._statements
+
+
+class SqlUnitOfWorkFactory(UnitOfWorkFactory):
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database)

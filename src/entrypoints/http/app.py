@@ -1,0 +1,77 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from entrypoints.container import Container, shutdown
+from entrypoints.http.controllers.admin.agents import AdminAgentsController
+from entrypoints.http.controllers.admin.plans import AdminCatalogController, AdminPlansController
+from entrypoints.http.controllers.admin.reports import AdminReportsController
+from entrypoints.http.controllers.admin.users import AdminSubscriptionsController, AdminUsersController
+from entrypoints.http.controllers.agents import AgentsController, PlansController
+from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.conversations import ConversationsController, UsageController
+from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.me import MeController
+from entrypoints.http.problems import HANDLERS
+
+CONTROLLERS = [
+    HealthController,
+    AuthController,
+    MeController,
+    PlansController,
+    AgentsController,
+    ConversationsController,
+    UsageController,
+    AdminAgentsController,
+    AdminPlansController,
+    AdminCatalogController,
+    AdminUsersController,
+    AdminSubscriptionsController,
+    AdminReportsController,
+]
+
+
+def create_app(container: Container) -> Litestar:
+    """An app over one container; the container's resources close when the app shuts down."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await shutdown(container)
+
+    settings = container.settings()
+    return Litestar(
+        route_handlers=CONTROLLERS,
+        exception_handlers=HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
+        lifespan=[lifespan],
+        state={"container": container},  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="promptsaas",
+            version="1.0.0",
+            description="Access to prompt-based AI agents: members, public API clients and tenant admins.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="An access token (JWT) or an API key (psk_…) as a bearer token",
+                    )
+                }
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""Controllers grouped by audience: members and API clients, tenant admins, operations."""

@@ -1,0 +1,1 @@
+"""Tenant admin controllers (role `admin`; 403 `forbidden` otherwise)."""

@@ -1,0 +1,18 @@
+"""OpenAPI documentation helpers: every operation lists its problem responses."""
+
+from __future__ import annotations
+
+from litestar.openapi.datastructures import ResponseSpec
+
+from entrypoints.http.problems import TITLES
+from entrypoints.http.schemas.base import Problem
+
+
+def errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """Problem responses an operation can answer (400 invalid_request is always possible)."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem, description=TITLES.get(status, "Error"), media_type="application/problem+json"
+        )
+        for status in sorted({400, *statuses})
+    }

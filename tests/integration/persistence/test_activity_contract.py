@@ -1,0 +1,118 @@
+"""Conversations and messages, usage records and audit entries: the same answers from every backend."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from application.ports.repositories import UsageQuery, UsageRow
+from domain.usage import Funding, Outcome
+from tests.integration.persistence.conftest import Backend
+from tests.integration.persistence.entities import NOON, audit, conversation, message, usage
+
+
+async def test_conversations_list_newest_first_and_touch_moves_them(backend: Backend) -> None:
+    old, new = conversation("t1", "c1", "u1"), conversation("t1", "c2", "u1", NOON + timedelta(minutes=1))
+    async with backend.uow() as uow:
+        await uow.conversations.add(old)
+        await uow.conversations.add(new)
+        await uow.conversations.add(conversation("t1", "c3", "u2"))
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.conversations.get("t1", "c1") == old
+        assert [c.id for c in await uow.conversations.list_for_user("t1", "u1")] == ["c2", "c1"]
+        await uow.conversations.touch("t1", "c1", NOON + timedelta(hours=1))
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert [c.id for c in await uow.conversations.list_for_user("t1", "u1")] == ["c1", "c2"]
+        assert await uow.conversations.get("t1", "c1") == replace(old, updated_at=NOON + timedelta(hours=1))
+
+
+async def test_recent_messages_are_the_last_ones_in_writing_order(backend: Backend) -> None:
+    written = [message("t1", f"m{i}", "c1") for i in (5, 3, 9, 1)]  # same time, ids out of order
+    async with backend.uow() as uow:
+        await uow.conversations.add(conversation("t1", "c1", "u1"))
+        for m in written:
+            await uow.conversations.add_message(m)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.conversations.recent_messages("t1", "c1", 10) == written
+        assert await uow.conversations.recent_messages("t1", "c1", 2) == written[-2:]
+        assert await uow.conversations.recent_messages("t1", "c1", 0) == []
+
+
+async def test_deleting_a_conversation_deletes_its_messages(backend: Backend) -> None:
+    async with backend.uow() as uow:
+        await uow.conversations.add(conversation("t1", "c1", "u1"))
+        await uow.conversations.add_message(message("t1", "m1", "c1"))
+        await uow.conversations.delete("t1", "c1")
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.conversations.get("t1", "c1") is None
+        assert await uow.conversations.recent_messages("t1", "c1", 10) == []
+
+
+async def test_purge_counts_then_deletes_only_old_messages_of_the_given_users(backend: Backend) -> None:
+    async with backend.uow() as uow:
+        await uow.conversations.add(conversation("t1", "c1", "u1"))
+        await uow.conversations.add(conversation("t1", "c2", "u2"))
+        await uow.conversations.add_message(message("t1", "old", "c1", NOON - timedelta(days=40)))
+        await uow.conversations.add_message(message("t1", "new", "c1", NOON))
+        await uow.conversations.add_message(message("t1", "other", "c2", NOON - timedelta(days=40)))
+        await uow.commit()
+    before = NOON - timedelta(days=30)
+    async with backend.uow() as uow:
+        assert await uow.conversations.purge_messages("t1", ["u1"], before, dry_run=True) == 1
+        assert len(await uow.conversations.recent_messages("t1", "c1", 10)) == 2
+        assert await uow.conversations.purge_messages("t1", ["u1"], before) == 1
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert [m.id for m in await uow.conversations.recent_messages("t1", "c1", 10)] == ["new"]
+        assert [m.id for m in await uow.conversations.recent_messages("t1", "c2", 10)] == ["other"]
+
+
+async def test_usage_records_round_trip_and_filter_by_time(backend: Backend) -> None:
+    first = usage("t1", "r1", at=NOON - timedelta(days=1))
+    second = usage("t1", "r2", funding=Funding.BYOK, subscription_id=None, plan_code=None, error_code="x")
+    async with backend.uow() as uow:
+        await uow.usage.add(first)
+        await uow.usage.add(second)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.usage.records("t1") == [first, second]
+        assert await uow.usage.records("t1", since=NOON) == [second]
+
+
+async def test_usage_summaries_group_by_agent_user_plan_day_and_model(backend: Backend) -> None:
+    async with backend.uow() as uow:
+        await uow.usage.add(usage("t1", "r1", user_id="ann", at=NOON - timedelta(days=1)))
+        await uow.usage.add(usage("t1", "r2", user_id="bob", agent_slug="writer", outcome=Outcome.ERROR))
+        await uow.usage.add(usage("t1", "r3", user_id="bob", funding=Funding.BYOK, plan_code=None, model="a:b"))
+        await uow.commit()
+    async with backend.uow() as uow:
+
+        async def keys(group_by: str, **query: object) -> dict[str, int]:
+            rows = await uow.usage.summarize(UsageQuery("t1", group_by, **query))  # type: ignore[arg-type]
+            return {r.key: r.requests for r in rows}
+
+        assert await uow.usage.summarize(UsageQuery("t1", "agent")) == [
+            UsageRow("tutor", 2, 20, 40, 60, 0),
+            UsageRow("writer", 1, 10, 20, 30, 1),
+        ]
+        assert await keys("user") == {"ann": 1, "bob": 2}
+        assert await keys("plan") == {"free": 2, "byok:byok": 1}
+        assert await keys("day") == {"2030-03-13": 1, "2030-03-14": 2}
+        assert await keys("model") == {"a:b": 1, "offline:echo": 2}
+        assert await keys("agent", since=NOON, user_id="bob") == {"tutor": 1, "writer": 1}
+        assert await keys("agent", until=NOON) == {"tutor": 1}
+
+
+async def test_audit_entries_list_newest_first(backend: Backend) -> None:
+    entries = [audit("t1", f"e{i}") for i in (3, 1, 2)]  # same time: the order of writing decides
+    async with backend.uow() as uow:
+        for entry in entries:
+            await uow.audit.add(entry)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.audit.list("t1") == entries[::-1]
+        assert await uow.audit.list("t1", limit=1) == [entries[-1]]

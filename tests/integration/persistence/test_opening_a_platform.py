@@ -1,0 +1,94 @@
+"""`AsyncPlatform.open`: SQLite is migrated on the way in; an outdated PostgreSQL schema is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from adapters.persistence.sqlalchemy.engine import Database, async_url
+from adapters.persistence.sqlalchemy.migrate import current_revision, downgrade_database, head, upgrade_database
+from domain.errors import DomainError, InvalidInput
+from entrypoints.library import AsyncPlatform, Platform
+from entrypoints.settings import Settings
+
+FAST = Settings(password_memory_kib=1024, password_time_cost=1)
+
+
+async def revision_of(url: str) -> str | None:
+    database = Database(url)
+    try:
+        return await current_revision(database)
+    finally:
+        await database.dispose()
+
+
+async def test_a_new_sqlite_file_is_migrated_and_keeps_what_is_written(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    async with await AsyncPlatform.open(url, FAST) as platform:
+        await platform.create_tenant("acme", name="Acme")
+    async with await AsyncPlatform.open(url, FAST) as platform:
+        assert [t.slug for t in await platform.tenants()] == ["acme"]
+    assert await revision_of(url) == head()
+
+
+async def test_an_outdated_sqlite_file_is_migrated(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    database = Database(url)
+    await downgrade_database(database, "base")
+    await database.dispose()
+    async with await AsyncPlatform.open(url, FAST) as platform:
+        assert await platform.tenants() == []
+    assert await revision_of(url) == head()
+
+
+async def test_an_in_memory_sqlite_database_opens_migrated() -> None:
+    async with await AsyncPlatform.open("sqlite:///:memory:", FAST) as platform:
+        await platform.create_tenant("acme")
+        assert [t.slug for t in await platform.tenants()] == ["acme"]
+
+
+def test_the_synchronous_platform_opens_the_database_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROMPTSAAS_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    with Platform.open() as platform:
+        platform.create_tenant("acme")
+    with Platform.open() as platform:
+        assert [t.slug for t in platform.tenants()] == ["acme"]
+
+
+@pytest.mark.postgres
+async def test_an_outdated_postgres_schema_is_refused_until_upgraded(postgres_url: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        await AsyncPlatform.open(postgres_url, FAST)
+    assert refused.value.code == "database_not_migrated"
+    assert "promptsaas db upgrade" in refused.value.message
+    database = Database(postgres_url)
+    await upgrade_database(database)
+    await database.dispose()
+    async with await AsyncPlatform.open(postgres_url, FAST) as platform:
+        assert await platform.tenants() == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("sqlite:///promptsaas.db", "sqlite+aiosqlite:///promptsaas.db"),
+        ("sqlite:////var/lib/p.db", "sqlite+aiosqlite:////var/lib/p.db"),
+        ("sqlite:///:memory:", "sqlite+aiosqlite:///:memory:"),
+        ("postgresql://ann:s3cret@db.example/promptsaas", "postgresql+psycopg://ann:s3cret@db.example/promptsaas"),
+        ("postgres://ann@db:5433/p", "postgresql+psycopg://ann@db:5433/p"),
+        ("postgresql+psycopg://ann@db/p", "postgresql+psycopg://ann@db/p"),
+        ("sqlite+aiosqlite:///p.db", "sqlite+aiosqlite:///p.db"),
+    ],
+)
+def test_database_urls_are_mapped_to_the_async_drivers(typed: str, expected: str) -> None:
+    assert async_url(typed) == make_url(expected)
+
+
+@pytest.mark.parametrize("typed", ["promptsaas.db", "mysql://db/p", "sqlite:/oops"])
+def test_unsupported_database_urls_are_refused_by_name(typed: str) -> None:
+    with pytest.raises(InvalidInput, match="database URL"):
+        async_url(typed)
