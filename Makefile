@@ -1,7 +1,6 @@
 # promptsaas: `make run` serves the demo, `make test` installs and passes every test.
 UV ?= uv
 PY := $(UV) run --frozen
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run demo test test-unit test-integration test-e2e lint format bench bench-llm clean
 
@@ -12,7 +11,7 @@ install:
 run: install
 	$(PY) promptsaas db upgrade
 	$(PY) promptsaas demo
-	$(PY) promptsaas chat --tenant demo --as member@demo.example tutor
+	$(PY) promptsaas serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(PY) ruff check src tests

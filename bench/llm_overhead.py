@@ -116,6 +116,8 @@ async def run(calls: int, warmup: int, concurrency: int, rounds: int) -> None:
             await adapter.aclose()
         stub.terminate()
         stub.wait()
+        if stub.stdout is not None:
+            stub.stdout.close()
 
 
 def adapter_call(adapter: OpenAIProvider | AnthropicProvider) -> Call:

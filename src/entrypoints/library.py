@@ -93,6 +93,12 @@ class AsyncTenant:
             )
         return await self._c.admin().create_user(await self.id(), email, display_name=display_name, role=role_)
 
+    async def create_api_key(self, email: str, name: str) -> str:
+        """A new API key acting for the user (channel `api`); the key is returned once and stored hashed."""
+        user = await self._c.admin().user(await self.id(), email)
+        _, key = await self._c.auth().create_api_key(await self.id(), user.id, name)
+        return key
+
     async def verify_password(self, email: str, password: str) -> User:
         return await self._c.auth().verify_password(await self.id(), email, password)
 

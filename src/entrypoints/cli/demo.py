@@ -32,7 +32,7 @@ def command(ctx: typer.Context) -> None:
     """Create (or complete) the demo: tenant "demo", catalog/demo.yaml, an admin and a member."""
     s = session(ctx)
 
-    async def action(platform: AsyncPlatform) -> tuple[bool, list[str], list[str]]:
+    async def action(platform: AsyncPlatform) -> tuple[bool, list[str], list[str], str]:
         created = TENANT not in {t.slug for t in await platform.tenants()}
         demo = await platform.create_tenant(TENANT, name="Demo") if created else platform.tenant(TENANT)
         changes = (await demo.apply_catalog(CATALOG)).changes
@@ -42,14 +42,16 @@ def command(ctx: typer.Context) -> None:
             if user.email not in existing:
                 await demo.create_user(user.email, user.password, role=user.role)
                 added.append(user.email)
-        return created, changes, added
+        key = await demo.create_api_key(USERS[1].email, "demo")
+        return created, changes, added, key
 
-    created, changes, added = s.run(action)
+    created, changes, added, key = s.run(action)
     users = [{"email": u.email, "password": u.password, "role": u.role} for u in USERS]
     if s.out.json:
-        s.out.dump({"tenant": TENANT, "created": created, "catalog_changes": changes, "users": users})
+        s.out.dump({"tenant": TENANT, "created": created, "catalog_changes": changes, "users": users, "api_key": key})
         return
     state = "created" if created or changes or added else "already set up"
     s.out.text(f'demo tenant "{TENANT}" {state} ({len(changes)} catalog change(s), {len(added)} new user(s))')
     s.out.rows(users, ("role", "email", "password"))
+    s.out.text(f"API key of {USERS[1].email} (shown once): {key}")
     s.out.text(f"try: promptsaas chat --tenant {TENANT} --as {USERS[1].email} tutor 'What is 2+2?'")

@@ -20,6 +20,7 @@ from entrypoints.cli import (
     prompts,
     purge,
     quota,
+    serve,
     subscriptions,
     tenants,
     usage,
@@ -71,6 +72,7 @@ app.command("usage")(usage.command)
 app.command("audit")(audit.command)
 app.add_typer(quota.app, name="quota")
 app.command("purge")(purge.command)
+app.command("serve")(serve.command)
 
 
 def run() -> None:

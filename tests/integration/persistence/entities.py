@@ -18,7 +18,8 @@ from domain.subscriptions import Subscription, SubscriptionStatus
 from domain.templates import Variable, VariableType
 from domain.tenants import Tenant
 from domain.usage import Funding, Outcome, UsageRecord
-from domain.users import Identity, IdentityProvider, Role as UserRole, User
+from domain.users import Identity, IdentityProvider, User
+from domain.users import Role as UserRole
 
 NOON = datetime(2030, 3, 14, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -97,7 +98,11 @@ def conversation(tenant_id: str, conversation_id: str, user_id: str, at: datetim
 
 
 def message(tenant_id: str, message_id: str, conversation_id: str, at: datetime = NOON) -> Message:
-    parts = (TextPart(f"text of {message_id}"), ImagePart("image/png", url="https://x/y.png"), ImagePart("a/b", None, "QQ"))
+    parts = (
+        TextPart(f"text of {message_id}"),
+        ImagePart("image/png", url="https://x/y.png"),
+        ImagePart("a/b", None, "QQ"),
+    )
     return Message(message_id, tenant_id, conversation_id, Role.USER, parts, at, 11, 7)
 
 
@@ -133,7 +138,9 @@ def refresh_token(tenant_id: str, token_id: str, family: str, user_id: str = "u1
 
 
 def api_key(tenant_id: str, key_id: str, user_id: str = "u1", key_hash: str | None = None) -> ApiKey:
-    return ApiKey(key_id, tenant_id, user_id, f"key {key_id}", "psk_abcd", key_hash or f"hash-{tenant_id}-{key_id}", NOON)
+    return ApiKey(
+        key_id, tenant_id, user_id, f"key {key_id}", "psk_abcd", key_hash or f"hash-{tenant_id}-{key_id}", NOON
+    )
 
 
 def key(sub_id: str = "sub-1", metric: Metric = Metric.REQUESTS, window: Window = Window.DAY) -> CounterKey:
@@ -141,6 +148,9 @@ def key(sub_id: str = "sub-1", metric: Metric = Metric.REQUESTS, window: Window 
 
 
 def reservation(
-    tenant_id: str, reservation_id: str, *items: tuple[CounterKey, int, int | None], ttl: timedelta = timedelta(minutes=10)
+    tenant_id: str,
+    reservation_id: str,
+    *items: tuple[CounterKey, int, int | None],
+    ttl: timedelta = timedelta(minutes=10),
 ) -> Reservation:
     return Reservation(reservation_id, tenant_id, tuple(ReservationItem(*i) for i in items), NOON + ttl)

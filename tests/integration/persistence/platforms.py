@@ -53,7 +53,11 @@ def catalog(*limits: tuple[str, str, int], max_output_tokens: int = 64) -> dict[
                 "slug": AGENT,
                 "name": "Echo",
                 "history_turns": 0,
-                "prompt": {"system": "Repeat.", "model": "offline:echo", "params": {"max_output_tokens": max_output_tokens}},
+                "prompt": {
+                    "system": "Repeat.",
+                    "model": "offline:echo",
+                    "params": {"max_output_tokens": max_output_tokens},
+                },
             }
         ],
         "plans": [

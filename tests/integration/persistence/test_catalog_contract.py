@@ -25,7 +25,9 @@ async def test_agents_round_trip_by_id_and_slug_in_slug_order(backend: Backend) 
         await uow.agents.update(replace(writer, status=AgentStatus.RETIRED, styles={}, history_turns=0))
         await uow.commit()
     async with backend.uow() as uow:
-        assert await uow.agents.get("t1", "a1") == replace(writer, status=AgentStatus.RETIRED, styles={}, history_turns=0)
+        assert await uow.agents.get("t1", "a1") == replace(
+            writer, status=AgentStatus.RETIRED, styles={}, history_turns=0
+        )
 
 
 async def test_versions_keep_their_content_and_change_only_their_status(backend: Backend) -> None:

@@ -48,7 +48,7 @@ async def test_every_revision_upgrades_and_downgrades_step_by_step(empty: Databa
         await downgrade_database(empty, previous)
         assert await current_revision(empty) == (None if previous == "base" else previous)
         await upgrade_database(empty, revision)
-    for revision, previous in reversed(steps):
+    for _, previous in reversed(steps):
         await downgrade_database(empty, previous)
     assert await current_revision(empty) is None
     assert await _tables(empty) <= {"alembic_version"}

@@ -78,7 +78,7 @@ async def test_callers_in_two_processes_admit_exactly_the_limit(database_url: st
                 worker.stdin.flush()
             tally = Tally()
             for worker in workers:
-                tally.add(Tally(**json.loads(await _line(worker, timeout=120))))
+                tally.add(Tally(**json.loads(await _line(worker, seconds=120))))
             wall = time.perf_counter() - started
         finally:
             for worker in workers:
@@ -158,10 +158,10 @@ def _spawn(database_url: str, what: str) -> subprocess.Popen[str]:
     )
 
 
-async def _line(worker: subprocess.Popen[str], timeout: float = 60) -> str:
+async def _line(worker: subprocess.Popen[str], seconds: float = 60) -> str:
     """The worker's next line of output; its error output if it died instead."""
     assert worker.stdout is not None
-    line = await asyncio.wait_for(asyncio.to_thread(worker.stdout.readline), timeout)
+    line = await asyncio.wait_for(asyncio.to_thread(worker.stdout.readline), seconds)
     if not line:
         assert worker.stderr is not None
         raise AssertionError(f"the worker died: {worker.stderr.read()}")

@@ -94,4 +94,3 @@ async def test_a_refused_write_leaves_nothing_of_its_unit_of_work(sql: Backend) 
     await refused(sql, two_writes)
     async with sql.uow() as uow:
         assert [t.slug for t in await uow.tenants.list()] == ["acme"]
-

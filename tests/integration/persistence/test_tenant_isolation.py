@@ -105,7 +105,7 @@ def _name(row: object) -> str:
         return row.subject
     if isinstance(row, Tenant):
         return row.slug
-    return str(getattr(row, "id"))
+    return str(row.id)  # type: ignore[attr-defined]
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -27,10 +27,13 @@ async def test_leaving_without_commit_rolls_back(backend: Backend) -> None:
 
 
 async def test_an_error_inside_rolls_back(backend: Backend) -> None:
-    with pytest.raises(RuntimeError):
+    async def failing_use_case() -> None:
         async with backend.uow() as uow:
             await uow.tenants.add(tenant("t1", "acme"))
             raise RuntimeError("the use case failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_use_case()
     assert await slugs(backend) == []
 
 

@@ -9,18 +9,22 @@ from sqlalchemy import Executable, RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.persistence.sqlalchemy.engine import WriteGate
 from domain.errors import AlreadyExists
 
 
 class Statements:
-    """Runs statements on one connection. On SQLite, reads before the first write run outside a transaction and
-    the first write begins IMMEDIATE, so units of work that only read never take the database's write lock."""
+    """Runs statements on a connection opened with `lazy_begin`: reads before the first write run outside a
+    transaction, and the first write begins one (on SQLite, after taking this process's write turn at `gate`,
+    IMMEDIATE), so units of work that only read never wait for, nor hold, the database's write lock."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, gate: WriteGate | None = None) -> None:
         self.conn = conn
         self.dialect = conn.dialect.name
-        self._lazy_begin = self.dialect == "sqlite"
+        self._begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+        self._gate = gate
         self._writing = False
+        self._holding = False
 
     async def rows(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Sequence[RowMapping]:
         return (await self.conn.execute(statement, params)).mappings().all()
@@ -36,8 +40,8 @@ class Statements:
         conflict: tuple[str, str] | None = None,
     ) -> int:
         """Execute a change and return its row count; a unique key clash becomes `AlreadyExists(*conflict)`."""
-        if self._lazy_begin and not self._writing:
-            await self.conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if not self._writing:
+            await self._begin_transaction()
         self._writing = True
         try:
             result = await self.conn.execute(statement, params)
@@ -47,6 +51,20 @@ class Statements:
             raise AlreadyExists(*conflict) from None
         return int(result.rowcount)
 
+    async def _begin_transaction(self) -> None:
+        if self._gate is not None:
+            await self._gate.acquire()
+            self._holding = True
+        try:
+            await self.conn.exec_driver_sql(self._begin)
+        except BaseException:
+            self.ended()
+            raise
+
     def ended(self) -> None:
-        """The transaction was committed or rolled back; the next write begins a new one."""
+        """The transaction was committed or rolled back: give up the write turn; the next write begins anew."""
         self._writing = False
+        if self._holding:
+            self._holding = False
+            assert self._gate is not None
+            self._gate.release()

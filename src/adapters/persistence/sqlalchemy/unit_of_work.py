@@ -35,7 +35,7 @@ class SqlUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         self._opened = self._database.connect(lazy_begin=True)
         conn = await self._opened.__aenter__()
-        self._statements = db = Statements(conn)
+        self._statements = db = Statements(conn, self._database.writer_turn)
         self.tenants = SqlTenants(db)
         self.users = SqlUsers(db)
         self.identities = SqlIdentities(db)
@@ -54,9 +54,13 @@ class SqlUnitOfWork(UnitOfWork):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        opened, self._opened, self._statements = self._opened, None, None
-        if opened is not None:
-            await opened.__aexit__(exc_type, exc, tb)
+        opened, statements, self._opened, self._statements = self._opened, self._statements, None, None
+        try:
+            if opened is not None:
+                await opened.__aexit__(exc_type, exc, tb)
+        finally:
+            if statements is not None:
+                statements.ended()
 
     async def commit(self) -> None:
         db = self._open()
