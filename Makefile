@@ -24,7 +24,7 @@ format: install
 	$(PY) ruff check --fix src tests
 
 test: lint
-	$(PY) pytest
+	$(PY) pytest -q
 
 test-unit: install
 	$(PY) pytest tests/unit

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from application.ports.clock import Clock, IdGenerator
 from application.ports.quota import QuotaLedger
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.read_cache import ReadCache
 from domain import policy
 from domain.agents import AgentStatus
 from domain.channels import Channel
@@ -28,8 +29,10 @@ from domain.subscriptions import (
     default_subscription_id,
     entitlements,
 )
-from domain.tenants import TenantStatus
+from domain.plans import Plan
+from domain.tenants import Tenant, TenantStatus
 from domain.usage import Funding, UsageRecord
+from domain.users import User
 
 RESERVATION_TTL = timedelta(minutes=10)
 
@@ -70,7 +73,9 @@ class AccessService:
         clock: Clock,
         ids: IdGenerator,
         reservation_ttl: timedelta = RESERVATION_TTL,
+        cache: ReadCache | None = None,
     ) -> None:
+        self._cache = cache or ReadCache(ttl_seconds=0)
         self._uow = uow
         self._ledger = ledger
         self._clock = clock
@@ -165,13 +170,9 @@ class AccessService:
         byok_providers: frozenset[str] = frozenset(),
     ) -> AccessRequest:
         now = self._clock.now()
-        async with self._uow() as uow:
-            tenant = await uow.tenants.get(tenant_id)
-            user = await uow.users.get(tenant_id, user_id)
-            if tenant is None or user is None:
-                raise NotFound("user", user_id)
-            subscriptions = await uow.subscriptions.list_for_user(tenant_id, user_id)
-            plans = {p.code: p for p in await uow.plans.list(tenant_id)}
+        tenant, plans = await self._cache.get(tenant_id, "plans", lambda: self._load_plans(tenant_id))
+        user, held = await self._cache.get(tenant_id, ("user", user_id), lambda: self._load_user(tenant_id, user_id))
+        subscriptions = list(held)
         default = tenant.default_plan_code
         if default in plans and not any(s.plan_code == default for s in subscriptions):
             subscriptions.append(_implicit(tenant_id, user_id, default, user.created_at))
@@ -179,6 +180,20 @@ class AccessService:
         principal = Principal(user.id, user.tenant_id, user.role, user.status, tenant.status is TenantStatus.ACTIVE)
         request = AccessRequest(tenant_id, principal, agent, channel, holdings, byok_providers, tokens, now)
         return await self._with_counters(request)
+
+    async def _load_plans(self, tenant_id: str) -> tuple[Tenant, dict[str, Plan]]:
+        async with self._uow() as uow:
+            tenant = await uow.tenants.get(tenant_id)
+            if tenant is None:
+                raise NotFound("tenant", tenant_id)
+            return tenant, {p.code: p for p in await uow.plans.list(tenant_id)}
+
+    async def _load_user(self, tenant_id: str, user_id: str) -> tuple[User, tuple[Subscription, ...]]:
+        async with self._uow() as uow:
+            user = await uow.users.get(tenant_id, user_id)
+            if user is None:
+                raise NotFound("user", user_id)
+            return user, tuple(await uow.subscriptions.list_for_user(tenant_id, user_id))
 
     async def _with_counters(self, request: AccessRequest) -> AccessRequest:
         now = self._clock.now()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWork
+from application.read_cache import ReadCache
 from domain.audit import AuditEntry
 
 
 class AuditTrail:
-    def __init__(self, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, clock: Clock, ids: IdGenerator, cache: ReadCache | None = None) -> None:
         self._clock = clock
         self._ids = ids
+        self._cache = cache
 
     async def record(
         self,
@@ -24,3 +26,5 @@ class AuditTrail:
     ) -> None:
         entry = AuditEntry(self._ids.new_id(), tenant_id, actor, action, target, self._clock.now(), before, after)
         await uow.audit.add(entry)
+        if self._cache is not None:
+            self._cache.invalidate(tenant_id)

@@ -15,6 +15,7 @@ from application.model_registry import ModelRegistry
 from application.ports.clock import Clock, IdGenerator
 from application.ports.llm import ChatMessage, Completion, LlmProviders, LlmRequest
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.read_cache import ReadCache
 from domain.agents import Agent
 from domain.channels import Channel
 from domain.conversations import Conversation, ImagePart, Message, Part, Role, TextPart, text_of
@@ -72,7 +73,9 @@ class Runtime:
         registry: ModelRegistry,
         providers: LlmProviders,
         attachments: AttachmentLimits | None = None,
+        cache: ReadCache | None = None,
     ) -> None:
+        self._cache = cache or ReadCache(ttl_seconds=0)
         self._uow = uow
         self._registry = registry
         self._providers = providers
@@ -80,6 +83,9 @@ class Runtime:
 
     async def setup(self, tenant_id: str, slug: str) -> AgentSetup:
         """The agent, its active version (if any) and that version's registry entry."""
+        return await self._cache.get(tenant_id, ("setup", slug), lambda: self._load_setup(tenant_id, slug))
+
+    async def _load_setup(self, tenant_id: str, slug: str) -> AgentSetup:
         async with self._uow() as uow:
             agent = await agent_by_slug(uow, tenant_id, slug)
             version = await uow.versions.get_active(tenant_id, agent.id)

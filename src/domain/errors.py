@@ -134,3 +134,13 @@ class LlmBadRequest(LlmError):
 
 class LlmAuthFailed(LlmError):
     code = "llm_auth_failed"
+
+
+class ByokKeyInvalid(DomainError):
+    """The user's own key (BYOK) was refused by its provider, or cannot be read; it is flagged for replacement."""
+
+    code = "byok_key_invalid"
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(f"your own {provider} key was rejected; it is flagged until you replace it")
+        self.provider = provider

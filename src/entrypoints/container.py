@@ -35,6 +35,7 @@ from application.idempotency import IdempotentRuns
 from application.model_registry import ModelRegistry
 from application.oauth_sign_in import OAuthSignIn
 from application.plans import PlanService
+from application.read_cache import ReadCache
 from application.runtime import Runtime, Transcript
 from application.sessions import SessionService
 from application.storefront import StorefrontService
@@ -63,7 +64,8 @@ class Container(containers.DeclarativeContainer):
     llm = providers.Singleton(llm_providers, settings)
     models = providers.Singleton(ModelRegistry, BUILTIN_MODELS)
 
-    audit = providers.Singleton(AuditTrail, clock, ids)
+    read_cache = providers.Singleton(ReadCache, settings.provided.cache_ttl_seconds)
+    audit = providers.Singleton(AuditTrail, clock, ids, read_cache)
     admin = providers.Singleton(AdminService, uow, clock, ids, audit)
     signing_keys = providers.Singleton(
         load_signing_keys,
@@ -118,13 +120,14 @@ class Container(containers.DeclarativeContainer):
         clock,
         ids,
         providers.Factory(timedelta, seconds=settings.provided.reservation_ttl_seconds),
+        read_cache,
     )
     attachment_limits = providers.Singleton(
         AttachmentLimits,
         max_bytes=settings.provided.attachment_max_bytes,
         per_message=settings.provided.attachments_per_message,
     )
-    runtime = providers.Singleton(Runtime, uow, models, llm, attachment_limits)
+    runtime = providers.Singleton(Runtime, uow, models, llm, attachment_limits, read_cache)
     transcript = providers.Singleton(Transcript, uow, ids, clock)
     conversations = providers.Singleton(ConversationService, uow, access, runtime, transcript, clock, ids)
     usage = providers.Singleton(UsageService, uow)

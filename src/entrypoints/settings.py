@@ -19,7 +19,10 @@ class Settings:
     production: bool = False
     password_memory_kib: int = OWASP_MEMORY_KIB
     password_time_cost: int = OWASP_TIME_COST
+    """argon2id cost; lower it only for tests (`PROMPTSAAS_PASSWORD_MEMORY_KIB`, `PROMPTSAAS_PASSWORD_TIME_COST`)."""
     reservation_ttl_seconds: int = 600
+    cache_ttl_seconds: float = 2.0
+    """How long this process trusts its copy of agents, plans and users changed by another process."""
     max_body_bytes: int = 1024 * 1024
     secret_key: str | None = field(default=None, repr=False)
     """Signs access tokens (`kid:secret` or `secret`); required in production, generated in development."""
@@ -53,7 +56,10 @@ class Settings:
         base = cls(
             database_url=env.get("PROMPTSAAS_DATABASE_URL", cls.database_url),
             production=env.get("PROMPTSAAS_ENV", "development") == "production",
+            password_memory_kib=int(env.get("PROMPTSAAS_PASSWORD_MEMORY_KIB", str(OWASP_MEMORY_KIB))),
+            password_time_cost=int(env.get("PROMPTSAAS_PASSWORD_TIME_COST", str(OWASP_TIME_COST))),
             reservation_ttl_seconds=int(env.get("PROMPTSAAS_RESERVATION_TTL_SECONDS", "600")),
+            cache_ttl_seconds=float(env.get("PROMPTSAAS_CACHE_TTL_SECONDS", "2")),
             max_body_bytes=int(env.get("PROMPTSAAS_MAX_BODY_BYTES", str(1024 * 1024))),
             secret_key=env.get("PROMPTSAAS_SECRET_KEY") or None,
             secret_keys_old=_list(env.get("PROMPTSAAS_SECRET_KEYS_OLD")),

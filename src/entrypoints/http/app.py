@@ -21,6 +21,7 @@ from entrypoints.http.controllers.conversations import ConversationsController, 
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.me import MeController
 from entrypoints.http.problems import HANDLERS
+from entrypoints.persistence import open_persistence
 
 CONTROLLERS = [
     HealthController,
@@ -40,10 +41,12 @@ CONTROLLERS = [
 
 
 def create_app(container: Container) -> Litestar:
-    """An app over one container; the container's resources close when the app shuts down."""
+    """An app over one container. At startup the schema must be current (a new SQLite file is migrated, an
+    outdated PostgreSQL one refused); the container's resources close when the app shuts down."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await open_persistence(container.persistence())
         try:
             yield
         finally:
