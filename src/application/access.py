@@ -19,7 +19,7 @@ from domain.agents import AgentStatus
 from domain.channels import Channel
 from domain.decisions import AccessRequest, AgentFacts, Decision, Holding, LimitState, Principal, Reason
 from domain.errors import AccessDenied, NotFound
-from domain.plans import Metric
+from domain.plans import Metric, Plan
 from domain.quota import CounterKey, Reservation, ReservationItem, counter_key
 from domain.subscriptions import (
     DEFAULT_PROVIDER,
@@ -29,7 +29,6 @@ from domain.subscriptions import (
     default_subscription_id,
     entitlements,
 )
-from domain.plans import Plan
 from domain.tenants import Tenant, TenantStatus
 from domain.usage import Funding, UsageRecord
 from domain.users import User
@@ -83,10 +82,16 @@ class AccessService:
         self._ttl = reservation_ttl
 
     async def check(
-        self, tenant_id: str, user_id: str, agent: AgentFacts, channel: Channel, tokens: int = 0
+        self,
+        tenant_id: str,
+        user_id: str,
+        agent: AgentFacts,
+        channel: Channel,
+        tokens: int = 0,
+        byok_providers: frozenset[str] = frozenset(),
     ) -> Decision:
         """What the policy would answer now, without reserving anything."""
-        return policy.decide(await self._request(tenant_id, user_id, agent, channel, tokens))
+        return policy.decide(await self._request(tenant_id, user_id, agent, channel, tokens, byok_providers))
 
     async def authorize(
         self,

@@ -8,13 +8,16 @@ from datetime import datetime, timedelta
 
 from application.access import AccessService, Grant, LimitView
 from application.ports.clock import Clock, IdGenerator
+from application.ports.secrets import SecretUnreadable
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.provider_keys import ProviderKeyService
 from application.runtime import Answer, PreparedCall, Runtime, Transcript
 from domain.channels import Channel
 from domain.conversations import Conversation, ImagePart, Message
 from domain.decisions import AgentFacts
-from domain.errors import LlmError, NotFound
+from domain.errors import ByokKeyInvalid, LlmAuthFailed, LlmError, NotFound
 from domain.plans import Plan
+from domain.provider_keys import ProviderKey
 from domain.subscriptions import Subscription
 from domain.usage import Funding, Outcome, UsageRecord
 
@@ -71,6 +74,7 @@ class ConversationService:
         transcript: Transcript,
         clock: Clock,
         ids: IdGenerator,
+        keys: ProviderKeyService,
     ) -> None:
         self._uow = uow
         self._access = access
@@ -78,6 +82,7 @@ class ConversationService:
         self._transcript = transcript
         self._clock = clock
         self._ids = ids
+        self._keys = keys
 
     async def chat(self, message: InboundMessage) -> Reply:
         setup = await self._runtime.setup(message.tenant_id, message.agent)
@@ -107,12 +112,14 @@ class ConversationService:
                 images=message.images,
             )
         estimate = call.estimated_tokens if call else 0
-        grant = await self._access.authorize(message.tenant_id, message.user_id, facts, message.channel, estimate)
+        own_key = await self._keys.usable_key(message.tenant_id, message.user_id, setup.provider) if call else None
+        byok = frozenset({own_key.provider}) if own_key else frozenset()
+        grant = await self._access.authorize(message.tenant_id, message.user_id, facts, message.channel, estimate, byok)
         assert call is not None
         assert setup.version is not None
         try:
-            answer = await self._runtime.execute(call)
-        except LlmError as error:
+            answer = await self._execute(call, grant, own_key)
+        except (LlmError, ByokKeyInvalid) as error:
             await self._access.release(grant, self._record(message, call, grant, None, error.code))
             raise
         except BaseException:
@@ -122,6 +129,19 @@ class ConversationService:
         await self._transcript.record(conversation, call.user_parts, answer, is_new=message.conversation_id is None)
         usage = ReplyUsage(answer.input_tokens, answer.output_tokens, answer.cost_micros, grant.funding.value)
         return Reply(answer.text, conversation.id, usage, limits, setup.version.content.model, setup.version.number)
+
+    async def _execute(self, call: PreparedCall, grant: Grant, own_key: ProviderKey | None) -> Answer:
+        """Call the model with the platform's key, or with the user's own when the policy funded the call so."""
+        if grant.funding is not Funding.BYOK:
+            return await self._runtime.execute(call)
+        assert own_key is not None
+        try:
+            return await self._runtime.execute(call, api_key=self._keys.reveal(own_key))
+        except LlmAuthFailed:
+            await self._keys.flag_invalid(own_key, "rejected by the provider")
+        except SecretUnreadable:
+            await self._keys.flag_invalid(own_key, "no configured encryption key opens it")
+        raise ByokKeyInvalid(own_key.provider)
 
     def _record(
         self,

@@ -15,6 +15,7 @@ from adapters.clock import SystemClock, UuidV7Generator
 from adapters.llm.registry import BUILTIN_MODELS
 from adapters.persistence.memory.idempotency import MemoryIdempotencyStore
 from adapters.persistence.memory.store import MemoryStore
+from adapters.security.cipher import load_cipher
 from adapters.security.oauth import JwksIdTokenVerifier, google_and_apple
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.rate_limit import SlidingWindowRateLimiter
@@ -35,14 +36,20 @@ from application.idempotency import IdempotentRuns
 from application.model_registry import ModelRegistry
 from application.oauth_sign_in import OAuthSignIn
 from application.plans import PlanService
+from application.provider_keys import ProviderKeyService
 from application.read_cache import ReadCache
 from application.runtime import Runtime, Transcript
 from application.sessions import SessionService
 from application.storefront import StorefrontService
 from application.usage import UsageService
 from entrypoints.llm_config import llm_providers
-from entrypoints.persistence import Persistence, close_persistence
+from entrypoints.persistence import MEMORY, Persistence, backend_of, close_persistence
 from entrypoints.settings import Settings
+
+
+def _encryption_key_file(database_url: str, path: str) -> Path | None:
+    """An in-memory platform keeps no data, so its development encryption key is not kept either."""
+    return None if backend_of(database_url) == MEMORY else Path(path)
 
 
 class Container(containers.DeclarativeContainer):
@@ -94,6 +101,14 @@ class Container(containers.DeclarativeContainer):
         ),
         clock,
     )
+    cipher = providers.Singleton(
+        load_cipher,
+        settings.provided.encryption_key,
+        production=settings.provided.production,
+        key_file=providers.Callable(
+            _encryption_key_file, settings.provided.database_url, settings.provided.encryption_key_file
+        ),
+    )
     rate_limiter = providers.Singleton(SlidingWindowRateLimiter)
     sessions = providers.Singleton(
         SessionService,
@@ -129,9 +144,12 @@ class Container(containers.DeclarativeContainer):
     )
     runtime = providers.Singleton(Runtime, uow, models, llm, attachment_limits, read_cache)
     transcript = providers.Singleton(Transcript, uow, ids, clock)
-    conversations = providers.Singleton(ConversationService, uow, access, runtime, transcript, clock, ids)
+    provider_keys = providers.Singleton(ProviderKeyService, uow, cipher, llm, clock, audit)
+    conversations = providers.Singleton(
+        ConversationService, uow, access, runtime, transcript, clock, ids, provider_keys
+    )
     usage = providers.Singleton(UsageService, uow)
-    storefront = providers.Singleton(StorefrontService, uow, runtime, access)
+    storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     idempotency = providers.Singleton(MemoryIdempotencyStore)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
 
@@ -140,6 +158,7 @@ def build_container(settings: Settings) -> Container:
     container = Container(settings=settings)
     if settings.production:
         container.signing_keys()  # a missing or weak PROMPTSAAS_SECRET_KEY stops a production start here
+        container.cipher()  # so does a missing or malformed PROMPTSAAS_ENCRYPTION_KEY
     return container
 
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from adapters.security.cipher import DEV_KEY_FILE as DEV_ENCRYPTION_KEY_FILE
 from adapters.security.oauth import APPLE_JWKS_URL, GOOGLE_JWKS_URL
 from adapters.security.passwords import OWASP_MEMORY_KIB, OWASP_TIME_COST
 from adapters.security.signing_keys import DEV_KEY_FILE
@@ -29,6 +30,9 @@ class Settings:
     secret_keys_old: tuple[str, ...] = field(default=(), repr=False)
     """Previous keys that still verify until removed from here."""
     secret_key_file: str = str(DEV_KEY_FILE)
+    encryption_key: str | None = field(default=None, repr=False)
+    """Seals users' provider keys: `id:base64key,...`, newest first; required in production (see `load_cipher`)."""
+    encryption_key_file: str = str(DEV_ENCRYPTION_KEY_FILE)
     token_issuer: str = "promptsaas"
     token_audience: str = "promptsaas-api"
     access_token_ttl_seconds: int = 15 * 60
@@ -64,6 +68,8 @@ class Settings:
             secret_key=env.get("PROMPTSAAS_SECRET_KEY") or None,
             secret_keys_old=_list(env.get("PROMPTSAAS_SECRET_KEYS_OLD")),
             secret_key_file=env.get("PROMPTSAAS_SECRET_KEY_FILE", str(DEV_KEY_FILE)),
+            encryption_key=env.get("PROMPTSAAS_ENCRYPTION_KEY") or None,
+            encryption_key_file=env.get("PROMPTSAAS_ENCRYPTION_KEY_FILE", str(DEV_ENCRYPTION_KEY_FILE)),
             token_issuer=env.get("PROMPTSAAS_TOKEN_ISSUER", cls.token_issuer),
             token_audience=env.get("PROMPTSAAS_TOKEN_AUDIENCE", cls.token_audience),
             google_client_ids=_list(env.get("PROMPTSAAS_GOOGLE_CLIENT_IDS")),

@@ -18,6 +18,7 @@ from domain.credentials import ApiKey, RefreshToken
 from domain.models import ModelSpec
 from domain.plans import Plan
 from domain.prompts import PromptVersion
+from domain.provider_keys import ProviderKey
 from domain.subscriptions import Subscription
 from domain.tenants import Tenant
 from domain.usage import UsageRecord
@@ -97,6 +98,36 @@ class ApiKeyRepository(Protocol):
 
         Safe because the hash is of 256 random bits; callers must scope everything after it to `key.tenant_id`.
         """
+
+
+class ProviderKeyRepository(Protocol):
+    """Users' own provider keys (BYOK), one per (tenant, user, provider); writes that race compare the ciphertext."""
+
+    @abstractmethod
+    async def get(self, tenant_id: str, user_id: str, provider: str) -> ProviderKey | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[ProviderKey]:
+        """By provider name."""
+
+    @abstractmethod
+    async def put(self, key: ProviderKey) -> None:
+        """Store the key, replacing the user's previous one for that provider."""
+
+    @abstractmethod
+    async def delete(self, tenant_id: str, user_id: str, provider: str) -> bool:
+        """False when there was no key."""
+
+    @abstractmethod
+    async def mark_invalid(self, key: ProviderKey, at: datetime) -> bool:
+        """Flag the key, unless it was replaced meanwhile (its row no longer holds `key.ciphertext`)."""
+
+    @abstractmethod
+    async def reencrypt(self, key: ProviderKey, key_id: str, ciphertext: bytes) -> bool:
+        """Swap in a new ciphertext, unless the key was replaced or deleted meanwhile (compare-and-set)."""
+
+    @abstractmethod
+    async def list_all(self, tenant_id: str | None = None) -> list[ProviderKey]:
+        """Every stored key, of one tenant or of all (key rotation is the one caller across tenants)."""
 
 
 class AgentRepository(Protocol):

@@ -15,6 +15,7 @@ from application.ports.repositories import (
     ModelRepository,
     PlanRepository,
     PromptVersionRepository,
+    ProviderKeyRepository,
     RefreshTokenRepository,
     SubscriptionRepository,
     TenantRepository,
@@ -37,6 +38,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     refresh_tokens: RefreshTokenRepository
     api_keys: ApiKeyRepository
+    provider_keys: ProviderKeyRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...
