@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from application.audit_trail import AuditTrail
 from application.lookups import user_by_id
@@ -29,7 +30,7 @@ class ProviderKeyInfo:
 
     provider: str
     last4: str
-    created_at: str
+    created_at: datetime
     invalid: bool
 
 
@@ -43,7 +44,7 @@ class Rotation:
 
 
 def info(key: ProviderKey) -> ProviderKeyInfo:
-    return ProviderKeyInfo(key.provider, key.last4, key.created_at.isoformat(), not key.is_valid)
+    return ProviderKeyInfo(key.provider, key.last4, key.created_at, not key.is_valid)
 
 
 class ProviderKeyService:
@@ -76,6 +77,8 @@ class ProviderKeyService:
             return [info(k) for k in await uow.provider_keys.list_for_user(tenant_id, user_id)]
 
     async def delete_provider_key(self, tenant_id: str, user_id: str, provider: str) -> None:
+        """Delete the user's key (even for a provider no longer configured); `provider_key_not_found` if none."""
+        provider = _normalized(provider)
         async with self._uow() as uow:
             actor = await _actor(uow, tenant_id, user_id)
             if not await uow.provider_keys.delete(tenant_id, user_id, provider):
@@ -150,7 +153,7 @@ class ProviderKeyService:
                 await uow.commit()
 
     def _provider(self, provider: str) -> str:
-        provider = provider.strip().lower()
+        provider = _normalized(provider)
         names = self._providers.names()
         if provider not in names:
             known = ", ".join(sorted(names))
@@ -158,6 +161,10 @@ class ProviderKeyService:
                 f"unknown provider {provider!r}; configured: {known}", field="provider", code="unknown_provider"
             )
         return provider
+
+
+def _normalized(provider: str) -> str:
+    return provider.strip().lower()
 
 
 async def _actor(uow: UnitOfWork, tenant_id: str, user_id: str) -> str:

@@ -25,6 +25,7 @@ from application.catalog_document import parse_prompt
 from application.conversations import InboundMessage, PurgeResult, Reply
 from application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler
 from application.ports.repositories import UsageRow
+from application.provider_keys import ProviderKeyInfo, Rotation
 from domain.agents import Agent, AgentStatus
 from domain.audit import AuditEntry
 from domain.channels import Channel
@@ -98,6 +99,19 @@ class AsyncTenant:
         user = await self._c.admin().user(await self.id(), email)
         _, key = await self._c.auth().create_api_key(await self.id(), user.id, name)
         return key
+
+    async def set_provider_key(self, email: str, provider: str, api_key: str) -> ProviderKeyInfo:
+        """Store (or replace) the user's own key for a provider (BYOK): encrypted, never shown back."""
+        user = await self._c.admin().user(await self.id(), email)
+        return await self._c.provider_keys().set_provider_key(await self.id(), user.id, provider, api_key)
+
+    async def provider_keys(self, email: str) -> list[ProviderKeyInfo]:
+        user = await self._c.admin().user(await self.id(), email)
+        return await self._c.provider_keys().provider_keys(await self.id(), user.id)
+
+    async def delete_provider_key(self, email: str, provider: str) -> None:
+        user = await self._c.admin().user(await self.id(), email)
+        await self._c.provider_keys().delete_provider_key(await self.id(), user.id, provider)
 
     async def verify_password(self, email: str, password: str) -> User:
         return await self._c.auth().verify_password(await self.id(), email, password)
@@ -288,6 +302,10 @@ class AsyncPlatform:
         reconciler: QuotaReconciler = self.container.persistence().reconciler()
         return await reconciler.rebuild(await self.tenant(tenant).id())
 
+    async def rotate_encryption_keys(self) -> Rotation:
+        """Re-encrypt every stored provider key with the newest `PROMPTSAAS_ENCRYPTION_KEY` entry."""
+        return await self.container.provider_keys().rotate_all()
+
     async def purge(self, *, dry_run: bool = False) -> list[PurgeResult]:
         """Delete conversation content older than each user's plan retention, in every tenant."""
         return await self.container.conversations().purge(self.container.clock().now(), dry_run=dry_run)
@@ -369,6 +387,9 @@ class Platform:
 
     def rebuild_quota(self, tenant: str) -> int:
         return self._run(self._async.rebuild_quota(tenant))
+
+    def rotate_encryption_keys(self) -> Rotation:
+        return self._run(self._async.rotate_encryption_keys())
 
     def purge(self, *, dry_run: bool = False) -> list[PurgeResult]:
         return self._run(self._async.purge(dry_run=dry_run))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from adapters.security.local_secret import kept_secret
 
 log = logging.getLogger("promptsaas.security")
 
@@ -73,17 +74,4 @@ def load_signing_keys(
 
 
 def _development_secret(path: Path) -> str:
-    """Read the development secret, or create it; concurrent workers agree because the file appears atomically."""
-    if not path.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as out:
-            out.write(secrets.token_urlsafe(48))
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return path.read_text().strip()
+    return kept_secret(path, lambda: secrets.token_urlsafe(48))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from domain.conversations import Part, Role
@@ -23,7 +23,7 @@ class LlmRequest:
     system: str
     messages: tuple[ChatMessage, ...]
     params: ModelParams
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     """A user's own key (BYOK); `None` uses the platform's key."""
 
 

@@ -16,8 +16,10 @@ from entrypoints.cli import (
     chat,
     db,
     demo,
+    keys,
     plans,
     prompts,
+    provider_keys,
     purge,
     quota,
     serve,
@@ -67,6 +69,8 @@ app.add_typer(prompts.app, name="prompt")
 app.add_typer(plans.app, name="plan")
 app.add_typer(users.app, name="user")
 app.add_typer(subscriptions.app, name="subscription")
+app.add_typer(provider_keys.app, name="provider-key")
+app.add_typer(keys.app, name="keys")
 app.command("chat")(chat.command)
 app.command("usage")(usage.command)
 app.command("audit")(audit.command)

@@ -20,6 +20,7 @@ from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.conversations import ConversationsController, UsageController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.me import MeController
+from entrypoints.http.controllers.provider_keys import ProviderKeysController
 from entrypoints.http.problems import HANDLERS
 from entrypoints.persistence import open_persistence
 
@@ -27,6 +28,7 @@ CONTROLLERS = [
     HealthController,
     AuthController,
     MeController,
+    ProviderKeysController,
     PlansController,
     AgentsController,
     ConversationsController,
@@ -71,10 +73,15 @@ def create_app(container: Container) -> Litestar:
                         type="http",
                         scheme="bearer",
                         description="An access token (JWT) or an API key (psk_…) as a bearer token",
-                    )
+                    ),
+                    "apiKey": SecurityScheme(
+                        type="apiKey",
+                        name="X-API-Key",
+                        security_scheme_in="header",
+                        description="An API key (psk_…); its calls use the channel `api`",
+                    ),
                 }
             ),
-            security=[{"bearer": []}],
         ),
         debug=False,
     )

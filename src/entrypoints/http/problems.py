@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from domain.errors import AccessDenied, DomainError
 from entrypoints.http.schemas.base import LimitRead, Problem
@@ -37,6 +38,7 @@ STATUS_BY_CODE = {
     "llm_auth_failed": 502,
     "llm_timeout": 504,
     "database_not_migrated": 503,
+    "database_unavailable": 503,
     "idempotency_in_progress": 409,
 }
 TITLES = {
@@ -89,7 +91,16 @@ def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Prob
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(error, AccessDenied):
         return _denied(error, status)
-    return problem(status, error.code, error.message, headers=headers, field=getattr(error, "field", None))
+    return problem(status, error.code, error.message, headers=headers, field=_field_of(error))
+
+
+def _field_of(error: DomainError) -> str | None:
+    """The field an error names; a rejected catalog names the path of its first problem (`agents[0].slug: ...`)."""
+    field: str | None = getattr(error, "field", None)
+    problems = getattr(error, "problems", None)
+    if field is None and problems:
+        field = str(problems[0]).partition(":")[0]
+    return field
 
 
 def _denied(error: AccessDenied, status: int) -> Response[Problem]:
@@ -127,20 +138,33 @@ def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> R
         if isinstance(first, dict):
             field = first.get("key")
             detail = str(first.get("message") or detail)
+            if field and first.get("source") == "header":
+                field = "-".join(part.capitalize() for part in field.split("_"))
+            elif field == "data":
+                field = "body"
     named = NAMED_FIELD.search(detail)
     if named:
         field = named.group(1).removeprefix("$.")
-    return problem(400, "invalid_request", detail, field=field)
+    return problem(400, "invalid_request", detail, field=field or "body")
 
 
 def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
     status = error.status_code
     if status == 413:
         return problem(400, "invalid_request", "request body is too large", field="body")
+    if isinstance(error.__cause__, SerializationException):
+        return problem(400, "invalid_request", f"the body is not valid JSON: {error.detail}", field="body")
     code = {404: "not_found", 405: "method_not_allowed", 401: "invalid_token"}.get(status, "invalid_request")
     if status >= 500:
         code = "internal_error"
     return problem(status, code, str(error.detail), headers=error.headers)
+
+
+def database_unavailable(_: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    log.error("the database is unavailable: %s", type(error).__name__)
+    return problem(
+        503, "database_unavailable", "the database is unavailable; retry shortly", headers={"Retry-After": "5"}
+    )
 
 
 def internal_error(_: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
@@ -152,5 +176,8 @@ HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    OperationalError: database_unavailable,
+    InterfaceError: database_unavailable,
+    ConnectionError: database_unavailable,
     Exception: internal_error,
 }

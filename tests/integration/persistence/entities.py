@@ -13,6 +13,7 @@ from domain.credentials import ApiKey, RefreshToken
 from domain.models import ModelSpec
 from domain.plans import Limit, Metric, Plan, Price, Window
 from domain.prompts import ModelParams, PromptContent, PromptVersion, VersionStatus
+from domain.provider_keys import ProviderKey
 from domain.quota import CounterKey, Reservation, ReservationItem
 from domain.subscriptions import Subscription, SubscriptionStatus
 from domain.templates import Variable, VariableType
@@ -141,6 +142,10 @@ def api_key(tenant_id: str, key_id: str, user_id: str = "u1", key_hash: str | No
     return ApiKey(
         key_id, tenant_id, user_id, f"key {key_id}", "psk_abcd", key_hash or f"hash-{tenant_id}-{key_id}", NOON
     )
+
+
+def provider_key(tenant_id: str, user_id: str, provider: str = "openai", sealed: bytes = b"\x00sealed") -> ProviderKey:
+    return ProviderKey(tenant_id, user_id, provider, sealed + bytes(16), "k1", "wxyz", NOON)
 
 
 def key(sub_id: str = "sub-1", metric: Metric = Metric.REQUESTS, window: Window = Window.DAY) -> CounterKey:

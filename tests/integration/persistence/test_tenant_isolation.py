@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from application.ports.repositories import UsageQuery
 from application.ports.unit_of_work import UnitOfWork
 from domain.prompts import PromptVersion, VersionStatus
+from domain.provider_keys import ProviderKey
 from domain.tenants import Tenant
 from domain.users import Identity, IdentityProvider
 from tests.integration.persistence import entities as e
@@ -48,6 +49,7 @@ async def write_rows(uow: UnitOfWork, tenant_id: str, n: str) -> None:
     await uow.audit.add(e.audit(tenant_id, n))
     await uow.refresh_tokens.add(replace(e.refresh_token(tenant_id, n, n, n), token_hash=n))
     await uow.api_keys.add(e.api_key(tenant_id, n, n))
+    await uow.provider_keys.put(e.provider_key(tenant_id, n))
 
 
 async def visible(backend: Backend, tenant_id: str, names: set[str]) -> dict[str, set[str]]:
@@ -69,6 +71,7 @@ async def visible(backend: Backend, tenant_id: str, names: set[str]) -> dict[str
         saw("subscriptions.list", *await uow.subscriptions.list(tenant_id))
         saw("usage.records", *await uow.usage.records(tenant_id))
         saw("audit.list", *await uow.audit.list(tenant_id))
+        saw("provider_keys.list_all", *await uow.provider_keys.list_all(tenant_id))
         summary = await uow.usage.summarize(UsageQuery(tenant_id, "user"))
         seen["usage.summarize"] = {row.key for row in summary if row.requests == 1}
         assert all(m.context_window == len(tenant_id) + len(names) for m in await uow.models.list(tenant_id))
@@ -92,6 +95,8 @@ async def visible(backend: Backend, tenant_id: str, names: set[str]) -> dict[str
             saw("api_keys.get", await uow.api_keys.get(tenant_id, n))
             saw("api_keys.list_for_user", *await uow.api_keys.list_for_user(tenant_id, n))
             saw("api_keys.find_by_hash", await uow.api_keys.find_by_hash(f"hash-{tenant_id}-{n}"))
+            saw("provider_keys.get", await uow.provider_keys.get(tenant_id, n, "openai"))
+            saw("provider_keys.list_for_user", *await uow.provider_keys.list_for_user(tenant_id, n))
             counters = await backend.ledger.read(tenant_id, [e.key(n)])
             seen.setdefault("ledger.read", set()).update(key.subscription_id for key in counters)
     assert await backend.ledger.pending(tenant_id) == len(names)
@@ -105,6 +110,8 @@ def _name(row: object) -> str:
         return row.subject
     if isinstance(row, Tenant):
         return row.slug
+    if isinstance(row, ProviderKey):
+        return row.user_id
     return str(row.id)  # type: ignore[attr-defined]
 
 

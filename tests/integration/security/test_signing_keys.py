@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.security.cipher import new_key_entry
 from adapters.security.signing_keys import SigningKeyError, load_signing_keys, parse_key
 from entrypoints.container import build_container
 from entrypoints.settings import Settings
@@ -27,7 +28,8 @@ def test_a_production_container_will_not_build_without_a_secret_key(tmp_path: Pa
 
     with pytest.raises(SigningKeyError):
         build_container(settings)
-    assert build_container(Settings(database_url="memory://", production=True, secret_key=SECRET)).tokens()
+    production = Settings(database_url="memory://", production=True, secret_key=SECRET, encryption_key=new_key_entry())
+    assert build_container(production).tokens()
 
 
 def test_a_short_secret_is_refused() -> None:

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Self
 
 from adapters.persistence.memory.credentials import MemoryApiKeys, MemoryRefreshTokens
+from adapters.persistence.memory.provider_keys import MemoryProviderKeys
 from adapters.persistence.memory.repositories import (
     MemoryAgents,
     MemoryAudit,
@@ -39,6 +40,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.audit = MemoryAudit(store.audit, journal)
         self.refresh_tokens = MemoryRefreshTokens(store.refresh_tokens, journal)
         self.api_keys = MemoryApiKeys(store.api_keys, journal)
+        self.provider_keys = MemoryProviderKeys(store.provider_keys, journal)
 
     async def __aenter__(self) -> Self:
         return self

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -109,6 +110,20 @@ api_keys = Table(
     _tenant_key("id"),
     UniqueConstraint("key_hash"),
     Index(None, "tenant_id", "user_id"),
+)
+
+provider_keys = Table(
+    "provider_keys",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("last4", String(4), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("invalid_at", UtcDateTime),
+    _tenant_key("user_id", "provider"),
 )
 
 agents = Table(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.persistence.sqlalchemy.conversations import SqlConversations
 from adapters.persistence.sqlalchemy.credentials import SqlApiKeys, SqlRefreshTokens
 from adapters.persistence.sqlalchemy.engine import Database
+from adapters.persistence.sqlalchemy.provider_keys import SqlProviderKeys
 from adapters.persistence.sqlalchemy.records import SqlAudit, SqlUsage
 from adapters.persistence.sqlalchemy.repositories import (
     SqlAgents,
@@ -49,6 +50,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.audit = SqlAudit(db)
         self.refresh_tokens = SqlRefreshTokens(db)
         self.api_keys = SqlApiKeys(db)
+        self.provider_keys = SqlProviderKeys(db)
         return self
 
     async def __aexit__(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from application.conversations import InboundMessage
 from domain.conversations import ImagePart
-from entrypoints.http.caller import Caller, container_of, member, tenant_of_request
+from entrypoints.http.caller import OPTIONALLY_SIGNED_IN, Caller, container_of, tenant_of_request
+from entrypoints.http.controllers.audiences import MemberController
 from entrypoints.http.openapi import errors
 from entrypoints.http.schemas.members import (
     AccessRead,
@@ -33,21 +34,21 @@ def _image(attachment: Attachment) -> ImagePart:
 class PlansController(Controller):
     path = "/v1/plans"
     tags = ["catalog"]
+    security = OPTIONALLY_SIGNED_IN
 
     @get("/", responses=errors(401, 404), dependencies={"tenant_id": Provide(tenant_of_request)})
-    async def plans(self, request: Request[Any, Any, Any], tenant_id: str) -> list[PlanRead]:
+    async def plans(self, request: Request[Any, Any, Any], tenant_id: NamedDependency[str]) -> list[PlanRead]:
         """The tenant's public plans with prices and limits (anonymous callers send `X-Tenant`)."""
         plans, default = await container_of(request).plans().storefront(tenant_id)
         return [plan_read(p, default) for p in plans]
 
 
-class AgentsController(Controller):
+class AgentsController(MemberController):
     path = "/v1/agents"
     tags = ["agents"]
-    dependencies = {"caller": Provide(member)}
 
     @get("/", responses=errors(401))
-    async def agents(self, request: Request[Any, Any, Any], caller: Caller) -> list[AgentSummary]:
+    async def agents(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[AgentSummary]:
         """Published agents, each with whether the caller may use it now and why not."""
         listing = await container_of(request).storefront().agents(caller.tenant_id, caller.user.id, caller.channel)
         return [
@@ -61,7 +62,9 @@ class AgentsController(Controller):
         ]
 
     @get("/{slug:str}", responses=errors(401, 404))
-    async def agent(self, request: Request[Any, Any, Any], caller: Caller, slug: str) -> AgentDetail:
+    async def agent(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], slug: FromPath[str]
+    ) -> AgentDetail:
         setup = await container_of(request).storefront().agent(caller.tenant_id, slug)
         content = setup.version.content if setup.version else None
         return AgentDetail(
@@ -74,14 +77,14 @@ class AgentsController(Controller):
             model=content.model if content else None,
         )
 
-    @post("/{slug:str}/runs", status_code=HTTP_200_OK, responses=errors(401, 402, 403, 404, 429, 502, 504))
+    @post("/{slug:str}/runs", status_code=HTTP_200_OK, responses=errors(401, 402, 403, 404, 409, 429, 502, 504))
     async def run(
         self,
         request: Request[Any, Any, Any],
-        caller: Caller,
-        slug: str,
-        data: RunCreate,
-        idempotency_key: Annotated[str | None, Parameter(header="Idempotency-Key", max_length=200)] = None,
+        caller: NamedDependency[Caller],
+        slug: FromPath[str],
+        data: JSONBody[RunCreate],
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=200)] = None,
     ) -> RunRead:
         """Send one message to an agent. A retry with the same `Idempotency-Key` returns the first result."""
         message = InboundMessage(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from litestar import Controller, Request, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from entrypoints.http.caller import anonymous_tenant, container_of
@@ -33,7 +34,9 @@ class AuthController(Controller):
     dependencies = {"tenant_id": Provide(anonymous_tenant)}
 
     @post("/register", status_code=HTTP_201_CREATED, responses=errors(400, 404, 409, 429))
-    async def register(self, request: Request[Any, Any, Any], tenant_id: str, data: RegisterIn) -> SessionRead:
+    async def register(
+        self, request: Request[Any, Any, Any], tenant_id: NamedDependency[str], data: JSONBody[RegisterIn]
+    ) -> SessionRead:
         """Create a member account with a password; returns the user and a first pair of tokens."""
         auth = container_of(request).auth()
         user = await auth.register(
@@ -49,24 +52,30 @@ class AuthController(Controller):
         )
 
     @post("/login", status_code=HTTP_200_OK, responses=errors(400, 401, 404, 429))
-    async def login(self, request: Request[Any, Any, Any], tenant_id: str, data: LoginIn) -> TokensRead:
+    async def login(
+        self, request: Request[Any, Any, Any], tenant_id: NamedDependency[str], data: JSONBody[LoginIn]
+    ) -> TokensRead:
         """Exchange email and password for tokens (401 `invalid_credentials` alike for unknown email or password)."""
         pair = await container_of(request).auth().login(tenant_id, data.email, data.password, ip=_ip(request))
         return _tokens(pair)
 
     @post("/refresh", status_code=HTTP_200_OK, responses=errors(400, 401))
-    async def refresh(self, request: Request[Any, Any, Any], data: RefreshIn) -> TokensRead:
+    async def refresh(self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn]) -> TokensRead:
         """Rotate a refresh token; presenting a used one revokes its family (401 `refresh_token_reused`)."""
         return _tokens(await container_of(request).auth().refresh(data.refresh_token))
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT, responses=errors(400))
-    async def logout(self, request: Request[Any, Any, Any], data: RefreshIn) -> None:
+    async def logout(self, request: Request[Any, Any, Any], data: JSONBody[RefreshIn]) -> None:
         """Revoke a refresh token and its family."""
         await container_of(request).auth().logout(data.refresh_token)
 
     @post("/oauth/{provider:str}", status_code=HTTP_200_OK, responses=errors(400, 401, 404))
     async def oauth(
-        self, request: Request[Any, Any, Any], tenant_id: str, provider: Literal["google", "apple"], data: OAuthIn
+        self,
+        request: Request[Any, Any, Any],
+        tenant_id: NamedDependency[str],
+        provider: FromPath[Literal["google", "apple"]],
+        data: JSONBody[OAuthIn],
     ) -> TokensRead:
         """Sign in with a Google or Apple ID token; the user is created on first sign-in."""
         pair = await container_of(request).auth().oauth_sign_in(tenant_id, provider, data.id_token, data.nonce)

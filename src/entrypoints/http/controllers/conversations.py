@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, delete, get
-from litestar.di import Provide
+from litestar import Request, delete, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from domain.conversations import ImagePart
-from entrypoints.http.caller import Caller, container_of, member
+from entrypoints.http.caller import Caller, container_of
+from entrypoints.http.controllers.audiences import MemberController
 from entrypoints.http.openapi import errors
 from entrypoints.http.schemas.members import (
     ConversationDetail,
@@ -21,19 +23,20 @@ from entrypoints.http.schemas.members import (
 from entrypoints.http.views import conversation_read, limit_read
 
 
-class ConversationsController(Controller):
+class ConversationsController(MemberController):
     path = "/v1/conversations"
     tags = ["conversations"]
-    dependencies = {"caller": Provide(member)}
 
     @get("/", responses=errors(401))
-    async def conversations(self, request: Request[Any, Any, Any], caller: Caller) -> list[ConversationRead]:
+    async def conversations(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]
+    ) -> list[ConversationRead]:
         items = await container_of(request).conversations().conversations(caller.tenant_id, caller.user.id)
         return [conversation_read(c) for c in items]
 
     @get("/{conversation_id:str}", responses=errors(401, 404))
     async def conversation(
-        self, request: Request[Any, Any, Any], caller: Caller, conversation_id: str
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], conversation_id: FromPath[str]
     ) -> ConversationDetail:
         service = container_of(request).conversations()
         conversation, messages = await service.conversation(caller.tenant_id, caller.user.id, conversation_id)
@@ -57,17 +60,18 @@ class ConversationsController(Controller):
         )
 
     @delete("/{conversation_id:str}", status_code=HTTP_204_NO_CONTENT, responses=errors(401, 404))
-    async def delete_conversation(self, request: Request[Any, Any, Any], caller: Caller, conversation_id: str) -> None:
+    async def delete_conversation(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], conversation_id: FromPath[str]
+    ) -> None:
         await container_of(request).conversations().delete(caller.tenant_id, caller.user.id, conversation_id)
 
 
-class UsageController(Controller):
+class UsageController(MemberController):
     path = "/v1/usage"
     tags = ["usage"]
-    dependencies = {"caller": Provide(member)}
 
     @get("/", responses=errors(401))
-    async def usage(self, request: Request[Any, Any, Any], caller: Caller) -> MyUsageRead:
+    async def usage(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> MyUsageRead:
         """The caller's limits on every active plan, with used / remaining / resets_at."""
         plans = await container_of(request).access().limits(caller.tenant_id, caller.user.id)
         return MyUsageRead(

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get
 
 from entrypoints.http.caller import container_of
+from entrypoints.http.openapi import errors
 from entrypoints.http.schemas.base import Read
 
 
@@ -15,14 +16,14 @@ class Health(Read):
 
 
 class HealthController(Controller):
-    include_in_schema = True
     tags = ["operations"]
 
     @get("/healthz", summary="The process is up")
     async def healthz(self) -> Health:
         return Health(status="ok")
 
-    @get("/readyz", summary="The database is reachable")
+    @get("/readyz", summary="The database is reachable", responses=errors(503))
     async def readyz(self, request: Request[Any, Any, Any]) -> Health:
+        """503 `database_unavailable` when the database cannot be reached."""
         await container_of(request).admin().tenants()
         return Health(status="ready")

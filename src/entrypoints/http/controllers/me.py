@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post
-from litestar.di import Provide
+from litestar import Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from entrypoints.http.caller import Caller, container_of, member
+from entrypoints.http.caller import Caller, container_of
+from entrypoints.http.controllers.audiences import MemberController
 from entrypoints.http.openapi import errors
 from entrypoints.http.schemas.members import (
     ApiKeyCreate,
@@ -20,13 +22,12 @@ from entrypoints.http.schemas.members import (
 from entrypoints.http.views import api_key_read, iso, subscription_read, user_read
 
 
-class MeController(Controller):
+class MeController(MemberController):
     path = "/v1/me"
     tags = ["account"]
-    dependencies = {"caller": Provide(member)}
 
     @get("/", responses=errors(401))
-    async def me(self, request: Request[Any, Any, Any], caller: Caller) -> MeRead:
+    async def me(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> MeRead:
         """The caller, their subscriptions and the entitlements derived from them."""
         account = await container_of(request).access().account(caller.tenant_id, caller.user.id)
         return MeRead(
@@ -39,13 +40,13 @@ class MeController(Controller):
         )
 
     @get("/api-keys", responses=errors(401))
-    async def api_keys(self, request: Request[Any, Any, Any], caller: Caller) -> list[ApiKeyRead]:
+    async def api_keys(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[ApiKeyRead]:
         keys = await container_of(request).auth().api_keys(caller.tenant_id, caller.user.id)
         return [api_key_read(k) for k in keys]
 
     @post("/api-keys", status_code=HTTP_201_CREATED, responses=errors(401))
     async def create_api_key(
-        self, request: Request[Any, Any, Any], caller: Caller, data: ApiKeyCreate
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], data: JSONBody[ApiKeyCreate]
     ) -> ApiKeyCreated:
         """Create a key; the key itself is shown in this response only."""
         key, secret = await container_of(request).auth().create_api_key(caller.tenant_id, caller.user.id, data.name)
@@ -60,5 +61,7 @@ class MeController(Controller):
         )
 
     @delete("/api-keys/{key_id:str}", status_code=HTTP_204_NO_CONTENT, responses=errors(401, 404))
-    async def revoke_api_key(self, request: Request[Any, Any, Any], caller: Caller, key_id: str) -> None:
+    async def revoke_api_key(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], key_id: FromPath[str]
+    ) -> None:
         await container_of(request).auth().revoke_api_key(caller.tenant_id, caller.user.id, key_id)

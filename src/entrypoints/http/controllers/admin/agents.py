@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from application.catalog_document import parse_prompt
 from entrypoints.http.caller import Caller, container_of
-from entrypoints.http.controllers.admin.guard import ADMIN, actor
+from entrypoints.http.controllers.audiences import ADMIN_ERRORS, AdminController, actor
 from entrypoints.http.openapi import errors
 from entrypoints.http.schemas.admin import (
     AgentAdminRead,
@@ -21,21 +23,20 @@ from entrypoints.http.schemas.admin import (
 )
 from entrypoints.http.views import agent_admin_read, version_read
 
-ADMIN_ERRORS = (401, 403)
 
-
-class AdminAgentsController(Controller):
+class AdminAgentsController(AdminController):
     path = "/v1/admin/agents"
     tags = ["admin: agents"]
-    dependencies = ADMIN
 
     @get("/", responses=errors(*ADMIN_ERRORS))
-    async def agents(self, request: Request[Any, Any, Any], caller: Caller) -> list[AgentAdminRead]:
+    async def agents(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[AgentAdminRead]:
         rows = await container_of(request).catalog().overview(caller.tenant_id)
         return [agent_admin_read(agent, active) for agent, active in rows]
 
     @post("/", status_code=HTTP_201_CREATED, responses=errors(*ADMIN_ERRORS, 409))
-    async def create(self, request: Request[Any, Any, Any], caller: Caller, data: AgentCreate) -> AgentAdminRead:
+    async def create(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], data: JSONBody[AgentCreate]
+    ) -> AgentAdminRead:
         agent = (
             await container_of(request)
             .catalog()
@@ -53,13 +54,19 @@ class AdminAgentsController(Controller):
         return agent_admin_read(agent, None)
 
     @get("/{slug:str}", responses=errors(*ADMIN_ERRORS, 404))
-    async def agent(self, request: Request[Any, Any, Any], caller: Caller, slug: str) -> AgentAdminRead:
+    async def agent(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], slug: FromPath[str]
+    ) -> AgentAdminRead:
         agent, active = await container_of(request).catalog().agent_with_active(caller.tenant_id, slug)
         return agent_admin_read(agent, active)
 
     @patch("/{slug:str}", responses=errors(*ADMIN_ERRORS, 404))
     async def update(
-        self, request: Request[Any, Any, Any], caller: Caller, slug: str, data: AgentUpdate
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        slug: FromPath[str],
+        data: JSONBody[AgentUpdate],
     ) -> AgentAdminRead:
         catalog = container_of(request).catalog()
         await catalog.update_agent(
@@ -76,12 +83,18 @@ class AdminAgentsController(Controller):
         return agent_admin_read(agent, active)
 
     @get("/{slug:str}/versions", responses=errors(*ADMIN_ERRORS, 404))
-    async def versions(self, request: Request[Any, Any, Any], caller: Caller, slug: str) -> list[VersionRead]:
+    async def versions(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], slug: FromPath[str]
+    ) -> list[VersionRead]:
         return [version_read(v) for v in await container_of(request).catalog().versions(caller.tenant_id, slug)]
 
     @post("/{slug:str}/versions", status_code=HTTP_201_CREATED, responses=errors(*ADMIN_ERRORS, 404))
     async def create_version(
-        self, request: Request[Any, Any, Any], caller: Caller, slug: str, data: VersionCreate
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        slug: FromPath[str],
+        data: JSONBody[VersionCreate],
     ) -> VersionRead:
         """Create a draft version (activate it separately)."""
         block = {
@@ -100,20 +113,41 @@ class AdminAgentsController(Controller):
         return version_read(version)
 
     @get("/{slug:str}/versions/{number:int}", responses=errors(*ADMIN_ERRORS, 404))
-    async def version(self, request: Request[Any, Any, Any], caller: Caller, slug: str, number: int) -> VersionRead:
+    async def version(
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        slug: FromPath[str],
+        number: FromPath[int],
+    ) -> VersionRead:
         return version_read(await container_of(request).catalog().version(caller.tenant_id, slug, number))
 
     @post("/{slug:str}/versions/{number:int}/activate", status_code=HTTP_200_OK, responses=errors(*ADMIN_ERRORS, 404))
-    async def activate(self, request: Request[Any, Any, Any], caller: Caller, slug: str, number: int) -> VersionRead:
+    async def activate(
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        slug: FromPath[str],
+        number: FromPath[int],
+    ) -> VersionRead:
         """Activate a version; the previously active one is archived."""
         version = await container_of(request).catalog().activate(caller.tenant_id, slug, number, actor(caller))
         return version_read(version)
 
     @post("/{slug:str}/rollback", status_code=HTTP_200_OK, responses=errors(*ADMIN_ERRORS, 404))
-    async def rollback(self, request: Request[Any, Any, Any], caller: Caller, slug: str) -> VersionRead:
+    async def rollback(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], slug: FromPath[str]
+    ) -> VersionRead:
         """Re-activate the version that was active before the current one."""
         return version_read(await container_of(request).catalog().rollback(caller.tenant_id, slug, actor(caller)))
 
     @get("/{slug:str}/versions/{a:int}/diff/{b:int}", responses=errors(*ADMIN_ERRORS, 404))
-    async def diff(self, request: Request[Any, Any, Any], caller: Caller, slug: str, a: int, b: int) -> DiffRead:
+    async def diff(
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        slug: FromPath[str],
+        a: FromPath[int],
+        b: FromPath[int],
+    ) -> DiffRead:
         return DiffRead(a=a, b=b, diff=await container_of(request).catalog().diff(caller.tenant_id, slug, a, b))

@@ -5,20 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Request, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from domain.channels import Channel
 from domain.models import ModelSpec
 from domain.plans import Limit, Metric, Plan, PlanStatus, Price, Window
 from entrypoints.http.caller import Caller, container_of
-from entrypoints.http.controllers.admin.guard import ADMIN, actor
+from entrypoints.http.controllers.audiences import ADMIN_ERRORS, AdminController, actor
 from entrypoints.http.openapi import errors
 from entrypoints.http.schemas.admin import CatalogApplied, LimitIn, ModelIn, ModelRead, PlanCreate, PlanUpdate, PriceIn
 from entrypoints.http.schemas.members import PlanRead
 from entrypoints.http.views import plan_read
-
-ADMIN_ERRORS = (401, 403)
 
 
 def _limits(limits: list[LimitIn]) -> tuple[Limit, ...]:
@@ -39,18 +39,19 @@ def _model_read(model: ModelSpec) -> ModelRead:
     )
 
 
-class AdminPlansController(Controller):
+class AdminPlansController(AdminController):
     path = "/v1/admin/plans"
     tags = ["admin: plans"]
-    dependencies = ADMIN
 
     @get("/", responses=errors(*ADMIN_ERRORS))
-    async def plans(self, request: Request[Any, Any, Any], caller: Caller) -> list[PlanRead]:
+    async def plans(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[PlanRead]:
         plans, default = await container_of(request).plans().catalog(caller.tenant_id)
         return [plan_read(p, default) for p in plans]
 
     @post("/", status_code=HTTP_201_CREATED, responses=errors(*ADMIN_ERRORS, 409))
-    async def create(self, request: Request[Any, Any, Any], caller: Caller, data: PlanCreate) -> PlanRead:
+    async def create(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], data: JSONBody[PlanCreate]
+    ) -> PlanRead:
         plan = Plan(
             id="",
             tenant_id=caller.tenant_id,
@@ -69,11 +70,19 @@ class AdminPlansController(Controller):
         return plan_read(await container_of(request).plans().create(plan, actor(caller)))
 
     @get("/{code:str}", responses=errors(*ADMIN_ERRORS, 404))
-    async def plan(self, request: Request[Any, Any, Any], caller: Caller, code: str) -> PlanRead:
+    async def plan(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], code: FromPath[str]
+    ) -> PlanRead:
         return plan_read(await container_of(request).plans().plan(caller.tenant_id, code))
 
     @patch("/{code:str}", responses=errors(*ADMIN_ERRORS, 404))
-    async def update(self, request: Request[Any, Any, Any], caller: Caller, code: str, data: PlanUpdate) -> PlanRead:
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        code: FromPath[str],
+        data: JSONBody[PlanUpdate],
+    ) -> PlanRead:
         fields: dict[str, Any] = {
             "name": data.name,
             "byok": data.byok,
@@ -88,29 +97,36 @@ class AdminPlansController(Controller):
         return plan_read(await container_of(request).plans().update(caller.tenant_id, code, actor(caller), **changes))
 
 
-class AdminCatalogController(Controller):
+class AdminCatalogController(AdminController):
     path = "/v1/admin"
     tags = ["admin: catalog"]
-    dependencies = ADMIN
 
     @put("/catalog", status_code=HTTP_200_OK, responses=errors(*ADMIN_ERRORS))
-    async def apply(self, request: Request[Any, Any, Any], caller: Caller, data: dict[str, Any]) -> CatalogApplied:
+    async def apply(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], data: JSONBody[dict[str, Any]]
+    ) -> CatalogApplied:
         """Apply a catalog document (same schema and semantics as `promptsaas catalog apply`)."""
         result = await container_of(request).catalog_apply().apply(caller.tenant_id, data, actor=actor(caller))
         return CatalogApplied(changes=result.changes)
 
     @get("/models", responses=errors(*ADMIN_ERRORS))
-    async def models(self, request: Request[Any, Any, Any], caller: Caller) -> list[ModelRead]:
+    async def models(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[ModelRead]:
         """The effective model registry: built-in entries overridden by the tenant's own."""
         return [_model_read(m) for m in await container_of(request).catalog().models(caller.tenant_id)]
 
     @get("/models/{model_id:str}", responses=errors(*ADMIN_ERRORS, 404))
-    async def model(self, request: Request[Any, Any, Any], caller: Caller, model_id: str) -> ModelRead:
+    async def model(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], model_id: FromPath[str]
+    ) -> ModelRead:
         return _model_read(await container_of(request).catalog().model(caller.tenant_id, model_id))
 
     @put("/models/{model_id:str}", status_code=HTTP_200_OK, responses=errors(*ADMIN_ERRORS))
     async def put_model(
-        self, request: Request[Any, Any, Any], caller: Caller, model_id: str, data: ModelIn
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        model_id: FromPath[str],
+        data: JSONBody[ModelIn],
     ) -> ModelRead:
         spec = ModelSpec(
             model_id,

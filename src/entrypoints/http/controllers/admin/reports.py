@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get
-from litestar.params import Parameter
+from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, Parameter
 
 from entrypoints.http.caller import Caller, container_of
-from entrypoints.http.controllers.admin.guard import ADMIN
+from entrypoints.http.controllers.audiences import ADMIN_ERRORS, AdminController
 from entrypoints.http.openapi import errors
 from entrypoints.http.schemas.admin import AuditRead, UsageRowRead
-
-ADMIN_ERRORS = (401, 403)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -22,19 +21,18 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-class AdminReportsController(Controller):
+class AdminReportsController(AdminController):
     path = "/v1/admin"
     tags = ["admin: reports"]
-    dependencies = ADMIN
 
     @get("/usage", responses=errors(*ADMIN_ERRORS))
     async def usage(
         self,
         request: Request[Any, Any, Any],
-        caller: Caller,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        group_by: Literal["agent", "user", "plan", "day", "model"] = "agent",
+        caller: NamedDependency[Caller],
+        since: FromQuery[datetime | None] = None,
+        until: FromQuery[datetime | None] = None,
+        group_by: FromQuery[Literal["agent", "user", "plan", "day", "model"]] = "agent",
     ) -> list[UsageRowRead]:
         """Requests, tokens, cost and errors per agent, user, plan, day or model."""
         rows = (
@@ -58,7 +56,7 @@ class AdminReportsController(Controller):
     async def audit(
         self,
         request: Request[Any, Any, Any],
-        caller: Caller,
+        caller: NamedDependency[Caller],
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 50,
     ) -> list[AuditRead]:
         entries = await container_of(request).admin().audit_log(caller.tenant_id, limit)

@@ -4,32 +4,36 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, patch, post
-from litestar.params import Parameter
+from litestar import Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from domain.users import Role, UserStatus
 from entrypoints.http.caller import Caller, container_of
-from entrypoints.http.controllers.admin.guard import ADMIN, actor
+from entrypoints.http.controllers.audiences import ADMIN_ERRORS, AdminController, actor
 from entrypoints.http.openapi import errors
 from entrypoints.http.schemas.admin import AdminSubscriptionRead, GrantCreate, UserUpdate
 from entrypoints.http.schemas.auth import UserRead
 from entrypoints.http.views import admin_subscription_read, user_read
 
-ADMIN_ERRORS = (401, 403)
 
-
-class AdminUsersController(Controller):
+class AdminUsersController(AdminController):
     path = "/v1/admin/users"
     tags = ["admin: users"]
-    dependencies = ADMIN
 
     @get("/", responses=errors(*ADMIN_ERRORS))
-    async def users(self, request: Request[Any, Any, Any], caller: Caller) -> list[UserRead]:
+    async def users(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[UserRead]:
         return [user_read(u) for u in await container_of(request).admin().users(caller.tenant_id)]
 
     @patch("/{user_id:str}", responses=errors(*ADMIN_ERRORS, 404))
-    async def update(self, request: Request[Any, Any, Any], caller: Caller, user_id: str, data: UserUpdate) -> UserRead:
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        user_id: FromPath[str],
+        data: JSONBody[UserUpdate],
+    ) -> UserRead:
         """Change a user's role or status (a disabled user can no longer call agents)."""
         user = (
             await container_of(request)
@@ -45,23 +49,24 @@ class AdminUsersController(Controller):
         return user_read(user)
 
 
-class AdminSubscriptionsController(Controller):
+class AdminSubscriptionsController(AdminController):
     path = "/v1/admin/subscriptions"
     tags = ["admin: subscriptions"]
-    dependencies = ADMIN
 
     @get("/", responses=errors(*ADMIN_ERRORS, 404))
     async def subscriptions(
         self,
         request: Request[Any, Any, Any],
-        caller: Caller,
-        email: Annotated[str | None, Parameter(query="user", max_length=254)] = None,
+        caller: NamedDependency[Caller],
+        email: Annotated[str | None, QueryParameter(name="user", max_length=254)] = None,
     ) -> list[AdminSubscriptionRead]:
         subs = await container_of(request).admin().subscriptions(caller.tenant_id, email)
         return [admin_subscription_read(s) for s in subs]
 
     @post("/", status_code=HTTP_201_CREATED, responses=errors(*ADMIN_ERRORS, 404))
-    async def grant(self, request: Request[Any, Any, Any], caller: Caller, data: GrantCreate) -> AdminSubscriptionRead:
+    async def grant(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], data: JSONBody[GrantCreate]
+    ) -> AdminSubscriptionRead:
         """Grant a plan to a user by hand (the `manual` payment provider)."""
         sub = (
             await container_of(request)
@@ -72,7 +77,7 @@ class AdminSubscriptionsController(Controller):
 
     @post("/{subscription_id:str}/cancel", status_code=HTTP_200_OK, responses=errors(*ADMIN_ERRORS, 404))
     async def cancel(
-        self, request: Request[Any, Any, Any], caller: Caller, subscription_id: str
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], subscription_id: FromPath[str]
     ) -> AdminSubscriptionRead:
         sub = (
             await container_of(request).billing().cancel_subscription(caller.tenant_id, subscription_id, actor(caller))

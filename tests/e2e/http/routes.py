@@ -1,0 +1,89 @@
+"""Every operation the app serves, read from `app.routes`, with a valid example body for those that take one.
+
+A route added later is enumerated automatically; one that takes a body needs an entry in `BODIES`, and the suites
+say so by failing on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+IGNORED_METHODS = {"OPTIONS", "HEAD"}
+DOCS_PREFIX = "/schema"
+PUBLIC = {"/healthz", "/readyz"}
+
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/v1/auth/register"): {"email": "someone@example.com", "password": "pa55word-long-enough"},
+    ("POST", "/v1/auth/login"): {"email": "someone@example.com", "password": "pa55word-long-enough"},
+    ("POST", "/v1/auth/refresh"): {"refresh_token": "not-a-refresh-token"},
+    ("POST", "/v1/auth/logout"): {"refresh_token": "not-a-refresh-token"},
+    ("POST", "/v1/auth/oauth/{provider}"): {"id_token": "not-an-id-token"},
+    ("POST", "/v1/me/api-keys"): {"name": "probe"},
+    ("PUT", "/v1/me/provider-keys/{provider}"): {"api_key": "sk-probe-0123456789"},
+    ("POST", "/v1/agents/{slug}/runs"): {"input": "hello"},
+    ("POST", "/v1/admin/agents"): {"slug": "probe-agent", "name": "Probe"},
+    ("PATCH", "/v1/admin/agents/{slug}"): {"name": "Renamed"},
+    ("POST", "/v1/admin/agents/{slug}/versions"): {"system": "Be brief.", "model": "offline:echo"},
+    ("POST", "/v1/admin/plans"): {"code": "probe-plan", "name": "Probe plan"},
+    ("PATCH", "/v1/admin/plans/{code}"): {"name": "Renamed"},
+    ("PUT", "/v1/admin/catalog"): {"agents": []},
+    ("PUT", "/v1/admin/models/{model_id}"): {"input_usd_per_mtok": 1.0, "output_usd_per_mtok": 2.0},
+    ("PATCH", "/v1/admin/users/{user_id}"): {"status": "active"},
+    ("POST", "/v1/admin/subscriptions"): {"email": "someone@example.com", "plan": "pro"},
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    template: str
+    """The path with `{name}` placeholders, as the OpenAPI document writes it."""
+    takes_body: bool
+
+    @property
+    def params(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.template)
+
+    @property
+    def admin(self) -> bool:
+        return self.template.startswith("/v1/admin")
+
+    @property
+    def anonymous(self) -> bool:
+        return self.template.startswith("/v1/auth/") or self.template in PUBLIC
+
+    def path(self, values: dict[str, str]) -> str:
+        return re.sub(r"{(\w+)}", lambda m: values[m.group(1)], self.template)
+
+    def body(self) -> dict[str, Any] | None:
+        if not self.takes_body:
+            return None
+        example = BODIES.get((self.method, self.template))
+        assert example is not None, f"add an example body for {self} to tests/e2e/http/routes.py"
+        return dict(example)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.template}"
+
+
+def operations(app: Litestar) -> list[Operation]:
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(DOCS_PREFIX):
+            continue
+        for method, (handler, _) in route.route_handler_map.items():
+            if method in IGNORED_METHODS:
+                continue
+            takes_body = "data" in handler.parsed_fn_signature.parameters
+            found.append(Operation(method, route.path_format, takes_body))
+    return sorted(found, key=lambda o: (o.template, o.method))
+
+
+def tenant_scoped(app: Litestar) -> list[Operation]:
+    """Operations whose tenant comes from the credential (every member and admin route)."""
+    return [o for o in operations(app) if not o.anonymous]
