@@ -17,6 +17,7 @@ from application.read_cache import ReadCache
 from domain import policy
 from domain.agents import AgentStatus
 from domain.channels import Channel
+from domain.conversations import Exchange
 from domain.decisions import AccessRequest, AgentFacts, Decision, Holding, LimitState, Principal, Reason
 from domain.errors import AccessDenied, NotFound
 from domain.plans import Metric, Plan
@@ -118,14 +119,13 @@ class AccessService:
                 request = await self._with_counters(request)
         raise AccessDenied(_lost_race(decision))
 
-    async def settle(self, grant: Grant, record: UsageRecord) -> list[LimitView]:
-        """Charge the real usage (never more than was reserved) and write the usage record."""
-        tokens = record.input_tokens + record.output_tokens
+    async def settle(self, grant: Grant, record: UsageRecord, exchange: Exchange | None = None) -> list[LimitView]:
+        """Charge the real usage (never more than was reserved), and write the usage record and the conversation
+        turn with it, in one transaction. A BYOK call holds no reservation and charges no counter."""
         if grant.reservation is None:
-            async with self._uow() as uow:
-                await uow.usage.add(record)
-                await uow.commit()
+            await self._ledger.settle(record.tenant_id, None, {}, record, exchange)
             return views(grant.decision.limits)
+        tokens = record.input_tokens + record.output_tokens
         charges = {
             item.key: 1 if item.key.metric is Metric.REQUESTS else min(tokens, item.amount)
             for item in grant.reservation.items
@@ -136,7 +136,7 @@ class AccessService:
             charged_requests=1,
             charged_tokens=min(tokens, grant.estimated_tokens),
         )
-        await self._ledger.settle(record.tenant_id, grant.reservation.id, charges, charged)
+        await self._ledger.settle(record.tenant_id, grant.reservation.id, charges, charged, exchange)
         return views(grant.decision.limits, charges)
 
     async def release(self, grant: Grant, record: UsageRecord) -> None:

@@ -14,12 +14,14 @@ from application.provider_keys import ProviderKeyService
 from application.runtime import Answer, PreparedCall, Runtime, Transcript
 from domain.channels import Channel
 from domain.conversations import Conversation, ImagePart, Message
-from domain.decisions import AgentFacts
-from domain.errors import ByokKeyInvalid, LlmAuthFailed, LlmError, NotFound
+from domain.decisions import AgentFacts, Reason
+from domain.errors import AccessDenied, ByokKeyInvalid, LlmAuthFailed, LlmError, NotFound
 from domain.plans import Plan
 from domain.provider_keys import ProviderKey
 from domain.subscriptions import Subscription
 from domain.usage import Funding, Outcome, UsageRecord
+
+_OWN_KEY_MAY_FUND = frozenset({Reason.QUOTA_EXCEEDED, Reason.RATE_LIMITED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +113,7 @@ class ConversationService:
                 history=history,
                 images=message.images,
             )
-        estimate = call.estimated_tokens if call else 0
-        own_key = await self._keys.usable_key(message.tenant_id, message.user_id, setup.provider) if call else None
-        byok = frozenset({own_key.provider}) if own_key else frozenset()
-        grant = await self._access.authorize(message.tenant_id, message.user_id, facts, message.channel, estimate, byok)
+        grant, own_key = await self._authorize(message, facts, call.estimated_tokens if call else 0)
         assert call is not None
         assert setup.version is not None
         try:
@@ -125,10 +124,28 @@ class ConversationService:
         except BaseException:
             await self._access.release(grant, self._record(message, call, grant, None, "internal_error"))
             raise
-        limits = await self._access.settle(grant, self._record(message, call, grant, answer, None))
-        await self._transcript.record(conversation, call.user_parts, answer, is_new=message.conversation_id is None)
+        is_new = message.conversation_id is None
+        exchange = self._transcript.exchange(conversation, call.user_parts, answer, is_new=is_new)
+        limits = await self._access.settle(grant, self._record(message, call, grant, answer, None), exchange)
         usage = ReplyUsage(answer.input_tokens, answer.output_tokens, answer.cost_micros, grant.funding.value)
         return Reply(answer.text, conversation.id, usage, limits, setup.version.content.model, setup.version.number)
+
+    async def _authorize(
+        self, message: InboundMessage, facts: AgentFacts, estimate: int
+    ) -> tuple[Grant, ProviderKey | None]:
+        """Ask for the plan's quota first; only when it is exhausted look for the user's own key (BYOK), so the
+        common call reads no key at all. The policy funds a call by BYOK only once every plan is exhausted."""
+        tenant_id, user_id, channel = message.tenant_id, message.user_id, message.channel
+        try:
+            return await self._access.authorize(tenant_id, user_id, facts, channel, estimate), None
+        except AccessDenied as denied:
+            if denied.code not in _OWN_KEY_MAY_FUND:
+                raise
+            own_key = await self._keys.usable_key(tenant_id, user_id, facts.provider)
+            if own_key is None:
+                raise
+        byok = frozenset({own_key.provider})
+        return await self._access.authorize(tenant_id, user_id, facts, channel, estimate, byok), own_key
 
     async def _execute(self, call: PreparedCall, grant: Grant, own_key: ProviderKey | None) -> Answer:
         """Call the model with the platform's key, or with the user's own when the policy funded the call so."""

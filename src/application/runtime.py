@@ -18,7 +18,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.read_cache import ReadCache
 from domain.agents import Agent
 from domain.channels import Channel
-from domain.conversations import Conversation, ImagePart, Message, Part, Role, TextPart, text_of
+from domain.conversations import Conversation, Exchange, ImagePart, Message, Part, Role, TextPart, text_of
 from domain.errors import InvalidInput, NotFound
 from domain.models import ModelSpec
 from domain.prompts import PromptVersion
@@ -149,7 +149,7 @@ def _with_key(request: LlmRequest, api_key: str) -> LlmRequest:
 
 
 class Transcript:
-    """Conversation history in and out: what the runtime reads before a call and records after it."""
+    """Conversation history in and out: what the runtime reads before a call, and the turn it adds after it."""
 
     def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
         self._uow = uow
@@ -166,20 +166,21 @@ class Transcript:
         limit: int,
     ) -> tuple[Conversation, list[Message]]:
         """The caller's conversation with its last `limit` messages, or a new (not yet stored) one."""
+        if conversation_id is None:
+            now = self._clock.now()
+            return Conversation(self._ids.new_id(), tenant_id, user_id, agent.id, channel, now, now), []
         async with self._uow() as uow:
-            if conversation_id is None:
-                now = self._clock.now()
-                return Conversation(self._ids.new_id(), tenant_id, user_id, agent.id, channel, now, now), []
             conversation = await uow.conversations.get(tenant_id, conversation_id)
             if conversation is None or conversation.user_id != user_id or conversation.agent_id != agent.id:
                 raise NotFound("conversation", conversation_id)
             history = await uow.conversations.recent_messages(tenant_id, conversation_id, limit) if limit else []
         return conversation, history
 
-    async def record(
+    def exchange(
         self, conversation: Conversation, user_parts: tuple[Part, ...], answer: Answer, *, is_new: bool
-    ) -> None:
-        """Store the user's message and the reply (and the conversation when it is new)."""
+    ) -> Exchange:
+        """The user's message and the reply as a conversation turn (titled by its first message when new), for the
+        settlement to store with the call's usage."""
         now = self._clock.now()
         tenant_id, conversation_id = conversation.tenant_id, conversation.id
         asked = Message(self._ids.new_id(), tenant_id, conversation_id, Role.USER, user_parts, now, answer.input_tokens)
@@ -193,12 +194,6 @@ class Transcript:
             0,
             answer.output_tokens,
         )
-        async with self._uow() as uow:
-            if is_new:
-                conversation.title = text_of(user_parts)[:80]
-                await uow.conversations.add(conversation)
-            else:
-                await uow.conversations.touch(tenant_id, conversation_id, now)
-            await uow.conversations.add_message(asked)
-            await uow.conversations.add_message(replied)
-            await uow.commit()
+        if is_new:
+            conversation.title = text_of(user_parts)[:80]
+        return Exchange(conversation, is_new, (asked, replied))

@@ -62,3 +62,13 @@ class Message:
     @property
     def text(self) -> str:
         return text_of(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One turn of a conversation: the user's message and the reply, stored together with the call's usage."""
+
+    conversation: Conversation
+    is_new: bool
+    """Store the conversation itself (its first turn), or only move its `updated_at` to the messages' time."""
+    messages: tuple[Message, ...]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
+from domain.conversations import Exchange
 from domain.plans import Metric, Window
 from domain.quota import Counter, CounterKey, Reservation
 from domain.usage import UsageRecord
@@ -23,9 +24,15 @@ class QuotaLedger(Protocol):
 
     @abstractmethod
     async def settle(
-        self, tenant_id: str, reservation_id: str, charges: Mapping[CounterKey, int], record: UsageRecord
+        self,
+        tenant_id: str,
+        reservation_id: str | None,
+        charges: Mapping[CounterKey, int],
+        record: UsageRecord,
+        exchange: Exchange | None = None,
     ) -> None:
-        """Move the reservation to `used` with the real amounts and write the usage record, in one transaction."""
+        """Move the reservation (if any: a BYOK call holds none) to `used` with the real amounts, and write the usage
+        record and the conversation turn, in one transaction."""
 
     @abstractmethod
     async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.conversations import Exchange
 from domain.plans import Metric
 from domain.quota import Counter
 from domain.usage import Outcome
 from tests.integration.persistence.conftest import Backend
-from tests.integration.persistence.entities import NOON, key, reservation, usage
+from tests.integration.persistence.entities import NOON, conversation, key, message, reservation, usage
 
 REQUESTS = key()
 TOKENS = key(metric=Metric.TOKENS)
@@ -44,6 +45,24 @@ async def test_settle_charges_the_real_amount_and_writes_the_record(backend: Bac
     assert await ledger.pending() == 0
     async with backend.uow() as uow:
         assert await uow.usage.records("t1") == [record]
+
+
+async def test_settle_stores_the_conversation_turn_with_the_record(backend: Backend) -> None:
+    ledger = backend.ledger
+    chat = conversation("t1", "c1", "u1")
+    first = (message("t1", "m1", "c1"), message("t1", "m2", "c1"))
+    later = NOON + timedelta(minutes=5)
+    second = (message("t1", "m3", "c1", at=later), message("t1", "m4", "c1", at=later))
+    await ledger.reserve(reservation("t1", "r1", (REQUESTS, 1, 5)))
+    await ledger.settle("t1", "r1", {REQUESTS: 1}, usage("t1", "u-1"), Exchange(chat, True, first))
+    await ledger.settle("t1", None, {}, usage("t1", "u-2"), Exchange(chat, False, second))  # a BYOK call
+    assert await backend.counter("t1", REQUESTS) == Counter(1, 0)
+    async with backend.uow() as uow:
+        stored = await uow.conversations.get("t1", "c1")
+        assert stored is not None
+        assert stored.updated_at == later
+        assert [m.id for m in await uow.conversations.recent_messages("t1", "c1", 10)] == ["m1", "m2", "m3", "m4"]
+        assert {r.id for r in await uow.usage.records("t1")} == {"u-1", "u-2"}
 
 
 async def test_release_undoes_the_hold_and_keeps_the_error_record(backend: Backend) -> None:

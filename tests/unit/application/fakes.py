@@ -15,7 +15,7 @@ from application.access import LimitView
 from application.ports.clock import Clock
 from application.ports.llm import Completion, LlmProvider, LlmRequest
 from application.ports.quota import QuotaLedger
-from domain.conversations import text_of
+from domain.conversations import Exchange, text_of
 from domain.errors import LlmUnavailable
 from domain.quota import Counter, CounterKey, Reservation
 from domain.usage import UsageRecord
@@ -102,9 +102,14 @@ class InterleavingLedger(QuotaLedger):
         return ok
 
     async def settle(
-        self, tenant_id: str, reservation_id: str, charges: Mapping[CounterKey, int], record: UsageRecord
+        self,
+        tenant_id: str,
+        reservation_id: str | None,
+        charges: Mapping[CounterKey, int],
+        record: UsageRecord,
+        exchange: Exchange | None = None,
     ) -> None:
-        await self.inner.settle(tenant_id, reservation_id, charges, record)
+        await self.inner.settle(tenant_id, reservation_id, charges, record, exchange)
 
     async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
         await self.inner.release(tenant_id, reservation_id, record)

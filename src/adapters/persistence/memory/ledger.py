@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from adapters.persistence.memory.store import MemoryStore
+from adapters.persistence.memory.store import Journal, MemoryStore
 from application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler
+from domain.conversations import Exchange
 from domain.quota import Counter, CounterKey, Reservation
 from domain.usage import UsageRecord
 
@@ -41,10 +42,15 @@ class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
         return True
 
     async def settle(
-        self, tenant_id: str, reservation_id: str, charges: Mapping[CounterKey, int], record: UsageRecord
+        self,
+        tenant_id: str,
+        reservation_id: str | None,
+        charges: Mapping[CounterKey, int],
+        record: UsageRecord,
+        exchange: Exchange | None = None,
     ) -> None:
         with self._lock:
-            reservation = self._take(tenant_id, reservation_id)
+            reservation = self._take(tenant_id, reservation_id) if reservation_id else None
             counters = self._store.counters
             for item in reservation.items if reservation else ():
                 key = (tenant_id, item.key)
@@ -52,6 +58,8 @@ class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
                 counters[key] = Counter(counter.used + charges.get(item.key, 0), counter.reserved - item.amount)
             self._store.usage.rows[(tenant_id, record.id)] = record
             self._store.charges[(tenant_id, record.id)] = dict(charges)
+            if exchange is not None:
+                self._write(exchange)
 
     async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
         with self._lock:
@@ -95,6 +103,17 @@ class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
             for d in drifts:
                 self._store.counters[(d.tenant_id, d.key)] = Counter(d.expected_used, d.expected_reserved)
         return len(drifts)
+
+    def _write(self, exchange: Exchange) -> None:
+        journal, conversation = Journal(), exchange.conversation
+        key = (conversation.tenant_id, conversation.id)
+        stored = conversation if exchange.is_new else self._store.conversations.get(key)
+        if stored is not None:
+            if not exchange.is_new:
+                stored.updated_at = exchange.messages[-1].created_at
+            self._store.conversations.put(journal, key, stored)
+        for message in exchange.messages:
+            self._store.messages.put(journal, (message.tenant_id, message.id), message)
 
     def _take(self, tenant_id: str, reservation_id: str) -> Reservation | None:
         reservation = self._store.reservations.get(reservation_id)

@@ -21,6 +21,7 @@ from adapters.persistence.sqlalchemy import tables as t
 from adapters.persistence.sqlalchemy.engine import Database
 from adapters.persistence.sqlalchemy.mapping import activity as m
 from application.ports.quota import QuotaLedger
+from domain.conversations import Exchange
 from domain.quota import Counter, CounterKey, Reservation, ReservationItem
 from domain.usage import UsageRecord
 
@@ -36,6 +37,11 @@ _KEY = (
 _HOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved + bindparam("n"))
 _HOLD_WITHIN = _HOLD.where(_c.c.used + _c.c.reserved + bindparam("n") <= bindparam("limit"))
 _CHARGE = update(_c).where(*_KEY).values(used=_c.c.used + bindparam("charge"), reserved=_c.c.reserved - bindparam("n"))
+_TOUCH = (
+    update(t.conversations)
+    .where(t.conversations.c.tenant_id == bindparam("k_tenant"), t.conversations.c.id == bindparam("k_id"))
+    .values(updated_at=bindparam("at"))
+)
 _UNHOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved - bindparam("n"))
 
 
@@ -104,10 +110,15 @@ class SqlQuotaLedger(QuotaLedger):
         return _rowcount(await conn.execute(statement, params)) == 1
 
     async def settle(
-        self, tenant_id: str, reservation_id: str, charges: Mapping[CounterKey, int], record: UsageRecord
+        self,
+        tenant_id: str,
+        reservation_id: str | None,
+        charges: Mapping[CounterKey, int],
+        record: UsageRecord,
+        exchange: Exchange | None = None,
     ) -> None:
         async with self._database.connect() as conn:
-            items = await _take(conn, tenant_id, reservation_id)
+            items = await _take(conn, tenant_id, reservation_id) if reservation_id else ()
             if items:
                 await conn.execute(
                     _CHARGE,
@@ -117,6 +128,8 @@ class SqlQuotaLedger(QuotaLedger):
                     ],
                 )
             await conn.execute(insert(t.usage_records), m.usage_row(record, charges))
+            if exchange is not None:
+                await _write(conn, exchange)
             await conn.commit()
 
     async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
@@ -155,6 +168,16 @@ async def _unhold(conn: AsyncConnection, tenant_id: str, items: Sequence[Reserva
     if items:
         params = [{**key_params(tenant_id, i.key), "n": i.amount} for i in in_key_order(items)]
         await conn.execute(_UNHOLD, params)
+
+
+async def _write(conn: AsyncConnection, exchange: Exchange) -> None:
+    conversation = exchange.conversation
+    if exchange.is_new:
+        await conn.execute(insert(t.conversations), m.conversation_row(conversation))
+    else:
+        at = exchange.messages[-1].created_at
+        await conn.execute(_TOUCH, {"k_tenant": conversation.tenant_id, "k_id": conversation.id, "at": at})
+    await conn.execute(insert(t.messages), [m.message_row(message) for message in exchange.messages])
 
 
 def _rowcount(result: Any) -> int:
