@@ -192,7 +192,11 @@ class CatalogService:
         return model
 
     async def save_model(self, uow: UnitOfWork, tenant_id: str, model: ModelSpec, actor: str) -> bool:
-        """Store a tenant's registry entry if it differs from the effective one; True when it changed."""
+        """Store a tenant's registry entry if it differs from the effective one; True when it changed.
+
+        The entry's provider must be configured in this deployment, as for a model a prompt names.
+        """
+        self.registry.check_provider(model.id, field="model_id")
         if (await self.registry.effective(uow, tenant_id)).get(model.id) == model:
             return False
         await uow.models.put(tenant_id, model)

@@ -58,12 +58,21 @@ class CatalogApplier:
         return result
 
     async def _check_references(self, uow: UnitOfWork, tenant_id: str, doc: CatalogDocument) -> None:
-        """Every model a prompt names and every agent a plan grants must exist (in the document or already)."""
+        """Every model a prompt names and every agent a plan grants must exist (in the document or already), and
+        every model's provider must be configured in this deployment."""
         problems = []
-        known_models = set(await self._catalog.registry.effective(uow, tenant_id)) | {m.id for m in doc.models}
+        registry = self._catalog.registry
+        for i, model in enumerate(doc.models):
+            if unserved := registry.provider_problem(model.id):
+                problems.append(f"models[{i}].id: {unserved}")
+        known_models = set(await registry.effective(uow, tenant_id)) | {m.id for m in doc.models}
         for i, spec in enumerate(doc.agents):
-            if spec.prompt and spec.prompt.model not in known_models:
+            if spec.prompt is None:
+                continue
+            if spec.prompt.model not in known_models:
                 problems.append(f"agents[{i}].prompt.model: unknown model {spec.prompt.model!r}")
+            elif unserved := registry.provider_problem(spec.prompt.model):
+                problems.append(f"agents[{i}].prompt.model: {unserved}")
         known_agents = {a.slug for a in await uow.agents.list(tenant_id)} | {a.slug for a in doc.agents}
         for i, plan in enumerate(doc.plans):
             for slug in sorted(plan.agents or ()):

@@ -69,7 +69,7 @@ class Container(containers.DeclarativeContainer):
     ledger = persistence.ledger
 
     llm = providers.Singleton(llm_providers, settings)
-    models = providers.Singleton(ModelRegistry, BUILTIN_MODELS)
+    models = providers.Singleton(ModelRegistry, BUILTIN_MODELS, llm)
 
     read_cache = providers.Singleton(ReadCache, settings.provided.cache_ttl_seconds)
     audit = providers.Singleton(AuditTrail, clock, ids, read_cache)

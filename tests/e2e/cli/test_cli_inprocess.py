@@ -290,6 +290,11 @@ BAD_INPUT = [
     (["catalog", "apply", "--tenant", "acme", "{missing}"], "cannot read catalog file"),
     (["catalog", "apply", "--tenant", "acme", "{not_yaml}"], "is not valid YAML"),
     (["catalog", "apply", "--tenant", "acme", "{bad_catalog}"], "agents[0].prompt.model: unknown model 'nope:nope'"),
+    (
+        ["catalog", "apply", "--tenant", "acme", "{gemini_catalog}"],
+        "agents[0].prompt.model: model 'gemini:gemini-2.5-flash' needs provider 'gemini', which is not configured "
+        "in this deployment (configured: anthropic, offline, openai)",
+    ),
     (["catalog", "apply", "--tenant", "nobody", "{catalog}"], "tenant 'nobody' not found"),
     (["catalog", "export", "--tenant", "nobody"], "tenant 'nobody' not found"),
     (["agent", "list", "--tenant", "nobody"], "tenant 'nobody' not found"),
@@ -336,11 +341,15 @@ def test_bad_input_fails_with_one_line_naming_it_and_changes_nothing(
     (tmp_path / "bad_catalog.yaml").write_text(
         "agents:\n  - slug: tutor\n    prompt: {system: hi, model: 'nope:nope'}\n", encoding="utf-8"
     )
+    (tmp_path / "gemini_catalog.yaml").write_text(
+        "agents:\n  - slug: tutor\n    prompt: {system: hi, model: 'gemini:gemini-2.5-flash'}\n", encoding="utf-8"
+    )
     (tmp_path / "bad_prompt.yaml").write_text("prompt:\n  system: '{{ tone }}'\n  model: offline:echo\n")
     files = {
         "{missing}": str(tmp_path / "missing.yaml"),
         "{not_yaml}": str(tmp_path / "not.yaml"),
         "{bad_catalog}": str(tmp_path / "bad_catalog.yaml"),
+        "{gemini_catalog}": str(tmp_path / "gemini_catalog.yaml"),
         "{bad_prompt}": str(tmp_path / "bad_prompt.yaml"),
         "{catalog}": str(catalog_file),
         "{prompt}": str(prompt_file),

@@ -44,7 +44,7 @@ async def _tenant_b_objects(world: World) -> Secrets:
     plan = {"code": "globex-gold", "name": "Globex gold", "limits": []}
     await _ok(await http.post("/v1/admin/plans", json=plan, headers=admin), 201)
     model = {"input_usd_per_mtok": 7.77, "output_usd_per_mtok": 8.88}
-    await _ok(await http.put("/v1/admin/models/globex:private-model", json=model, headers=admin))
+    await _ok(await http.put("/v1/admin/models/openai:globex-private-model", json=model, headers=admin))
     grant = {"email": b.member.email, "plan": "globex-gold"}
     subscription = await _ok(await http.post("/v1/admin/subscriptions", json=grant, headers=admin), 201)
     key = await _ok(await http.post("/v1/me/api-keys", json={"name": "globex-ci"}, headers=member), 201)
@@ -56,7 +56,7 @@ async def _tenant_b_objects(world: World) -> Secrets:
         "a": "1",
         "b": "1",
         "code": "globex-gold",
-        "model_id": "globex:private-model",
+        "model_id": "openai:globex-private-model",
         "user_id": b.member.user_id,
         "subscription_id": subscription["id"],
         "key_id": key["id"],
@@ -71,7 +71,7 @@ async def _tenant_b_objects(world: World) -> Secrets:
         b.admin.email,
         "globex-secret",
         "globex-gold",
-        "globex:private-model",
+        "openai:globex-private-model",
         "The globex secret prompt",
         subscription["id"],
         key["id"],
@@ -138,7 +138,7 @@ async def _b_is_untouched(world: World, b: Secrets) -> None:
     agent = await _ok(await http.get("/v1/admin/agents/globex-secret", headers=admin))
     assert (agent["name"], agent["status"], agent["active_version"]) == ("Globex secret", "published", 1)
     assert (await _ok(await http.get("/v1/admin/plans/globex-gold", headers=admin)))["name"] == "Globex gold"
-    assert (await _ok(await http.get("/v1/admin/models/globex:private-model", headers=admin)))[
+    assert (await _ok(await http.get("/v1/admin/models/openai:globex-private-model", headers=admin)))[
         "input_usd_per_mtok"
     ].startswith("7.77")
 

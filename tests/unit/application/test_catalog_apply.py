@@ -116,7 +116,7 @@ async def test_an_invalid_document_is_rejected_as_a_whole(
     platform: AsyncPlatform, tenant: AsyncTenant, name: str
 ) -> None:
     document, problem = copy.deepcopy(BAD_DOCUMENTS[name])
-    document["models"] = [{"id": "acme:new", "input_usd_per_mtok": 1, "output_usd_per_mtok": 2}]
+    document["models"] = [{"id": "openai:acme-tuned", "input_usd_per_mtok": 1, "output_usd_per_mtok": 2}]
     document["plans"] = [*document["plans"], plan("silver", "all")]
     before = await snapshot(platform, tenant)
 
@@ -144,7 +144,7 @@ async def test_a_failure_half_way_through_rolls_everything_back(platform: AsyncP
     before = await snapshot(platform, tenant)
     document = with_tutor_prompt(system="You are a {{ level }} tutor. v2")
     document["agents"].append(agent("newbie"))
-    document["models"] = [{"id": "acme:new", "input_usd_per_mtok": 1, "output_usd_per_mtok": 2}]
+    document["models"] = [{"id": "openai:acme-tuned", "input_usd_per_mtok": 1, "output_usd_per_mtok": 2}]
     document["plans"] = [plan("free", "all", ("requests", "day", 50), default=False), plan("doomed")]
 
     with pytest.raises(DomainError, match="half-way"):

@@ -11,7 +11,7 @@ from entrypoints.library import AsyncPlatform
 EVERYTHING: dict[str, Any] = {
     "models": [
         {"id": "openai:gpt-4o-mini", "input_usd_per_mtok": 0.2, "output_usd_per_mtok": 0.8, "context_window": 64000},
-        {"id": "acme:house", "input_usd_per_mtok": 1, "output_usd_per_mtok": 2.5, "vision": True},
+        {"id": "openai:acme-house", "input_usd_per_mtok": 1, "output_usd_per_mtok": 2.5, "vision": True},
     ],
     "agents": [
         TUTOR,
@@ -27,7 +27,7 @@ EVERYTHING: dict[str, Any] = {
                     "pass_mark": {"type": "number", "default": 0.5},
                     "strict": {"type": "boolean", "default": False},
                 },
-                "model": "acme:house",
+                "model": "openai:acme-house",
                 "params": {"temperature": 1, "top_p": 0.9, "max_output_tokens": 100, "stop": ["END"]},
                 "note": "first cut",
             },
@@ -69,7 +69,7 @@ async def test_the_export_names_the_default_plan_and_only_the_tenants_own_models
     await acme.apply_catalog(EVERYTHING)
     exported = await acme.export_catalog()
 
-    assert [m["id"] for m in exported["models"]] == ["acme:house", "openai:gpt-4o-mini"]
+    assert [m["id"] for m in exported["models"]] == ["openai:acme-house", "openai:gpt-4o-mini"]
     assert [p["code"] for p in exported["plans"] if p.get("default")] == ["free"]
     assert "prompt" not in next(a for a in exported["agents"] if a["slug"] == "retired-one")
     scorer = next(a for a in exported["agents"] if a["slug"] == "scorer")

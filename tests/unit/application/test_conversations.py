@@ -131,8 +131,16 @@ PRICED = {
 }
 
 
-async def test_cost_uses_the_registry_prices(platform: AsyncPlatform, tenant: AsyncTenant) -> None:
-    use_llm(platform, **{"acme-llm": RecordingProvider(input_tokens=1_000, output_tokens=500)})
+@pytest.fixture
+def priced(platform: AsyncPlatform) -> RecordingProvider:
+    """`acme-llm` (1 000 tokens in, 500 out) and `offline` (10 in, 5 out); tests request it before `tenant`, so the
+    provider is configured when the catalog is applied."""
+    model = RecordingProvider(input_tokens=1_000, output_tokens=500)
+    use_llm(platform, **{"acme-llm": model, "offline": RecordingProvider(input_tokens=10, output_tokens=5)})
+    return model
+
+
+async def test_cost_uses_the_registry_prices(priced: RecordingProvider, tenant: AsyncTenant) -> None:
     await tenant.apply_catalog(PRICED)
 
     reply = await tenant.chat(ANN, "pricey", "Hello")
@@ -143,10 +151,8 @@ async def test_cost_uses_the_registry_prices(platform: AsyncPlatform, tenant: As
 
 
 async def test_usage_report_sums_tokens_and_cost_and_counts_errors(
-    platform: AsyncPlatform, tenant: AsyncTenant
+    priced: RecordingProvider, tenant: AsyncTenant
 ) -> None:
-    priced = RecordingProvider(input_tokens=1_000, output_tokens=500)
-    use_llm(platform, **{"acme-llm": priced, "offline": RecordingProvider(input_tokens=10, output_tokens=5)})
     await tenant.apply_catalog({**PRICED, "plans": [plan("pro", "all", priority=10)]})
     await tenant.grant_subscription("bob@example.com", "pro")
     await tenant.chat(ANN, "pricey", "a")
