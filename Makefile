@@ -2,7 +2,7 @@
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: install run demo test test-unit test-integration test-e2e lint format bench bench-llm clean
+.PHONY: install run demo test test-unit test-integration test-e2e lint format bench bench-tools bench-llm clean
 
 install:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -34,6 +34,21 @@ test-integration: install
 
 test-e2e: install
 	$(PY) pytest tests/e2e
+
+bench: install bench-tools
+	$(PY) python bench/agent_call.py --seconds 10
+	$(MAKE) --no-print-directory bench-llm
+
+# agent_call.py drives the server with wrk and pins processes with taskset: apt-get installs them when run as root.
+bench-tools:
+	@for tool in wrk:wrk taskset:util-linux; do \
+		command -v $${tool%%:*} >/dev/null 2>&1 && continue; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && apt-get install -y -qq $${tool#*:} >/dev/null || exit 1; \
+		else \
+			echo "make bench needs $${tool%%:*}: install it (apt-get install $${tool#*:}) or run as root" >&2; exit 1; \
+		fi; \
+	done
 
 bench-llm: install
 	$(PY) python bench/llm_overhead.py --calls 2000 --rounds 10
