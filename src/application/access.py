@@ -103,21 +103,47 @@ class AccessService:
         estimated_tokens: int,
         byok_providers: frozenset[str] = frozenset(),
     ) -> Grant:
-        """Decide and reserve; a lost race re-reads once. Raises `AccessDenied` with the policy's reason."""
-        request = await self._request(tenant_id, user_id, agent, channel, estimated_tokens, byok_providers)
+        """Decide and reserve; raises `AccessDenied` with the policy's reason.
+
+        The common call reads no counter first: it decides as if the counters were empty, and the reservation (a
+        conditional UPDATE per counter) says what they held. A refused hold, or any other outcome, takes the exact
+        path: read the counters and decide again, so a denial always names the real limits; a lost race there
+        re-reads once.
+        """
+        request = await self._request(
+            tenant_id, user_id, agent, channel, estimated_tokens, byok_providers, read_counters=False
+        )
+        decision = policy.decide(request)
+        if decision.allowed and decision.funding is not Funding.BYOK:
+            grant = await self._hold(request, decision)
+            if grant is not None:
+                return grant
+        request = await self._with_counters(request)
         for attempt in range(2):
             decision = policy.decide(request)
             if not decision.allowed:
                 raise AccessDenied(decision)
             if decision.funding is Funding.BYOK:
                 return Grant(decision, None, estimated_tokens)
-            reservation = self._reservation(tenant_id, request, decision)
-            if await self._ledger.reserve(reservation):
-                return Grant(decision, reservation, estimated_tokens)
+            grant = await self._hold(request, decision)
+            if grant is not None:
+                return grant
             if attempt == 0:
                 await self._ledger.sweep(self._clock.now())
                 request = await self._with_counters(request)
         raise AccessDenied(_lost_race(decision))
+
+    async def _hold(self, request: AccessRequest, decision: Decision) -> Grant | None:
+        """Reserve the call's usage on the funding subscription's counters; the grant's limits are those counters
+        as the reservation found them."""
+        reservation = self._reservation(request.tenant_id, request, decision)
+        held = await self._ledger.reserve(reservation)
+        if held is None:
+            return None
+        funding = next(h for h in request.holdings if h.subscription == decision.subscription)
+        counted = replace(funding, counters={key: counter.total for key, counter in held.items()})
+        limits = policy.limit_states(replace(request, holdings=(counted,)), counted)
+        return Grant(replace(decision, limits=limits), reservation, request.estimated_tokens)
 
     async def settle(self, grant: Grant, record: UsageRecord, exchange: Exchange | None = None) -> list[LimitView]:
         """Charge the real usage (never more than was reserved), and write the usage record and the conversation
@@ -173,7 +199,9 @@ class AccessService:
         channel: Channel,
         tokens: int,
         byok_providers: frozenset[str] = frozenset(),
+        read_counters: bool = True,
     ) -> AccessRequest:
+        """Everything the policy needs; without `read_counters`, as if every counter were empty."""
         now = self._clock.now()
         tenant, plans = await self._cache.get(tenant_id, "plans", lambda: self._load_plans(tenant_id))
         user, held = await self._cache.get(tenant_id, ("user", user_id), lambda: self._load_user(tenant_id, user_id))
@@ -184,7 +212,7 @@ class AccessService:
         holdings = tuple(Holding(s, plans[s.plan_code]) for s in subscriptions if s.plan_code in plans)
         principal = Principal(user.id, user.tenant_id, user.role, user.status, tenant.status is TenantStatus.ACTIVE)
         request = AccessRequest(tenant_id, principal, agent, channel, holdings, byok_providers, tokens, now)
-        return await self._with_counters(request)
+        return await self._with_counters(request) if read_counters else request
 
     async def _load_plans(self, tenant_id: str) -> tuple[Tenant, dict[str, Plan]]:
         async with self._uow() as uow:

@@ -19,8 +19,11 @@ class QuotaLedger(Protocol):
         """Current counters (missing ones are zero)."""
 
     @abstractmethod
-    async def reserve(self, reservation: Reservation) -> bool:
-        """Hold every item, all or nothing: an item passes only if `used + reserved + amount <= limit`."""
+    async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        """Hold every item, all or nothing: an item passes only if `used + reserved + amount <= limit`.
+
+        Returns each held counter as it stood just before this hold (so a caller learns the counters without
+        reading them first), or `None` when an item did not fit and nothing was held."""
 
     @abstractmethod
     async def settle(

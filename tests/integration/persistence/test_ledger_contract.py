@@ -17,9 +17,9 @@ TOKENS = key(metric=Metric.TOKENS)
 
 async def test_a_hold_passes_only_within_the_limit(backend: Backend) -> None:
     ledger = backend.ledger
-    assert await ledger.reserve(reservation("t1", "r1", (REQUESTS, 2, 3)))
-    assert not await ledger.reserve(reservation("t1", "r2", (REQUESTS, 2, 3)))
-    assert await ledger.reserve(reservation("t1", "r3", (REQUESTS, 1, 3)))
+    assert await ledger.reserve(reservation("t1", "r1", (REQUESTS, 2, 3))) == {REQUESTS: Counter(0, 0)}
+    assert await ledger.reserve(reservation("t1", "r2", (REQUESTS, 2, 3))) is None
+    assert await ledger.reserve(reservation("t1", "r3", (REQUESTS, 1, 3))) == {REQUESTS: Counter(0, 2)}
     assert await ledger.read("t1", [REQUESTS, TOKENS]) == {REQUESTS: Counter(0, 3)}
     assert await ledger.pending("t1") == 2
 

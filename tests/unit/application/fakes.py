@@ -96,10 +96,10 @@ class InterleavingLedger(QuotaLedger):
         await asyncio.sleep(0)
         return counters
 
-    async def reserve(self, reservation: Reservation) -> bool:
-        ok = await self.inner.reserve(reservation)
-        self.refused += not ok
-        return ok
+    async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        held = await self.inner.reserve(reservation)
+        self.refused += held is None
+        return held
 
     async def settle(
         self,

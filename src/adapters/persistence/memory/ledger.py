@@ -27,19 +27,21 @@ class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
         counters = self._store.counters
         return {k: counters[(tenant_id, k)] for k in keys if (tenant_id, k) in counters}
 
-    async def reserve(self, reservation: Reservation) -> bool:
+    async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
         counters = self._store.counters
         with self._lock:
+            before = {
+                item.key: counters.get((reservation.tenant_id, item.key), Counter()) for item in reservation.items
+            }
             for item in reservation.items:
-                counter = counters.get((reservation.tenant_id, item.key), Counter())
-                if item.limit is not None and counter.total + item.amount > item.limit:
-                    return False
+                if item.limit is not None and before[item.key].total + item.amount > item.limit:
+                    return None
             for item in reservation.items:
                 key = (reservation.tenant_id, item.key)
                 counter = counters.get(key, Counter())
                 counters[key] = replace(counter, reserved=counter.reserved + item.amount)
             self._store.reservations[reservation.id] = reservation
-        return True
+        return before
 
     async def settle(
         self,

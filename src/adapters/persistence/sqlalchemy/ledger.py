@@ -34,7 +34,7 @@ _KEY = (
     _c.c.window == bindparam("k_window"),
     _c.c.window_start == bindparam("k_start"),
 )
-_HOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved + bindparam("n"))
+_HOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved + bindparam("n")).returning(_c.c.used, _c.c.reserved)
 _HOLD_WITHIN = _HOLD.where(_c.c.used + _c.c.reserved + bindparam("n") <= bindparam("limit"))
 _CHARGE = update(_c).where(*_KEY).values(used=_c.c.used + bindparam("charge"), reserved=_c.c.reserved - bindparam("n"))
 _TOUCH = (
@@ -80,12 +80,15 @@ class SqlQuotaLedger(QuotaLedger):
             rows = (await conn.execute(query)).mappings().all()
         return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
 
-    async def reserve(self, reservation: Reservation) -> bool:
+    async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        before = {}
         async with self._database.connect() as conn:
             for item in in_key_order(reservation.items):
-                if not await self._hold(conn, reservation.tenant_id, item):
+                counter = await self._hold(conn, reservation.tenant_id, item)
+                if counter is None:
                     await conn.rollback()
-                    return False
+                    return None
+                before[item.key] = counter
             await conn.execute(
                 insert(_r),
                 {
@@ -96,18 +99,22 @@ class SqlQuotaLedger(QuotaLedger):
                 },
             )
             await conn.commit()
-        return True
+        return before
 
-    async def _hold(self, conn: AsyncConnection, tenant_id: str, item: ReservationItem) -> bool:
-        """Add the item to its counter if it fits; a missing counter is created (at zero) and tried once more."""
+    async def _hold(self, conn: AsyncConnection, tenant_id: str, item: ReservationItem) -> Counter | None:
+        """Add the item to its counter if it fits and return the counter as it was; a missing counter is created (at
+        zero) and tried once more."""
         params = {**key_params(tenant_id, item.key), "n": item.amount}
         statement = _HOLD if item.limit is None else _HOLD_WITHIN
         if item.limit is not None:
             params["limit"] = item.limit
-        if _rowcount(await conn.execute(statement, params)):
-            return True
-        await conn.execute(self._create_counter, {**m.counter_key_row(tenant_id, item.key), "used": 0, "reserved": 0})
-        return _rowcount(await conn.execute(statement, params)) == 1
+        held = (await conn.execute(statement, params)).first()
+        if held is None:
+            await conn.execute(
+                self._create_counter, {**m.counter_key_row(tenant_id, item.key), "used": 0, "reserved": 0}
+            )
+            held = (await conn.execute(statement, params)).first()
+        return None if held is None else Counter(int(held.used), int(held.reserved) - item.amount)
 
     async def settle(
         self,
@@ -178,7 +185,3 @@ async def _write(conn: AsyncConnection, exchange: Exchange) -> None:
         at = exchange.messages[-1].created_at
         await conn.execute(_TOUCH, {"k_tenant": conversation.tenant_id, "k_id": conversation.id, "at": at})
     await conn.execute(insert(t.messages), [m.message_row(message) for message in exchange.messages])
-
-
-def _rowcount(result: Any) -> int:
-    return int(result.rowcount)
