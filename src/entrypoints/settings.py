@@ -36,7 +36,9 @@ class Settings:
     token_issuer: str = "promptsaas"
     token_audience: str = "promptsaas-api"
     access_token_ttl_seconds: int = 15 * 60
+    """`PROMPTSAAS_ACCESS_TOKEN_MINUTES` (default 15)."""
     refresh_token_ttl_days: int = 30
+    """`PROMPTSAAS_REFRESH_TOKEN_DAYS` (default 30)."""
     google_client_ids: tuple[str, ...] = ()
     apple_client_ids: tuple[str, ...] = ()
     google_jwks_url: str = GOOGLE_JWKS_URL
@@ -72,6 +74,8 @@ class Settings:
             encryption_key_file=env.get("PROMPTSAAS_ENCRYPTION_KEY_FILE", str(DEV_ENCRYPTION_KEY_FILE)),
             token_issuer=env.get("PROMPTSAAS_TOKEN_ISSUER", cls.token_issuer),
             token_audience=env.get("PROMPTSAAS_TOKEN_AUDIENCE", cls.token_audience),
+            access_token_ttl_seconds=60 * _positive(env, "PROMPTSAAS_ACCESS_TOKEN_MINUTES", 15),
+            refresh_token_ttl_days=_positive(env, "PROMPTSAAS_REFRESH_TOKEN_DAYS", 30),
             google_client_ids=_list(env.get("PROMPTSAAS_GOOGLE_CLIENT_IDS")),
             apple_client_ids=_list(env.get("PROMPTSAAS_APPLE_CLIENT_IDS")),
             google_jwks_url=env.get("PROMPTSAAS_GOOGLE_JWKS_URL", GOOGLE_JWKS_URL),
@@ -86,6 +90,14 @@ class Settings:
             attachments_per_message=int(env.get("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", "4")),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number above zero, or a startup error naming the variable."""
+    value = env.get(name, "").strip() or str(default)
+    if not (value.isascii() and value.isdigit()) or int(value) <= 0:
+        raise ValueError(f"{name} must be a whole number above 0, got {value!r}")
+    return int(value)
 
 
 def _list(value: str | None) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from entrypoints.cli import (
     chat,
     db,
     demo,
+    errors,
     keys,
     plans,
     prompts,
@@ -57,7 +58,13 @@ def main(
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Machine output (JSON) instead of tables.")] = False,
 ) -> None:
-    ctx.obj = Session(database_url or Settings.from_env().database_url, Output(json=json_output), opener)
+    out = Output(json=json_output)
+    try:
+        settings = Settings.from_env()
+    except ValueError as error:  # a malformed PROMPTSAAS_* variable stops every command, in one line
+        out.error(str(error))
+        raise typer.Exit(errors.EXIT_ERROR) from None
+    ctx.obj = Session(database_url or settings.database_url, out, opener)
 
 
 app.add_typer(db.app, name="db")

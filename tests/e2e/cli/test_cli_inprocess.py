@@ -361,6 +361,14 @@ def test_bad_input_fails_with_one_line_naming_it_and_changes_nothing(
     assert snapshot(acme) == before
 
 
+def test_a_malformed_setting_stops_every_command_in_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROMPTSAAS_ACCESS_TOKEN_MINUTES", "0")
+
+    message = failed(cli("tenant", "list"))
+
+    assert message == "error: PROMPTSAAS_ACCESS_TOKEN_MINUTES must be a whole number above 0, got '0'"
+
+
 def test_a_weak_password_from_stdin_is_refused(acme: Cli) -> None:
     message = failed(acme("user", "create", "--tenant", "acme", "bob@example.com", "--password-stdin", input="short\n"))
     assert "weak_password" in message
