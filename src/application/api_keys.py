@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from application.audit_trail import AuditTrail
 from application.lookups import user_by_id
 from application.ports.clock import Clock, IdGenerator
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.read_cache import ReadCache
 from domain.credentials import (
     API_KEY_PREFIX,
     API_KEY_VISIBLE,
@@ -22,6 +23,7 @@ from domain.errors import InvalidInput, InvalidToken, NotFound
 from domain.users import User
 
 MAX_NAME = 100
+MAX_REMEMBERED = 100_000
 LAST_USED_PRECISION = timedelta(minutes=1)
 """`last_used_at` is written at most once a minute per key, so a busy key does not write on every request."""
 
@@ -34,11 +36,22 @@ def check_key_name(name: str) -> str:
 
 
 class ApiKeyService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, audit: AuditTrail) -> None:
+    """Keys and the users they act for are read through the read cache (`cache`), under the key's tenant: revoking
+    a key, or disabling its user, is audited, which drops the tenant's entries at once in this process (other
+    processes see it within the cache's ttl)."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, audit: AuditTrail, cache: ReadCache | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._audit = audit
+        self._cache = cache or ReadCache(ttl_seconds=0)
+        self._tenant_of: dict[str, str] = {}
+        """Key hash -> tenant id: a key never moves between tenants, so this needs no invalidation."""
+        self._used_at: dict[str, datetime] = {}
+        """When this process last wrote a key's `last_used_at`, so a cached key does not write on every request."""
 
     async def create_api_key(self, tenant_id: str, user_id: str, name: str) -> tuple[ApiKey, str]:
         """The stored key and its plaintext, which is never available again."""
@@ -73,23 +86,47 @@ class ApiKeyService:
             await uow.api_keys.revoke(tenant_id, key_id, self._clock.now())
             await self._audit.record(uow, tenant_id, _actor(user), "api_key.revoke", key.id, before=key.name)
             await uow.commit()
+        self._cache.invalidate(tenant_id)  # again: a request may have cached the key while the revocation committed
 
     async def authenticate_api_key(self, key: str) -> User:
         """The active user an API key acts for; `InvalidToken` for a malformed, unknown or revoked key."""
         if not is_api_key(key):
             raise InvalidToken("not an API key")
-        async with self._uow() as uow:
-            stored = await uow.api_keys.find_by_hash(hash_secret(key))
-            if stored is None or not stored.is_active:
-                raise InvalidToken("unknown or revoked API key")
-            user = await uow.users.get(stored.tenant_id, stored.user_id)
-            if user is None or not user.is_active:
-                raise InvalidToken("the account is disabled")
-            now = self._clock.now()
-            if stored.last_used_at is None or now - stored.last_used_at >= LAST_USED_PRECISION:
-                await uow.api_keys.touch(stored.tenant_id, stored.id, now)
-                await uow.commit()
+        digest = hash_secret(key)
+        tenant_id = self._tenant_of.get(digest)
+        if tenant_id is None:
+            stored, user = await self._key_and_user(digest)
+            if stored is not None:
+                if len(self._tenant_of) >= MAX_REMEMBERED:
+                    self._tenant_of.clear()
+                self._tenant_of[digest] = stored.tenant_id
+        else:
+            stored, user = await self._cache.get(tenant_id, ("api_key", digest), lambda: self._key_and_user(digest))
+        if stored is None or not stored.is_active:
+            raise InvalidToken("unknown or revoked API key")
+        if user is None or not user.is_active:
+            raise InvalidToken("the account is disabled")
+        await self._note_use(stored)
         return user
+
+    async def _key_and_user(self, digest: str) -> tuple[ApiKey | None, User | None]:
+        async with self._uow() as uow:
+            stored = await uow.api_keys.find_by_hash(digest)
+            user = await uow.users.get(stored.tenant_id, stored.user_id) if stored else None
+        return stored, user
+
+    async def _note_use(self, stored: ApiKey) -> None:
+        """Write `last_used_at` when it is older than `LAST_USED_PRECISION`."""
+        now = self._clock.now()
+        seen = [at for at in (stored.last_used_at, self._used_at.get(stored.id)) if at is not None]
+        if seen and now - max(seen) < LAST_USED_PRECISION:
+            return
+        if len(self._used_at) >= MAX_REMEMBERED:
+            self._used_at.clear()
+        self._used_at[stored.id] = now
+        async with self._uow() as uow:
+            await uow.api_keys.touch(stored.tenant_id, stored.id, now)
+            await uow.commit()
 
 
 def _actor(user: User) -> str:

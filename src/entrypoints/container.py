@@ -118,7 +118,7 @@ class Container(containers.DeclarativeContainer):
         ids,
         providers.Factory(timedelta, days=settings.provided.refresh_token_ttl_days),
     )
-    api_keys = providers.Singleton(ApiKeyService, uow, clock, ids, audit)
+    api_keys = providers.Singleton(ApiKeyService, uow, clock, ids, audit, read_cache)
     oauth = providers.Singleton(OAuthSignIn, uow, id_tokens, sessions, admin, audit, clock)
     auth = providers.Singleton(
         AuthService, uow, hasher, admin, sessions, api_keys, oauth, rate_limiter, settings.provided.auth_rate_limits

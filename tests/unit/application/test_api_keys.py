@@ -82,8 +82,10 @@ async def test_a_key_acts_for_its_user_and_records_its_last_use(
     assert stored_keys(platform)[0].last_used_at == clock.now()
 
 
-async def test_a_revoked_key_stops_working_and_stays_listed(auth: AuthService, ann: User) -> None:
+async def test_a_revoked_key_stops_working_at_once_and_stays_listed(auth: AuthService, ann: User) -> None:
     key, plaintext = await auth.create_api_key(ann.tenant_id, ann.id, "ci")
+    for _ in range(2):  # the second use is answered from the read cache
+        assert (await auth.authenticate_api_key(plaintext)).id == ann.id
 
     await auth.revoke_api_key(ann.tenant_id, ann.id, key.id)
     await auth.revoke_api_key(ann.tenant_id, ann.id, key.id)
@@ -128,8 +130,12 @@ async def test_a_malformed_or_unknown_key_is_invalid(auth: AuthService, ann: Use
         await auth.authenticate_api_key(presented)
 
 
-async def test_a_disabled_users_keys_stop_working(auth: AuthService, ann: User, platform: AsyncPlatform) -> None:
+async def test_a_disabled_users_keys_stop_working_at_once(
+    auth: AuthService, ann: User, platform: AsyncPlatform
+) -> None:
     _, plaintext = await auth.create_api_key(ann.tenant_id, ann.id, "ci")
+    for _ in range(2):
+        assert (await auth.authenticate_api_key(plaintext)).id == ann.id
 
     await platform.container.admin().update_user(ann.tenant_id, ann.id, status=UserStatus.DISABLED)
 
