@@ -14,6 +14,9 @@ from application.ports.idempotency import IdempotencyStore
 from domain.errors import DomainError, InvalidInput
 
 CLAIM_TTL = timedelta(minutes=10)
+"""How long a running request holds its key; a claim whose process died is taken over after that."""
+ANSWER_TTL = timedelta(hours=24)
+"""How long a finished request's answer is replayed to retries; after that the key may be used anew."""
 
 
 class IdempotencyConflict(DomainError):
@@ -29,10 +32,10 @@ class IdempotentRuns:
     async def chat(self, message: InboundMessage) -> Reply:
         if not message.idempotency_key:
             return await self._conversations.chat(message)
-        scope = f"{message.tenant_id}:{message.user_id}:{message.idempotency_key}"
+        tenant_id, scope = message.tenant_id, f"{message.user_id}:{message.idempotency_key}"
         fingerprint = _fingerprint(message)
         now = self._clock.now()
-        claim = await self._store.claim(scope, fingerprint, now, now + CLAIM_TTL)
+        claim = await self._store.claim(tenant_id, scope, fingerprint, now, now + CLAIM_TTL)
         if not claim.claimed:
             if claim.fingerprint != fingerprint:
                 raise InvalidInput(
@@ -46,9 +49,9 @@ class IdempotentRuns:
         try:
             reply = await self._conversations.chat(message)
         except BaseException:
-            await self._store.release(scope)
+            await self._store.release(tenant_id, scope)
             raise
-        await self._store.complete(scope, reply_to_dict(reply))
+        await self._store.complete(tenant_id, scope, reply_to_dict(reply), self._clock.now() + ANSWER_TTL)
         return reply
 
 

@@ -13,12 +13,10 @@ from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock, UuidV7Generator
 from adapters.llm.registry import BUILTIN_MODELS
-from adapters.persistence.memory.idempotency import MemoryIdempotencyStore
 from adapters.persistence.memory.store import MemoryStore
 from adapters.security.cipher import load_cipher
 from adapters.security.oauth import JwksIdTokenVerifier, google_and_apple
 from adapters.security.passwords import Argon2PasswordHasher
-from adapters.security.rate_limit import SlidingWindowRateLimiter
 from adapters.security.signing_keys import load_signing_keys
 from adapters.security.tokens import JwtTokenIssuer
 from application.access import AccessService
@@ -64,9 +62,13 @@ class Container(containers.DeclarativeContainer):
     )
 
     store = providers.Singleton(MemoryStore)
-    persistence = providers.Container(Persistence, database_url=settings.provided.database_url, store=store)
+    persistence = providers.Container(
+        Persistence, database_url=settings.provided.database_url, store=store, clock=clock
+    )
     uow = persistence.uow
     ledger = persistence.ledger
+    idempotency = persistence.idempotency
+    rate_limiter = persistence.rate_limiter
 
     llm = providers.Singleton(llm_providers, settings)
     models = providers.Singleton(ModelRegistry, BUILTIN_MODELS, llm)
@@ -109,7 +111,6 @@ class Container(containers.DeclarativeContainer):
             _encryption_key_file, settings.provided.database_url, settings.provided.encryption_key_file
         ),
     )
-    rate_limiter = providers.Singleton(SlidingWindowRateLimiter)
     sessions = providers.Singleton(
         SessionService,
         uow,
@@ -150,7 +151,6 @@ class Container(containers.DeclarativeContainer):
     )
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
-    idempotency = providers.Singleton(MemoryIdempotencyStore)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
 
 

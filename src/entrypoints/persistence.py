@@ -1,8 +1,10 @@
 """Which persistence adapters a database URL selects, and getting its schema ready when a platform opens.
 
 `memory://` selects the in-process adapters; any sqlite or postgresql URL selects the SQLAlchemy ones, on one
-`Database`. Its engine closes asynchronously, which dependency-injector supports only through async resources (and
-those make every dependent provider async), so `entrypoints.container.shutdown` calls `close_persistence` instead.
+`Database`, which also holds the idempotency keys and login/register rate limits, so every server process and worker
+shares them (the in-memory platform keeps them in its process). The engine closes asynchronously, which
+dependency-injector supports only through async resources (and those make every dependent provider async), so
+`entrypoints.container.shutdown` calls `close_persistence` instead.
 """
 
 from __future__ import annotations
@@ -10,14 +12,19 @@ from __future__ import annotations
 from alembic.util import CommandError
 from dependency_injector import containers, providers
 
+from adapters.persistence.memory.idempotency import MemoryIdempotencyStore
 from adapters.persistence.memory.ledger import MemoryQuotaLedger
 from adapters.persistence.memory.store import MemoryStore
 from adapters.persistence.memory.unit_of_work import MemoryUnitOfWorkFactory
 from adapters.persistence.sqlalchemy.engine import Database, is_memory
+from adapters.persistence.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
 from adapters.persistence.sqlalchemy.migrate import current_revision, head, upgrade_database
+from adapters.persistence.sqlalchemy.rate_limit import SqlRateLimiter
 from adapters.persistence.sqlalchemy.reconciliation import SqlQuotaReconciler
 from adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from adapters.security.rate_limit import SlidingWindowRateLimiter
+from application.ports.clock import Clock
 from domain.errors import DomainError
 
 MEMORY, SQL = "memory", "sql"
@@ -30,6 +37,7 @@ def backend_of(database_url: str) -> str:
 class Persistence(containers.DeclarativeContainer):
     database_url = providers.Dependency(instance_of=str)
     store = providers.Dependency(instance_of=MemoryStore)
+    clock: providers.Dependency[Clock] = providers.Dependency()
 
     backend = providers.Callable(backend_of, database_url)
     database = providers.Singleton(Database, database_url)
@@ -43,6 +51,16 @@ class Persistence(containers.DeclarativeContainer):
     ledger = providers.Selector(backend, memory=memory_ledger, sql=providers.Singleton(SqlQuotaLedger, database))
     reconciler = providers.Selector(
         backend, memory=memory_ledger, sql=providers.Singleton(SqlQuotaReconciler, database)
+    )
+    idempotency = providers.Selector(
+        backend,
+        memory=providers.Singleton(MemoryIdempotencyStore),
+        sql=providers.Singleton(SqlIdempotencyStore, database),
+    )
+    rate_limiter = providers.Selector(
+        backend,
+        memory=providers.Singleton(SlidingWindowRateLimiter),
+        sql=providers.Singleton(SqlRateLimiter, database, clock),
     )
 
 

@@ -1,4 +1,5 @@
-"""An in-process sliding-window rate limiter (one process; a multi-worker deployment limits per worker).
+"""An in-process sliding-window rate limiter, for the in-memory platform (SQL databases share
+`adapters.persistence.sqlalchemy.rate_limit.SqlRateLimiter` between processes instead).
 
 Each key keeps the times of its accepted attempts within the window, at most `limit` of them. Everything happens
 under one lock and without awaiting, so it is safe from threads and from concurrent tasks alike.

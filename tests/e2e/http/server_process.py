@@ -96,9 +96,15 @@ def start_server(database_url: str, workdir: Path) -> ServerProcess:
     env = server_env(database_url, workdir)
     promptsaas(env, workdir, "--database-url", database_url, "db", "upgrade")
     demo = Demo.from_output(promptsaas(env, workdir, "--json", "--database-url", database_url, "demo"))
+    return launch_server(database_url, workdir, demo)
+
+
+def launch_server(database_url: str, workdir: Path, demo: Demo, log_name: str = "server.log") -> ServerProcess:
+    """Serve an already migrated database on a free port (another server process may share it)."""
+    env = server_env(database_url, workdir)
     port = _free_port()
     command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "entrypoints.cli.main"]
-    log = workdir / "server.log"
+    log = workdir / log_name
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [*command, "--database-url", database_url, "serve", "--host", "127.0.0.1", "--port", str(port)],
