@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from application.audit_trail import AuditTrail
 from application.lookups import tenant_by_slug, user_by_email, user_by_id
 from application.ports.clock import Clock, IdGenerator
@@ -9,7 +11,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.audit import AuditEntry
 from domain.errors import AlreadyExists
 from domain.subscriptions import Subscription
-from domain.tenants import Tenant, check_slug
+from domain.tenants import Tenant, TenantStatus, check_slug
 from domain.users import Identity, IdentityProvider, Role, User, UserStatus, normalize_email
 
 SYSTEM_ACTOR = "system"
@@ -40,6 +42,19 @@ class AdminService:
     async def tenants(self) -> list[Tenant]:
         async with self._uow() as uow:
             return await uow.tenants.list()
+
+    async def set_tenant_status(self, slug: str, status: TenantStatus, actor: str = SYSTEM_ACTOR) -> Tenant:
+        """Suspend or reactivate a tenant (audited); a suspended tenant's users cannot authenticate or call."""
+        async with self._uow() as uow:
+            tenant = await tenant_by_slug(uow, slug)
+            if tenant.status is not status:
+                before = tenant.status
+                tenant = replace(tenant, status=status)
+                await uow.tenants.update(tenant)
+                action = "tenant.suspend" if status is TenantStatus.SUSPENDED else "tenant.reactivate"
+                await self._audit.record(uow, tenant.id, actor, action, slug, before, status)
+                await uow.commit()
+        return tenant
 
     async def create_user(
         self,

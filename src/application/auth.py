@@ -15,9 +15,11 @@ from application.oauth_sign_in import OAuthSignIn
 from application.ports.rate_limit import RateLimiter
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.read_cache import ReadCache
 from application.sessions import SessionService, TokenPair
 from domain.credentials import ApiKey
 from domain.errors import InvalidCredentials, InvalidInput, RateLimited
+from domain.tenants import Tenant, check_tenant_active
 from domain.users import Role, User, normalize_email
 
 MIN_PASSWORD = 8
@@ -55,12 +57,14 @@ class AuthService:
         oauth: OAuthSignIn,
         limiter: RateLimiter,
         limits: AuthRateLimits | None = None,
+        cache: ReadCache | None = None,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._admin = admin
         self._limiter = limiter
         self._limits = limits or AuthRateLimits()
+        self._cache = cache or ReadCache(ttl_seconds=0)
         self._dummy_hash: str | None = None
         self.sessions = sessions
         self.keys = api_keys
@@ -83,6 +87,7 @@ class AuthService:
                 ("register:ip", ip, limits.register_per_ip),
                 ("register:email", _email_key(tenant_id, email), limits.register_per_email),
             )
+        await self._admit(tenant_id)
         check_password_strength(password)
         password_hash = await asyncio.to_thread(self._hasher.hash, password)
         return await self._admin.create_user(
@@ -97,6 +102,7 @@ class AuthService:
             ("login:email", _email_key(tenant_id, email), limits.login_per_email),
         )
         user = await self.verify_password(tenant_id, email, password)
+        await self._admit(tenant_id)
         return await self.sessions.issue_tokens(user)
 
     async def verify_password(self, tenant_id: str, email: str, password: str) -> User:
@@ -122,13 +128,16 @@ class AuthService:
         return await self.sessions.issue_tokens(user)
 
     async def refresh(self, refresh_token: str) -> TokenPair:
+        """The session refuses a suspended tenant's token before spending it, so it works again on reactivation."""
         return await self.sessions.refresh(refresh_token)
 
     async def logout(self, refresh_token: str) -> None:
         await self.sessions.logout(refresh_token)
 
     async def authenticate(self, access_token: str) -> User:
-        return await self.sessions.authenticate(access_token)
+        user = await self.sessions.authenticate(access_token)
+        await self._admit(user.tenant_id)
+        return user
 
     async def oauth_sign_in(self, tenant_id: str, provider: str, id_token: str, nonce: str | None) -> TokenPair:
         return await self.oauth.oauth_sign_in(tenant_id, provider, id_token, nonce)
@@ -143,7 +152,17 @@ class AuthService:
         await self.keys.revoke_api_key(tenant_id, user_id, key_id)
 
     async def authenticate_api_key(self, key: str) -> User:
-        return await self.keys.authenticate_api_key(key)
+        user = await self.keys.authenticate_api_key(key)
+        await self._admit(user.tenant_id)
+        return user
+
+    async def _admit(self, tenant_id: str) -> None:
+        """`TenantSuspended` unless the tenant is active (read through the cache: this runs on every request)."""
+        check_tenant_active(await self._cache.get(tenant_id, "tenant", lambda: self._tenant(tenant_id)))
+
+    async def _tenant(self, tenant_id: str) -> Tenant | None:
+        async with self._uow() as uow:
+            return await uow.tenants.get(tenant_id)
 
     async def _limit(self, *rules: tuple[str, str | None, int]) -> None:
         """Count one attempt against every rule whose subject is known; refuse with the longest wait."""

@@ -13,6 +13,7 @@ from application.ports.oauth import IdTokenVerifier, VerifiedIdentity
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.sessions import SessionService, TokenPair
 from domain.errors import InvalidInput, InvalidToken
+from domain.tenants import check_tenant_active
 from domain.users import Identity, IdentityProvider, Role, User, normalize_email
 
 OAUTH_PROVIDERS = (IdentityProvider.GOOGLE, IdentityProvider.APPLE)
@@ -46,6 +47,7 @@ class OAuthSignIn:
         kind = oauth_provider(provider)
         identity = await self._verifier.verify(kind, id_token, nonce)
         async with self._uow() as uow:
+            check_tenant_active(await uow.tenants.get(tenant_id))
             user = await self._user_for(uow, tenant_id, kind, identity)
             if not user.is_active:
                 raise InvalidToken("the account is disabled")

@@ -16,6 +16,7 @@ from application.ports.tokens import TokenIssuer
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.credentials import RefreshToken, hash_secret, refresh_token_from, tenant_of_refresh_token
 from domain.errors import InvalidToken, RefreshTokenReused
+from domain.tenants import check_tenant_active
 from domain.users import User
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
@@ -73,6 +74,7 @@ class SessionService:
             user = await uow.users.get(tenant_id, stored.user_id)
             if user is None or not user.is_active:
                 raise InvalidToken("the account is disabled")
+            check_tenant_active(await uow.tenants.get(tenant_id))
             if not await uow.refresh_tokens.mark_used(tenant_id, stored.id, now):
                 await self._reject_reuse(uow, stored, now)
             pair = await self._issue(uow, user, family_id=stored.family_id, now=now)

@@ -88,6 +88,16 @@ class RefreshTokenReused(DomainError):
         super().__init__("this refresh token was already used; its sessions are revoked, please sign in again")
 
 
+class TenantSuspended(DomainError):
+    """The caller's credentials are valid, but their tenant is suspended: nobody of it signs in or calls until an
+    operator reactivates it (tokens and API keys then work again)."""
+
+    code = "tenant_suspended"
+
+    def __init__(self) -> None:
+        super().__init__("this tenant is suspended; sign-in and API access resume when it is reactivated")
+
+
 class RateLimited(DomainError):
     """Too many attempts (login, register); `retry_after` is how many seconds to wait."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, InvalidToken, TenantSuspended
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")  # \Z, not $: "slug\n" is not a slug
 
@@ -37,3 +37,15 @@ class Tenant:
 
     def __post_init__(self) -> None:
         check_slug(self.slug)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is TenantStatus.ACTIVE
+
+
+def check_tenant_active(tenant: Tenant | None) -> None:
+    """Nobody of a suspended tenant authenticates: not by password, token, refresh token, API key or OAuth."""
+    if tenant is None:
+        raise InvalidToken("the tenant no longer exists")
+    if not tenant.is_active:
+        raise TenantSuspended()

@@ -122,7 +122,16 @@ class Container(containers.DeclarativeContainer):
     api_keys = providers.Singleton(ApiKeyService, uow, clock, ids, audit, read_cache)
     oauth = providers.Singleton(OAuthSignIn, uow, id_tokens, sessions, admin, audit, clock)
     auth = providers.Singleton(
-        AuthService, uow, hasher, admin, sessions, api_keys, oauth, rate_limiter, settings.provided.auth_rate_limits
+        AuthService,
+        uow,
+        hasher,
+        admin,
+        sessions,
+        api_keys,
+        oauth,
+        rate_limiter,
+        settings.provided.auth_rate_limits,
+        read_cache,
     )
     billing = providers.Singleton(BillingService, uow, clock, ids, audit)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)

@@ -33,7 +33,7 @@ from domain.errors import AccessDenied, DomainError, InvalidInput
 from domain.plans import Plan
 from domain.prompts import PromptVersion
 from domain.subscriptions import Subscription
-from domain.tenants import Tenant
+from domain.tenants import Tenant, TenantStatus
 from domain.users import Role, User
 from entrypoints.container import Container, build_container, shutdown
 from entrypoints.persistence import open_persistence
@@ -79,6 +79,15 @@ class AsyncTenant:
         """The tenant itself; `tenant_not_found` when no tenant has this slug."""
         if self._tenant is None:
             self._tenant = await self._c.admin().tenant(self.slug)
+        return self._tenant
+
+    async def suspend(self) -> Tenant:
+        """Refuse every sign-in, token, API key and call of this tenant's users until `reactivate()`."""
+        self._tenant = await self._c.admin().set_tenant_status(self.slug, TenantStatus.SUSPENDED)
+        return self._tenant
+
+    async def reactivate(self) -> Tenant:
+        self._tenant = await self._c.admin().set_tenant_status(self.slug, TenantStatus.ACTIVE)
         return self._tenant
 
     async def apply_catalog(self, document: dict[str, Any] | str | Path, *, prune: bool = False) -> ApplyResult:

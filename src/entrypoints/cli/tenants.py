@@ -1,4 +1,4 @@
-"""`promptsaas tenant create | list`."""
+"""`promptsaas tenant create | list | suspend | reactivate`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,26 @@ def list_(ctx: typer.Context) -> None:
     """Every tenant."""
     s = session(ctx)
     s.out.rows([row(t) for t in s.run(lambda p: p.tenants())], COLUMNS)
+
+
+@app.command("suspend")
+def suspend(
+    ctx: typer.Context, slug: Annotated[str, typer.Argument(help="The tenant's slug.", show_default=False)]
+) -> None:
+    """Refuse every sign-in, token, API key and call of the tenant's users (until `tenant reactivate`)."""
+    s = session(ctx)
+    tenant = s.run(lambda p: p.tenant(slug).suspend())
+    s.out.done(f"suspended tenant {tenant.slug}", row(tenant))
+
+
+@app.command("reactivate")
+def reactivate(
+    ctx: typer.Context, slug: Annotated[str, typer.Argument(help="The tenant's slug.", show_default=False)]
+) -> None:
+    """Let a suspended tenant's users sign in and call again (their tokens and API keys work again)."""
+    s = session(ctx)
+    tenant = s.run(lambda p: p.tenant(slug).reactivate())
+    s.out.done(f"reactivated tenant {tenant.slug}", row(tenant))
 
 
 def row(tenant: Tenant) -> dict[str, object]:

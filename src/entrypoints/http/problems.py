@@ -31,6 +31,7 @@ STATUS_BY_CODE = {
     "agent_not_in_plan": 403,
     "channel_not_allowed": 403,
     "subscription_inactive": 403,
+    "tenant_suspended": 403,
     "quota_exceeded": 402,
     "rate_limited": 429,
     "llm_rate_limited": 429,

@@ -297,6 +297,7 @@ BAD_INPUT = [
     ),
     (["catalog", "apply", "--tenant", "nobody", "{catalog}"], "tenant 'nobody' not found"),
     (["catalog", "export", "--tenant", "nobody"], "tenant 'nobody' not found"),
+    (["tenant", "suspend", "nobody"], "tenant 'nobody' not found"),
     (["agent", "list", "--tenant", "nobody"], "tenant 'nobody' not found"),
     (["agent", "show", "--tenant", "acme", "ghost"], "agent 'ghost' not found"),
     (["agent", "publish", "--tenant", "acme", "ghost"], "agent 'ghost' not found"),
@@ -359,6 +360,15 @@ def test_bad_input_fails_with_one_line_naming_it_and_changes_nothing(
     assert message.startswith("error: ")
     assert named in message
     assert snapshot(acme) == before
+
+
+def test_a_suspended_tenant_denies_chats_until_reactivated(acme: Cli) -> None:
+    assert as_json(acme("--json", "tenant", "suspend", "acme"))["status"] == "suspended"
+
+    assert [t["status"] for t in as_json(acme("--json", "tenant", "list"))] == ["suspended"]
+    assert "user_disabled" in failed(chat(acme, "Hi"), code=3)
+    assert as_json(acme("--json", "tenant", "reactivate", "acme"))["status"] == "active"
+    ok(chat(acme, "Hi"))
 
 
 def test_a_malformed_setting_stops_every_command_in_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

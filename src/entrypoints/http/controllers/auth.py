@@ -33,7 +33,7 @@ class AuthController(Controller):
     tags = ["auth"]
     dependencies = {"tenant_id": Provide(anonymous_tenant)}
 
-    @post("/register", status_code=HTTP_201_CREATED, responses=errors(400, 404, 409, 429))
+    @post("/register", status_code=HTTP_201_CREATED, responses=errors(400, 403, 404, 409, 429))
     async def register(
         self, request: Request[Any, Any, Any], tenant_id: NamedDependency[str], data: JSONBody[RegisterIn]
     ) -> SessionRead:
