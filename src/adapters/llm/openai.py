@@ -38,6 +38,7 @@ from domain.conversations import ImagePart, Role, text_of
 log = logging.getLogger(__name__)
 
 MaxTokensField = Literal["max_tokens", "max_completion_tokens"]
+CHAT_COMPLETIONS = "/chat/completions"
 KEYLESS = "not-needed"
 """Sent to a keyless local server (Ollama, vLLM): the SDK insists on a key."""
 
@@ -81,24 +82,25 @@ class OpenAIProvider(LlmProvider):
         await self._clients.aclose()
 
     async def _create(self, client: openai.AsyncOpenAI, request: LlmRequest) -> ChatCompletion:
+        """POST the Chat Completions body through the client's `post`, the SDK's documented way to send a request
+        as it is: `chat.completions.create` would re-check these already wire-shaped dicts against its TypedDicts
+        on every call (about 0.7 ms, a third of the adapter's cost), and the answer is parsed the same way."""
         params = request.params
-        budget = params.output_budget
-        return await client.chat.completions.create(
-            model=request.model,
-            messages=_messages(request),
-            temperature=params.temperature if params.temperature is not None else openai.omit,
-            top_p=params.top_p if params.top_p is not None else openai.omit,
-            stop=list(params.stop) if params.stop else openai.omit,
-            max_tokens=budget if self._max_tokens_field == "max_tokens" else openai.omit,
-            max_completion_tokens=budget if self._max_tokens_field == "max_completion_tokens" else openai.omit,
-        )
+        body: dict[str, object] = {"model": request.model, "messages": _messages(request)}
+        if params.temperature is not None:
+            body["temperature"] = params.temperature
+        if params.top_p is not None:
+            body["top_p"] = params.top_p
+        if params.stop:
+            body["stop"] = list(params.stop)
+        body[self._max_tokens_field] = params.output_budget
+        return await client.post(CHAT_COMPLETIONS, cast_to=ChatCompletion, body=body)
 
     def _client(self, api_key: str | None, http: httpx2.AsyncClient) -> openai.AsyncOpenAI:
         key = api_key or self._platform_key()
         client = openai.AsyncOpenAI(
             api_key=key, base_url=self._base_url, max_retries=0, timeout=self._policy.sdk_timeout, http_client=http
         )
-        _ = client.chat.completions  # imports the resource now, not inside the first call's deadline
         return client
 
     def _platform_key(self) -> str:

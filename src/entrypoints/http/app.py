@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -23,6 +24,16 @@ from entrypoints.http.controllers.me import MeController
 from entrypoints.http.controllers.provider_keys import ProviderKeysController
 from entrypoints.http.problems import HANDLERS
 from entrypoints.persistence import open_persistence
+
+QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
+"""HTTP client libraries that log every request at INFO: one line per model call is noise and costs the hot path."""
+LOGGING = LoggingConfig(
+    root={"level": "INFO", "handlers": ["queue_listener"]},
+    loggers={
+        "litestar": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+        **{name: {"level": "WARNING"} for name in QUIET},
+    },
+)
 
 CONTROLLERS = [
     HealthController,
@@ -60,6 +71,7 @@ def create_app(container: Container) -> Litestar:
         exception_handlers=HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
+        logging_config=LOGGING,
         state={"container": container},  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
             title="promptsaas",
