@@ -42,6 +42,11 @@ _TOUCH = (
     .where(t.conversations.c.tenant_id == bindparam("k_tenant"), t.conversations.c.id == bindparam("k_id"))
     .values(updated_at=bindparam("at"))
 )
+_TAKE = delete(_r).where(_r.c.tenant_id == bindparam("k_tenant"), _r.c.id == bindparam("k_id")).returning(_r.c["items"])
+_ADD_RESERVATION = insert(_r)
+_ADD_RECORD = insert(t.usage_records)
+_ADD_CONVERSATION = insert(t.conversations)
+_ADD_MESSAGES = insert(t.messages)
 _UNHOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved - bindparam("n"))
 
 
@@ -90,7 +95,7 @@ class SqlQuotaLedger(QuotaLedger):
                     return None
                 before[item.key] = counter
             await conn.execute(
-                insert(_r),
+                _ADD_RESERVATION,
                 {
                     "tenant_id": reservation.tenant_id,
                     "id": reservation.id,
@@ -134,7 +139,7 @@ class SqlQuotaLedger(QuotaLedger):
                         for i in in_key_order(items)
                     ],
                 )
-            await conn.execute(insert(t.usage_records), m.usage_row(record, charges))
+            await conn.execute(_ADD_RECORD, m.usage_row(record, charges))
             if exchange is not None:
                 await _write(conn, exchange)
             await conn.commit()
@@ -143,7 +148,7 @@ class SqlQuotaLedger(QuotaLedger):
         async with self._database.connect() as conn:
             await _unhold(conn, tenant_id, await _take(conn, tenant_id, reservation_id))
             if record is not None:
-                await conn.execute(insert(t.usage_records), m.usage_row(record))
+                await conn.execute(_ADD_RECORD, m.usage_row(record))
             await conn.commit()
 
     async def sweep(self, now: datetime) -> int:
@@ -166,8 +171,7 @@ class SqlQuotaLedger(QuotaLedger):
 
 async def _take(conn: AsyncConnection, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
     """Claim a reservation by deleting it: whoever deletes it (settle, release or sweep) undoes its holds."""
-    statement = delete(_r).where(_r.c.tenant_id == tenant_id, _r.c.id == reservation_id).returning(_r.c["items"])
-    items = (await conn.execute(statement)).scalar_one_or_none()
+    items = (await conn.execute(_TAKE, {"k_tenant": tenant_id, "k_id": reservation_id})).scalar_one_or_none()
     return m.items_of(items) if items is not None else ()
 
 
@@ -180,8 +184,8 @@ async def _unhold(conn: AsyncConnection, tenant_id: str, items: Sequence[Reserva
 async def _write(conn: AsyncConnection, exchange: Exchange) -> None:
     conversation = exchange.conversation
     if exchange.is_new:
-        await conn.execute(insert(t.conversations), m.conversation_row(conversation))
+        await conn.execute(_ADD_CONVERSATION, m.conversation_row(conversation))
     else:
         at = exchange.messages[-1].created_at
         await conn.execute(_TOUCH, {"k_tenant": conversation.tenant_id, "k_id": conversation.id, "at": at})
-    await conn.execute(insert(t.messages), [m.message_row(message) for message in exchange.messages])
+    await conn.execute(_ADD_MESSAGES, [m.message_row(message) for message in exchange.messages])
