@@ -1,10 +1,13 @@
 """The hot-path benchmark: agent calls over HTTP with an API key, on one server core.
 
-Each call authenticates the API key, asks the policy engine, makes a durable reservation, calls a loopback
-OpenAI-compatible stub through the official SDK, settles and writes the usage record. The server runs pinned to
-core 0 (`taskset`), `wrk` drives it from the other core. Added latency = API median - stub median at concurrency 1.
+Each call authenticates the API key, asks the policy engine, makes a durable reservation, calls the model, settles
+and writes the usage record and the messages. The server runs pinned to core 0 (`taskset`); `wrk` drives it from
+core 1 for throughput, and a sequential client measures latency. Two models are measured: `offline:echo` (no model
+call: what the platform itself costs) and `openai:gpt-4o-mini` against a loopback OpenAI-compatible stub through the
+official SDK. Added latency = API median - stub median, both at one call in flight from the same client.
 
-    uv run python bench/agent_call.py [--seconds 10] [--connections 32] [--database-url sqlite:///...]
+    uv run python bench/agent_call.py [--seconds 10] [--connections 32] [--calls 1000] [--database-url URL]
+                                      [--model offline:echo --model openai:gpt-4o-mini]
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ CATALOG = {
             "slug": "bench",
             "name": "Bench",
             "history_turns": 0,
-            "prompt": {"system": "You are terse.", "model": "openai:gpt-4o-mini", "params": {"max_output_tokens": 64}},
+            "prompt": {"system": "You are terse.", "model": "MODEL", "params": {"max_output_tokens": 64}},
         }
     ],
     "plans": [
@@ -48,11 +51,6 @@ LUA = """wrk.method = "POST"
 wrk.body = '{"input": "What is 2+2?"}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %s"
-"""
-STUB_LUA = """wrk.method = "POST"
-wrk.body = '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "What is 2+2?"}]}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer sk-bench"
 """
 
 
@@ -90,31 +88,61 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def setup(database_url: str) -> str:
-    """Tenant, catalog, member and API key; returns the key."""
+def setup(database_url: str, slug: str, model: str) -> str:
+    """A tenant whose `bench` agent uses `model`, a member and an API key; returns the key."""
+    catalog = json.loads(json.dumps(CATALOG).replace('"MODEL"', json.dumps(model)))
     code = f"""
 import asyncio, json
 from entrypoints.library import AsyncPlatform
 async def main():
     async with await AsyncPlatform.open({database_url!r}) as p:
-        t = await p.create_tenant("bench", name="Bench")
-        await t.apply_catalog(json.loads({json.dumps(CATALOG)!r}))
+        t = await p.create_tenant({slug!r}, name="Bench")
+        await t.apply_catalog(json.loads({json.dumps(catalog)!r}))
         user = await t.create_user("bench@example.com", password="bench password 1")
         _, key = await p.container.auth().create_api_key(await t.id(), user.id, "bench")
         print(key)
 asyncio.run(main())
 """
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ).stdout.strip()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)
+    return run.stdout.strip().splitlines()[-1]
+
+
+SEQUENTIAL = """
+import asyncio, json, sys, time, aiohttp
+async def main(url, body, key, calls):
+    times = []
+    async with aiohttp.ClientSession(headers={"Authorization": "Bearer " + key}) as session:
+        for n in range(calls + calls // 10):
+            started = time.perf_counter()
+            async with session.post(url, data=body, headers={"Content-Type": "application/json"}) as response:
+                await response.read()
+                assert response.status == 200, response.status
+            if n >= calls // 10:
+                times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    print(json.dumps({"p50_ms": times[len(times) // 2], "p99_ms": times[int(len(times) * 0.99)]}))
+asyncio.run(main(*sys.argv[1:4], int(sys.argv[4])))
+"""
+
+
+def sequential(url: str, body: str, key: str, calls: int) -> dict[str, float]:
+    """Median and p99 of `calls` requests one after another, from core 1 (a tenth more run first, to warm up)."""
+    out = subprocess.run(["taskset", "-c", "1", sys.executable, "-c", SEQUENTIAL, url, body, key, str(calls)],
+                         capture_output=True, text=True, check=True).stdout
+    return {k: round(v, 3) for k, v in json.loads(out).items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--calls", type=int, default=1000, help="sequential calls for the latency figures")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--model", action="append", help="offline:echo and/or openai:gpt-4o-mini (default: both)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
+    models = args.model or ["offline:echo", "openai:gpt-4o-mini"]
     workdir = Path(tempfile.mkdtemp(prefix="promptsaas-bench-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
     stub_port, api_port = free_port(), free_port()
@@ -127,7 +155,7 @@ def main() -> None:
                          env=env, cwd=ROOT, stdout=subprocess.DEVNULL),
     ]
     try:
-        key = setup(url)
+        keys = {model: setup(url, f"bench-{os.getpid()}-{n}", model) for n, model in enumerate(models)}
         procs.append(subprocess.Popen(
             ["taskset", "-c", "0", sys.executable, "-c",
              f"from entrypoints.http.server import serve; serve(port={api_port})"], env=env, cwd=ROOT))
@@ -135,18 +163,27 @@ def main() -> None:
         wait_port(api_port)
         api = f"http://127.0.0.1:{api_port}/v1/agents/bench/runs"
         stub = f"http://127.0.0.1:{stub_port}/v1/chat/completions"
-        wrk(api, LUA % key, connections=4, seconds=2)  # warm up
-        base = wrk(stub, STUB_LUA, connections=1, seconds=args.seconds)
-        single = wrk(api, LUA % key, connections=1, seconds=args.seconds)
-        loaded = wrk(api, LUA % key, connections=args.connections, seconds=args.seconds)
-        print(json.dumps({
-            "database": url.split(":")[0],
-            "throughput_calls_per_s": loaded["rps"],
-            "loaded_p50_ms": loaded["p50_ms"], "loaded_p99_ms": loaded["p99_ms"], "errors": loaded["errors"],
-            "stub_p50_ms": base["p50_ms"], "api_p50_ms_c1": single["p50_ms"],
-            "added_latency_p50_ms": round(single["p50_ms"] - base["p50_ms"], 3),
-            "added_latency_p99_ms": round(single["p99_ms"] - base["p99_ms"], 3),
-        }, indent=2))
+        stub_body = '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "What is 2+2?"}]}'
+        base = sequential(stub, stub_body, "sk-bench", args.calls)
+        results = []
+        for model, key in keys.items():
+            wrk(api, LUA % key, connections=4, seconds=2)  # warm up
+            single = sequential(api, '{"input": "What is 2+2?"}', key, args.calls)
+            loaded = wrk(api, LUA % key, connections=args.connections, seconds=args.seconds)
+            model_p50 = base["p50_ms"] if model.startswith("openai") else 0.0
+            model_p99 = base["p99_ms"] if model.startswith("openai") else 0.0
+            results.append({
+                "model": model,
+                "database": url.split(":")[0],
+                "throughput_calls_per_s": loaded["rps"],
+                "connections": args.connections,
+                "loaded_p50_ms": loaded["p50_ms"], "loaded_p99_ms": loaded["p99_ms"], "errors": loaded["errors"],
+                "api_p50_ms_sequential": single["p50_ms"], "api_p99_ms_sequential": single["p99_ms"],
+                "stub_p50_ms_sequential": model_p50,
+                "added_latency_p50_ms": round(single["p50_ms"] - model_p50, 3),
+                "added_latency_p99_ms": round(single["p99_ms"] - model_p99, 3),
+            })
+        print(json.dumps(results, indent=2))
     finally:
         for proc in procs:
             proc.terminate()
