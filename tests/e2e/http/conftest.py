@@ -8,28 +8,20 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.http import tally
-from tests.e2e.http.server_process import ServerProcess, start_server
+from tests.e2e.http.server_process import ENGINES, ServerProcess, fresh_database, start_server
 from tests.e2e.http.world import World, world
-from tests.support.postgres import PostgresServer
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=ENGINES)
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """`promptsaas serve` after `db upgrade` and `demo`, on a fresh SQLite file or PostgreSQL database."""
     workdir = tmp_path_factory.mktemp(f"served-{request.param}")
-    postgres: PostgresServer | None = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'promptsaas.db'}"
-    else:
-        postgres = request.getfixturevalue("postgres_server")
-        url = postgres.create_database()
-    server = start_server(url, workdir)
-    try:
-        yield server
-    finally:
-        server.stop()
-        if postgres is not None:
-            postgres.drop_database(url)
+    with fresh_database(request, workdir) as url:
+        server = start_server(url, workdir)
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture

@@ -8,11 +8,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+
+from tests.support.postgres import PostgresServer
 
 SCRIPT = Path(sys.executable).parent / "promptsaas"
 SIGNING_SECRET = "s3cr3t-signing-key-for-the-e2e-suite-only"
@@ -127,3 +132,21 @@ def launch_server(database_url: str, workdir: Path, demo: Demo, log_name: str = 
         time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"the server did not become ready in {STARTUP_SECONDS}s:\n{server.output()}")
+
+
+ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def fresh_database(request: pytest.FixtureRequest, workdir: Path) -> Iterator[str]:
+    """The URL of a new database for the fixture's engine param: a SQLite file in `workdir`, or a PostgreSQL
+    database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{workdir / 'promptsaas.db'}"
+        return
+    postgres: PostgresServer = request.getfixturevalue("postgres_server")
+    url = postgres.create_database()
+    try:
+        yield url
+    finally:
+        postgres.drop_database(url)

@@ -11,35 +11,27 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.http.server_process import ServerProcess, launch_server, start_server
-from tests.support.postgres import PostgresServer
+from tests.e2e.http.server_process import ENGINES, ServerProcess, fresh_database, launch_server, start_server
 
 pytestmark = pytest.mark.slow
 LOGIN_PER_EMAIL = 10  # AuthRateLimits' default
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=ENGINES)
 def servers(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     workdir = tmp_path_factory.mktemp(f"two-servers-{request.param}")
-    postgres: PostgresServer | None = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{workdir / 'promptsaas.db'}"
-    else:
-        postgres = request.getfixturevalue("postgres_server")
-        url = postgres.create_database()
-    first = start_server(url, workdir)
-    try:
-        second = launch_server(url, workdir, first.demo, "second-server.log")
+    with fresh_database(request, workdir) as url:
+        first = start_server(url, workdir)
         try:
-            yield first, second
+            second = launch_server(url, workdir, first.demo, "second-server.log")
+            try:
+                yield first, second
+            finally:
+                second.stop()
         finally:
-            second.stop()
-    finally:
-        first.stop()
-        if postgres is not None:
-            postgres.drop_database(url)
+            first.stop()
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
