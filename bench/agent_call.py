@@ -155,6 +155,8 @@ def main() -> None:
                          env=env, cwd=ROOT, stdout=subprocess.DEVNULL),
     ]
     try:
+        cli = Path(sys.executable).parent / "promptsaas"
+        subprocess.run([str(cli), "--database-url", url, "db", "upgrade"], env=env, check=True, capture_output=True)
         keys = {model: setup(url, f"bench-{os.getpid()}-{n}", model) for n, model in enumerate(models)}
         procs.append(subprocess.Popen(
             ["taskset", "-c", "0", sys.executable, "-c",
