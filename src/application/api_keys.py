@@ -86,7 +86,6 @@ class ApiKeyService:
             await uow.api_keys.revoke(tenant_id, key_id, self._clock.now())
             await self._audit.record(uow, tenant_id, _actor(user), "api_key.revoke", key.id, before=key.name)
             await uow.commit()
-        self._cache.invalidate(tenant_id)  # again: a request may have cached the key while the revocation committed
 
     async def authenticate_api_key(self, key: str) -> User:
         """The active user an API key acts for; `InvalidToken` for a malformed, unknown or revoked key."""

@@ -27,4 +27,7 @@ class AuditTrail:
         entry = AuditEntry(self._ids.new_id(), tenant_id, actor, action, target, self._clock.now(), before, after)
         await uow.audit.add(entry)
         if self._cache is not None:
-            self._cache.invalidate(tenant_id)
+            cache = self._cache
+            cache.invalidate(tenant_id)
+            # Again once committed: a request of this process may have cached the old rows in between.
+            uow.after_commit(lambda: cache.invalidate(tenant_id))

@@ -1,7 +1,9 @@
-"""A process-local cache of read-mostly tenant data: agent setups, plans, users and their subscriptions.
+"""A process-local cache of read-mostly tenant data: agent setups, plans, users and their subscriptions, tenants,
+API keys.
 
 Every change to these writes an audit entry, and the audit trail drops the tenant's entries in this process at
-once; changes made by other processes show within `ttl` seconds. It keeps the hot path's reads off the database.
+once and again when the change commits (a request may have cached the old rows in between); changes made by other
+processes show within `ttl` seconds. It keeps the hot path's reads off the database.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -54,6 +55,28 @@ class UnitOfWork(Protocol):
 
     @abstractmethod
     async def rollback(self) -> None: ...
+
+    @abstractmethod
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once what this unit of work wrote so far is committed; never if it rolls back."""
+
+
+class AfterCommit:
+    """The actions a unit of work runs once it has committed, for its implementations to hold."""
+
+    def __init__(self) -> None:
+        self._actions: list[Callable[[], None]] = []
+
+    def add(self, action: Callable[[], None]) -> None:
+        self._actions.append(action)
+
+    def committed(self) -> None:
+        actions, self._actions = self._actions, []
+        for action in actions:
+            action()
+
+    def rolled_back(self) -> None:
+        self._actions.clear()
 
 
 class UnitOfWorkFactory(Protocol):

@@ -54,3 +54,21 @@ async def test_a_unit_of_work_reads_its_own_writes(backend: Backend) -> None:
         found = await uow.tenants.get_by_slug("acme")
     assert found is not None
     assert found.id == "t1"
+
+
+async def test_after_commit_actions_run_on_commit_only(backend: Backend) -> None:
+    ran: list[str] = []
+    async with backend.uow() as uow:
+        await uow.tenants.add(tenant("t1", "acme"))
+        uow.after_commit(lambda: ran.append("acme"))
+        assert ran == []
+        await uow.commit()
+        assert ran == ["acme"]
+        await uow.tenants.add(tenant("t2", "globex"))
+        uow.after_commit(lambda: ran.append("globex"))
+        await uow.rollback()
+        await uow.commit()
+    async with backend.uow() as uow:
+        await uow.tenants.add(tenant("t3", "initech"))
+        uow.after_commit(lambda: ran.append("initech"))
+    assert ran == ["acme"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -21,12 +22,13 @@ from adapters.persistence.memory.repositories import (
     MemoryVersions,
 )
 from adapters.persistence.memory.store import Journal, MemoryStore
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import AfterCommit, UnitOfWork, UnitOfWorkFactory
 
 
 class MemoryUnitOfWork(UnitOfWork):
     def __init__(self, store: MemoryStore) -> None:
         self._journal = journal = Journal()
+        self._committed = AfterCommit()
         self.tenants = MemoryTenants(store.tenants, journal)
         self.users = MemoryUsers(store.users, journal)
         self.identities = MemoryIdentities(store.identities, journal)
@@ -52,9 +54,14 @@ class MemoryUnitOfWork(UnitOfWork):
 
     async def commit(self) -> None:
         self._journal.entries.clear()
+        self._committed.committed()
 
     async def rollback(self) -> None:
         self._journal.undo()
+        self._committed.rolled_back()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        self._committed.add(action)
 
 
 class MemoryUnitOfWorkFactory(UnitOfWorkFactory):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Self
@@ -24,7 +25,7 @@ from adapters.persistence.sqlalchemy.repositories import (
     SqlVersions,
 )
 from adapters.persistence.sqlalchemy.statements import Statements
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import AfterCommit, UnitOfWork, UnitOfWorkFactory
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -32,6 +33,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._database = database
         self._opened: AbstractAsyncContextManager[AsyncConnection] | None = None
         self._statements: Statements | None = None
+        self._committed = AfterCommit()
 
     async def __aenter__(self) -> Self:
         self._opened = self._database.connect(lazy_begin=True)
@@ -68,11 +70,16 @@ class SqlUnitOfWork(UnitOfWork):
         db = self._open()
         await db.conn.commit()
         db.ended()
+        self._committed.committed()
 
     async def rollback(self) -> None:
         db = self._open()
         await db.conn.rollback()
         db.ended()
+        self._committed.rolled_back()
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        self._committed.add(action)
 
     def _open(self) -> Statements:
         if self._statements is None:
