@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, delete, get, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from entrypoints.http.caller import Caller, container_of
@@ -31,7 +33,9 @@ class ProviderKeysController(MemberController):
     tags = ["account"]
 
     @get("/", responses=errors(401))
-    async def provider_keys(self, request: Request[Any, Any, Any], caller: Caller) -> list[ProviderKeyRead]:
+    async def provider_keys(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]
+    ) -> list[ProviderKeyRead]:
         keys = await container_of(request).provider_keys().provider_keys(caller.tenant_id, caller.user.id)
         return [
             ProviderKeyRead(provider=k.provider, last4=k.last4, created_at=k.created_at.isoformat(), invalid=k.invalid)
@@ -40,12 +44,18 @@ class ProviderKeysController(MemberController):
 
     @put("/{provider:str}", status_code=HTTP_204_NO_CONTENT, responses=errors(401))
     async def set_provider_key(
-        self, request: Request[Any, Any, Any], caller: Caller, provider: str, data: ProviderKeyPut
+        self,
+        request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
+        provider: FromPath[str],
+        data: JSONBody[ProviderKeyPut],
     ) -> None:
         """Store (or replace) your key for a provider; it funds calls once your plan's quota is used up."""
         service = container_of(request).provider_keys()
         await service.set_provider_key(caller.tenant_id, caller.user.id, provider, data.api_key)
 
     @delete("/{provider:str}", status_code=HTTP_204_NO_CONTENT, responses=errors(401, 404))
-    async def delete_provider_key(self, request: Request[Any, Any, Any], caller: Caller, provider: str) -> None:
+    async def delete_provider_key(
+        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], provider: FromPath[str]
+    ) -> None:
         await container_of(request).provider_keys().delete_provider_key(caller.tenant_id, caller.user.id, provider)
