@@ -4,7 +4,8 @@ A reservation holds every item in one short transaction, each with one condition
 (`reserved = reserved + :n WHERE <key> AND used + reserved + :n <= :limit`). PostgreSQL's row lock, and SQLite's
 IMMEDIATE transactions, make two callers see each other's holds, so the last unit is never sold twice. Counter rows
 are created on demand by an INSERT ... ON CONFLICT DO NOTHING. Items are visited in key order, so two reservations
-never wait on each other's rows crosswise.
+never wait on each other's rows crosswise. The writes run on the driver connection (`hot_statements`): they are
+most of a call's database work.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.sqlalchemy import tables as t
 from adapters.persistence.sqlalchemy.engine import Database
+from adapters.persistence.sqlalchemy.hot_statements import DriverTransaction, HotStatements
 from adapters.persistence.sqlalchemy.mapping import activity as m
 from application.ports.quota import QuotaLedger
 from domain.conversations import Exchange
@@ -44,10 +45,11 @@ _TOUCH = (
 )
 _TAKE = delete(_r).where(_r.c.tenant_id == bindparam("k_tenant"), _r.c.id == bindparam("k_id")).returning(_r.c["items"])
 _ADD_RESERVATION = insert(_r)
-_ADD_RECORD = insert(t.usage_records)
+_ADD_RECORD = insert(t.usage_records).inline()  # inline: no RETURNING of the new `seq`, which nothing reads
 _ADD_CONVERSATION = insert(t.conversations)
-_ADD_MESSAGES = insert(t.messages)
+_ADD_MESSAGES = insert(t.messages).inline()
 _UNHOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved - bindparam("n"))
+_EXPIRE = delete(_r).where(_r.c.expires_at <= bindparam("now")).returning(_r.c.tenant_id, _r.c["items"])
 
 
 def key_params(tenant_id: str, key: CounterKey) -> dict[str, Any]:
@@ -67,6 +69,7 @@ def in_key_order(items: Iterable[ReservationItem]) -> list[ReservationItem]:
 class SqlQuotaLedger(QuotaLedger):
     def __init__(self, database: Database) -> None:
         self._database = database
+        self._statements = HotStatements(database)
         dialect = postgresql if database.dialect == "postgresql" else sqlite
         self._create_counter = dialect.insert(_c).on_conflict_do_nothing(
             index_elements=[_c.c.tenant_id, _c.c.subscription_id, _c.c.metric, _c.c.window, _c.c.window_start]
@@ -87,14 +90,14 @@ class SqlQuotaLedger(QuotaLedger):
 
     async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
         before = {}
-        async with self._database.connect() as conn:
+        async with self._statements.transaction() as tx:
             for item in in_key_order(reservation.items):
-                counter = await self._hold(conn, reservation.tenant_id, item)
+                counter = await self._hold(tx, reservation.tenant_id, item)
                 if counter is None:
-                    await conn.rollback()
+                    await tx.rollback()
                     return None
                 before[item.key] = counter
-            await conn.execute(
+            await tx.execute(
                 _ADD_RESERVATION,
                 {
                     "tenant_id": reservation.tenant_id,
@@ -103,23 +106,20 @@ class SqlQuotaLedger(QuotaLedger):
                     "expires_at": reservation.expires_at,
                 },
             )
-            await conn.commit()
         return before
 
-    async def _hold(self, conn: AsyncConnection, tenant_id: str, item: ReservationItem) -> Counter | None:
+    async def _hold(self, tx: DriverTransaction, tenant_id: str, item: ReservationItem) -> Counter | None:
         """Add the item to its counter if it fits and return the counter as it was; a missing counter is created (at
         zero) and tried once more."""
         params = {**key_params(tenant_id, item.key), "n": item.amount}
         statement = _HOLD if item.limit is None else _HOLD_WITHIN
         if item.limit is not None:
             params["limit"] = item.limit
-        held = (await conn.execute(statement, params)).first()
-        if held is None:
-            await conn.execute(
-                self._create_counter, {**m.counter_key_row(tenant_id, item.key), "used": 0, "reserved": 0}
-            )
-            held = (await conn.execute(statement, params)).first()
-        return None if held is None else Counter(int(held.used), int(held.reserved) - item.amount)
+        held = await tx.execute(statement, params)
+        if not held:
+            await tx.execute(self._create_counter, {**m.counter_key_row(tenant_id, item.key), "used": 0, "reserved": 0})
+            held = await tx.execute(statement, params)
+        return Counter(int(held[0][0]), int(held[0][1]) - item.amount) if held else None
 
     async def settle(
         self,
@@ -129,36 +129,30 @@ class SqlQuotaLedger(QuotaLedger):
         record: UsageRecord,
         exchange: Exchange | None = None,
     ) -> None:
-        async with self._database.connect() as conn:
-            items = await _take(conn, tenant_id, reservation_id) if reservation_id else ()
-            if items:
-                await conn.execute(
-                    _CHARGE,
-                    [
-                        {**key_params(tenant_id, i.key), "charge": charges.get(i.key, 0), "n": i.amount}
-                        for i in in_key_order(items)
-                    ],
-                )
-            await conn.execute(_ADD_RECORD, m.usage_row(record, charges))
+        async with self._statements.transaction() as tx:
+            items = await _take(tx, tenant_id, reservation_id) if reservation_id else ()
+            await tx.execute_many(
+                _CHARGE,
+                [
+                    {**key_params(tenant_id, i.key), "charge": charges.get(i.key, 0), "n": i.amount}
+                    for i in in_key_order(items)
+                ],
+            )
+            await tx.execute(_ADD_RECORD, m.usage_row(record, charges))
             if exchange is not None:
-                await _write(conn, exchange)
-            await conn.commit()
+                await _write(tx, exchange)
 
     async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
-        async with self._database.connect() as conn:
-            await _unhold(conn, tenant_id, await _take(conn, tenant_id, reservation_id))
+        async with self._statements.transaction() as tx:
+            await _unhold(tx, tenant_id, await _take(tx, tenant_id, reservation_id))
             if record is not None:
-                await conn.execute(_ADD_RECORD, m.usage_row(record))
-            await conn.commit()
+                await tx.execute(_ADD_RECORD, m.usage_row(record))
 
     async def sweep(self, now: datetime) -> int:
-        async with self._database.connect() as conn:
-            expired = (
-                await conn.execute(delete(_r).where(_r.c.expires_at <= now).returning(_r.c.tenant_id, _r.c["items"]))
-            ).all()
+        async with self._statements.transaction() as tx:
+            expired = await tx.execute(_EXPIRE, {"now": now})
             for tenant_id, items in expired:
-                await _unhold(conn, tenant_id, m.items_of(items))
-            await conn.commit()
+                await _unhold(tx, tenant_id, m.items_of(items))
         return len(expired)
 
     async def pending(self, tenant_id: str | None = None) -> int:
@@ -169,23 +163,21 @@ class SqlQuotaLedger(QuotaLedger):
             return int((await conn.execute(query)).scalar_one())
 
 
-async def _take(conn: AsyncConnection, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
+async def _take(tx: DriverTransaction, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
     """Claim a reservation by deleting it: whoever deletes it (settle, release or sweep) undoes its holds."""
-    items = (await conn.execute(_TAKE, {"k_tenant": tenant_id, "k_id": reservation_id})).scalar_one_or_none()
-    return m.items_of(items) if items is not None else ()
+    taken = await tx.execute(_TAKE, {"k_tenant": tenant_id, "k_id": reservation_id})
+    return m.items_of(taken[0][0]) if taken else ()
 
 
-async def _unhold(conn: AsyncConnection, tenant_id: str, items: Sequence[ReservationItem]) -> None:
-    if items:
-        params = [{**key_params(tenant_id, i.key), "n": i.amount} for i in in_key_order(items)]
-        await conn.execute(_UNHOLD, params)
+async def _unhold(tx: DriverTransaction, tenant_id: str, items: Sequence[ReservationItem]) -> None:
+    await tx.execute_many(_UNHOLD, [{**key_params(tenant_id, i.key), "n": i.amount} for i in in_key_order(items)])
 
 
-async def _write(conn: AsyncConnection, exchange: Exchange) -> None:
+async def _write(tx: DriverTransaction, exchange: Exchange) -> None:
     conversation = exchange.conversation
     if exchange.is_new:
-        await conn.execute(_ADD_CONVERSATION, m.conversation_row(conversation))
+        await tx.execute(_ADD_CONVERSATION, m.conversation_row(conversation))
     else:
         at = exchange.messages[-1].created_at
-        await conn.execute(_TOUCH, {"k_tenant": conversation.tenant_id, "k_id": conversation.id, "at": at})
-    await conn.execute(_ADD_MESSAGES, [m.message_row(message) for message in exchange.messages])
+        await tx.execute(_TOUCH, {"k_tenant": conversation.tenant_id, "k_id": conversation.id, "at": at})
+    await tx.execute_many(_ADD_MESSAGES, [m.message_row(message) for message in exchange.messages])

@@ -81,6 +81,11 @@ class InlineConnection:
         return self._connection
 
     @property
+    def sqlite3_connection(self) -> sqlite3.Connection:
+        """The connection itself, for statements run straight on it (see `hot_statements`)."""
+        return self._conn
+
+    @property
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 
