@@ -14,14 +14,14 @@ run: install
 	$(PY) promptsaas serve --host 127.0.0.1 --port 8000
 
 lint: install
-	$(PY) ruff check src tests
-	$(PY) ruff format --check src tests
+	$(PY) ruff check src tests bench
+	$(PY) ruff format --check src tests bench
 	$(PY) mypy --strict src
 	$(PY) lint-imports
 
 format: install
-	$(PY) ruff format src tests
-	$(PY) ruff check --fix src tests
+	$(PY) ruff format src tests bench
+	$(PY) ruff check --fix src tests bench
 
 test: lint
 	$(PY) pytest -q

@@ -75,12 +75,19 @@ def wrk(url: str, script: str, *, connections: int, seconds: int) -> dict[str, f
         f.write(script)
     out = subprocess.run(
         ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     latency = {p: _ms(re.search(rf"\s{p}%\s+([\d.]+\w+)", out).group(1)) for p in ("50", "99")}  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50_ms": latency["50"], "p99_ms": latency["99"], "errors": float(non_2xx.group(1)) if non_2xx else 0}
+    return {
+        "rps": rps,
+        "p50_ms": latency["50"],
+        "p99_ms": latency["99"],
+        "errors": float(non_2xx.group(1)) if non_2xx else 0,
+    }
 
 
 def _ms(text: str) -> float:
@@ -127,8 +134,12 @@ asyncio.run(main(*sys.argv[1:4], int(sys.argv[4])))
 
 def sequential(url: str, body: str, key: str, calls: int) -> dict[str, float]:
     """Median and p99 of `calls` requests one after another, from core 1 (a tenth more run first, to warm up)."""
-    out = subprocess.run(["taskset", "-c", "1", sys.executable, "-c", SEQUENTIAL, url, body, key, str(calls)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["taskset", "-c", "1", sys.executable, "-c", SEQUENTIAL, url, body, key, str(calls)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return {k: round(v, 3) for k, v in json.loads(out).items()}
 
 
@@ -146,21 +157,41 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="promptsaas-bench-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
     stub_port, api_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}", "PROMPTSAAS_DATABASE_URL": url,
-           "OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1", "OPENAI_API_KEY": "sk-bench",
-           "PROMPTSAAS_SECRET_KEY": "bench-secret-key-bench-secret-key-0123456789"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+        "PROMPTSAAS_DATABASE_URL": url,
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{stub_port}/v1",
+        "OPENAI_API_KEY": "sk-bench",
+        "PROMPTSAAS_SECRET_KEY": "bench-secret-key-bench-secret-key-0123456789",
+    }
     os.environ.update(env)
     procs = [
-        subprocess.Popen(["taskset", "-c", "1", sys.executable, "-m", "tests.support.llm_stub", "--port", str(stub_port)],
-                         env=env, cwd=ROOT, stdout=subprocess.DEVNULL),
+        subprocess.Popen(
+            ["taskset", "-c", "1", sys.executable, "-m", "tests.support.llm_stub", "--port", str(stub_port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        ),
     ]
     try:
         cli = Path(sys.executable).parent / "promptsaas"
         subprocess.run([str(cli), "--database-url", url, "db", "upgrade"], env=env, check=True, capture_output=True)
         keys = {model: setup(url, f"bench-{os.getpid()}-{n}", model) for n, model in enumerate(models)}
-        procs.append(subprocess.Popen(
-            ["taskset", "-c", "0", sys.executable, "-c",
-             f"from entrypoints.http.server import serve; serve(port={api_port})"], env=env, cwd=ROOT))
+        procs.append(
+            subprocess.Popen(
+                [
+                    "taskset",
+                    "-c",
+                    "0",
+                    sys.executable,
+                    "-c",
+                    f"from entrypoints.http.server import serve; serve(port={api_port})",
+                ],
+                env=env,
+                cwd=ROOT,
+            )
+        )
         wait_port(stub_port)
         wait_port(api_port)
         api = f"http://127.0.0.1:{api_port}/v1/agents/bench/runs"
@@ -174,17 +205,22 @@ def main() -> None:
             loaded = wrk(api, LUA % key, connections=args.connections, seconds=args.seconds)
             model_p50 = base["p50_ms"] if model.startswith("openai") else 0.0
             model_p99 = base["p99_ms"] if model.startswith("openai") else 0.0
-            results.append({
-                "model": model,
-                "database": url.split(":")[0],
-                "throughput_calls_per_s": loaded["rps"],
-                "connections": args.connections,
-                "loaded_p50_ms": loaded["p50_ms"], "loaded_p99_ms": loaded["p99_ms"], "errors": loaded["errors"],
-                "api_p50_ms_sequential": single["p50_ms"], "api_p99_ms_sequential": single["p99_ms"],
-                "stub_p50_ms_sequential": model_p50,
-                "added_latency_p50_ms": round(single["p50_ms"] - model_p50, 3),
-                "added_latency_p99_ms": round(single["p99_ms"] - model_p99, 3),
-            })
+            results.append(
+                {
+                    "model": model,
+                    "database": url.split(":")[0],
+                    "throughput_calls_per_s": loaded["rps"],
+                    "connections": args.connections,
+                    "loaded_p50_ms": loaded["p50_ms"],
+                    "loaded_p99_ms": loaded["p99_ms"],
+                    "errors": loaded["errors"],
+                    "api_p50_ms_sequential": single["p50_ms"],
+                    "api_p99_ms_sequential": single["p99_ms"],
+                    "stub_p50_ms_sequential": model_p50,
+                    "added_latency_p50_ms": round(single["p50_ms"] - model_p50, 3),
+                    "added_latency_p99_ms": round(single["p99_ms"] - model_p99, 3),
+                }
+            )
         print(json.dumps(results, indent=2))
     finally:
         for proc in procs:
