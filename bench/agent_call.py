@@ -100,7 +100,7 @@ def setup(database_url: str, slug: str, model: str) -> str:
     catalog = json.loads(json.dumps(CATALOG).replace('"MODEL"', json.dumps(model)))
     code = f"""
 import asyncio, json
-from entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.library import AsyncPlatform
 async def main():
     async with await AsyncPlatform.open({database_url!r}) as p:
         t = await p.create_tenant({slug!r}, name="Bench")

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import aiohttp
 
-from adapters.llm.anthropic import AnthropicProvider
-from adapters.llm.clients import Transport
-from adapters.llm.faults import RetryPolicy
-from adapters.llm.openai import OpenAIProvider
-from application.ports.llm import ChatMessage, LlmRequest
-from domain.conversations import Role, TextPart
-from domain.prompts import ModelParams
+from promptsaas.adapters.llm.anthropic import AnthropicProvider
+from promptsaas.adapters.llm.clients import Transport
+from promptsaas.adapters.llm.faults import RetryPolicy
+from promptsaas.adapters.llm.openai import OpenAIProvider
+from promptsaas.application.ports.llm import ChatMessage, LlmRequest
+from promptsaas.domain.conversations import Role, TextPart
+from promptsaas.domain.prompts import ModelParams
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUEST = LlmRequest(

@@ -19,17 +19,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SRC = ROOT / "src"
+SRC = ROOT / "src" / "promptsaas"
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 # contract id -> (module to edit, the one forbidden import injected into it)
 VIOLATIONS = {
-    "layers": ("application/usage.py", "import adapters.clock"),
+    "layers": ("application/usage.py", "import promptsaas.adapters.clock"),
     "pure-core": ("domain/agents.py", "import sqlalchemy"),
-    "runtime-blind": ("application/runtime.py", "from application import plans"),
-    "billing-blind": ("application/billing.py", "import application.runtime"),
-    "policy-owner": ("application/catalog.py", "import domain.policy"),
-    "entrypoints-top": ("adapters/clock.py", "import entrypoints.library"),
+    "runtime-blind": ("application/runtime.py", "from promptsaas.application import plans"),
+    "billing-blind": ("application/billing.py", "import promptsaas.application.runtime"),
+    "policy-owner": ("application/catalog.py", "import promptsaas.domain.policy"),
+    "entrypoints-top": ("adapters/clock.py", "import promptsaas.entrypoints.library"),
 }
 UNCHANGED = "unchanged"
 
@@ -41,11 +41,11 @@ def contract_names() -> dict[str, str]:
 
 def lint_copy(workdir: Path, violation: tuple[str, str] | None) -> subprocess.CompletedProcess[str]:
     """Copy the project into `workdir`, inject `violation` (module, import line), and run lint-imports on it."""
-    shutil.copytree(SRC, workdir / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(SRC, workdir / "src" / "promptsaas", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copy(ROOT / "pyproject.toml", workdir / "pyproject.toml")
     if violation:
         module, line = violation
-        target = workdir / "src" / module
+        target = workdir / "src" / "promptsaas" / module
         target.write_text(target.read_text(encoding="utf-8") + f"\n{line}  # injected by test_architecture\n")
     env = {**os.environ, "PYTHONPATH": str(workdir / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
@@ -94,13 +94,19 @@ def test_one_forbidden_import_breaks_its_contract(
     assert f"{contract_names()[contract]} BROKEN" in run.stdout, run.stdout + run.stderr
 
 
+def _package_of(module: str) -> str:
+    """The top-level package, or the layer for the project's own modules (`promptsaas.domain.x` -> `domain`)."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "promptsaas" and len(parts) > 1 else parts[0]
+
+
 def _imported_packages(path: Path) -> Iterator[tuple[int, str]]:
-    """The top-level package of every absolute import in a module, with its line number."""
+    """The package of every absolute import in a module, with its line number."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
-            yield from ((node.lineno, alias.name.split(".")[0]) for alias in node.names)
+            yield from ((node.lineno, _package_of(alias.name)) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.lineno, node.module.split(".")[0]
+            yield node.lineno, _package_of(node.module)
 
 
 @pytest.mark.parametrize(

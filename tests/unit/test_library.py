@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import AccessDenied, InvalidInput
-from entrypoints.library import Platform
-from entrypoints.settings import Settings
+from promptsaas.domain.errors import AccessDenied, InvalidInput
+from promptsaas.entrypoints.library import Platform
+from promptsaas.entrypoints.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = Settings(database_url="memory://", password_memory_kib=1024, password_time_cost=1)

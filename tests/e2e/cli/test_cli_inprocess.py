@@ -16,9 +16,9 @@ from click.testing import Result
 from dependency_injector import providers
 from typer.testing import CliRunner
 
-from entrypoints.cli import main
-from entrypoints.library import AsyncPlatform
-from entrypoints.settings import Settings
+from promptsaas.entrypoints.cli import main
+from promptsaas.entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.settings import Settings
 
 NOON = datetime(2030, 3, 14, 12, 0, tzinfo=UTC)
 Cli = Callable[..., Result]

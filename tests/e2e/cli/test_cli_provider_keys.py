@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from adapters.security.cipher import new_key_entry
-from entrypoints.library import AsyncPlatform
-from entrypoints.settings import Settings
+from promptsaas.adapters.security.cipher import new_key_entry
+from promptsaas.entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.settings import Settings
 
 SCRIPT = Path(sys.executable).parent / "promptsaas"
 ANN = "ann@example.com"
@@ -44,7 +44,7 @@ def cli(tmp_path: Path, database: str, tmp_path_factory: pytest.TempPathFactory)
     base.update(PYTHONPYCACHEPREFIX=str(tmp_path_factory.getbasetemp() / "pycache"), PROMPTSAAS_DATABASE_URL=database)
 
     def run(*args: str, key: str = OLD, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "entrypoints.cli.main"]
+        command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "promptsaas.entrypoints.cli.main"]
         env = {**base, "PROMPTSAAS_ENCRYPTION_KEY": key}
         return subprocess.run(
             [*command, *args], input=input, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120

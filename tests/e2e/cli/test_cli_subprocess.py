@@ -52,7 +52,7 @@ def pycache(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def promptsaas(env: dict[str, str], *global_args: str) -> Cli:
     def run(*args: str, input: str | None = None) -> Run:
-        command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "entrypoints.cli.main"]
+        command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "promptsaas.entrypoints.cli.main"]
         done = subprocess.run(
             [*command, *global_args, *args], input=input, capture_output=True, text=True, env=env, timeout=120
         )

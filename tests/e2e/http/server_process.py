@@ -47,7 +47,7 @@ def server_env(database_url: str, workdir: Path) -> dict[str, str]:
 
 def promptsaas(env: dict[str, str], workdir: Path, *args: str) -> str:
     """Run one CLI command to completion; its stdout."""
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "entrypoints.cli.main"]
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "promptsaas.entrypoints.cli.main"]
     done = subprocess.run(
         [*command, *args], capture_output=True, text=True, env=env, cwd=workdir, timeout=120, check=False
     )
@@ -108,7 +108,7 @@ def launch_server(database_url: str, workdir: Path, demo: Demo, log_name: str = 
     """Serve an already migrated database on a free port (another server process may share it)."""
     env = server_env(database_url, workdir)
     port = _free_port()
-    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "entrypoints.cli.main"]
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "promptsaas.entrypoints.cli.main"]
     log = workdir / log_name
     with log.open("wb") as sink:
         process = subprocess.Popen(

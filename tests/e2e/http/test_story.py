@@ -16,7 +16,7 @@ import pytest
 from tests.e2e.http.server_process import ServerProcess
 
 pytestmark = pytest.mark.slow
-FREE_REQUESTS_PER_DAY = 5  # catalog/demo.yaml
+FREE_REQUESTS_PER_DAY = 5  # the demo catalog
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:

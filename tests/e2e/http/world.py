@@ -13,13 +13,14 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from application.auth import AuthRateLimits
-from entrypoints.http.app import create_app
-from entrypoints.library import AsyncPlatform, AsyncTenant
-from entrypoints.settings import Settings
+from promptsaas.application.auth import AuthRateLimits
+from promptsaas.entrypoints.cli.demo import CATALOG as DEMO_CATALOG
+from promptsaas.entrypoints.http.app import create_app
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.entrypoints.settings import Settings
 from tests.support.jwks_stub import JwksStub
 
-CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo.yaml"
+CATALOG = DEMO_CATALOG
 SIGNING_SECRET = "in-process-signing-secret-0123456789abcdef"
 ISSUER = "promptsaas-e2e"
 AUDIENCE = "promptsaas-e2e-api"

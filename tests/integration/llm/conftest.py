@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from adapters.llm.anthropic import AnthropicProvider
-from adapters.llm.clients import Transport
-from adapters.llm.faults import RetryPolicy
-from adapters.llm.openai import OpenAIProvider
-from application.ports.llm import ChatMessage, LlmRequest
-from domain.conversations import Part, Role, TextPart
-from domain.prompts import ModelParams
-from entrypoints.library import AsyncPlatform, AsyncTenant
-from entrypoints.settings import Settings
+from promptsaas.adapters.llm.anthropic import AnthropicProvider
+from promptsaas.adapters.llm.clients import Transport
+from promptsaas.adapters.llm.faults import RetryPolicy
+from promptsaas.adapters.llm.openai import OpenAIProvider
+from promptsaas.application.ports.llm import ChatMessage, LlmRequest
+from promptsaas.domain.conversations import Part, Role, TextPart
+from promptsaas.domain.prompts import ModelParams
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.entrypoints.settings import Settings
 from tests.support.llm_stub import LlmStub
 
 OPENAI_KEY = "sk-platform-openai-0123456789"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.llm.anthropic import AnthropicProvider
-from adapters.llm.clients import Transport
-from adapters.llm.faults import RetryPolicy
-from adapters.llm.registry import BUILTIN_MODELS
-from application.ports.llm import ChatMessage, LlmRequest
-from domain.conversations import ImagePart, Role, TextPart
-from domain.errors import LlmAuthFailed, LlmError
-from domain.prompts import ModelParams
+from promptsaas.adapters.llm.anthropic import AnthropicProvider
+from promptsaas.adapters.llm.clients import Transport
+from promptsaas.adapters.llm.faults import RetryPolicy
+from promptsaas.adapters.llm.registry import BUILTIN_MODELS
+from promptsaas.application.ports.llm import ChatMessage, LlmRequest
+from promptsaas.domain.conversations import ImagePart, Role, TextPart
+from promptsaas.domain.errors import LlmAuthFailed, LlmError
+from promptsaas.domain.prompts import ModelParams
 from tests.integration.llm.conftest import ANTHROPIC_KEY, FAST, USER_KEY, ask
 from tests.support.llm_stub import Disconnect, Failure, Hang, LlmStub, Malformed, Reply, Step
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from entrypoints.library import AsyncPlatform
-from entrypoints.llm_config import parse_endpoints
-from entrypoints.settings import Settings
+from promptsaas.entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.llm_config import parse_endpoints
+from promptsaas.entrypoints.settings import Settings
 from tests.integration.llm.conftest import catalog, fast_settings
 from tests.support.llm_stub import LlmStub, Reply
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from domain.errors import InvalidInput
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.domain.errors import InvalidInput
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 from tests.integration.llm.conftest import catalog, fast_settings
 from tests.support.llm_stub import LlmStub
 

@@ -6,14 +6,14 @@ import socket
 
 import pytest
 
-from adapters.llm.clients import Transport
-from adapters.llm.faults import RetryPolicy
-from adapters.llm.openai import OpenAIProvider
-from adapters.llm.registry import BUILTIN_MODELS
-from application.ports.llm import ChatMessage, LlmRequest
-from domain.conversations import ImagePart, Role, TextPart
-from domain.errors import LlmAuthFailed, LlmError
-from domain.prompts import ModelParams
+from promptsaas.adapters.llm.clients import Transport
+from promptsaas.adapters.llm.faults import RetryPolicy
+from promptsaas.adapters.llm.openai import OpenAIProvider
+from promptsaas.adapters.llm.registry import BUILTIN_MODELS
+from promptsaas.application.ports.llm import ChatMessage, LlmRequest
+from promptsaas.domain.conversations import ImagePart, Role, TextPart
+from promptsaas.domain.errors import LlmAuthFailed, LlmError
+from promptsaas.domain.prompts import ModelParams
 from tests.integration.llm.conftest import FAST, OPENAI_KEY, USER_KEY, ask
 from tests.support.llm_stub import Disconnect, Failure, Hang, LlmStub, Malformed, Reply, Step
 

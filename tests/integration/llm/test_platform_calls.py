@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import LlmError
-from domain.usage import Outcome, UsageRecord
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.domain.errors import LlmError
+from promptsaas.domain.usage import Outcome, UsageRecord
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 from tests.integration.llm.conftest import ANTHROPIC_KEY, OPENAI_KEY, catalog
 from tests.support.llm_stub import Failure, Hang, LlmStub, Reply, Step
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.llm.faults import Fault, RetryPolicy, call_with_retries, redact, status_fault
-from domain.errors import LlmError, LlmUnavailable
+from promptsaas.adapters.llm.faults import Fault, RetryPolicy, call_with_retries, redact, status_fault
+from promptsaas.domain.errors import LlmError, LlmUnavailable
 
 
 def test_backoff_doubles_with_equal_jitter_and_is_capped() -> None:

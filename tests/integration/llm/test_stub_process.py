@@ -11,8 +11,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from adapters.llm.faults import RetryPolicy
-from adapters.llm.openai import OpenAIProvider
+from promptsaas.adapters.llm.faults import RetryPolicy
+from promptsaas.adapters.llm.openai import OpenAIProvider
 from tests.integration.llm.conftest import ask
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -13,19 +13,19 @@ import psycopg
 import pytest
 from sqlalchemy import update
 
-from adapters.persistence.memory.ledger import MemoryQuotaLedger
-from adapters.persistence.memory.store import MemoryStore
-from adapters.persistence.memory.unit_of_work import MemoryUnitOfWorkFactory
-from adapters.persistence.sqlalchemy import tables
-from adapters.persistence.sqlalchemy.engine import Database
-from adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
-from adapters.persistence.sqlalchemy.mapping.activity import counter_key_row
-from adapters.persistence.sqlalchemy.migrate import upgrade_database
-from adapters.persistence.sqlalchemy.reconciliation import SqlQuotaReconciler
-from adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from application.ports.quota import QuotaLedger, QuotaReconciler
-from application.ports.unit_of_work import UnitOfWorkFactory
-from domain.quota import Counter, CounterKey
+from promptsaas.adapters.persistence.memory.ledger import MemoryQuotaLedger
+from promptsaas.adapters.persistence.memory.store import MemoryStore
+from promptsaas.adapters.persistence.memory.unit_of_work import MemoryUnitOfWorkFactory
+from promptsaas.adapters.persistence.sqlalchemy import tables
+from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
+from promptsaas.adapters.persistence.sqlalchemy.mapping.activity import counter_key_row
+from promptsaas.adapters.persistence.sqlalchemy.migrate import upgrade_database
+from promptsaas.adapters.persistence.sqlalchemy.reconciliation import SqlQuotaReconciler
+from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from promptsaas.application.ports.quota import QuotaLedger, QuotaReconciler
+from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
+from promptsaas.domain.quota import Counter, CounterKey
 from tests.support.postgres import PostgresServer
 
 SQL_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -5,22 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from domain.agents import Agent
-from domain.audit import AuditEntry
-from domain.channels import Channel
-from domain.conversations import Conversation, ImagePart, Message, Role, TextPart
-from domain.credentials import ApiKey, RefreshToken
-from domain.models import ModelSpec
-from domain.plans import Limit, Metric, Plan, Price, Window
-from domain.prompts import ModelParams, PromptContent, PromptVersion, VersionStatus
-from domain.provider_keys import ProviderKey
-from domain.quota import CounterKey, Reservation, ReservationItem
-from domain.subscriptions import Subscription, SubscriptionStatus
-from domain.templates import Variable, VariableType
-from domain.tenants import Tenant
-from domain.usage import Funding, Outcome, UsageRecord
-from domain.users import Identity, IdentityProvider, User
-from domain.users import Role as UserRole
+from promptsaas.domain.agents import Agent
+from promptsaas.domain.audit import AuditEntry
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.conversations import Conversation, ImagePart, Message, Role, TextPart
+from promptsaas.domain.credentials import ApiKey, RefreshToken
+from promptsaas.domain.models import ModelSpec
+from promptsaas.domain.plans import Limit, Metric, Plan, Price, Window
+from promptsaas.domain.prompts import ModelParams, PromptContent, PromptVersion, VersionStatus
+from promptsaas.domain.provider_keys import ProviderKey
+from promptsaas.domain.quota import CounterKey, Reservation, ReservationItem
+from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
+from promptsaas.domain.templates import Variable, VariableType
+from promptsaas.domain.tenants import Tenant
+from promptsaas.domain.usage import Funding, Outcome, UsageRecord
+from promptsaas.domain.users import Identity, IdentityProvider, User
+from promptsaas.domain.users import Role as UserRole
 
 NOON = datetime(2030, 3, 14, 12, 0, 0, 123456, tzinfo=UTC)
 

@@ -12,13 +12,13 @@ from typing import Any
 
 from dependency_injector import providers
 
-from adapters.llm.offline import OfflineProvider
-from adapters.llm.registry import ProviderRegistry
-from application.ports.clock import Clock
-from application.ports.llm import Completion, LlmProvider, LlmRequest
-from domain.errors import AccessDenied
-from entrypoints.library import AsyncPlatform, AsyncTenant
-from entrypoints.settings import Settings
+from promptsaas.adapters.llm.offline import OfflineProvider
+from promptsaas.adapters.llm.registry import ProviderRegistry
+from promptsaas.application.ports.clock import Clock
+from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
+from promptsaas.domain.errors import AccessDenied
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.entrypoints.settings import Settings
 
 NOW = datetime(2030, 3, 14, 12, 0, tzinfo=UTC)
 TENANT, EMAIL, AGENT = "quota", "caller@example.com", "echo"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from domain.tenants import TenantStatus
-from domain.users import IdentityProvider, UserStatus
+from promptsaas.domain.tenants import TenantStatus
+from promptsaas.domain.users import IdentityProvider, UserStatus
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import (
     NOON,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from application.ports.repositories import UsageQuery, UsageRow
-from domain.usage import Funding, Outcome
+from promptsaas.application.ports.repositories import UsageQuery, UsageRow
+from promptsaas.domain.usage import Funding, Outcome
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import NOON, audit, conversation, message, usage
 

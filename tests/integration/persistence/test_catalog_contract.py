@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domain.agents import AgentStatus
-from domain.plans import ALL, Plan
-from domain.prompts import VersionStatus
+from promptsaas.domain.agents import AgentStatus
+from promptsaas.domain.plans import ALL, Plan
+from promptsaas.domain.prompts import VersionStatus
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import agent, model, plan, version
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from adapters.persistence.memory.idempotency import MemoryIdempotencyStore
-from adapters.persistence.sqlalchemy.engine import Database
-from adapters.persistence.sqlalchemy.idempotency import SqlIdempotencyStore
-from application.ports.idempotency import Claim, IdempotencyStore
+from promptsaas.adapters.persistence.memory.idempotency import MemoryIdempotencyStore
+from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.idempotency import SqlIdempotencyStore
+from promptsaas.application.ports.idempotency import Claim, IdempotencyStore
 from tests.integration.persistence.conftest import Backend
 
 NOW = datetime(2030, 3, 14, 12, 0, tzinfo=UTC)

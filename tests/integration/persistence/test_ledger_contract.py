@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.conversations import Exchange
-from domain.plans import Metric
-from domain.quota import Counter
-from domain.usage import Outcome
+from promptsaas.domain.conversations import Exchange
+from promptsaas.domain.plans import Metric
+from promptsaas.domain.quota import Counter
+from promptsaas.domain.usage import Outcome
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import NOON, conversation, key, message, reservation, usage
 

@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from adapters.persistence.sqlalchemy.engine import Database
-from adapters.persistence.sqlalchemy.migrate import (
+from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.migrate import (
     alembic_config,
     current_revision,
     database_is_current,
@@ -19,7 +19,7 @@ from adapters.persistence.sqlalchemy.migrate import (
     head,
     upgrade_database,
 )
-from adapters.persistence.sqlalchemy.tables import metadata
+from promptsaas.adapters.persistence.sqlalchemy.tables import metadata
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

@@ -7,11 +7,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from adapters.persistence.sqlalchemy.engine import Database, async_url
-from adapters.persistence.sqlalchemy.migrate import current_revision, downgrade_database, head, upgrade_database
-from domain.errors import DomainError, InvalidInput
-from entrypoints.library import AsyncPlatform, Platform
-from entrypoints.settings import Settings
+from promptsaas.adapters.persistence.sqlalchemy.engine import Database, async_url
+from promptsaas.adapters.persistence.sqlalchemy.migrate import (
+    current_revision,
+    downgrade_database,
+    head,
+    upgrade_database,
+)
+from promptsaas.domain.errors import DomainError, InvalidInput
+from promptsaas.entrypoints.library import AsyncPlatform, Platform
+from promptsaas.entrypoints.settings import Settings
 
 FAST = Settings(password_memory_kib=1024, password_time_cost=1)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.library import AsyncTenant
+from promptsaas.entrypoints.library import AsyncTenant
 from tests.integration.persistence.platforms import EMAIL, NOW, Tally, catalog, open_platform, race, set_up
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

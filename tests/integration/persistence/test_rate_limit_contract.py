@@ -13,11 +13,11 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.persistence.sqlalchemy import tables
-from adapters.persistence.sqlalchemy.engine import Database
-from adapters.persistence.sqlalchemy.rate_limit import SqlRateLimiter
-from adapters.security.rate_limit import SlidingWindowRateLimiter
-from application.ports.rate_limit import RateLimiter
+from promptsaas.adapters.persistence.sqlalchemy import tables
+from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.rate_limit import SqlRateLimiter
+from promptsaas.adapters.security.rate_limit import SlidingWindowRateLimiter
+from promptsaas.application.ports.rate_limit import RateLimiter
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.platforms import FixedClock
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import InvalidToken
-from entrypoints.library import AsyncPlatform
-from entrypoints.settings import Settings
+from promptsaas.domain.errors import InvalidToken
+from promptsaas.entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.settings import Settings
 
 SETTINGS = Settings(password_memory_kib=1024, password_time_cost=1, cache_ttl_seconds=60)
 

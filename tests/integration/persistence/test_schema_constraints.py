@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from application.ports.unit_of_work import UnitOfWork
-from domain.errors import AlreadyExists
-from domain.prompts import VersionStatus
+from promptsaas.application.ports.unit_of_work import UnitOfWork
+from promptsaas.domain.errors import AlreadyExists
+from promptsaas.domain.prompts import VersionStatus
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import agent, identity, tenant, user, version
 

@@ -12,12 +12,12 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from application.ports.repositories import UsageQuery
-from application.ports.unit_of_work import UnitOfWork
-from domain.prompts import PromptVersion, VersionStatus
-from domain.provider_keys import ProviderKey
-from domain.tenants import Tenant
-from domain.users import Identity, IdentityProvider
+from promptsaas.application.ports.repositories import UsageQuery
+from promptsaas.application.ports.unit_of_work import UnitOfWork
+from promptsaas.domain.prompts import PromptVersion, VersionStatus
+from promptsaas.domain.provider_keys import ProviderKey
+from promptsaas.domain.tenants import Tenant
+from promptsaas.domain.users import Identity, IdentityProvider
 from tests.integration.persistence import entities as e
 from tests.integration.persistence.conftest import Backend
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.clock import UuidV7Generator
-from adapters.security.signing_keys import SigningKey, SigningKeys
-from adapters.security.tokens import JwtTokenIssuer
-from application.ports.clock import Clock
-from domain.users import Role, User
+from promptsaas.adapters.clock import UuidV7Generator
+from promptsaas.adapters.security.signing_keys import SigningKey, SigningKeys
+from promptsaas.adapters.security.tokens import JwtTokenIssuer
+from promptsaas.application.ports.clock import Clock
+from promptsaas.domain.users import Role, User
 
 NOON = datetime(2030, 3, 14, 12, 0, tzinfo=UTC)
 ISSUER = "promptsaas-test"

@@ -12,18 +12,18 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from adapters.security.cipher import (
+from promptsaas.adapters.security.cipher import (
     AesGcmCipher,
     EncryptionKeyError,
     load_cipher,
     new_key_entry,
     parse_keys,
 )
-from application.ports.secrets import SecretUnreadable
-from domain.provider_keys import binding
-from entrypoints.container import build_container
-from entrypoints.library import AsyncPlatform, AsyncTenant
-from entrypoints.settings import Settings
+from promptsaas.application.ports.secrets import SecretUnreadable
+from promptsaas.domain.provider_keys import binding
+from promptsaas.entrypoints.container import build_container
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.entrypoints.settings import Settings
 
 KEY = "sk-live-user-key-0123456789abcdef"
 ANN_ROW = binding("t1", "ann", "openai")

@@ -13,10 +13,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from adapters.security.signing_keys import SigningKey, SigningKeys
-from adapters.security.tokens import JwtTokenIssuer
-from domain.errors import InvalidToken
-from domain.users import Role, User
+from promptsaas.adapters.security.signing_keys import SigningKey, SigningKeys
+from promptsaas.adapters.security.tokens import JwtTokenIssuer
+from promptsaas.domain.errors import InvalidToken
+from promptsaas.domain.users import Role, User
 
 from .conftest import AUDIENCE, ISSUER, NOON, SettableClock, issuer_with
 

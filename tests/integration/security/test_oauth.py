@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from adapters.clock import SystemClock
-from adapters.security.jwks import JwksKeys
-from adapters.security.oauth import APPLE_ISSUERS, GOOGLE_ISSUERS, JwksIdTokenVerifier, OAuthProvider
-from application.ports.oauth import VerifiedIdentity
-from domain.errors import InvalidToken
-from domain.users import IdentityProvider
+from promptsaas.adapters.clock import SystemClock
+from promptsaas.adapters.security.jwks import JwksKeys
+from promptsaas.adapters.security.oauth import APPLE_ISSUERS, GOOGLE_ISSUERS, JwksIdTokenVerifier, OAuthProvider
+from promptsaas.application.ports.oauth import VerifiedIdentity
+from promptsaas.domain.errors import InvalidToken
+from promptsaas.domain.users import IdentityProvider
 from tests.support.jwks_stub import JwksStub
 
 GOOGLE = IdentityProvider.GOOGLE

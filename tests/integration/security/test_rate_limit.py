@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from adapters.security.rate_limit import SlidingWindowRateLimiter
+from promptsaas.adapters.security.rate_limit import SlidingWindowRateLimiter
 
 
 class Ticker:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.security.cipher import new_key_entry
-from adapters.security.signing_keys import SigningKeyError, load_signing_keys, parse_key
-from entrypoints.container import build_container
-from entrypoints.settings import Settings
+from promptsaas.adapters.security.cipher import new_key_entry
+from promptsaas.adapters.security.signing_keys import SigningKeyError, load_signing_keys, parse_key
+from promptsaas.entrypoints.container import build_container
+from promptsaas.entrypoints.settings import Settings
 
 SECRET = "s3cret-" * 6
 

@@ -9,17 +9,17 @@ from typing import Any
 
 from dependency_injector import providers
 
-from adapters.llm.offline import OfflineProvider
-from adapters.llm.registry import ProviderRegistry
-from application.access import LimitView
-from application.ports.clock import Clock
-from application.ports.llm import Completion, LlmProvider, LlmRequest
-from application.ports.quota import QuotaLedger
-from domain.conversations import Exchange, text_of
-from domain.errors import LlmUnavailable
-from domain.quota import Counter, CounterKey, Reservation
-from domain.usage import UsageRecord
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.adapters.llm.offline import OfflineProvider
+from promptsaas.adapters.llm.registry import ProviderRegistry
+from promptsaas.application.access import LimitView
+from promptsaas.application.ports.clock import Clock
+from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
+from promptsaas.application.ports.quota import QuotaLedger
+from promptsaas.domain.conversations import Exchange, text_of
+from promptsaas.domain.errors import LlmUnavailable
+from promptsaas.domain.quota import Counter, CounterKey, Reservation
+from promptsaas.domain.usage import UsageRecord
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 
 class FakeClock(Clock):

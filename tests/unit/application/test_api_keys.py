@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from fakes import FakeClock
 
-from application.auth import AuthService
-from domain.credentials import ApiKey, hash_secret
-from domain.errors import InvalidInput, InvalidToken, NotFound
-from domain.users import User, UserStatus
-from entrypoints.library import AsyncPlatform, AsyncTenant
-from entrypoints.settings import Settings
+from promptsaas.application.auth import AuthService
+from promptsaas.domain.credentials import ApiKey, hash_secret
+from promptsaas.domain.errors import InvalidInput, InvalidToken, NotFound
+from promptsaas.domain.users import User, UserStatus
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.entrypoints.settings import Settings
 
 
 @pytest.fixture

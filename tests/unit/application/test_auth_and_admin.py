@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from fakes import agent, small_catalog
 
-from adapters.security.passwords import Argon2PasswordHasher
-from domain.errors import AlreadyExists, InvalidCredentials, InvalidInput, NotFound
-from domain.users import UserStatus
-from entrypoints.library import AsyncPlatform, AsyncTenant
-from entrypoints.settings import Settings
+from promptsaas.adapters.security.passwords import Argon2PasswordHasher
+from promptsaas.domain.errors import AlreadyExists, InvalidCredentials, InvalidInput, NotFound
+from promptsaas.domain.users import UserStatus
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.entrypoints.settings import Settings
 
 PASSWORD = "correct horse battery"
 

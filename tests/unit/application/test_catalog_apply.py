@@ -11,13 +11,13 @@ import yaml
 from dependency_injector import providers
 from fakes import TUTOR, WRITER, agent, plan, small_catalog
 
-from application.plans import PlanService
-from application.ports.unit_of_work import UnitOfWork
-from domain.agents import AgentStatus
-from domain.errors import CatalogInvalid, DomainError, InvalidInput
-from domain.plans import Plan, PlanStatus
-from domain.prompts import VersionStatus
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.application.plans import PlanService
+from promptsaas.application.ports.unit_of_work import UnitOfWork
+from promptsaas.domain.agents import AgentStatus
+from promptsaas.domain.errors import CatalogInvalid, DomainError, InvalidInput
+from promptsaas.domain.plans import Plan, PlanStatus
+from promptsaas.domain.prompts import VersionStatus
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 
 async def snapshot(platform: AsyncPlatform, tenant: AsyncTenant) -> dict[str, Any]:

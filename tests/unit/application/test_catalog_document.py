@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from application.catalog_document import parse_catalog, parse_prompt
-from domain.errors import CatalogInvalid
-from domain.plans import Limit, Metric, Window
-from domain.templates import VariableType
+from promptsaas.application.catalog_document import parse_catalog, parse_prompt
+from promptsaas.domain.errors import CatalogInvalid
+from promptsaas.domain.plans import Limit, Metric, Window
+from promptsaas.domain.templates import VariableType
+from promptsaas.entrypoints.cli.demo import CATALOG as DEMO_CATALOG
 
 ROOT = Path(__file__).resolve().parents[3]
 VALID: dict[str, Any] = {
@@ -97,7 +98,7 @@ def test_the_readme_catalog_example_parses_into_models_agents_and_plans() -> Non
 
 
 def test_the_demo_catalog_parses() -> None:
-    doc = parse_catalog(yaml.safe_load((ROOT / "catalog" / "demo.yaml").read_text(encoding="utf-8")))
+    doc = parse_catalog(yaml.safe_load(DEMO_CATALOG.read_text(encoding="utf-8")))
 
     assert doc.agents
     assert doc.plans

@@ -6,7 +6,7 @@ from typing import Any
 
 from fakes import TUTOR, WRITER, agent, plan
 
-from entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.library import AsyncPlatform
 
 EVERYTHING: dict[str, Any] = {
     "models": [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fakes import RecordingProvider, agent, plan, use_llm, user_id
 
-from domain.errors import InvalidInput, LlmUnavailable, NotFound, TemplateError
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.domain.errors import InvalidInput, LlmUnavailable, NotFound, TemplateError
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 ANN = "ann@example.com"
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fakes import FakeClock, agent, plan, usage_records
 
-from domain.errors import AccessDenied
-from domain.users import UserStatus
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.domain.errors import AccessDenied
+from promptsaas.domain.users import UserStatus
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 ANN = "ann@example.com"
 

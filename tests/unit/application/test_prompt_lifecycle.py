@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 from fakes import RecordingProvider, use_llm
 
-from domain.errors import InvalidInput
-from domain.prompts import VersionStatus
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.prompts import VersionStatus
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 LEVEL = {"level": {"type": "enum", "values": ["beginner", "expert"], "default": "beginner"}}
 

@@ -7,12 +7,12 @@ import logging
 import pytest
 from fakes import RecordingProvider, agent, plan, usage_records, use_llm, user_id
 
-from application.provider_keys import ProviderKeyService
-from domain.channels import Channel
-from domain.decisions import Decision
-from domain.errors import AccessDenied, ByokKeyInvalid, InvalidInput, LlmAuthFailed, NotFound
-from domain.usage import Funding, Outcome
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.application.provider_keys import ProviderKeyService
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.decisions import Decision
+from promptsaas.domain.errors import AccessDenied, ByokKeyInvalid, InvalidInput, LlmAuthFailed, NotFound
+from promptsaas.domain.usage import Funding, Outcome
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 ANN = "ann@example.com"
 ANNS_KEY = "sk-ann-own-key-0123456789wxyz"

@@ -21,13 +21,13 @@ from fakes import (
     user_id,
 )
 
-from application.conversations import Reply
-from domain.agents import AgentStatus
-from domain.channels import Channel
-from domain.decisions import AgentFacts
-from domain.errors import AccessDenied, LlmUnavailable
-from domain.usage import Outcome
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.application.conversations import Reply
+from promptsaas.domain.agents import AgentStatus
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.decisions import AgentFacts
+from promptsaas.domain.errors import AccessDenied, LlmUnavailable
+from promptsaas.domain.usage import Outcome
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 LIMIT = 37
 CALLERS = 200

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fakes import TUTOR, WRITER, FakeClock, plan
 
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 ANN, BOB, CAT = "ann@example.com", "bob@example.com", "cat@example.com"
 CATALOG = {

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from fakes import FakeClock
 
-from domain.errors import InvalidToken
-from entrypoints.library import AsyncPlatform, AsyncTenant
-from entrypoints.settings import Settings
+from promptsaas.domain.errors import InvalidToken
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.entrypoints.settings import Settings
 
 PASSWORD = "correct horse battery"
 ENV = {

@@ -9,9 +9,9 @@ import pytest
 from fakes import RecordingProvider, agent, small_catalog, use_llm
 from test_catalog_apply import snapshot
 
-from domain.errors import CatalogInvalid, InvalidInput
-from domain.models import ModelSpec
-from entrypoints.library import AsyncPlatform, AsyncTenant
+from promptsaas.domain.errors import CatalogInvalid, InvalidInput
+from promptsaas.domain.models import ModelSpec
+from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 GEMINI = "gemini:gemini-2.5-flash"
 UNSERVED = (

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from domain.agents import AgentStatus
-from domain.channels import Channel
-from domain.decisions import AccessRequest, AgentFacts, Holding, Principal
-from domain.plans import Limit, Metric, Plan, Window
-from domain.quota import counter_key
-from domain.subscriptions import Subscription, SubscriptionStatus
-from domain.users import Role, UserStatus
+from promptsaas.domain.agents import AgentStatus
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.decisions import AccessRequest, AgentFacts, Holding, Principal
+from promptsaas.domain.plans import Limit, Metric, Plan, Window
+from promptsaas.domain.quota import counter_key
+from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
+from promptsaas.domain.users import Role, UserStatus
 
 TENANT = "tenant-a"
 OTHER_TENANT = "tenant-b"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.credentials import (
+from promptsaas.domain.credentials import (
     BASE62,
     api_key_from,
     encode_base62,

@@ -19,14 +19,14 @@ from domain_builders import (
     subscription,
 )
 
-from domain.agents import AgentStatus
-from domain.channels import Channel
-from domain.decisions import AccessRequest, Reason
-from domain.plans import Metric, Window
-from domain.policy import decide
-from domain.subscriptions import Subscription, SubscriptionStatus
-from domain.usage import Funding
-from domain.users import UserStatus
+from promptsaas.domain.agents import AgentStatus
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.decisions import AccessRequest, Reason
+from promptsaas.domain.plans import Metric, Window
+from promptsaas.domain.policy import decide
+from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
+from promptsaas.domain.usage import Funding
+from promptsaas.domain.users import UserStatus
 
 
 def test_an_active_member_with_room_on_a_granting_plan_is_allowed_and_funded_by_it() -> None:

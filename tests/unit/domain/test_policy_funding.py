@@ -16,11 +16,11 @@ from domain_builders import (
     request,
 )
 
-from domain.channels import Channel
-from domain.decisions import Holding, Reason
-from domain.plans import Metric, Window
-from domain.policy import decide
-from domain.usage import Funding
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.decisions import Holding, Reason
+from promptsaas.domain.plans import Metric, Window
+from promptsaas.domain.policy import decide
+from promptsaas.domain.usage import Funding
 
 
 def test_an_exhausted_byok_plan_lets_a_user_with_a_key_for_the_agents_provider_pay_with_it() -> None:

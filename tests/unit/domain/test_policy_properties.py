@@ -9,15 +9,15 @@ from domain_builders import AGENT, NOW, OTHER_TENANT, TENANT, USER, agent, princ
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.agents import AgentStatus
-from domain.channels import Channel
-from domain.decisions import AccessRequest, Holding, Reason
-from domain.plans import Limit, Metric, Plan, Window
-from domain.policy import decide
-from domain.quota import counter_key
-from domain.subscriptions import Subscription, SubscriptionStatus
-from domain.usage import Funding
-from domain.users import UserStatus
+from promptsaas.domain.agents import AgentStatus
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.decisions import AccessRequest, Holding, Reason
+from promptsaas.domain.plans import Limit, Metric, Plan, Window
+from promptsaas.domain.policy import decide
+from promptsaas.domain.quota import counter_key
+from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
+from promptsaas.domain.usage import Funding
+from promptsaas.domain.users import UserStatus
 
 PROPERTIES = settings(max_examples=200, deadline=None)
 PROVIDERS = ("openai", "anthropic")

@@ -8,10 +8,17 @@ from decimal import Decimal
 
 import pytest
 
-from domain.errors import InvalidInput, TemplateError
-from domain.models import ModelSpec, split_model_ref
-from domain.prompts import DEFAULT_MAX_OUTPUT_TOKENS, ModelParams, PromptContent, PromptVersion, VersionStatus, diff
-from domain.templates import Variable, VariableType
+from promptsaas.domain.errors import InvalidInput, TemplateError
+from promptsaas.domain.models import ModelSpec, split_model_ref
+from promptsaas.domain.prompts import (
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    ModelParams,
+    PromptContent,
+    PromptVersion,
+    VersionStatus,
+    diff,
+)
+from promptsaas.domain.templates import Variable, VariableType
 
 LEVEL = Variable("level", VariableType.ENUM, values=("beginner", "expert"), default="beginner")
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.plans import Limit, Metric, Window
-from domain.quota import CounterKey, counter_key, window_bounds
-from domain.subscriptions import Subscription, SubscriptionStatus
+from promptsaas.domain.plans import Limit, Metric, Window
+from promptsaas.domain.quota import CounterKey, counter_key, window_bounds
+from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
 
 AT = datetime(2025, 3, 15, 12, 30, 45, 123456, tzinfo=UTC)
 PLUS_TWO = timezone(timedelta(hours=2))

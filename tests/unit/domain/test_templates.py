@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.errors import TemplateError
-from domain.models import split_model_ref
-from domain.prompts import PromptContent
-from domain.templates import (
+from promptsaas.domain.errors import TemplateError
+from promptsaas.domain.models import split_model_ref
+from promptsaas.domain.prompts import PromptContent
+from promptsaas.domain.templates import (
     PLACEHOLDER,
     Value,
     Variable,

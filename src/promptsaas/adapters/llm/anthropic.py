@@ -1,0 +1,161 @@
+"""The Messages API through the official `anthropic` SDK."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import anthropic
+import httpx2
+from anthropic.types import ContentBlockParam, ImageBlockParam, Message, MessageParam, TextBlock
+
+from promptsaas.adapters.llm.clients import ClientPool, Transport
+from promptsaas.adapters.llm.faults import (
+    Fault,
+    InvalidResponse,
+    RetryPolicy,
+    call_with_retries,
+    connection_fault,
+    invalid_response_fault,
+    missing_key,
+    provider_message,
+    redact,
+    retry_after_seconds,
+    status_fault,
+)
+from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
+from promptsaas.domain.conversations import ImagePart, Part, Role, text_of
+from promptsaas.domain.errors import LlmBadRequest
+from promptsaas.domain.prompts import ModelParams
+
+MediaType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
+MEDIA_TYPES: dict[str, MediaType] = {t: t for t in ("image/jpeg", "image/png", "image/gif", "image/webp")}
+
+
+class AnthropicProvider(LlmProvider):
+    def __init__(
+        self,
+        name: str = "anthropic",
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        policy: RetryPolicy | None = None,
+        transport: Transport = "aiohttp",
+    ) -> None:
+        """Without `api_key` or `base_url` the SDK resolves its own: `ANTHROPIC_API_KEY` or `ANTHROPIC_AUTH_TOKEN`,
+        and `ANTHROPIC_BASE_URL` (SDK 2.x sends either credential as a bearer token; 0.x sent `x-api-key`)."""
+        self.name = name
+        self._base_url = base_url
+        self._api_key = api_key
+        self._policy = policy or RetryPolicy()
+        self._transport = transport
+        self._clients: ClientPool[anthropic.AsyncAnthropic] = ClientPool(self._client, self._connect)
+
+    async def complete(self, request: LlmRequest) -> Completion:
+        client = self._clients.get(request.api_key)
+        secrets = (request.api_key, client.api_key, client.auth_token)
+
+        async def attempt() -> Completion:
+            return _completion(await self._create(client, request))
+
+        return await call_with_retries(self.name, attempt, lambda exc: self._fault(exc, secrets), self._policy)
+
+    async def aclose(self) -> None:
+        await self._clients.aclose()
+
+    async def _create(self, client: anthropic.AsyncAnthropic, request: LlmRequest) -> Message:
+        system = "\n\n".join(
+            [request.system, *(text_of(m.parts) for m in request.messages if m.role is Role.SYSTEM)]
+        ).strip()
+        params = request.params
+        return await client.messages.create(
+            model=request.model,
+            system=system or anthropic.omit,
+            messages=_messages(request),
+            max_tokens=params.output_budget,
+            stop_sequences=list(params.stop) if params.stop else anthropic.omit,
+            extra_body=_sampling(params) or None,
+        )
+
+    def _client(self, api_key: str | None, http: httpx2.AsyncClient) -> anthropic.AsyncAnthropic:
+        try:
+            client = anthropic.AsyncAnthropic(
+                api_key=api_key or self._api_key,
+                base_url=self._base_url,
+                max_retries=0,
+                timeout=self._policy.sdk_timeout,
+                http_client=http,
+            )
+        except anthropic.CredentialsError:
+            raise missing_key(self.name, "ANTHROPIC_API_KEY") from None
+        if client.api_key is None and client.auth_token is None and client.credentials is None:
+            raise missing_key(self.name, "ANTHROPIC_API_KEY")
+        _ = client.messages  # imports the resource now, not inside the first call's deadline
+        return client
+
+    def _connect(self) -> httpx2.AsyncClient:
+        if self._transport == "aiohttp":
+            return anthropic.DefaultAioHttpClient()
+        return anthropic.DefaultAsyncHttpxClient()
+
+    def _fault(self, exc: Exception, secrets: tuple[str | None, ...]) -> Fault | None:
+        if isinstance(exc, anthropic.CredentialsError):
+            return Fault(missing_key(self.name, "ANTHROPIC_API_KEY"))
+        if isinstance(exc, anthropic.APIConnectionError):  # timeouts included: see `RetryPolicy.sdk_timeout`
+            return connection_fault(self.name)
+        if isinstance(exc, anthropic.APIStatusError):
+            detail = redact(provider_message(exc.body), secrets)
+            retry_after = retry_after_seconds(exc.response.headers.get("retry-after"))
+            return status_fault(self.name, exc.status_code, detail, retry_after)
+        if isinstance(exc, InvalidResponse | anthropic.APIResponseValidationError | ValueError):
+            return invalid_response_fault(self.name)
+        return None
+
+
+def _sampling(params: ModelParams) -> dict[str, object]:
+    """Temperature and top_p go in the body: the SDK dropped them from `create` (recent models refuse them)."""
+    sampling: dict[str, object] = {}
+    if params.temperature is not None:
+        sampling["temperature"] = params.temperature
+    if params.top_p is not None:
+        sampling["top_p"] = params.top_p
+    return sampling
+
+
+def _messages(request: LlmRequest) -> list[MessageParam]:
+    out: list[MessageParam] = []
+    for message in request.messages:
+        if message.role is Role.ASSISTANT:
+            out.append({"role": "assistant", "content": text_of(message.parts)})
+        elif message.role is Role.USER:
+            out.append({"role": "user", "content": _blocks(message.parts)})
+    return out
+
+
+def _blocks(parts: tuple[Part, ...]) -> list[ContentBlockParam]:
+    blocks: list[ContentBlockParam] = []
+    for part in parts:
+        if isinstance(part, ImagePart):
+            blocks.append(image_block(part))
+        elif part.text:
+            blocks.append({"type": "text", "text": part.text})
+    return blocks
+
+
+def image_block(image: ImagePart) -> ImageBlockParam:
+    """An image as the Messages API takes it: a URL source, or base64 data with its media type."""
+    if image.url is not None:
+        return {"type": "image", "source": {"type": "url", "url": image.url}}
+    media_type = MEDIA_TYPES.get(image.mime_type.lower())
+    if media_type is None or image.data is None:
+        raise LlmBadRequest(f"anthropic does not take images of type {image.mime_type!r}")
+    return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": image.data}}
+
+
+def _completion(response: Message) -> Completion:
+    content = getattr(response, "content", None)
+    usage = getattr(response, "usage", None)
+    if not isinstance(content, list) or usage is None:
+        raise InvalidResponse("no content or usage")
+    text = "".join(block.text for block in content if isinstance(block, TextBlock))
+    cached = (usage.cache_creation_input_tokens or 0) + (usage.cache_read_input_tokens or 0)
+    return Completion(text, usage.input_tokens + cached, usage.output_tokens)

@@ -1,0 +1,23 @@
+"""`offline:echo`: a deterministic local model for demos and tests, no network and no key."""
+
+from __future__ import annotations
+
+from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
+from promptsaas.domain.conversations import Role, text_of
+
+REPLY_CHARS = 200
+
+
+def estimate(text: str) -> int:
+    """Token count estimated from text length: about four characters a token."""
+    return max(1, (len(text) + 3) // 4)
+
+
+class OfflineProvider(LlmProvider):
+    async def complete(self, request: LlmRequest) -> Completion:
+        last = next((m for m in reversed(request.messages) if m.role is Role.USER), None)
+        said = " ".join(text_of(last.parts).split()) if last else ""
+        reply = f"You said: {said[:REPLY_CHARS]}" if said else "Hello! Ask me anything."
+        reply = reply[: request.params.output_budget * 4]
+        prompt = request.system + "".join(text_of(m.parts) for m in request.messages)
+        return Completion(reply, estimate(prompt) + 4 * len(request.messages), estimate(reply))

@@ -1,0 +1,183 @@
+"""The SQL quota ledger: exact under concurrency on SQLite and PostgreSQL.
+
+A reservation holds every item in one short transaction, each with one conditional UPDATE
+(`reserved = reserved + :n WHERE <key> AND used + reserved + :n <= :limit`). PostgreSQL's row lock, and SQLite's
+IMMEDIATE transactions, make two callers see each other's holds, so the last unit is never sold twice. Counter rows
+are created on demand by an INSERT ... ON CONFLICT DO NOTHING. Items are visited in key order, so two reservations
+never wait on each other's rows crosswise. The writes run on the driver connection (`hot_statements`): they are
+most of a call's database work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from promptsaas.adapters.persistence.sqlalchemy import tables as t
+from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.hot_statements import DriverTransaction, HotStatements
+from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
+from promptsaas.application.ports.quota import QuotaLedger
+from promptsaas.domain.conversations import Exchange
+from promptsaas.domain.quota import Counter, CounterKey, Reservation, ReservationItem
+from promptsaas.domain.usage import UsageRecord
+
+_c = t.quota_counters
+_r = t.reservations
+_KEY = (
+    _c.c.tenant_id == bindparam("k_tenant"),
+    _c.c.subscription_id == bindparam("k_subscription"),
+    _c.c.metric == bindparam("k_metric"),
+    _c.c.window == bindparam("k_window"),
+    _c.c.window_start == bindparam("k_start"),
+)
+_HOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved + bindparam("n")).returning(_c.c.used, _c.c.reserved)
+_HOLD_WITHIN = _HOLD.where(_c.c.used + _c.c.reserved + bindparam("n") <= bindparam("limit"))
+_CHARGE = update(_c).where(*_KEY).values(used=_c.c.used + bindparam("charge"), reserved=_c.c.reserved - bindparam("n"))
+_TOUCH = (
+    update(t.conversations)
+    .where(t.conversations.c.tenant_id == bindparam("k_tenant"), t.conversations.c.id == bindparam("k_id"))
+    .values(updated_at=bindparam("at"))
+)
+_TAKE = delete(_r).where(_r.c.tenant_id == bindparam("k_tenant"), _r.c.id == bindparam("k_id")).returning(_r.c["items"])
+_ADD_RESERVATION = insert(_r)
+_ADD_RECORD = insert(t.usage_records).inline()  # inline: no RETURNING of the new `seq`, which nothing reads
+_ADD_CONVERSATION = insert(t.conversations)
+_ADD_MESSAGES = insert(t.messages).inline()
+_UNHOLD = update(_c).where(*_KEY).values(reserved=_c.c.reserved - bindparam("n"))
+_EXPIRE = delete(_r).where(_r.c.expires_at <= bindparam("now")).returning(_r.c.tenant_id, _r.c["items"])
+
+
+def key_params(tenant_id: str, key: CounterKey) -> dict[str, Any]:
+    return {
+        "k_tenant": tenant_id,
+        "k_subscription": key.subscription_id,
+        "k_metric": key.metric.value,
+        "k_window": key.window.value,
+        "k_start": key.window_start,
+    }
+
+
+def in_key_order(items: Iterable[ReservationItem]) -> list[ReservationItem]:
+    return sorted(items, key=lambda i: (i.key.subscription_id, i.key.metric, i.key.window, i.key.window_start))
+
+
+class SqlQuotaLedger(QuotaLedger):
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._statements = HotStatements(database)
+        dialect = postgresql if database.dialect == "postgresql" else sqlite
+        self._create_counter = dialect.insert(_c).on_conflict_do_nothing(
+            index_elements=[_c.c.tenant_id, _c.c.subscription_id, _c.c.metric, _c.c.window, _c.c.window_start]
+        )
+
+    async def read(self, tenant_id: str, keys: Iterable[CounterKey]) -> dict[CounterKey, Counter]:
+        wanted = list(keys)
+        if not wanted:
+            return {}
+        columns = tuple_(_c.c.subscription_id, _c.c.metric, _c.c.window, _c.c.window_start)
+        query = select(_c).where(
+            _c.c.tenant_id == tenant_id,
+            columns.in_([(k.subscription_id, k.metric.value, k.window.value, k.window_start) for k in wanted]),
+        )
+        async with self._database.connect(lazy_begin=True) as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
+
+    async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        before = {}
+        async with self._statements.transaction() as tx:
+            for item in in_key_order(reservation.items):
+                counter = await self._hold(tx, reservation.tenant_id, item)
+                if counter is None:
+                    await tx.rollback()
+                    return None
+                before[item.key] = counter
+            await tx.execute(
+                _ADD_RESERVATION,
+                {
+                    "tenant_id": reservation.tenant_id,
+                    "id": reservation.id,
+                    "items": m.items_json(reservation.items),
+                    "expires_at": reservation.expires_at,
+                },
+            )
+        return before
+
+    async def _hold(self, tx: DriverTransaction, tenant_id: str, item: ReservationItem) -> Counter | None:
+        """Add the item to its counter if it fits and return the counter as it was; a missing counter is created (at
+        zero) and tried once more."""
+        params = {**key_params(tenant_id, item.key), "n": item.amount}
+        statement = _HOLD if item.limit is None else _HOLD_WITHIN
+        if item.limit is not None:
+            params["limit"] = item.limit
+        held = await tx.execute(statement, params)
+        if not held:
+            await tx.execute(self._create_counter, {**m.counter_key_row(tenant_id, item.key), "used": 0, "reserved": 0})
+            held = await tx.execute(statement, params)
+        return Counter(int(held[0][0]), int(held[0][1]) - item.amount) if held else None
+
+    async def settle(
+        self,
+        tenant_id: str,
+        reservation_id: str | None,
+        charges: Mapping[CounterKey, int],
+        record: UsageRecord,
+        exchange: Exchange | None = None,
+    ) -> None:
+        async with self._statements.transaction() as tx:
+            items = await _take(tx, tenant_id, reservation_id) if reservation_id else ()
+            await tx.execute_many(
+                _CHARGE,
+                [
+                    {**key_params(tenant_id, i.key), "charge": charges.get(i.key, 0), "n": i.amount}
+                    for i in in_key_order(items)
+                ],
+            )
+            await tx.execute(_ADD_RECORD, m.usage_row(record, charges))
+            if exchange is not None:
+                await _write(tx, exchange)
+
+    async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
+        async with self._statements.transaction() as tx:
+            await _unhold(tx, tenant_id, await _take(tx, tenant_id, reservation_id))
+            if record is not None:
+                await tx.execute(_ADD_RECORD, m.usage_row(record))
+
+    async def sweep(self, now: datetime) -> int:
+        async with self._statements.transaction() as tx:
+            expired = await tx.execute(_EXPIRE, {"now": now})
+            for tenant_id, items in expired:
+                await _unhold(tx, tenant_id, m.items_of(items))
+        return len(expired)
+
+    async def pending(self, tenant_id: str | None = None) -> int:
+        query = select(func.count().label("n")).select_from(_r)
+        if tenant_id is not None:
+            query = query.where(_r.c.tenant_id == tenant_id)
+        async with self._database.connect(lazy_begin=True) as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+
+async def _take(tx: DriverTransaction, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
+    """Claim a reservation by deleting it: whoever deletes it (settle, release or sweep) undoes its holds."""
+    taken = await tx.execute(_TAKE, {"k_tenant": tenant_id, "k_id": reservation_id})
+    return m.items_of(taken[0][0]) if taken else ()
+
+
+async def _unhold(tx: DriverTransaction, tenant_id: str, items: Sequence[ReservationItem]) -> None:
+    await tx.execute_many(_UNHOLD, [{**key_params(tenant_id, i.key), "n": i.amount} for i in in_key_order(items)])
+
+
+async def _write(tx: DriverTransaction, exchange: Exchange) -> None:
+    conversation = exchange.conversation
+    if exchange.is_new:
+        await tx.execute(_ADD_CONVERSATION, m.conversation_row(conversation))
+    else:
+        at = exchange.messages[-1].created_at
+        await tx.execute(_TOUCH, {"k_tenant": conversation.tenant_id, "k_id": conversation.id, "at": at})
+    await tx.execute_many(_ADD_MESSAGES, [m.message_row(message) for message in exchange.messages])

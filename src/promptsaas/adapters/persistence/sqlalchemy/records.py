@@ -1,0 +1,81 @@
+"""SQL usage records and audit entries: append-only, read back in the order they were written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, String, case, cast, func, insert, literal, select
+
+from promptsaas.adapters.persistence.sqlalchemy import tables as t
+from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
+from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
+from promptsaas.application.ports import repositories as ports
+from promptsaas.application.ports.repositories import UsageQuery, UsageRow
+from promptsaas.domain.audit import AuditEntry
+from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.usage import Outcome, UsageRecord
+
+_usage = t.usage_records
+
+
+class SqlUsage(SqlRepository, ports.UsageRepository):
+    async def add(self, record: UsageRecord) -> None:
+        await self._db.write(insert(_usage), m.usage_row(record), conflict=("usage_record", record.id))
+
+    async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]:
+        query = select(_usage).where(_usage.c.tenant_id == tenant_id).order_by(_usage.c.seq)
+        if since is not None:
+            query = query.where(_usage.c.created_at >= since)
+        return [m.usage_of(r) for r in await self._db.rows(query)]
+
+    async def summarize(self, query: UsageQuery) -> list[UsageRow]:
+        key = self._group_key(query.group_by).label("key")
+        errors = case((_usage.c.outcome == Outcome.ERROR.value, 1), else_=0)
+        statement = (
+            select(
+                key,
+                func.count().label("requests"),
+                func.sum(_usage.c.input_tokens).label("input_tokens"),
+                func.sum(_usage.c.output_tokens).label("output_tokens"),
+                func.sum(_usage.c.cost_micros).label("cost_micros"),
+                func.sum(errors).label("errors"),
+            )
+            .where(_usage.c.tenant_id == query.tenant_id)
+            .group_by(key)
+            .order_by(key)
+        )
+        if query.since is not None:
+            statement = statement.where(_usage.c.created_at >= query.since)
+        if query.until is not None:
+            statement = statement.where(_usage.c.created_at < query.until)
+        if query.user_id:
+            statement = statement.where(_usage.c.user_id == query.user_id)
+        sums = ("requests", "input_tokens", "output_tokens", "cost_micros", "errors")
+        return [UsageRow(r["key"], *(int(r[n]) for n in sums)) for r in await self._db.rows(statement)]
+
+    def _group_key(self, group_by: str) -> ColumnElement[str]:
+        match group_by:
+            case "agent":
+                return _usage.c.agent_slug
+            case "user":
+                return _usage.c.user_id
+            case "model":
+                return _usage.c.model
+            case "plan":
+                return func.coalesce(func.nullif(_usage.c.plan_code, ""), literal("byok:") + _usage.c.funding)
+            case "day":
+                if self._db.dialect == "sqlite":
+                    return func.substr(_usage.c.created_at, 1, 10, type_=String)
+                return cast(func.date(func.timezone("UTC", _usage.c.created_at)), String)
+        raise InvalidInput(f"cannot group usage by {group_by!r}", field="group_by")
+
+
+_AUDIT = select(t.audit_entries).where(*keyed(t.audit_entries)).order_by(t.audit_entries.c.seq.desc())
+
+
+class SqlAudit(SqlRepository, ports.AuditRepository):
+    async def add(self, entry: AuditEntry) -> None:
+        await self._db.write(insert(t.audit_entries), m.audit_row(entry), conflict=("audit_entry", entry.id))
+
+    async def list(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
+        return [m.audit_of(r) for r in await self._db.rows(_AUDIT.limit(limit), {"tenant_id": tenant_id})]

@@ -1,0 +1,119 @@
+"""Declarative catalog apply: one document creates or updates models, agents, prompt versions and plans.
+
+Idempotent (the same document twice changes nothing and writes no version or audit entry) and atomic (a document
+that does not fit is rejected as a whole, and nothing is applied).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from promptsaas.application.catalog import CatalogService
+from promptsaas.application.catalog_document import CatalogDocument, parse_catalog
+from promptsaas.application.plans import PlanService
+from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from promptsaas.domain.agents import AgentStatus
+from promptsaas.domain.errors import CatalogInvalid
+from promptsaas.domain.plans import PlanStatus
+
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(slots=True)
+class ApplyResult:
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+class CatalogApplier:
+    def __init__(self, uow: UnitOfWorkFactory, catalog: CatalogService, plans: PlanService) -> None:
+        self._uow = uow
+        self._catalog = catalog
+        self._plans = plans
+
+    async def apply(
+        self, tenant_id: str, document: Any, *, actor: str = SYSTEM_ACTOR, prune: bool = False
+    ) -> ApplyResult:
+        """Validate everything first, then apply in one unit of work; `prune` retires what the document omits."""
+        doc = parse_catalog(document)
+        result = ApplyResult()
+        async with self._uow() as uow:
+            await self._check_references(uow, tenant_id, doc)
+            for model in doc.models:
+                if await self._catalog.save_model(uow, tenant_id, model, actor):
+                    result.changes.append(f"model {model.id}")
+            await self._apply_agents(uow, tenant_id, doc, actor, result)
+            for plan in doc.plans:
+                if await self._plans.save(uow, replace(plan, tenant_id=tenant_id), actor):
+                    result.changes.append(f"plan {plan.code}")
+            if doc.default_plan and await self._plans.set_default(uow, tenant_id, doc.default_plan, actor):
+                result.changes.append(f"default plan {doc.default_plan}")
+            if prune:
+                await self._prune(uow, tenant_id, doc, actor, result)
+            await uow.commit()
+        return result
+
+    async def _check_references(self, uow: UnitOfWork, tenant_id: str, doc: CatalogDocument) -> None:
+        """Every model a prompt names and every agent a plan grants must exist (in the document or already), and
+        every model's provider must be configured in this deployment."""
+        problems = []
+        registry = self._catalog.registry
+        for i, model in enumerate(doc.models):
+            if unserved := registry.provider_problem(model.id):
+                problems.append(f"models[{i}].id: {unserved}")
+        known_models = set(await registry.effective(uow, tenant_id)) | {m.id for m in doc.models}
+        for i, spec in enumerate(doc.agents):
+            if spec.prompt is None:
+                continue
+            if spec.prompt.model not in known_models:
+                problems.append(f"agents[{i}].prompt.model: unknown model {spec.prompt.model!r}")
+            elif unserved := registry.provider_problem(spec.prompt.model):
+                problems.append(f"agents[{i}].prompt.model: {unserved}")
+        known_agents = {a.slug for a in await uow.agents.list(tenant_id)} | {a.slug for a in doc.agents}
+        for i, plan in enumerate(doc.plans):
+            for slug in sorted(plan.agents or ()):
+                if slug not in known_agents:
+                    problems.append(f"plans[{i}].agents: unknown agent {slug!r}")
+        if problems:
+            raise CatalogInvalid(problems)
+
+    async def _apply_agents(
+        self, uow: UnitOfWork, tenant_id: str, doc: CatalogDocument, actor: str, result: ApplyResult
+    ) -> None:
+        for spec in doc.agents:
+            agent = await uow.agents.get_by_slug(tenant_id, spec.slug)
+            if agent is None:
+                fields = {k: v for k, v in spec.fields.items() if k != "name"}
+                name = str(spec.fields.get("name") or spec.slug)
+                agent = await self._catalog.add_agent(uow, tenant_id, spec.slug, name, actor, **fields)
+                result.changes.append(f"agent {spec.slug} created")
+            else:
+                updated = await self._catalog.change_agent(uow, agent, actor, **spec.fields)
+                if updated != agent:
+                    result.changes.append(f"agent {spec.slug} updated")
+            if spec.prompt is None:
+                continue
+            active = await uow.versions.get_active(tenant_id, agent.id)
+            if active is not None and active.content == spec.prompt:
+                continue
+            version = await self._catalog.add_version(uow, agent, spec.prompt, spec.note, actor)
+            await self._catalog.activate_in(uow, agent, version.number, actor)
+            result.changes.append(f"agent {spec.slug} prompt v{version.number} active")
+
+    async def _prune(
+        self, uow: UnitOfWork, tenant_id: str, doc: CatalogDocument, actor: str, result: ApplyResult
+    ) -> None:
+        keep_agents = {a.slug for a in doc.agents}
+        for agent in await uow.agents.list(tenant_id):
+            if agent.slug not in keep_agents and agent.status is not AgentStatus.RETIRED:
+                await self._catalog.change_agent(uow, agent, actor, status=AgentStatus.RETIRED)
+                result.changes.append(f"agent {agent.slug} retired")
+        keep_plans = {p.code for p in doc.plans}
+        for plan in await uow.plans.list(tenant_id):
+            if plan.code not in keep_plans and plan.status is not PlanStatus.ARCHIVED:
+                await self._plans.save(uow, replace(plan, status=PlanStatus.ARCHIVED), actor)
+                result.changes.append(f"plan {plan.code} archived")

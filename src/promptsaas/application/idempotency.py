@@ -1,0 +1,89 @@
+"""Idempotent runs: a retry with the same `Idempotency-Key` returns the first reply and is charged once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from promptsaas.application.access import LimitView
+from promptsaas.application.conversations import ConversationService, InboundMessage, Reply, ReplyUsage
+from promptsaas.application.ports.clock import Clock
+from promptsaas.application.ports.idempotency import IdempotencyStore
+from promptsaas.domain.errors import DomainError, InvalidInput
+
+CLAIM_TTL = timedelta(minutes=10)
+"""How long a running request holds its key; a claim whose process died is taken over after that."""
+ANSWER_TTL = timedelta(hours=24)
+"""How long a finished request's answer is replayed to retries; after that the key may be used anew."""
+
+
+class IdempotencyConflict(DomainError):
+    code = "idempotency_in_progress"
+
+
+class IdempotentRuns:
+    def __init__(self, conversations: ConversationService, store: IdempotencyStore, clock: Clock) -> None:
+        self._conversations = conversations
+        self._store = store
+        self._clock = clock
+
+    async def chat(self, message: InboundMessage) -> Reply:
+        if not message.idempotency_key:
+            return await self._conversations.chat(message)
+        tenant_id, scope = message.tenant_id, f"{message.user_id}:{message.idempotency_key}"
+        fingerprint = _fingerprint(message)
+        now = self._clock.now()
+        claim = await self._store.claim(tenant_id, scope, fingerprint, now, now + CLAIM_TTL)
+        if not claim.claimed:
+            if claim.fingerprint != fingerprint:
+                raise InvalidInput(
+                    "this Idempotency-Key was used for a different request",
+                    field="Idempotency-Key",
+                    code="idempotency_key_reused",
+                )
+            if claim.response is None:
+                raise IdempotencyConflict("a request with this Idempotency-Key is still running; retry shortly")
+            return reply_from_dict(claim.response)
+        try:
+            reply = await self._conversations.chat(message)
+        except BaseException:
+            await self._store.release(tenant_id, scope)
+            raise
+        await self._store.complete(tenant_id, scope, reply_to_dict(reply), self._clock.now() + ANSWER_TTL)
+        return reply
+
+
+def _fingerprint(message: InboundMessage) -> str:
+    parts = [
+        message.agent,
+        message.text,
+        message.style,
+        message.conversation_id,
+        sorted(message.variables.items()),
+        [(i.mime_type, i.url, hashlib.sha256((i.data or "").encode()).hexdigest()) for i in message.images],
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "conversation_id": reply.conversation_id,
+        "usage": [reply.usage.input_tokens, reply.usage.output_tokens, reply.usage.cost_micros, reply.usage.funding],
+        "limits": [[*v[:5], v.resets_at.isoformat()] for v in reply.limits],
+        "model": reply.model,
+        "prompt_version": reply.prompt_version,
+    }
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    return Reply(
+        text=data["text"],
+        conversation_id=data["conversation_id"],
+        usage=ReplyUsage(*data["usage"]),
+        limits=[LimitView(v[0], v[1], v[2], v[3], v[4], datetime.fromisoformat(v[5])) for v in data["limits"]],
+        model=data["model"],
+        prompt_version=data["prompt_version"],
+    )

@@ -1,0 +1,96 @@
+"""The quota ledger: atomic reservations on counters, kept apart from the LLM call."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import NamedTuple, Protocol
+
+from promptsaas.domain.conversations import Exchange
+from promptsaas.domain.plans import Metric, Window
+from promptsaas.domain.quota import Counter, CounterKey, Reservation
+from promptsaas.domain.usage import UsageRecord
+
+
+class QuotaLedger(Protocol):
+    @abstractmethod
+    async def read(self, tenant_id: str, keys: Iterable[CounterKey]) -> dict[CounterKey, Counter]:
+        """Current counters (missing ones are zero)."""
+
+    @abstractmethod
+    async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        """Hold every item, all or nothing: an item passes only if `used + reserved + amount <= limit`.
+
+        Returns each held counter as it stood just before this hold (so a caller learns the counters without
+        reading them first), or `None` when an item did not fit and nothing was held."""
+
+    @abstractmethod
+    async def settle(
+        self,
+        tenant_id: str,
+        reservation_id: str | None,
+        charges: Mapping[CounterKey, int],
+        record: UsageRecord,
+        exchange: Exchange | None = None,
+    ) -> None:
+        """Move the reservation (if any: a BYOK call holds none) to `used` with the real amounts, and write the usage
+        record and the conversation turn, in one transaction."""
+
+    @abstractmethod
+    async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
+        """Drop a reservation without charging; write the (error) usage record if one is given."""
+
+    @abstractmethod
+    async def sweep(self, now: datetime) -> int:
+        """Release every reservation that expired before `now`; return how many."""
+
+    @abstractmethod
+    async def pending(self, tenant_id: str | None = None) -> int:
+        """How many reservations are held (for checks and reports)."""
+
+
+class CounterDrift(NamedTuple):
+    """A counter that disagrees with what the usage records (`used`) and open reservations (`reserved`) say."""
+
+    tenant_id: str
+    subscription_id: str
+    metric: Metric
+    window: Window
+    window_start: datetime
+    used: int
+    expected_used: int
+    reserved: int
+    expected_reserved: int
+
+    @classmethod
+    def of(cls, tenant_id: str, key: CounterKey, counted: tuple[int, int], expected: tuple[int, int]) -> CounterDrift:
+        """From the counter's (used, reserved) and what the records and reservations say they should be."""
+        (used, reserved), (expected_used, expected_reserved) = counted, expected
+        return cls(
+            tenant_id,
+            key.subscription_id,
+            key.metric,
+            key.window,
+            key.window_start,
+            used,
+            expected_used,
+            reserved,
+            expected_reserved,
+        )
+
+    @property
+    def key(self) -> CounterKey:
+        return CounterKey(self.subscription_id, self.metric, self.window, self.window_start)
+
+
+class QuotaReconciler(Protocol):
+    """Counters are derived data: they can be checked against, and rebuilt from, usage records and reservations."""
+
+    @abstractmethod
+    async def reconcile(self, tenant_id: str | None = None) -> list[CounterDrift]:
+        """Every counter (of one tenant, or all) that differs from the records; empty when they agree."""
+
+    @abstractmethod
+    async def rebuild(self, tenant_id: str) -> int:
+        """Rewrite a tenant's counters from its records and open reservations; return how many changed."""

@@ -1,0 +1,253 @@
+"""One repository per aggregate. Every method of a tenant-owned repository takes the tenant id.
+
+The one exception is `ApiKeyRepository.find_by_hash`: a presented API key is what names its tenant.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from promptsaas.domain.agents import Agent
+from promptsaas.domain.audit import AuditEntry
+from promptsaas.domain.conversations import Conversation, Message
+from promptsaas.domain.credentials import ApiKey, RefreshToken
+from promptsaas.domain.models import ModelSpec
+from promptsaas.domain.plans import Plan
+from promptsaas.domain.prompts import PromptVersion
+from promptsaas.domain.provider_keys import ProviderKey
+from promptsaas.domain.subscriptions import Subscription
+from promptsaas.domain.tenants import Tenant
+from promptsaas.domain.usage import UsageRecord
+from promptsaas.domain.users import Identity, IdentityProvider, User
+
+
+class TenantRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str) -> Tenant | None: ...
+    @abstractmethod
+    async def get_by_slug(self, slug: str) -> Tenant | None: ...
+    @abstractmethod
+    async def list(self) -> list[Tenant]: ...
+    @abstractmethod
+    async def add(self, tenant: Tenant) -> None: ...
+    @abstractmethod
+    async def update(self, tenant: Tenant) -> None: ...
+
+
+class UserRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, user_id: str) -> User | None: ...
+    @abstractmethod
+    async def get_by_email(self, tenant_id: str, email: str) -> User | None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[User]: ...
+    @abstractmethod
+    async def add(self, user: User) -> None: ...
+    @abstractmethod
+    async def update(self, user: User) -> None: ...
+
+
+class IdentityRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, provider: IdentityProvider, subject: str) -> Identity | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Identity]: ...
+    @abstractmethod
+    async def add(self, identity: Identity) -> None: ...
+
+
+class RefreshTokenRepository(Protocol):
+    @abstractmethod
+    async def add(self, token: RefreshToken) -> None: ...
+    @abstractmethod
+    async def get_by_hash(self, tenant_id: str, token_hash: str) -> RefreshToken | None: ...
+    @abstractmethod
+    async def mark_used(self, tenant_id: str, token_id: str, at: datetime) -> bool:
+        """Compare-and-set: True only for the one caller that found it unused and unrevoked.
+
+        SQL: `UPDATE ... SET used_at = :at WHERE id = :id AND used_at IS NULL AND revoked_at IS NULL`, rowcount == 1.
+        """
+
+    @abstractmethod
+    async def revoke_family(self, tenant_id: str, family_id: str, at: datetime) -> int:
+        """Revoke every not yet revoked token of the family; return how many."""
+
+
+class ApiKeyRepository(Protocol):
+    @abstractmethod
+    async def add(self, key: ApiKey) -> None: ...
+    @abstractmethod
+    async def get(self, tenant_id: str, key_id: str) -> ApiKey | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[ApiKey]:
+        """Oldest first, revoked ones included."""
+
+    @abstractmethod
+    async def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None: ...
+    @abstractmethod
+    async def touch(self, tenant_id: str, key_id: str, at: datetime) -> None:
+        """Record the last use."""
+
+    @abstractmethod
+    async def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        """The one lookup without a tenant: an API key alone names its tenant, which the returned key carries.
+
+        Safe because the hash is of 256 random bits; callers must scope everything after it to `key.tenant_id`.
+        """
+
+
+class ProviderKeyRepository(Protocol):
+    """Users' own provider keys (BYOK), one per (tenant, user, provider); writes that race compare the ciphertext."""
+
+    @abstractmethod
+    async def get(self, tenant_id: str, user_id: str, provider: str) -> ProviderKey | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[ProviderKey]:
+        """By provider name."""
+
+    @abstractmethod
+    async def put(self, key: ProviderKey) -> None:
+        """Store the key, replacing the user's previous one for that provider."""
+
+    @abstractmethod
+    async def delete(self, tenant_id: str, user_id: str, provider: str) -> bool:
+        """False when there was no key."""
+
+    @abstractmethod
+    async def mark_invalid(self, key: ProviderKey, at: datetime) -> bool:
+        """Flag the key, unless it was replaced meanwhile (its row no longer holds `key.ciphertext`)."""
+
+    @abstractmethod
+    async def reencrypt(self, key: ProviderKey, key_id: str, ciphertext: bytes) -> bool:
+        """Swap in a new ciphertext, unless the key was replaced or deleted meanwhile (compare-and-set)."""
+
+    @abstractmethod
+    async def list_all(self, tenant_id: str | None = None) -> list[ProviderKey]:
+        """Every stored key, of one tenant or of all (key rotation is the one caller across tenants)."""
+
+
+class AgentRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, agent_id: str) -> Agent | None: ...
+    @abstractmethod
+    async def get_by_slug(self, tenant_id: str, slug: str) -> Agent | None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[Agent]: ...
+    @abstractmethod
+    async def add(self, agent: Agent) -> None: ...
+    @abstractmethod
+    async def update(self, agent: Agent) -> None: ...
+
+
+class PromptVersionRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, agent_id: str, number: int) -> PromptVersion | None: ...
+    @abstractmethod
+    async def get_active(self, tenant_id: str, agent_id: str) -> PromptVersion | None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str, agent_id: str) -> list[PromptVersion]:
+        """Every version of an agent, oldest first."""
+
+    @abstractmethod
+    async def add(self, version: PromptVersion) -> None: ...
+    @abstractmethod
+    async def set_status(self, version: PromptVersion) -> None:
+        """Store the lifecycle fields (status, activated_from); content never changes."""
+
+
+class PlanRepository(Protocol):
+    @abstractmethod
+    async def get_by_code(self, tenant_id: str, code: str) -> Plan | None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[Plan]: ...
+    @abstractmethod
+    async def add(self, plan: Plan) -> None: ...
+    @abstractmethod
+    async def update(self, plan: Plan) -> None: ...
+
+
+class SubscriptionRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, subscription_id: str) -> Subscription | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Subscription]: ...
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[Subscription]: ...
+    @abstractmethod
+    async def add(self, subscription: Subscription) -> None: ...
+    @abstractmethod
+    async def update(self, subscription: Subscription) -> None: ...
+
+
+class ModelRepository(Protocol):
+    """A tenant's overrides of the built-in model registry."""
+
+    @abstractmethod
+    async def list(self, tenant_id: str) -> list[ModelSpec]: ...
+    @abstractmethod
+    async def put(self, tenant_id: str, model: ModelSpec) -> None: ...
+
+
+class ConversationRepository(Protocol):
+    @abstractmethod
+    async def get(self, tenant_id: str, conversation_id: str) -> Conversation | None: ...
+    @abstractmethod
+    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Conversation]: ...
+    @abstractmethod
+    async def add(self, conversation: Conversation) -> None: ...
+    @abstractmethod
+    async def touch(self, tenant_id: str, conversation_id: str, at: datetime) -> None: ...
+    @abstractmethod
+    async def delete(self, tenant_id: str, conversation_id: str) -> None: ...
+    @abstractmethod
+    async def add_message(self, message: Message) -> None: ...
+    @abstractmethod
+    async def recent_messages(self, tenant_id: str, conversation_id: str, limit: int) -> list[Message]:
+        """The last `limit` messages, oldest first."""
+
+    @abstractmethod
+    async def purge_messages(
+        self, tenant_id: str, user_ids: Sequence[str], before: datetime, *, dry_run: bool = False
+    ) -> int:
+        """Delete the messages of these users older than `before` (or only count them); return the count."""
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    key: str
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    cost_micros: int
+    errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class UsageQuery:
+    tenant_id: str
+    group_by: str = "agent"
+    """agent | user | plan | day | model"""
+    since: datetime | None = None
+    until: datetime | None = None
+    user_id: str | None = None
+
+
+class UsageRepository(Protocol):
+    @abstractmethod
+    async def add(self, record: UsageRecord) -> None: ...
+    @abstractmethod
+    async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]: ...
+    @abstractmethod
+    async def summarize(self, query: UsageQuery) -> list[UsageRow]: ...
+
+
+class AuditRepository(Protocol):
+    @abstractmethod
+    async def add(self, entry: AuditEntry) -> None: ...
+    @abstractmethod
+    async def list(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
+        """Newest first."""

@@ -1,0 +1,199 @@
+"""The agent runtime: select the active prompt version, render it, add history, call the model, measure the reply.
+
+It knows prompts and models only; plans, subscriptions, quotas and payments are not its business.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from promptsaas.application.attachments import AttachmentLimits, check_images
+from promptsaas.application.lookups import agent_by_slug
+from promptsaas.application.model_registry import ModelRegistry
+from promptsaas.application.ports.clock import Clock, IdGenerator
+from promptsaas.application.ports.llm import ChatMessage, Completion, LlmProviders, LlmRequest
+from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
+from promptsaas.application.read_cache import ReadCache
+from promptsaas.domain.agents import Agent
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.conversations import Conversation, Exchange, ImagePart, Message, Part, Role, TextPart, text_of
+from promptsaas.domain.errors import InvalidInput, NotFound
+from promptsaas.domain.models import ModelSpec
+from promptsaas.domain.prompts import PromptVersion
+from promptsaas.domain.templates import INPUT, render, resolve
+
+MESSAGE_OVERHEAD_TOKENS = 8
+IMAGE_TOKENS = 1600
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSetup:
+    agent: Agent
+    version: PromptVersion | None
+    model: ModelSpec | None
+
+    @property
+    def provider(self) -> str:
+        return self.model.provider if self.model else ""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCall:
+    setup: AgentSetup
+    request: LlmRequest
+    user_parts: tuple[Part, ...]
+    estimated_input_tokens: int
+
+    @property
+    def estimated_tokens(self) -> int:
+        """An upper bound of the call's tokens: input estimate plus the whole output budget."""
+        return self.estimated_input_tokens + self.request.params.output_budget
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str
+    input_tokens: int
+    output_tokens: int
+    cost_micros: int
+    latency_ms: int
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens of a text, from above: no tokenizer packs fewer than one byte into a token."""
+    return len(text.encode()) + MESSAGE_OVERHEAD_TOKENS
+
+
+class Runtime:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        registry: ModelRegistry,
+        providers: LlmProviders,
+        attachments: AttachmentLimits | None = None,
+        cache: ReadCache | None = None,
+    ) -> None:
+        self._cache = cache or ReadCache(ttl_seconds=0)
+        self._uow = uow
+        self._registry = registry
+        self._providers = providers
+        self._attachments = attachments or AttachmentLimits()
+
+    async def setup(self, tenant_id: str, slug: str) -> AgentSetup:
+        """The agent, its active version (if any) and that version's registry entry."""
+        return await self._cache.get(tenant_id, ("setup", slug), lambda: self._load_setup(tenant_id, slug))
+
+    async def _load_setup(self, tenant_id: str, slug: str) -> AgentSetup:
+        async with self._uow() as uow:
+            agent = await agent_by_slug(uow, tenant_id, slug)
+            version = await uow.versions.get_active(tenant_id, agent.id)
+            model = await self._registry.resolve(uow, tenant_id, version.content.model) if version else None
+        return AgentSetup(agent, version, model)
+
+    async def prepare(
+        self,
+        setup: AgentSetup,
+        text: str,
+        *,
+        variables: Mapping[str, object],
+        style: str | None,
+        history: list[Message],
+        images: tuple[ImagePart, ...] = (),
+    ) -> PreparedCall:
+        """Render the active version with the variables, style and conversation history."""
+        assert setup.version is not None
+        assert setup.model is not None
+        content = setup.version.content
+        if images and not setup.model.vision:
+            raise InvalidInput(
+                f"model {setup.model.id} does not accept images",
+                field="attachments",
+                code="attachments_not_supported",
+            )
+        check_images(images, self._attachments)
+        values = resolve(content.variables, variables)
+        system = render(content.system, values)
+        fragment = setup.agent.style_text(style)
+        if fragment:
+            system = f"{system}\n\n{fragment}"
+        user_text = render(content.user, {**values, INPUT: text}) if content.user else text
+        turns = setup.agent.history_turns * 2
+        past = history[-turns:] if turns else []
+        user_parts: tuple[Part, ...] = (TextPart(user_text), *images)
+        messages = (*tuple(ChatMessage(m.role, m.parts) for m in past), ChatMessage(Role.USER, user_parts))
+        _, model_name = setup.model.id.split(":", 1)
+        request = LlmRequest(model_name, system, messages, content.params)
+        estimate = estimate_tokens(system) + sum(_estimate_message(m) for m in messages)
+        return PreparedCall(setup, request, user_parts, estimate)
+
+    async def execute(self, call: PreparedCall, api_key: str | None = None) -> Answer:
+        """Call the model (with the user's own key when given); raise an `LlmError` on failure."""
+        assert call.setup.model is not None
+        provider = self._providers.get(call.setup.provider)
+        request = call.request if api_key is None else _with_key(call.request, api_key)
+        started = time.perf_counter()
+        completion: Completion = await provider.complete(request)
+        latency_ms = int((time.perf_counter() - started) * 1000)
+        cost = call.setup.model.cost_micros(completion.input_tokens, completion.output_tokens)
+        return Answer(completion.text, completion.input_tokens, completion.output_tokens, cost, latency_ms)
+
+
+def _estimate_message(message: ChatMessage) -> int:
+    return sum(estimate_tokens(p.text) if isinstance(p, TextPart) else IMAGE_TOKENS for p in message.parts)
+
+
+def _with_key(request: LlmRequest, api_key: str) -> LlmRequest:
+    return LlmRequest(request.model, request.system, request.messages, request.params, api_key)
+
+
+class Transcript:
+    """Conversation history in and out: what the runtime reads before a call, and the turn it adds after it."""
+
+    def __init__(self, uow: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
+        self._uow = uow
+        self._ids = ids
+        self._clock = clock
+
+    async def open(
+        self,
+        tenant_id: str,
+        user_id: str,
+        agent: Agent,
+        channel: Channel,
+        conversation_id: str | None,
+        limit: int,
+    ) -> tuple[Conversation, list[Message]]:
+        """The caller's conversation with its last `limit` messages, or a new (not yet stored) one."""
+        if conversation_id is None:
+            now = self._clock.now()
+            return Conversation(self._ids.new_id(), tenant_id, user_id, agent.id, channel, now, now), []
+        async with self._uow() as uow:
+            conversation = await uow.conversations.get(tenant_id, conversation_id)
+            if conversation is None or conversation.user_id != user_id or conversation.agent_id != agent.id:
+                raise NotFound("conversation", conversation_id)
+            history = await uow.conversations.recent_messages(tenant_id, conversation_id, limit) if limit else []
+        return conversation, history
+
+    def exchange(
+        self, conversation: Conversation, user_parts: tuple[Part, ...], answer: Answer, *, is_new: bool
+    ) -> Exchange:
+        """The user's message and the reply as a conversation turn (titled by its first message when new), for the
+        settlement to store with the call's usage."""
+        now = self._clock.now()
+        tenant_id, conversation_id = conversation.tenant_id, conversation.id
+        asked = Message(self._ids.new_id(), tenant_id, conversation_id, Role.USER, user_parts, now, answer.input_tokens)
+        replied = Message(
+            self._ids.new_id(),
+            tenant_id,
+            conversation_id,
+            Role.ASSISTANT,
+            (TextPart(answer.text),),
+            now,
+            0,
+            answer.output_tokens,
+        )
+        if is_new:
+            conversation.title = text_of(user_parts)[:80]
+        return Exchange(conversation, is_new, (asked, replied))

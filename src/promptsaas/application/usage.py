@@ -1,0 +1,31 @@
+"""Usage reports and the check that quota counters agree with the usage records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from promptsaas.application.ports.repositories import UsageQuery, UsageRow
+from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
+from promptsaas.domain.errors import InvalidInput
+
+GROUPS = ("agent", "user", "plan", "day", "model")
+
+
+class UsageService:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def report(
+        self,
+        tenant_id: str,
+        *,
+        group_by: str = "agent",
+        since: datetime | None = None,
+        until: datetime | None = None,
+        user_id: str | None = None,
+    ) -> list[UsageRow]:
+        """Requests, tokens, cost and errors per agent, user, plan, day or model."""
+        if group_by not in GROUPS:
+            raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}", field="group_by")
+        async with self._uow() as uow:
+            return await uow.usage.summarize(UsageQuery(tenant_id, group_by, since, until, user_id))

@@ -1,0 +1,40 @@
+"""Agents: the personas an operator sells access to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from promptsaas.domain.errors import InvalidInput
+
+
+class AgentStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+@dataclass(slots=True)
+class Agent:
+    id: str
+    tenant_id: str
+    slug: str
+    name: str
+    created_at: datetime
+    description: str = ""
+    status: AgentStatus = AgentStatus.PUBLISHED
+    history_turns: int = 6
+    styles: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.history_turns < 0 or self.history_turns > 100:
+            raise InvalidInput("history_turns must be between 0 and 100", field="history_turns")
+
+    def style_text(self, style: str | None) -> str | None:
+        """The prompt fragment of a named style; an unknown style is an error naming it."""
+        if style is None:
+            return None
+        if style not in self.styles:
+            raise InvalidInput(f"agent {self.slug!r} has no style {style!r}", field="style", code="unknown_style")
+        return self.styles[style]

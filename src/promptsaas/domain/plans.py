@@ -1,0 +1,82 @@
+"""Plans and their limits: what a subscription grants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.errors import InvalidInput
+
+
+class Metric(StrEnum):
+    REQUESTS = "requests"
+    TOKENS = "tokens"
+
+
+class Window(StrEnum):
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+    MONTH = "month"
+    BILLING_PERIOD = "billing_period"
+
+    @property
+    def is_rate(self) -> bool:
+        """Short windows are rate limits (`rate_limited`); longer ones are quotas (`quota_exceeded`)."""
+        return self in (Window.MINUTE, Window.HOUR)
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    metric: Metric
+    window: Window
+    amount: int | None
+    """`None` means unlimited."""
+
+    def __post_init__(self) -> None:
+        if self.amount is not None and self.amount < 0:
+            raise InvalidInput("a limit amount cannot be negative", field="amount")
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """Prices in minor units (cents) of `currency`, with the payment providers' price ids."""
+
+    monthly: int | None = None
+    yearly: int | None = None
+    currency: str = "usd"
+    provider_ids: tuple[tuple[str, str], ...] = ()
+
+
+class PlanStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+ALL = None
+"""`agents` or `channels` set to `None` grant everything."""
+
+
+@dataclass(slots=True)
+class Plan:
+    id: str
+    tenant_id: str
+    code: str
+    name: str
+    agents: frozenset[str] | None = ALL
+    channels: frozenset[Channel] | None = ALL
+    limits: tuple[Limit, ...] = ()
+    price: Price | None = None
+    byok: bool = False
+    retention_days: int | None = None
+    trial_days: int = 0
+    priority: int = 0
+    status: PlanStatus = PlanStatus.ACTIVE
+    public: bool = True
+
+    def grants_agent(self, slug: str) -> bool:
+        return self.agents is None or slug in self.agents
+
+    def allows_channel(self, channel: Channel) -> bool:
+        return self.channels is None or channel in self.channels

@@ -1,0 +1,96 @@
+"""The policy engine: one pure function decides every call.
+
+No I/O, clock or randomness: everything it needs arrives in the `AccessRequest`, loaded by `application.access`.
+"""
+
+from __future__ import annotations
+
+from promptsaas.domain.agents import AgentStatus
+from promptsaas.domain.decisions import AccessRequest, Decision, Holding, LimitState, Reason
+from promptsaas.domain.quota import counter_key
+from promptsaas.domain.usage import Funding
+from promptsaas.domain.users import UserStatus
+
+
+def decide(request: AccessRequest) -> Decision:
+    """Allow or deny one call, naming the funding subscription and every applicable limit."""
+    denial = _identity_denial(request) or _agent_denial(request)
+    if denial:
+        return denial
+    active = [h for h in request.holdings if h.subscription.is_active(request.now)]
+    if not request.holdings:
+        return _deny(Reason.NO_SUBSCRIPTION, "you have no subscription")
+    if not active:
+        return _deny(Reason.SUBSCRIPTION_INACTIVE, "none of your subscriptions is active")
+    granting = [h for h in active if h.plan.grants_agent(request.agent.slug)]
+    if not granting:
+        return _deny(Reason.AGENT_NOT_IN_PLAN, f"your plan does not include agent {request.agent.slug!r}")
+    usable = [h for h in granting if h.plan.allows_channel(request.channel)]
+    if not usable:
+        return _deny(Reason.CHANNEL_NOT_ALLOWED, f"your plan does not allow the {request.channel} channel")
+    return _fund(request, sorted(usable, key=lambda h: -h.plan.priority))
+
+
+def limit_states(request: AccessRequest, holding: Holding) -> tuple[LimitState, ...]:
+    """Used / remaining / reset time of every limit of one holding, flagging those this call would break."""
+    states = []
+    for limit in holding.plan.limits:
+        key, resets_at = counter_key(holding.subscription, limit, request.now)
+        used = holding.counters.get(key, 0)
+        remaining = None if limit.amount is None else max(limit.amount - used, 0)
+        exhausted = limit.amount is not None and used + request.cost(limit.metric) > limit.amount
+        states.append(LimitState(limit.metric, limit.window, limit.amount, used, remaining, resets_at, key, exhausted))
+    return tuple(states)
+
+
+def _identity_denial(request: AccessRequest) -> Decision | None:
+    principal = request.principal
+    if principal.tenant_id != request.tenant_id or request.agent.tenant_id != request.tenant_id:
+        return _deny(Reason.TENANT_MISMATCH, "the user and the agent belong to different tenants")
+    if principal.status is not UserStatus.ACTIVE or not principal.tenant_active:
+        return _deny(Reason.USER_DISABLED, "this account is disabled")
+    return None
+
+
+def _agent_denial(request: AccessRequest) -> Decision | None:
+    agent = request.agent
+    if agent.status is not AgentStatus.PUBLISHED or not agent.has_active_version:
+        return _deny(Reason.AGENT_UNAVAILABLE, f"agent {agent.slug!r} is not available")
+    return None
+
+
+def _fund(request: AccessRequest, candidates: list[Holding]) -> Decision:
+    """The first candidate (by plan priority) with room on every limit funds the call; else BYOK; else deny,
+    naming the candidate whose exhausted limits reset first: the earliest a retry can pass."""
+    for holding in candidates:
+        states = limit_states(request, holding)
+        if not any(s.exhausted for s in states):
+            return Decision(True, Reason.OK, "ok", holding.subscription, holding.plan, Funding.PLAN, states)
+    if request.agent.provider in request.byok_providers:
+        for holding in candidates:
+            if holding.plan.byok:
+                states = limit_states(request, holding)
+                return Decision(
+                    True,
+                    Reason.OK,
+                    "funded by your own key",
+                    holding.subscription,
+                    holding.plan,
+                    Funding.BYOK,
+                    states,
+                )
+    first, states = min(
+        ((h, limit_states(request, h)) for h in candidates),
+        key=lambda pair: max(s.resets_at for s in pair[1] if s.exhausted),
+    )
+    exhausted = [s for s in states if s.exhausted]
+    if all(s.window.is_rate for s in exhausted):
+        code, what = Reason.RATE_LIMITED, "rate limit reached"
+    else:
+        code, what = Reason.QUOTA_EXCEEDED, "quota exhausted"
+    detail = ", ".join(f"{s.limit} {s.metric} per {s.window}" for s in exhausted)
+    return Decision(False, code, f"{what} ({detail})", first.subscription, first.plan, None, states)
+
+
+def _deny(code: Reason, message: str) -> Decision:
+    return Decision(False, code, message)

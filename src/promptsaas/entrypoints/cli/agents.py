@@ -1,0 +1,55 @@
+"""`promptsaas agent list | show | publish | retire`."""
+
+from __future__ import annotations
+
+import typer
+
+from promptsaas.domain.agents import Agent
+from promptsaas.entrypoints.cli.options import AgentSlug, Tenant
+from promptsaas.entrypoints.cli.session import session
+
+app = typer.Typer(help="Agents: the personas a tenant sells access to.", no_args_is_help=True)
+COLUMNS = ("slug", "name", "status", "active_version", "history_turns", "styles")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, tenant: Tenant) -> None:
+    """Every agent of the tenant with its active prompt version."""
+    s = session(ctx)
+    s.out.rows([row(a, n) for a, n in s.run(lambda p: p.tenant(tenant).agents())], COLUMNS)
+
+
+@app.command("show")
+def show(ctx: typer.Context, tenant: Tenant, agent: AgentSlug) -> None:
+    """One agent."""
+    s = session(ctx)
+    found, active = s.run(lambda p: p.tenant(tenant).agent(agent))
+    s.out.record(row(found, active))
+
+
+@app.command("publish")
+def publish(ctx: typer.Context, tenant: Tenant, agent: AgentSlug) -> None:
+    """Make an agent available to the plans that grant it."""
+    s = session(ctx)
+    updated = s.run(lambda p: p.tenant(tenant).publish_agent(agent))
+    s.out.done(f"agent {updated.slug} is {updated.status.value}", {"slug": updated.slug, "status": updated.status})
+
+
+@app.command("retire")
+def retire(ctx: typer.Context, tenant: Tenant, agent: AgentSlug) -> None:
+    """Stop an agent answering (its prompts and history are kept)."""
+    s = session(ctx)
+    updated = s.run(lambda p: p.tenant(tenant).retire_agent(agent))
+    s.out.done(f"agent {updated.slug} is {updated.status.value}", {"slug": updated.slug, "status": updated.status})
+
+
+def row(agent: Agent, active: int | None) -> dict[str, object]:
+    return {
+        "slug": agent.slug,
+        "name": agent.name,
+        "description": agent.description,
+        "status": agent.status.value,
+        "active_version": active,
+        "history_turns": agent.history_turns,
+        "styles": sorted(agent.styles),
+    }

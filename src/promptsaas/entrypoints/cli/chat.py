@@ -1,0 +1,123 @@
+"""`promptsaas chat`: one message to an agent as a user, or an interactive session when MESSAGE is omitted."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from promptsaas.application.conversations import Reply
+from promptsaas.entrypoints.cli.options import AgentSlug, Tenant
+from promptsaas.entrypoints.cli.output import Output, usd
+from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.library import AsyncPlatform
+
+QUIT = "/quit"
+
+
+def command(
+    ctx: typer.Context,
+    tenant: Tenant,
+    email: Annotated[str, typer.Option("--as", help="The user's email.", show_default=False)],
+    agent: AgentSlug,
+    message: Annotated[str | None, typer.Argument(help="The message (default: an interactive session).")] = None,
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", help="A template variable KEY=VALUE (repeatable; VALUE is read as JSON if it parses)."),
+    ] = None,
+    style: Annotated[str | None, typer.Option(help="One of the agent's named styles.")] = None,
+    conversation: Annotated[str | None, typer.Option(help="Continue this conversation.")] = None,
+) -> None:
+    """Chat with an agent as a user: prints the reply and a usage line; exit 3 when the policy denies."""
+    s = session(ctx)
+    variables = parse_vars(var or [])
+
+    async def one(platform: AsyncPlatform) -> Reply:
+        return await platform.tenant(tenant).chat(
+            email, agent, message or "", variables=variables, style=style, conversation_id=conversation, channel="cli"
+        )
+
+    async def interactive(platform: AsyncPlatform) -> None:
+        scope = platform.tenant(tenant)
+        conversation_id = conversation
+        if sys.stdin.isatty():
+            typer.echo(f"chatting with {agent} as {email}; {QUIT} or Ctrl-D ends the session", err=True)
+        while (line := read_line()) is not None:
+            reply = await scope.chat(
+                email, agent, line, variables=variables, style=style, conversation_id=conversation_id, channel="cli"
+            )
+            conversation_id = reply.conversation_id
+            show(s.out, reply)
+
+    if message is None:
+        s.run(interactive)
+    else:
+        show(s.out, s.run(one))
+
+
+def parse_vars(pairs: list[str]) -> dict[str, object]:
+    """`KEY=VALUE` pairs; a VALUE that parses as a JSON scalar (80, true, 0.5, "80") takes that type."""
+    out: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--var")
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = value
+        out[key] = parsed if isinstance(parsed, str | int | float | bool) else value
+    return out
+
+
+def read_line() -> str | None:
+    """The next message from stdin; None at end of input or `/quit`. Blank lines are skipped."""
+    while True:
+        if sys.stdin.isatty():
+            typer.echo("you> ", nl=False, err=True)
+        line = sys.stdin.readline()
+        if not line or line.strip() == QUIT:
+            return None
+        if line.strip():
+            return line.rstrip("\r\n")
+
+
+def show(out: Output, reply: Reply) -> None:
+    if out.json:
+        out.dump(
+            {
+                "text": reply.text,
+                "conversation_id": reply.conversation_id,
+                "model": reply.model,
+                "prompt_version": reply.prompt_version,
+                "usage": {
+                    "input_tokens": reply.usage.input_tokens,
+                    "output_tokens": reply.usage.output_tokens,
+                    "cost_micros": reply.usage.cost_micros,
+                    "funding": reply.usage.funding,
+                },
+                "limits": [limit._asdict() for limit in reply.limits],
+            }
+        )
+        return
+    out.text(reply.text)
+    out.text(summary(reply))
+
+
+def summary(reply: Reply) -> str:
+    """`[tokens 12 in + 40 out · cost $0.000000 · remaining 4/5 requests per day · conversation ID]`"""
+    left = ", ".join(
+        f"{lim.remaining}/{lim.limit} {lim.metric} per {lim.window.replace('_', ' ')}"
+        for lim in reply.limits
+        if lim.limit is not None
+    )
+    usage = reply.usage
+    parts = [
+        f"tokens {usage.input_tokens} in + {usage.output_tokens} out",
+        f"cost {usd(usage.cost_micros)}" + (" (your key)" if usage.funding == "byok" else ""),
+        f"remaining {left or 'unlimited'}",
+        f"conversation {reply.conversation_id}",
+    ]
+    return "[" + " · ".join(parts) + "]"

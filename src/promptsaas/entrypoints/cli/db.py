@@ -1,0 +1,77 @@
+"""`promptsaas db upgrade | current`: the database schema (the Alembic migrations in `migrations/`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+from alembic.util import CommandError
+from sqlalchemy.exc import SQLAlchemyError
+
+from promptsaas.adapters.persistence.sqlalchemy import migrate
+from promptsaas.adapters.persistence.sqlalchemy.engine import async_url, is_memory
+from promptsaas.domain.errors import DomainError
+from promptsaas.entrypoints.cli import errors
+from promptsaas.entrypoints.cli.session import Session, session
+
+app = typer.Typer(help="The database schema.", no_args_is_help=True)
+T = TypeVar("T")
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context) -> None:
+    """Migrate the database to the latest schema (creating it if empty; a no-op when it is current)."""
+    s = session(ctx)
+    if no_schema(s):
+        return
+    before = guarded(s, lambda: migrate.current(s.database_url))
+    guarded(s, lambda: migrate.upgrade(s.database_url))
+    after = migrate.head()
+    where = shown(s.database_url)
+    message = f"{where} is at {after} (already current)" if before == after else f"{where}: {before} -> {after}"
+    s.out.done(message, {"database": where, "from": before, "to": after})
+
+
+@app.command("current")
+def current(ctx: typer.Context) -> None:
+    """The schema revision the database is at, and the one this version needs."""
+    s = session(ctx)
+    if no_schema(s):
+        return
+    revision = guarded(s, lambda: migrate.current(s.database_url))
+    head = migrate.head()
+    state = "current" if revision == head else "outdated: run `promptsaas db upgrade`"
+    s.out.record(
+        {"database": shown(s.database_url), "revision": revision, "head": head, "up_to_date": revision == head}
+        if s.out.json
+        else {"database": shown(s.database_url), "revision": f"{revision or '(empty)'} ({state})", "head": head}
+    )
+
+
+def no_schema(s: Session) -> bool:
+    if is_memory(s.database_url):
+        s.out.done("memory:// keeps no schema: nothing to migrate", {"database": s.database_url, "revision": None})
+        return True
+    return False
+
+
+def guarded(s: Session, step: Callable[[], T]) -> T:
+    """Run a migration step; a bad URL, an unreachable server or a failed migration is one line and exit 1."""
+    try:
+        return step()
+    except DomainError as error:
+        s.out.error(errors.describe(error))
+    except CommandError as error:
+        s.out.error(f"database_not_migrated: {' '.join(str(error).split())}")
+    except (SQLAlchemyError, OSError) as error:
+        s.out.error(errors.describe_database_error(error))
+    raise typer.Exit(errors.EXIT_ERROR)
+
+
+def shown(url: str) -> str:
+    """The URL without its password."""
+    try:
+        return async_url(url).render_as_string(hide_password=True)
+    except DomainError:
+        return url

@@ -1,0 +1,65 @@
+"""`promptsaas usage`: requests, tokens, cost and errors, grouped by agent, user, plan, day or model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from promptsaas.application.ports.repositories import UsageRow
+from promptsaas.domain.users import User
+from promptsaas.entrypoints.cli.options import Tenant
+from promptsaas.entrypoints.cli.output import Row, usd
+from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.library import AsyncPlatform
+
+COLUMNS = ("key", "requests", "input_tokens", "output_tokens", "cost", "errors")
+
+
+class GroupBy(StrEnum):
+    AGENT = "agent"
+    USER = "user"
+    PLAN = "plan"
+    DAY = "day"
+    MODEL = "model"
+
+
+def command(
+    ctx: typer.Context,
+    tenant: Tenant,
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's calls (by email).")] = None,
+    since: Annotated[
+        datetime | None, typer.Option(help="From this day on (UTC), YYYY-MM-DD.", formats=["%Y-%m-%d"])
+    ] = None,
+    group_by: Annotated[GroupBy, typer.Option("--group-by", help="How to group the calls.")] = GroupBy.AGENT,
+) -> None:
+    """A usage report of the tenant (cost in USD; errors are failed calls, which charge nothing)."""
+    s = session(ctx)
+    start = since.replace(tzinfo=UTC) if since else None
+
+    async def action(platform: AsyncPlatform) -> tuple[list[UsageRow], list[User]]:
+        scope = platform.tenant(tenant)
+        rows = await scope.usage_report(group_by.value, since=start, user=user)
+        return rows, (await scope.users() if group_by is GroupBy.USER else [])
+
+    rows, users = s.run(action)
+    emails = {u.id: u.email or u.id for u in users}
+    s.out.rows([row(r, group_by, emails) for r in rows], COLUMNS, human=human)
+
+
+def row(usage: UsageRow, group_by: GroupBy, emails: dict[str, str]) -> dict[str, object]:
+    return {
+        "key": emails.get(usage.key, usage.key),
+        "group_by": group_by.value,
+        "requests": usage.requests,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cost_micros": usage.cost_micros,
+        "errors": usage.errors,
+    }
+
+
+def human(r: Row) -> Row:
+    return {**r, "cost": usd(int(r["cost_micros"]))}

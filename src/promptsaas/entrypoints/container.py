@@ -1,0 +1,186 @@
+"""The composition root: one dependency-injector container, built from `Settings`, for every shell and test.
+
+Nothing is created at import time; tests override providers (`container.llm.override(...)`) for fakes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from dependency_injector import containers, providers
+
+from promptsaas.adapters.clock import SystemClock, UuidV7Generator
+from promptsaas.adapters.llm.registry import BUILTIN_MODELS
+from promptsaas.adapters.persistence.memory.store import MemoryStore
+from promptsaas.adapters.security.cipher import load_cipher
+from promptsaas.adapters.security.oauth import JwksIdTokenVerifier, google_and_apple
+from promptsaas.adapters.security.passwords import Argon2PasswordHasher
+from promptsaas.adapters.security.signing_keys import load_signing_keys
+from promptsaas.adapters.security.tokens import JwtTokenIssuer
+from promptsaas.application.access import AccessService
+from promptsaas.application.admin import AdminService
+from promptsaas.application.api_keys import ApiKeyService
+from promptsaas.application.attachments import AttachmentLimits
+from promptsaas.application.audit_trail import AuditTrail
+from promptsaas.application.auth import AuthService
+from promptsaas.application.billing import BillingService
+from promptsaas.application.catalog import CatalogService
+from promptsaas.application.catalog_apply import CatalogApplier
+from promptsaas.application.catalog_export import CatalogExporter
+from promptsaas.application.conversations import ConversationService
+from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.model_registry import ModelRegistry
+from promptsaas.application.oauth_sign_in import OAuthSignIn
+from promptsaas.application.plans import PlanService
+from promptsaas.application.provider_keys import ProviderKeyService
+from promptsaas.application.read_cache import ReadCache
+from promptsaas.application.runtime import Runtime, Transcript
+from promptsaas.application.sessions import SessionService
+from promptsaas.application.storefront import StorefrontService
+from promptsaas.application.usage import UsageService
+from promptsaas.entrypoints.llm_config import llm_providers
+from promptsaas.entrypoints.persistence import MEMORY, Persistence, backend_of, close_persistence
+from promptsaas.entrypoints.settings import Settings
+
+
+def _encryption_key_file(database_url: str, path: str) -> Path | None:
+    """An in-memory platform keeps no data, so its development encryption key is not kept either."""
+    return None if backend_of(database_url) == MEMORY else Path(path)
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(UuidV7Generator)
+    hasher = providers.Singleton(
+        Argon2PasswordHasher,
+        memory_kib=settings.provided.password_memory_kib,
+        time_cost=settings.provided.password_time_cost,
+    )
+
+    store = providers.Singleton(MemoryStore)
+    persistence = providers.Container(
+        Persistence, database_url=settings.provided.database_url, store=store, clock=clock
+    )
+    uow = persistence.uow
+    ledger = persistence.ledger
+    idempotency = persistence.idempotency
+    rate_limiter = persistence.rate_limiter
+
+    llm = providers.Singleton(llm_providers, settings)
+    models = providers.Singleton(ModelRegistry, BUILTIN_MODELS, llm)
+
+    read_cache = providers.Singleton(ReadCache, settings.provided.cache_ttl_seconds)
+    audit = providers.Singleton(AuditTrail, clock, ids, read_cache)
+    admin = providers.Singleton(AdminService, uow, clock, ids, audit)
+    signing_keys = providers.Singleton(
+        load_signing_keys,
+        settings.provided.secret_key,
+        settings.provided.secret_keys_old,
+        production=settings.provided.production,
+        key_file=providers.Factory(Path, settings.provided.secret_key_file),
+    )
+    tokens = providers.Singleton(
+        JwtTokenIssuer,
+        signing_keys.provider,
+        clock,
+        ids,
+        issuer=settings.provided.token_issuer,
+        audience=settings.provided.token_audience,
+        ttl_seconds=settings.provided.access_token_ttl_seconds,
+    )
+    id_tokens = providers.Singleton(
+        JwksIdTokenVerifier,
+        providers.Factory(
+            google_and_apple,
+            google_client_ids=settings.provided.google_client_ids,
+            apple_client_ids=settings.provided.apple_client_ids,
+            google_jwks_url=settings.provided.google_jwks_url,
+            apple_jwks_url=settings.provided.apple_jwks_url,
+        ),
+        clock,
+    )
+    cipher = providers.Singleton(
+        load_cipher,
+        settings.provided.encryption_key,
+        production=settings.provided.production,
+        key_file=providers.Callable(
+            _encryption_key_file, settings.provided.database_url, settings.provided.encryption_key_file
+        ),
+    )
+    sessions = providers.Singleton(
+        SessionService,
+        uow,
+        tokens,
+        clock,
+        ids,
+        providers.Factory(timedelta, days=settings.provided.refresh_token_ttl_days),
+    )
+    api_keys = providers.Singleton(ApiKeyService, uow, clock, ids, audit, read_cache)
+    oauth = providers.Singleton(OAuthSignIn, uow, id_tokens, sessions, admin, audit, clock)
+    auth = providers.Singleton(
+        AuthService,
+        uow,
+        hasher,
+        admin,
+        sessions,
+        api_keys,
+        oauth,
+        rate_limiter,
+        settings.provided.auth_rate_limits,
+        read_cache,
+    )
+    billing = providers.Singleton(BillingService, uow, clock, ids, audit)
+    catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
+    plans = providers.Singleton(PlanService, uow, ids, audit)
+    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans)
+    catalog_export = providers.Singleton(CatalogExporter, uow)
+    access = providers.Singleton(
+        AccessService,
+        uow,
+        ledger,
+        clock,
+        ids,
+        providers.Factory(timedelta, seconds=settings.provided.reservation_ttl_seconds),
+        read_cache,
+    )
+    attachment_limits = providers.Singleton(
+        AttachmentLimits,
+        max_bytes=settings.provided.attachment_max_bytes,
+        per_message=settings.provided.attachments_per_message,
+    )
+    runtime = providers.Singleton(Runtime, uow, models, llm, attachment_limits, read_cache)
+    transcript = providers.Singleton(Transcript, uow, ids, clock)
+    provider_keys = providers.Singleton(ProviderKeyService, uow, cipher, llm, clock, audit)
+    conversations = providers.Singleton(
+        ConversationService, uow, access, runtime, transcript, clock, ids, provider_keys
+    )
+    usage = providers.Singleton(UsageService, uow)
+    storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
+    runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
+
+
+def build_container(settings: Settings) -> Container:
+    container = Container(settings=settings)
+    if settings.production:
+        container.signing_keys()  # a missing or weak PROMPTSAAS_SECRET_KEY stops a production start here
+        container.cipher()  # so does a missing or malformed PROMPTSAAS_ENCRYPTION_KEY
+    return container
+
+
+async def shutdown(container: Container) -> None:
+    """Close what the container opened: its resources, the LLM providers' connection pools, the database's.
+
+    The pools close asynchronously, which dependency-injector allows only for async resources (and those would make
+    every dependent provider async), so the shells call this instead of `shutdown_resources()` alone.
+    """
+    result = container.shutdown_resources()
+    if asyncio.iscoroutine(result):
+        await result
+    close = getattr(container.llm(), "aclose", None)
+    if close is not None:
+        await close()
+    await close_persistence(container.persistence())

@@ -1,0 +1,99 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.logging.config import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from promptsaas.entrypoints.container import Container, shutdown
+from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
+from promptsaas.entrypoints.http.controllers.admin.plans import AdminCatalogController, AdminPlansController
+from promptsaas.entrypoints.http.controllers.admin.reports import AdminReportsController
+from promptsaas.entrypoints.http.controllers.admin.users import AdminSubscriptionsController, AdminUsersController
+from promptsaas.entrypoints.http.controllers.agents import AgentsController, PlansController
+from promptsaas.entrypoints.http.controllers.auth import AuthController
+from promptsaas.entrypoints.http.controllers.conversations import ConversationsController, UsageController
+from promptsaas.entrypoints.http.controllers.health import HealthController
+from promptsaas.entrypoints.http.controllers.me import MeController
+from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
+from promptsaas.entrypoints.http.problems import HANDLERS
+from promptsaas.entrypoints.persistence import open_persistence
+
+QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
+"""HTTP client libraries that log every request at INFO: one line per model call is noise and costs the hot path."""
+LOGGING = LoggingConfig(
+    root={"level": "INFO", "handlers": ["queue_listener"]},
+    loggers={
+        "litestar": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+        **{name: {"level": "WARNING"} for name in QUIET},
+    },
+)
+
+CONTROLLERS = [
+    HealthController,
+    AuthController,
+    MeController,
+    ProviderKeysController,
+    PlansController,
+    AgentsController,
+    ConversationsController,
+    UsageController,
+    AdminAgentsController,
+    AdminPlansController,
+    AdminCatalogController,
+    AdminUsersController,
+    AdminSubscriptionsController,
+    AdminReportsController,
+]
+
+
+def create_app(container: Container) -> Litestar:
+    """An app over one container. At startup the schema must be current (a new SQLite file is migrated, an
+    outdated PostgreSQL one refused); the container's resources close when the app shuts down."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await open_persistence(container.persistence())
+        try:
+            yield
+        finally:
+            await shutdown(container)
+
+    settings = container.settings()
+    return Litestar(
+        route_handlers=CONTROLLERS,
+        exception_handlers=HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
+        lifespan=[lifespan],
+        logging_config=LOGGING,
+        state={"container": container},  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="promptsaas",
+            version="1.0.0",
+            description="Access to prompt-based AI agents: members, public API clients and tenant admins.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="An access token (JWT) or an API key (psk_…) as a bearer token",
+                    ),
+                    "apiKey": SecurityScheme(
+                        type="apiKey",
+                        name="X-API-Key",
+                        security_scheme_in="header",
+                        description="An API key (psk_…); its calls use the channel `api`",
+                    ),
+                }
+            ),
+        ),
+        debug=False,
+    )

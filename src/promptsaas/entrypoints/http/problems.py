@@ -1,0 +1,184 @@
+"""The one table that turns errors into RFC 9457 `application/problem+json` responses."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from promptsaas.domain.errors import AccessDenied, DomainError
+from promptsaas.entrypoints.http.schemas.base import LimitRead, Problem
+
+log = logging.getLogger("promptsaas.http")
+
+PROBLEM = "application/problem+json"
+NAMED_FIELD = re.compile(r"(?:unknown field|required field|at) `([^`]+)`")
+STATUS_BY_CODE = {
+    "invalid_credentials": 401,
+    "invalid_token": 401,
+    "refresh_token_reused": 401,
+    "email_not_verified": 401,
+    "forbidden": 403,
+    "tenant_mismatch": 403,
+    "user_disabled": 403,
+    "agent_unavailable": 403,
+    "no_subscription": 403,
+    "agent_not_in_plan": 403,
+    "channel_not_allowed": 403,
+    "subscription_inactive": 403,
+    "tenant_suspended": 403,
+    "quota_exceeded": 402,
+    "rate_limited": 429,
+    "llm_rate_limited": 429,
+    "llm_unavailable": 502,
+    "llm_auth_failed": 502,
+    "llm_timeout": 504,
+    "database_not_migrated": 503,
+    "database_unavailable": 503,
+    "idempotency_in_progress": 409,
+}
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    402: "Payment required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
+
+
+def status_for(code: str) -> int:
+    if code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[code]
+    if code.endswith("_not_found"):
+        return 404
+    if code.endswith("_exists"):
+        return 409
+    return 400
+
+
+def problem(
+    status: int, code: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> Response[Problem]:
+    body = Problem(
+        type=f"https://promptsaas.dev/problems/{code}",
+        title=TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        code=code,
+        **extra,
+    )
+    return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Problem]:
+    status = status_for(error.code)
+    headers = {}
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(max(1, int(retry_after)))
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, AccessDenied):
+        return _denied(error, status)
+    return problem(status, error.code, error.message, headers=headers, field=_field_of(error))
+
+
+def _field_of(error: DomainError) -> str | None:
+    """The field an error names; a rejected catalog names the path of its first problem (`agents[0].slug: ...`)."""
+    field: str | None = getattr(error, "field", None)
+    problems = getattr(error, "problems", None)
+    if field is None and problems:
+        field = str(problems[0]).partition(":")[0]
+    return field
+
+
+def _denied(error: AccessDenied, status: int) -> Response[Problem]:
+    decision = error.decision
+    limits = [
+        LimitRead(
+            metric=s.metric.value,
+            window=s.window.value,
+            limit=s.limit,
+            used=s.used,
+            remaining=s.remaining,
+            resets_at=s.resets_at.isoformat(),
+        )
+        for s in decision.limits
+    ]
+    headers = {}
+    resets_at = decision.resets_at
+    if resets_at is not None and status in (402, 429):
+        headers["Retry-After"] = str(max(1, int((resets_at - datetime.now(UTC)).total_seconds())))
+    return problem(
+        status,
+        error.code,
+        error.message,
+        headers=headers,
+        limits=limits,
+        resets_at=resets_at.isoformat() if resets_at else None,
+    )
+
+
+def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[Problem]:
+    field = None
+    detail = error.detail or "invalid request"
+    if isinstance(error.extra, list) and error.extra:
+        first = error.extra[0]
+        if isinstance(first, dict):
+            field = first.get("key")
+            detail = str(first.get("message") or detail)
+            if field and first.get("source") == "header":
+                field = "-".join(part.capitalize() for part in field.split("_"))
+            elif field == "data":
+                field = "body"
+    named = NAMED_FIELD.search(detail)
+    if named:
+        field = named.group(1).removeprefix("$.")
+    return problem(400, "invalid_request", detail, field=field or "body")
+
+
+def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+    status = error.status_code
+    if status == 413:
+        return problem(400, "invalid_request", "request body is too large", field="body")
+    if isinstance(error.__cause__, SerializationException):
+        return problem(400, "invalid_request", f"the body is not valid JSON: {error.detail}", field="body")
+    code = {404: "not_found", 405: "method_not_allowed", 401: "invalid_token"}.get(status, "invalid_request")
+    if status >= 500:
+        code = "internal_error"
+    return problem(status, code, str(error.detail), headers=error.headers)
+
+
+def database_unavailable(_: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    log.error("the database is unavailable: %s", type(error).__name__)
+    return problem(
+        503, "database_unavailable", "the database is unavailable; retry shortly", headers={"Retry-After": "5"}
+    )
+
+
+def internal_error(_: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    log.error("unhandled error: %s", type(error).__name__, exc_info=error)
+    return problem(500, "internal_error", "something went wrong on our side")
+
+
+HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    OperationalError: database_unavailable,
+    InterfaceError: database_unavailable,
+    ConnectionError: database_unavailable,
+    Exception: internal_error,
+}

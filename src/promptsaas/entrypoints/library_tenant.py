@@ -1,0 +1,245 @@
+"""The library's tenant handle: `AsyncTenant`, everything a script can do within one tenant.
+
+Import it from `entrypoints.library`, with `AsyncPlatform` that hands it out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from promptsaas.application.access import LimitView
+from promptsaas.application.attachments import image_from
+from promptsaas.application.catalog_apply import ApplyResult
+from promptsaas.application.catalog_document import parse_prompt
+from promptsaas.application.conversations import InboundMessage, PurgeResult, Reply
+from promptsaas.application.ports.repositories import UsageRow
+from promptsaas.application.provider_keys import ProviderKeyInfo
+from promptsaas.domain.agents import Agent, AgentStatus
+from promptsaas.domain.audit import AuditEntry
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.plans import Plan
+from promptsaas.domain.prompts import PromptVersion
+from promptsaas.domain.subscriptions import Subscription
+from promptsaas.domain.tenants import Tenant, TenantStatus
+from promptsaas.domain.users import Role, User
+from promptsaas.entrypoints.container import Container
+
+
+def load_document(document: dict[str, Any] | str | Path) -> Any:
+    """A catalog given as a dict, or as the path of a YAML (or JSON) file."""
+    if isinstance(document, dict):
+        return document
+    path = Path(document)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InvalidInput(f"cannot read catalog file {str(path)!r}: {error.strerror}", field="file") from None
+    except yaml.YAMLError as error:
+        raise InvalidInput(f"{path} is not valid YAML: {_yaml_problem(error)}", field="file") from None
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """`line 3, column 9: expected ',' or ']'` rather than PyYAML's multi-line report."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark is not None else problem
+
+
+class AsyncTenant:
+    """Everything a script can do within one tenant."""
+
+    def __init__(self, container: Container, slug: str, tenant: Tenant | None = None) -> None:
+        self._c = container
+        self.slug = slug
+        self._tenant = tenant
+
+    async def id(self) -> str:
+        return (await self.get()).id
+
+    async def get(self) -> Tenant:
+        """The tenant itself; `tenant_not_found` when no tenant has this slug."""
+        if self._tenant is None:
+            self._tenant = await self._c.admin().tenant(self.slug)
+        return self._tenant
+
+    async def suspend(self) -> Tenant:
+        """Refuse every sign-in, token, API key and call of this tenant's users until `reactivate()`."""
+        self._tenant = await self._c.admin().set_tenant_status(self.slug, TenantStatus.SUSPENDED)
+        return self._tenant
+
+    async def reactivate(self) -> Tenant:
+        self._tenant = await self._c.admin().set_tenant_status(self.slug, TenantStatus.ACTIVE)
+        return self._tenant
+
+    async def apply_catalog(self, document: dict[str, Any] | str | Path, *, prune: bool = False) -> ApplyResult:
+        return await self._c.catalog_apply().apply(await self.id(), load_document(document), prune=prune)
+
+    async def create_user(
+        self, email: str, password: str | None = None, role: str = "member", display_name: str = ""
+    ) -> User:
+        role_ = _choice(Role, role, "role")
+        if password is not None:
+            return await self._c.auth().register(
+                await self.id(), email, password, display_name=display_name, role=role_
+            )
+        return await self._c.admin().create_user(await self.id(), email, display_name=display_name, role=role_)
+
+    async def create_api_key(self, email: str, name: str) -> str:
+        """A new API key acting for the user (channel `api`); the key is returned once and stored hashed."""
+        user = await self._c.admin().user(await self.id(), email)
+        _, key = await self._c.auth().create_api_key(await self.id(), user.id, name)
+        return key
+
+    async def set_provider_key(self, email: str, provider: str, api_key: str) -> ProviderKeyInfo:
+        """Store (or replace) the user's own key for a provider (BYOK): encrypted, never shown back."""
+        user = await self._c.admin().user(await self.id(), email)
+        return await self._c.provider_keys().set_provider_key(await self.id(), user.id, provider, api_key)
+
+    async def provider_keys(self, email: str) -> list[ProviderKeyInfo]:
+        user = await self._c.admin().user(await self.id(), email)
+        return await self._c.provider_keys().provider_keys(await self.id(), user.id)
+
+    async def delete_provider_key(self, email: str, provider: str) -> None:
+        user = await self._c.admin().user(await self.id(), email)
+        await self._c.provider_keys().delete_provider_key(await self.id(), user.id, provider)
+
+    async def verify_password(self, email: str, password: str) -> User:
+        return await self._c.auth().verify_password(await self.id(), email, password)
+
+    async def users(self) -> list[User]:
+        return await self._c.admin().users(await self.id())
+
+    async def grant_subscription(self, email: str, plan: str, days: int | None = None) -> Subscription:
+        return await self._c.billing().grant_subscription(await self.id(), email, plan, days=days)
+
+    async def cancel_subscription(self, subscription_id: str) -> Subscription:
+        return await self._c.billing().cancel_subscription(await self.id(), subscription_id)
+
+    async def subscriptions(self, email: str | None = None) -> list[Subscription]:
+        return await self._c.admin().subscriptions(await self.id(), email)
+
+    async def plans(self) -> list[Plan]:
+        return await self._c.plans().plans(await self.id())
+
+    async def plan_catalog(self) -> tuple[list[Plan], str | None]:
+        """Every plan and the code of the default plan."""
+        return await self._c.plans().catalog(await self.id())
+
+    async def agents(self) -> list[tuple[Agent, int | None]]:
+        """Every agent with the number of its active prompt version."""
+        return await self._c.catalog().overview(await self.id())
+
+    async def agent(self, slug: str) -> tuple[Agent, int | None]:
+        return await self._c.catalog().agent_with_active(await self.id(), slug)
+
+    async def publish_agent(self, slug: str) -> Agent:
+        return await self._c.catalog().update_agent(await self.id(), slug, status=AgentStatus.PUBLISHED)
+
+    async def retire_agent(self, slug: str) -> Agent:
+        return await self._c.catalog().update_agent(await self.id(), slug, status=AgentStatus.RETIRED)
+
+    async def export_catalog(self) -> dict[str, Any]:
+        """The tenant's catalog in the schema `apply_catalog` reads (applying it back changes nothing)."""
+        return await self._c.catalog_export().export(await self.id())
+
+    async def limits(self, email: str) -> list[tuple[str, list[LimitView]]]:
+        user = await self._c.admin().user(await self.id(), email)
+        return await self._c.access().limits(await self.id(), user.id)
+
+    async def chat(
+        self,
+        email: str,
+        agent: str,
+        text: str,
+        *,
+        variables: dict[str, object] | None = None,
+        style: str | None = None,
+        conversation_id: str | None = None,
+        channel: str = "library",
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> Reply:
+        """One message to an agent as a user; raises `AccessDenied` when the policy refuses.
+
+        `attachments` are images: `{"url": "https://..."}` or `{"data": <base64>, "mime_type": "image/png"}`.
+        """
+        user = await self._c.admin().user(await self.id(), email)
+        message = InboundMessage(
+            await self.id(),
+            user.id,
+            _choice(Channel, channel, "channel"),
+            agent,
+            text,
+            variables or {},
+            style,
+            conversation_id,
+            images=tuple(image_from(a) for a in attachments or ()),
+        )
+        return await self._c.conversations().chat(message)
+
+    async def create_prompt_version(
+        self,
+        agent: str,
+        *,
+        system: str,
+        model: str,
+        params: dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
+        user: str | None = None,
+        note: str = "",
+    ) -> int:
+        """A new draft version (in the catalog's `prompt:` shape); returns its number."""
+        block = {"system": system, "model": model, "params": params, "variables": variables, "user": user}
+        content, _ = parse_prompt({k: v for k, v in block.items() if v is not None})
+        version = await self._c.catalog().create_version(await self.id(), agent, content, note=note)
+        return version.number
+
+    async def push_prompt(
+        self, agent: str, block: dict[str, Any] | str | Path, *, activate: bool = False
+    ) -> PromptVersion:
+        """A new version from a `prompt:` block (a dict, or a YAML file holding `prompt:`), optionally activated."""
+        document = load_document(block)
+        if isinstance(document, dict) and set(document) == {"prompt"}:
+            document = document["prompt"]
+        content, note = parse_prompt(document)
+        version = await self._c.catalog().create_version(await self.id(), agent, content, note=note)
+        return await self.activate_prompt_version(agent, version.number) if activate else version
+
+    async def activate_prompt_version(self, agent: str, version: int) -> PromptVersion:
+        return await self._c.catalog().activate(await self.id(), agent, version)
+
+    async def rollback_prompt(self, agent: str) -> int:
+        return (await self._c.catalog().rollback(await self.id(), agent)).number
+
+    async def prompt_versions(self, agent: str) -> list[PromptVersion]:
+        return await self._c.catalog().versions(await self.id(), agent)
+
+    async def prompt_diff(self, agent: str, a: int, b: int) -> str:
+        return await self._c.catalog().diff(await self.id(), agent, a, b)
+
+    async def usage_report(
+        self, group_by: str = "agent", *, since: datetime | None = None, user: str | None = None
+    ) -> list[UsageRow]:
+        user_id = (await self._c.admin().user(await self.id(), user)).id if user else None
+        return await self._c.usage().report(await self.id(), group_by=group_by, since=since, user_id=user_id)
+
+    async def audit_log(self, limit: int = 50) -> list[AuditEntry]:
+        return await self._c.admin().audit_log(await self.id(), limit)
+
+    async def purge(self, *, dry_run: bool = False) -> PurgeResult:
+        """Delete this tenant's conversation content older than each user's plan retention."""
+        now = self._c.clock().now()
+        [result] = await self._c.conversations().purge(now, dry_run=dry_run, tenant_id=await self.id())
+        return result
+
+
+def _choice(kind: Any, value: str, field: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        options = ", ".join(v.value for v in kind)
+        raise InvalidInput(f"{field} must be one of {options}, got {value!r}", field=field) from None

@@ -1,0 +1,93 @@
+"""Which persistence adapters a database URL selects, and getting its schema ready when a platform opens.
+
+`memory://` selects the in-process adapters; any sqlite or postgresql URL selects the SQLAlchemy ones, on one
+`Database`, which also holds the idempotency keys and login/register rate limits, so every server process and worker
+shares them (the in-memory platform keeps them in its process). The engine closes asynchronously, which
+dependency-injector supports only through async resources (and those make every dependent provider async), so
+`entrypoints.container.shutdown` calls `close_persistence` instead.
+"""
+
+from __future__ import annotations
+
+from alembic.util import CommandError
+from dependency_injector import containers, providers
+
+from promptsaas.adapters.persistence.memory.idempotency import MemoryIdempotencyStore
+from promptsaas.adapters.persistence.memory.ledger import MemoryQuotaLedger
+from promptsaas.adapters.persistence.memory.store import MemoryStore
+from promptsaas.adapters.persistence.memory.unit_of_work import MemoryUnitOfWorkFactory
+from promptsaas.adapters.persistence.sqlalchemy.engine import Database, is_memory
+from promptsaas.adapters.persistence.sqlalchemy.idempotency import SqlIdempotencyStore
+from promptsaas.adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
+from promptsaas.adapters.persistence.sqlalchemy.migrate import current_revision, head, upgrade_database
+from promptsaas.adapters.persistence.sqlalchemy.rate_limit import SqlRateLimiter
+from promptsaas.adapters.persistence.sqlalchemy.reconciliation import SqlQuotaReconciler
+from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from promptsaas.adapters.security.rate_limit import SlidingWindowRateLimiter
+from promptsaas.application.ports.clock import Clock
+from promptsaas.domain.errors import DomainError
+
+MEMORY, SQL = "memory", "sql"
+
+
+def backend_of(database_url: str) -> str:
+    return MEMORY if is_memory(database_url) else SQL
+
+
+class Persistence(containers.DeclarativeContainer):
+    database_url = providers.Dependency(instance_of=str)
+    store = providers.Dependency(instance_of=MemoryStore)
+    clock: providers.Dependency[Clock] = providers.Dependency()
+
+    backend = providers.Callable(backend_of, database_url)
+    database = providers.Singleton(Database, database_url)
+
+    memory_ledger = providers.Singleton(MemoryQuotaLedger, store)
+    uow = providers.Selector(
+        backend,
+        memory=providers.Singleton(MemoryUnitOfWorkFactory, store),
+        sql=providers.Singleton(SqlUnitOfWorkFactory, database),
+    )
+    ledger = providers.Selector(backend, memory=memory_ledger, sql=providers.Singleton(SqlQuotaLedger, database))
+    reconciler = providers.Selector(
+        backend, memory=memory_ledger, sql=providers.Singleton(SqlQuotaReconciler, database)
+    )
+    idempotency = providers.Selector(
+        backend,
+        memory=providers.Singleton(MemoryIdempotencyStore),
+        sql=providers.Singleton(SqlIdempotencyStore, database),
+    )
+    rate_limiter = providers.Selector(
+        backend,
+        memory=providers.Singleton(SlidingWindowRateLimiter),
+        sql=providers.Singleton(SqlRateLimiter, database, clock),
+    )
+
+
+async def prepare_schema(database: Database) -> None:
+    """Migrate a new or outdated SQLite database; refuse an outdated PostgreSQL one (operators migrate it)."""
+    revision = await current_revision(database)
+    if revision == head():
+        return
+    if not database.is_sqlite:
+        found = f"at revision {revision}" if revision else "empty"
+        raise DomainError(
+            f"the database schema is {found}, this version needs {head()}: run `promptsaas db upgrade`",
+            code="database_not_migrated",
+        )
+    try:
+        await upgrade_database(database)
+    except CommandError as error:
+        raise DomainError(f"cannot migrate the database: {error}", code="database_not_migrated") from None
+
+
+async def open_persistence(persistence: Persistence) -> None:
+    """When a shell starts: the SQL schema must be current (see `prepare_schema`)."""
+    if persistence.backend() == SQL:
+        await prepare_schema(persistence.database())
+
+
+async def close_persistence(persistence: Persistence) -> None:
+    """When a shell stops: close the database's connections (a no-op for the in-memory adapters)."""
+    if persistence.backend() == SQL:
+        await persistence.database().dispose()
