@@ -27,8 +27,8 @@ VIOLATIONS = {
     "layers": ("application/usage.py", "import promptsaas.adapters.clock"),
     "pure-core": ("domain/agents.py", "import sqlalchemy"),
     "runtime-blind": ("application/runtime.py", "from promptsaas.application import plans"),
-    "billing-blind": ("application/billing.py", "import promptsaas.application.runtime"),
-    "policy-owner": ("application/catalog.py", "import promptsaas.domain.policy"),
+    "billing-blind": ("application/billing/subscriptions.py", "import promptsaas.application.runtime"),
+    "policy-owner": ("application/catalog/service.py", "import promptsaas.domain.policy"),
     "entrypoints-top": ("adapters/clock.py", "import promptsaas.entrypoints.library"),
 }
 UNCHANGED = "unchanged"

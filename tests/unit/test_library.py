@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from promptsaas.domain.errors import AccessDenied, InvalidInput
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import Platform
-from promptsaas.entrypoints.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = Settings(database_url="memory://", password_memory_kib=1024, password_time_cost=1)

@@ -21,11 +21,11 @@ from promptsaas.application.ports.quota import CounterDrift, QuotaLedger, QuotaR
 from promptsaas.application.provider_keys import Rotation
 from promptsaas.domain.errors import AccessDenied, DomainError
 from promptsaas.domain.tenants import Tenant
-from promptsaas.entrypoints.container import Container, build_container, shutdown
+from promptsaas.entrypoints.composition.container import Container, build_container, shutdown
+from promptsaas.entrypoints.composition.persistence import open_persistence
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library_tenant import AsyncTenant
 from promptsaas.entrypoints.library_tenant import load_document as load_document
-from promptsaas.entrypoints.persistence import open_persistence
-from promptsaas.entrypoints.settings import Settings
 
 _T = TypeVar("_T")
 

@@ -13,8 +13,8 @@ import yaml
 
 from promptsaas.application.access import LimitView
 from promptsaas.application.attachments import image_from
-from promptsaas.application.catalog_apply import ApplyResult
-from promptsaas.application.catalog_document import parse_prompt
+from promptsaas.application.catalog.apply import ApplyResult
+from promptsaas.application.catalog.document import parse_prompt
 from promptsaas.application.conversations import InboundMessage, PurgeResult, Reply
 from promptsaas.application.ports.repositories import UsageRow
 from promptsaas.application.provider_keys import ProviderKeyInfo
@@ -27,7 +27,7 @@ from promptsaas.domain.prompts import PromptVersion
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus
 from promptsaas.domain.users import Role, User
-from promptsaas.entrypoints.container import Container
+from promptsaas.entrypoints.composition.container import Container
 
 
 def load_document(document: dict[str, Any] | str | Path) -> Any:

@@ -19,9 +19,9 @@ import httpx
 import pytest
 import uvicorn
 
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.http.app import QUIET, create_app
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 from tests.support.llm_stub import Failure, LlmStub, Reply
 
 PLATFORM_KEY = "sk-platform-key-0123456789abcdef"

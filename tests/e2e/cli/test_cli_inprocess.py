@@ -17,8 +17,8 @@ from dependency_injector import providers
 from typer.testing import CliRunner
 
 from promptsaas.entrypoints.cli import main
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
-from promptsaas.entrypoints.settings import Settings
 
 NOON = datetime(2030, 3, 14, 12, 0, tzinfo=UTC)
 Cli = Callable[..., Result]

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from promptsaas.adapters.security.cipher import new_key_entry
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
-from promptsaas.entrypoints.settings import Settings
 
 SCRIPT = Path(sys.executable).parent / "promptsaas"
 ANN = "ann@example.com"

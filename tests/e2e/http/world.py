@@ -13,11 +13,11 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from promptsaas.application.auth import AuthRateLimits
+from promptsaas.application.auth.service import AuthRateLimits
 from promptsaas.entrypoints.cli.demo import CATALOG as DEMO_CATALOG
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.http.app import create_app
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 from tests.support.jwks_stub import JwksStub
 
 CATALOG = DEMO_CATALOG

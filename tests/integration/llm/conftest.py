@@ -15,8 +15,8 @@ from promptsaas.adapters.llm.openai import OpenAIProvider
 from promptsaas.application.ports.llm import ChatMessage, LlmRequest
 from promptsaas.domain.conversations import Part, Role, TextPart
 from promptsaas.domain.prompts import ModelParams
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 from tests.support.llm_stub import LlmStub
 
 OPENAI_KEY = "sk-platform-openai-0123456789"

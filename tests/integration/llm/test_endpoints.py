@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from promptsaas.entrypoints.composition.llm import parse_endpoints
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
-from promptsaas.entrypoints.llm_config import parse_endpoints
-from promptsaas.entrypoints.settings import Settings
 from tests.integration.llm.conftest import catalog, fast_settings
 from tests.support.llm_stub import LlmStub, Reply
 

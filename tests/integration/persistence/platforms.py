@@ -17,8 +17,8 @@ from promptsaas.adapters.llm.registry import ProviderRegistry
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
 from promptsaas.domain.errors import AccessDenied
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 
 NOW = datetime(2030, 3, 14, 12, 0, tzinfo=UTC)
 TENANT, EMAIL, AGENT = "quota", "caller@example.com", "echo"

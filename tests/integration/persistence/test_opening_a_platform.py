@@ -15,8 +15,8 @@ from promptsaas.adapters.persistence.sqlalchemy.migrate import (
     upgrade_database,
 )
 from promptsaas.domain.errors import DomainError, InvalidInput
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, Platform
-from promptsaas.entrypoints.settings import Settings
 
 FAST = Settings(password_memory_kib=1024, password_time_cost=1)
 

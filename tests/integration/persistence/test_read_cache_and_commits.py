@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from promptsaas.domain.errors import InvalidToken
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
-from promptsaas.entrypoints.settings import Settings
 
 SETTINGS = Settings(password_memory_kib=1024, password_time_cost=1, cache_ttl_seconds=60)
 

@@ -21,9 +21,9 @@ from promptsaas.adapters.security.cipher import (
 )
 from promptsaas.application.ports.secrets import SecretUnreadable
 from promptsaas.domain.provider_keys import binding
-from promptsaas.entrypoints.container import build_container
+from promptsaas.entrypoints.composition.container import build_container
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 
 KEY = "sk-live-user-key-0123456789abcdef"
 ANN_ROW = binding("t1", "ann", "openai")

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from promptsaas.application.auth import AuthService
+from promptsaas.application.auth.service import AuthService
 from promptsaas.domain.errors import InvalidInput, InvalidToken
 from promptsaas.domain.users import IdentityProvider, UserStatus
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
-from promptsaas.entrypoints.settings import Settings
 from tests.support.jwks_stub import JwksStub
 
 GOOGLE_CLIENT = "web.apps.googleusercontent.com"

@@ -10,8 +10,8 @@ import pytest
 
 from promptsaas.adapters.security.cipher import new_key_entry
 from promptsaas.adapters.security.signing_keys import SigningKeyError, load_signing_keys, parse_key
-from promptsaas.entrypoints.container import build_container
-from promptsaas.entrypoints.settings import Settings
+from promptsaas.entrypoints.composition.container import build_container
+from promptsaas.entrypoints.composition.settings import Settings
 
 SECRET = "s3cret-" * 6
 

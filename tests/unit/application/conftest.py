@@ -9,8 +9,8 @@ import pytest
 from dependency_injector import providers
 from fakes import FakeClock, small_catalog
 
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 
 NOON = datetime(2030, 3, 14, 12, 0, tzinfo=UTC)
 

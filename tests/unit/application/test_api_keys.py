@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from fakes import FakeClock
 
-from promptsaas.application.auth import AuthService
+from promptsaas.application.auth.service import AuthService
 from promptsaas.domain.credentials import ApiKey, hash_secret
 from promptsaas.domain.errors import InvalidInput, InvalidToken, NotFound
 from promptsaas.domain.users import User, UserStatus
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 
 
 @pytest.fixture

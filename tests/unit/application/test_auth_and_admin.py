@@ -8,8 +8,8 @@ from fakes import agent, small_catalog
 from promptsaas.adapters.security.passwords import Argon2PasswordHasher
 from promptsaas.domain.errors import AlreadyExists, InvalidCredentials, InvalidInput, NotFound
 from promptsaas.domain.users import UserStatus
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 
 PASSWORD = "correct horse battery"
 

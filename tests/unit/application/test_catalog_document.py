@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from promptsaas.application.catalog_document import parse_catalog, parse_prompt
+from promptsaas.application.catalog.document import parse_catalog, parse_prompt
 from promptsaas.domain.errors import CatalogInvalid
 from promptsaas.domain.plans import Limit, Metric, Window
 from promptsaas.domain.templates import VariableType

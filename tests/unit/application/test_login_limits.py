@@ -6,10 +6,10 @@ import pytest
 from dependency_injector import providers
 
 from promptsaas.adapters.security.passwords import Argon2PasswordHasher
-from promptsaas.application.auth import AuthRateLimits, AuthService
+from promptsaas.application.auth.service import AuthRateLimits, AuthService
 from promptsaas.domain.errors import InvalidCredentials, RateLimited
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 
 PASSWORD = "correct horse battery"
 LIMITS = AuthRateLimits(login_per_ip=5, login_per_email=3, register_per_ip=2, register_per_email=2, window_seconds=60)

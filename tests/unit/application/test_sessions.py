@@ -10,14 +10,14 @@ import pytest
 from dependency_injector import providers
 from fakes import FakeClock
 
-from promptsaas.application.auth import AuthService
+from promptsaas.application.auth.service import AuthService
+from promptsaas.application.auth.sessions import TokenPair
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from promptsaas.application.sessions import TokenPair
 from promptsaas.domain.credentials import RefreshToken, hash_secret
 from promptsaas.domain.errors import InvalidToken, RefreshTokenReused
 from promptsaas.domain.users import User, UserStatus
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 
 PASSWORD = "correct horse battery"
 

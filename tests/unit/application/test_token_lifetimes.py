@@ -8,8 +8,8 @@ import pytest
 from fakes import FakeClock
 
 from promptsaas.domain.errors import InvalidToken
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.settings import Settings
 
 PASSWORD = "correct horse battery"
 ENV = {

@@ -31,7 +31,7 @@ from promptsaas.entrypoints.cli import (
 )
 from promptsaas.entrypoints.cli.output import Output
 from promptsaas.entrypoints.cli.session import Opener, Session, open_platform
-from promptsaas.entrypoints.settings import Settings
+from promptsaas.entrypoints.composition.settings import Settings
 
 opener: Opener = open_platform
 """How commands open the platform; tests replace it with an in-memory platform shared across invocations."""

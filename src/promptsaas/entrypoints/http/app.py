@@ -11,7 +11,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from promptsaas.entrypoints.container import Container, shutdown
+from promptsaas.entrypoints.composition.container import Container, shutdown
+from promptsaas.entrypoints.composition.persistence import open_persistence
 from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
 from promptsaas.entrypoints.http.controllers.admin.plans import AdminCatalogController, AdminPlansController
 from promptsaas.entrypoints.http.controllers.admin.reports import AdminReportsController
@@ -23,7 +24,6 @@ from promptsaas.entrypoints.http.controllers.health import HealthController
 from promptsaas.entrypoints.http.controllers.me import MeController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
 from promptsaas.entrypoints.http.problems import HANDLERS
-from promptsaas.entrypoints.persistence import open_persistence
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
 """HTTP client libraries that log every request at INFO: one line per model call is noise and costs the hot path."""

@@ -17,7 +17,7 @@ from litestar.params import HeaderParameter
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.errors import Forbidden, InvalidInput, InvalidToken
 from promptsaas.domain.users import Role, User
-from promptsaas.entrypoints.container import Container
+from promptsaas.entrypoints.composition.container import Container
 
 API_KEY_PREFIX = "psk_"
 TOKEN_CHANNELS = {"web": Channel.WEB, "mobile": Channel.MOBILE}

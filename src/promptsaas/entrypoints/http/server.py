@@ -7,9 +7,9 @@ import os
 import uvicorn
 from litestar import Litestar
 
-from promptsaas.entrypoints.container import build_container
+from promptsaas.entrypoints.composition.container import build_container
+from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.http.app import create_app
-from promptsaas.entrypoints.settings import Settings
 
 
 def create() -> Litestar:

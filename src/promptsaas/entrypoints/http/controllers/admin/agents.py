@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from promptsaas.application.catalog_document import parse_prompt
+from promptsaas.application.catalog.document import parse_prompt
 from promptsaas.entrypoints.http.caller import Caller, container_of
 from promptsaas.entrypoints.http.controllers.audiences import ADMIN_ERRORS, AdminController, actor
 from promptsaas.entrypoints.http.openapi import errors

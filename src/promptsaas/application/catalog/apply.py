@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from promptsaas.application.catalog import CatalogService
-from promptsaas.application.catalog_document import CatalogDocument, parse_catalog
+from promptsaas.application.catalog.document import CatalogDocument, parse_catalog
+from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.plans import PlanService
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.agents import AgentStatus

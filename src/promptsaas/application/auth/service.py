@@ -1,7 +1,7 @@
 """Authentication: passwords, login and register (rate-limited), and the one entry shells call for every credential.
 
-Sessions (`application.sessions`), API keys (`application.api_keys`) and OAuth sign-in
-(`application.oauth_sign_in`) live in their own modules; `AuthService` hands those calls on unchanged.
+Sessions (`auth.sessions`), API keys (`auth.api_keys`) and OAuth sign-in
+(`auth.oauth_sign_in`) live in their own modules; `AuthService` hands those calls on unchanged.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import asyncio
 from dataclasses import dataclass
 
 from promptsaas.application.admin import AdminService
-from promptsaas.application.api_keys import ApiKeyService
-from promptsaas.application.oauth_sign_in import OAuthSignIn
+from promptsaas.application.auth.api_keys import ApiKeyService
+from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
+from promptsaas.application.auth.sessions import SessionService, TokenPair
 from promptsaas.application.ports.rate_limit import RateLimiter
 from promptsaas.application.ports.security import PasswordHasher
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.read_cache import ReadCache
-from promptsaas.application.sessions import SessionService, TokenPair
 from promptsaas.domain.credentials import ApiKey
 from promptsaas.domain.errors import InvalidCredentials, InvalidInput, RateLimited
 from promptsaas.domain.tenants import Tenant, check_tenant_active

@@ -21,28 +21,28 @@ from promptsaas.adapters.security.signing_keys import load_signing_keys
 from promptsaas.adapters.security.tokens import JwtTokenIssuer
 from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
-from promptsaas.application.api_keys import ApiKeyService
 from promptsaas.application.attachments import AttachmentLimits
 from promptsaas.application.audit_trail import AuditTrail
-from promptsaas.application.auth import AuthService
-from promptsaas.application.billing import BillingService
-from promptsaas.application.catalog import CatalogService
-from promptsaas.application.catalog_apply import CatalogApplier
-from promptsaas.application.catalog_export import CatalogExporter
+from promptsaas.application.auth.api_keys import ApiKeyService
+from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
+from promptsaas.application.auth.service import AuthService
+from promptsaas.application.auth.sessions import SessionService
+from promptsaas.application.billing.subscriptions import BillingService
+from promptsaas.application.catalog.apply import CatalogApplier
+from promptsaas.application.catalog.export import CatalogExporter
+from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.model_registry import ModelRegistry
-from promptsaas.application.oauth_sign_in import OAuthSignIn
 from promptsaas.application.plans import PlanService
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.read_cache import ReadCache
 from promptsaas.application.runtime import Runtime, Transcript
-from promptsaas.application.sessions import SessionService
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.usage import UsageService
-from promptsaas.entrypoints.llm_config import llm_providers
-from promptsaas.entrypoints.persistence import MEMORY, Persistence, backend_of, close_persistence
-from promptsaas.entrypoints.settings import Settings
+from promptsaas.entrypoints.composition.llm import llm_providers
+from promptsaas.entrypoints.composition.persistence import MEMORY, Persistence, backend_of, close_persistence
+from promptsaas.entrypoints.composition.settings import Settings
 
 
 def _encryption_key_file(database_url: str, path: str) -> Path | None:

@@ -1,4 +1,4 @@
-"""A tenant's catalog as a document in the schema `catalog_apply` reads; applying it back changes nothing."""
+"""A tenant's catalog as a document in the schema `catalog.apply` reads; applying it back changes nothing."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ from promptsaas.adapters.security.cipher import DEV_KEY_FILE as DEV_ENCRYPTION_K
 from promptsaas.adapters.security.oauth import APPLE_JWKS_URL, GOOGLE_JWKS_URL
 from promptsaas.adapters.security.passwords import OWASP_MEMORY_KIB, OWASP_TIME_COST
 from promptsaas.adapters.security.signing_keys import DEV_KEY_FILE
-from promptsaas.application.auth import AuthRateLimits
-from promptsaas.entrypoints.llm_config import LlmEndpoint, parse_endpoints, parse_transport
+from promptsaas.application.auth.service import AuthRateLimits
+from promptsaas.entrypoints.composition.llm import LlmEndpoint, parse_endpoints, parse_transport
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from promptsaas.application.catalog_schema import Node, Problems
+from promptsaas.application.catalog.schema import Node, Problems
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.errors import CatalogInvalid
 from promptsaas.domain.models import ModelSpec

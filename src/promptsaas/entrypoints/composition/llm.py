@@ -16,7 +16,7 @@ from promptsaas.adapters.llm.registry import ProviderRegistry
 from promptsaas.application.ports.llm import LlmProvider
 
 if TYPE_CHECKING:
-    from promptsaas.entrypoints.settings import Settings
+    from promptsaas.entrypoints.composition.settings import Settings
 
 RESERVED = frozenset({"offline", "openai", "anthropic"})
 TRANSPORTS = ("httpx", "aiohttp")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from promptsaas.application.admin import AdminService
 from promptsaas.application.audit_trail import AuditTrail
+from promptsaas.application.auth.sessions import SessionService, TokenPair
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.oauth import IdTokenVerifier, VerifiedIdentity
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from promptsaas.application.sessions import SessionService, TokenPair
 from promptsaas.domain.errors import InvalidInput, InvalidToken
 from promptsaas.domain.tenants import check_tenant_active
 from promptsaas.domain.users import Identity, IdentityProvider, Role, User, normalize_email

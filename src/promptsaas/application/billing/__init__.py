@@ -1,0 +1,1 @@
+"""Billing: subscription state changes from every payment provider. Never references prompts, templates or models."""

@@ -1,0 +1,1 @@
+"""The catalog: agents and their prompt versions, and the declarative catalog document (parse, apply, export)."""

@@ -1,0 +1,1 @@
+"""What every messenger shares: commands, the chosen agent, linking an identity. Messenger shells only translate."""
