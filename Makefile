@@ -1,41 +1,59 @@
 # promptsaas: `make run` serves the demo, `make test` installs and passes every test.
-UV ?= uv
+# uv is used from PATH, else from .tools/ (a private venv this Makefile creates: no system-wide pip install, so it
+# works where PEP 668 refuses `pip install uv`, as on stock Debian and Ubuntu).
+TOOLS := .tools
+UV ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 PY := $(UV) run --frozen
 
-.PHONY: install run demo test test-unit test-integration test-e2e lint format bench bench-tools bench-llm clean
+.PHONY: install install-dev run demo test test-unit test-integration test-e2e lint format wheel-check bench \
+	bench-tools bench-llm clean
 
-install:
-	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet uv
+$(TOOLS)/bin/uv:
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+# What running needs: the package and its runtime dependencies, no dev group (SQLite only; PostgreSQL is the
+# `postgres` extra: `uv sync --extra postgres`).
+install: $(if $(findstring $(TOOLS)/,$(UV)),$(TOOLS)/bin/uv)
+	$(UV) sync --frozen --quiet --no-dev
+
+# What testing and linting need: the dev group too (pytest, mypy, ruff, import-linter, psycopg, ...).
+install-dev: $(if $(findstring $(TOOLS)/,$(UV)),$(TOOLS)/bin/uv)
 	$(UV) sync --frozen --quiet
 
 run: install
-	$(PY) promptsaas db upgrade
-	$(PY) promptsaas demo
-	$(PY) promptsaas serve --host 127.0.0.1 --port 8000
+	$(PY) --no-dev promptsaas db upgrade
+	$(PY) --no-dev promptsaas demo
+	$(PY) --no-dev promptsaas serve --host 127.0.0.1 --port 8000
 
-lint: install
+lint: install-dev
 	$(PY) ruff check src tests bench
 	$(PY) ruff format --check src tests bench
 	$(PY) mypy --strict src
 	$(PY) lint-imports
 
-format: install
+format: install-dev
 	$(PY) ruff format src tests bench
 	$(PY) ruff check --fix src tests bench
 
 test: lint
 	$(PY) pytest -q
 
-test-unit: install
+test-unit: install-dev
 	$(PY) pytest tests/unit
 
-test-integration: install
+test-integration: install-dev
 	$(PY) pytest tests/integration
 
-test-e2e: install
+test-e2e: install-dev
 	$(PY) pytest tests/e2e
 
-bench: install bench-tools
+# The package as a user gets it: build the wheel, install it in a fresh venv outside the checkout, and from another
+# directory migrate, load the demo, serve until /readyz answers, and chat once.
+wheel-check: install-dev
+	bash .ci/wheel-check
+
+bench: install-dev bench-tools
 	$(PY) python bench/agent_call.py --seconds 10
 	$(MAKE) --no-print-directory bench-llm
 
@@ -50,9 +68,9 @@ bench-tools:
 		fi; \
 	done
 
-bench-llm: install
+bench-llm: install-dev
 	$(PY) python bench/llm_overhead.py --calls 2000 --rounds 10
 	$(PY) python bench/llm_overhead.py --calls 2000 --rounds 10 --concurrency 16
 
 clean:
-	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis
