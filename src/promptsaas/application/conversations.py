@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from promptsaas.application.access import AccessService, Grant, LimitView
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.secrets import SecretUnreadable
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.provider_keys import ProviderKeyService
+from promptsaas.application.retention import PurgeResult, purge_expired_content
 from promptsaas.application.runtime import Answer, PreparedCall, Runtime, Transcript
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, ImagePart, Message
-from promptsaas.domain.decisions import AgentFacts, Reason
-from promptsaas.domain.errors import AccessDenied, ByokKeyInvalid, LlmAuthFailed, LlmError, NotFound
-from promptsaas.domain.plans import Plan
-from promptsaas.domain.provider_keys import ProviderKey
-from promptsaas.domain.subscriptions import Subscription
+from promptsaas.domain.decisions import AgentFacts
+from promptsaas.domain.errors import ByokKeyInvalid, LlmAuthFailed, LlmError, NotFound
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
-
-_OWN_KEY_MAY_FUND = frozenset({Reason.QUOTA_EXCEEDED, Reason.RATE_LIMITED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +35,6 @@ class InboundMessage:
     conversation_id: str | None = None
     images: tuple[ImagePart, ...] = ()
     idempotency_key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PurgeResult:
-    """What a retention purge removed (or, in a dry run, would remove) in one tenant."""
-
-    tenant: str
-    messages: int
-    dry_run: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +75,8 @@ class ConversationService:
         self._keys = keys
 
     async def chat(self, message: InboundMessage) -> Reply:
+        """One call: render the prompt over the agent's recent history, let access decide and reserve (it asks for
+        the user's own key only once the plans are exhausted), call the model, then settle or release."""
         setup = await self._runtime.setup(message.tenant_id, message.agent)
         facts = AgentFacts(
             setup.agent.slug,
@@ -101,7 +91,7 @@ class ConversationService:
             setup.agent,
             message.channel,
             message.conversation_id,
-            setup.agent.history_turns * 2,
+            setup.agent.history_messages,
         )
         call = None
         if setup.version is not None:
@@ -113,11 +103,14 @@ class ConversationService:
                 history=history,
                 images=message.images,
             )
-        grant, own_key = await self._authorize(message, facts, call.estimated_tokens if call else 0)
+        own_key = functools.partial(self._keys.usable_key, message.tenant_id, message.user_id, setup.provider)
+        grant = await self._access.authorize(
+            message.tenant_id, message.user_id, facts, message.channel, call.estimated_tokens if call else 0, own_key
+        )
         assert call is not None
         assert setup.version is not None
         try:
-            answer = await self._execute(call, grant, own_key)
+            answer = await self._execute(call, grant)
         except (LlmError, ByokKeyInvalid) as error:
             await self._access.release(grant, self._record(message, call, grant, None, error.code))
             raise
@@ -130,25 +123,9 @@ class ConversationService:
         usage = ReplyUsage(answer.input_tokens, answer.output_tokens, answer.cost_micros, grant.funding.value)
         return Reply(answer.text, conversation.id, usage, limits, setup.version.content.model, setup.version.number)
 
-    async def _authorize(
-        self, message: InboundMessage, facts: AgentFacts, estimate: int
-    ) -> tuple[Grant, ProviderKey | None]:
-        """Ask for the plan's quota first; only when it is exhausted look for the user's own key (BYOK), so the
-        common call reads no key at all. The policy funds a call by BYOK only once every plan is exhausted."""
-        tenant_id, user_id, channel = message.tenant_id, message.user_id, message.channel
-        try:
-            return await self._access.authorize(tenant_id, user_id, facts, channel, estimate), None
-        except AccessDenied as denied:
-            if denied.code not in _OWN_KEY_MAY_FUND:
-                raise
-            own_key = await self._keys.usable_key(tenant_id, user_id, facts.provider)
-            if own_key is None:
-                raise
-        byok = frozenset({own_key.provider})
-        return await self._access.authorize(tenant_id, user_id, facts, channel, estimate, byok), own_key
-
-    async def _execute(self, call: PreparedCall, grant: Grant, own_key: ProviderKey | None) -> Answer:
+    async def _execute(self, call: PreparedCall, grant: Grant) -> Answer:
         """Call the model with the platform's key, or with the user's own when the policy funded the call so."""
+        own_key = grant.own_key
         if grant.funding is not Funding.BYOK:
             return await self._runtime.execute(call)
         assert own_key is not None
@@ -215,46 +192,5 @@ class ConversationService:
             await uow.commit()
 
     async def purge(self, now: datetime, *, dry_run: bool = False, tenant_id: str | None = None) -> list[PurgeResult]:
-        """Delete conversation content older than each user's retention: the longest of their active plans'.
-
-        A plan without `retention_days` keeps content forever, so its holders keep everything.
-        """
-        results = []
-        async with self._uow() as uow:
-            tenants = await uow.tenants.list()
-        for tenant in tenants:
-            if tenant_id is not None and tenant.id != tenant_id:
-                continue
-            async with self._uow() as uow:
-                plans = {p.code: p for p in await uow.plans.list(tenant.id)}
-                users = await uow.users.list(tenant.id)
-                held = _active_plans(await uow.subscriptions.list(tenant.id), plans, now)
-                default = plans.get(tenant.default_plan_code or "")
-                by_days: dict[int, list[str]] = {}
-                for user in users:
-                    days = retention_days([*held.get(user.id, []), *([default] if default else [])])
-                    if days is not None:
-                        by_days.setdefault(days, []).append(user.id)
-                count = 0
-                for days, user_ids in sorted(by_days.items()):
-                    before = now - timedelta(days=days)
-                    count += await uow.conversations.purge_messages(tenant.id, user_ids, before, dry_run=dry_run)
-                if not dry_run:
-                    await uow.commit()
-            results.append(PurgeResult(tenant.slug, count, dry_run))
-        return results
-
-
-def retention_days(plans: list[Plan]) -> int | None:
-    """The longest retention among a user's plans; `None` (keep everything) when any plan, or none, sets none."""
-    if not plans or any(p.retention_days is None for p in plans):
-        return None
-    return max(p.retention_days for p in plans if p.retention_days is not None)
-
-
-def _active_plans(subscriptions: list[Subscription], plans: dict[str, Plan], now: datetime) -> dict[str, list[Plan]]:
-    held: dict[str, list[Plan]] = {}
-    for sub in subscriptions:
-        if sub.is_active(now) and sub.plan_code in plans:
-            held.setdefault(sub.user_id, []).append(plans[sub.plan_code])
-    return held
+        """Delete conversation content older than each user's retention (see `application.retention`)."""
+        return await purge_expired_content(self._uow, now, dry_run=dry_run, tenant_id=tenant_id)

@@ -102,7 +102,8 @@ class Runtime:
         history: list[Message],
         images: tuple[ImagePart, ...] = (),
     ) -> PreparedCall:
-        """Render the active version with the variables, style and conversation history."""
+        """Render the active version with the variables, style and conversation history (sent as given: the caller
+        reads only the agent's last `history_messages`)."""
         assert setup.version is not None
         assert setup.model is not None
         content = setup.version.content
@@ -119,10 +120,8 @@ class Runtime:
         if fragment:
             system = f"{system}\n\n{fragment}"
         user_text = render(content.user, {**values, INPUT: text}) if content.user else text
-        turns = setup.agent.history_turns * 2
-        past = history[-turns:] if turns else []
         user_parts: tuple[Part, ...] = (TextPart(user_text), *images)
-        messages = (*tuple(ChatMessage(m.role, m.parts) for m in past), ChatMessage(Role.USER, user_parts))
+        messages = (*tuple(ChatMessage(m.role, m.parts) for m in history), ChatMessage(Role.USER, user_parts))
         _, model_name = setup.model.id.split(":", 1)
         request = LlmRequest(model_name, system, messages, content.params)
         estimate = estimate_tokens(system) + sum(_estimate_message(m) for m in messages)

@@ -22,16 +22,17 @@ class StorefrontService:
         self._keys = keys
 
     async def agents(self, tenant_id: str, user_id: str, channel: Channel) -> list[tuple[Agent, Decision]]:
-        """Published agents with the policy's answer for this member on this channel (nothing is reserved)."""
+        """Published agents with the policy's answer for this member on this channel (nothing is reserved); the
+        member's plans and counters are read once for the whole list."""
         async with self._uow() as uow:
             agents = [a for a in await uow.agents.list(tenant_id) if a.status is AgentStatus.PUBLISHED]
         byok = await self._keys.byok_providers(tenant_id, user_id)
-        out = []
+        facts = []
         for agent in agents:
             setup = await self._runtime.setup(tenant_id, agent.slug)
-            facts = AgentFacts(agent.slug, tenant_id, agent.status, setup.version is not None, setup.provider)
-            out.append((agent, await self._access.check(tenant_id, user_id, facts, channel, 0, byok)))
-        return out
+            facts.append(AgentFacts(agent.slug, tenant_id, agent.status, setup.version is not None, setup.provider))
+        decisions = await self._access.check_agents(tenant_id, user_id, facts, channel, byok)
+        return list(zip(agents, decisions, strict=True))
 
     async def agent(self, tenant_id: str, slug: str) -> AgentSetup:
         """A published agent with its active version; anything else is `agent_not_found` to members."""

@@ -31,6 +31,11 @@ class Agent:
         if self.history_turns < 0 or self.history_turns > 100:
             raise InvalidInput("history_turns must be between 0 and 100", field="history_turns")
 
+    @property
+    def history_messages(self) -> int:
+        """How many past messages go back to the model: `history_turns` exchanges of a question and a reply."""
+        return self.history_turns * 2
+
     def style_text(self, style: str | None) -> str | None:
         """The prompt fragment of a named style; an unknown style is an error naming it."""
         if style is None:

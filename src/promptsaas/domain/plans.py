@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -80,3 +81,11 @@ class Plan:
 
     def allows_channel(self, channel: Channel) -> bool:
         return self.channels is None or channel in self.channels
+
+
+def content_retention_days(plans_in_force: Sequence[Plan]) -> int | None:
+    """Conversation content is kept for the longest retention among the plans in force; forever (`None`) when any of
+    them, or none at all, sets none."""
+    if not plans_in_force or any(p.retention_days is None for p in plans_in_force):
+        return None
+    return max(p.retention_days for p in plans_in_force if p.retention_days is not None)

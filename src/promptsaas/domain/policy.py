@@ -1,15 +1,18 @@
-"""The policy engine: one pure function decides every call.
+"""The policy engine: `decide` answers every call; beside it the two other access rules, when the user's own key
+may fund a call and who may administer a tenant.
 
-No I/O, clock or randomness: everything it needs arrives in the `AccessRequest`, loaded by `application.access`.
+No I/O, clock or randomness: everything they need arrives as arguments, loaded by `application.access`.
 """
 
 from __future__ import annotations
 
 from promptsaas.domain.agents import AgentStatus
-from promptsaas.domain.decisions import AccessRequest, Decision, Holding, LimitState, Reason
+from promptsaas.domain.decisions import AccessRequest, Decision, Holding, LimitState, Principal, Reason
 from promptsaas.domain.quota import counter_key
 from promptsaas.domain.usage import Funding
-from promptsaas.domain.users import UserStatus
+from promptsaas.domain.users import Role, UserStatus
+
+OWN_KEY_MAY_LIFT = frozenset({Reason.QUOTA_EXCEEDED, Reason.RATE_LIMITED})
 
 
 def decide(request: AccessRequest) -> Decision:
@@ -29,6 +32,17 @@ def decide(request: AccessRequest) -> Decision:
     if not usable:
         return _deny(Reason.CHANNEL_NOT_ALLOWED, f"your plan does not allow the {request.channel} channel")
     return _fund(request, sorted(usable, key=lambda h: -h.plan.priority))
+
+
+def own_key_may_fund(denial: Decision) -> bool:
+    """Only a denial for exhausted limits can turn into a call funded by the user's own key (BYOK): every other
+    reason refuses the call whatever key the user holds, so the common call never looks for one."""
+    return not denial.allowed and denial.code in OWN_KEY_MAY_LIFT
+
+
+def may_administer(principal: Principal) -> bool:
+    """Only a tenant's admins change its catalog, plans, users, subscriptions and settings."""
+    return principal.role is Role.ADMIN
 
 
 def limit_states(request: AccessRequest, holding: Holding) -> tuple[LimitState, ...]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.plans import Limit, Plan
+from promptsaas.domain.users import User
 
 
 class SubscriptionStatus(StrEnum):
@@ -45,6 +47,36 @@ class Subscription:
 
 def default_subscription_id(user_id: str) -> str:
     return f"default-{user_id}"
+
+
+def with_default_plan(
+    stored: Sequence[Subscription], user: User, default_plan_code: str | None, plan_codes: Collection[str]
+) -> list[Subscription]:
+    """The tenant's default plan applies to every user who holds no subscription to it: an implicit subscription,
+    active since the user's creation, joins the stored ones (a stored one to that plan, even ended, replaces it)."""
+    subscriptions = list(stored)
+    if (
+        default_plan_code is not None
+        and default_plan_code in plan_codes
+        and not any(s.plan_code == default_plan_code for s in subscriptions)
+    ):
+        subscriptions.append(
+            Subscription(
+                default_subscription_id(user.id),
+                user.tenant_id,
+                user.id,
+                default_plan_code,
+                SubscriptionStatus.ACTIVE,
+                user.created_at,
+                provider=DEFAULT_PROVIDER,
+            )
+        )
+    return subscriptions
+
+
+def plans_in_force(subscriptions: Sequence[Subscription], plans: Mapping[str, Plan], now: datetime) -> list[Plan]:
+    """The plans of the subscriptions active at `now` (a subscription to a plan the tenant no longer has gives none)."""
+    return [plans[s.plan_code] for s in subscriptions if s.is_active(now) and s.plan_code in plans]
 
 
 @dataclass(frozen=True, slots=True)

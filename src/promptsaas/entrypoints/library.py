@@ -16,9 +16,10 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from promptsaas.application.conversations import PurgeResult, Reply
+from promptsaas.application.conversations import Reply
 from promptsaas.application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler
 from promptsaas.application.provider_keys import Rotation
+from promptsaas.application.retention import PurgeResult
 from promptsaas.domain.errors import AccessDenied, DomainError
 from promptsaas.domain.tenants import Tenant
 from promptsaas.entrypoints.composition.container import Container, build_container, shutdown

@@ -15,9 +15,10 @@ from promptsaas.application.access import LimitView
 from promptsaas.application.attachments import image_from
 from promptsaas.application.catalog.apply import ApplyResult
 from promptsaas.application.catalog.document import parse_prompt
-from promptsaas.application.conversations import InboundMessage, PurgeResult, Reply
+from promptsaas.application.conversations import InboundMessage, Reply
 from promptsaas.application.ports.repositories import UsageRow
 from promptsaas.application.provider_keys import ProviderKeyInfo
+from promptsaas.application.retention import PurgeResult
 from promptsaas.domain.agents import Agent, AgentStatus
 from promptsaas.domain.audit import AuditEntry
 from promptsaas.domain.channels import Channel

@@ -121,6 +121,23 @@ class InterleavingLedger(QuotaLedger):
         return await self.inner.pending(tenant_id)
 
 
+class CountingLedger(InterleavingLedger):
+    """The real ledger, counting how often the counters are read and a reservation is tried."""
+
+    def __init__(self, inner: QuotaLedger) -> None:
+        super().__init__(inner)
+        self.reads = 0
+        self.reserves = 0
+
+    async def read(self, tenant_id: str, keys: Iterable[CounterKey]) -> dict[CounterKey, Counter]:
+        self.reads += 1
+        return await self.inner.read(tenant_id, keys)
+
+    async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        self.reserves += 1
+        return await super().reserve(reservation)
+
+
 def use_llm(platform: AsyncPlatform, **by_provider: LlmProvider) -> None:
     """Serve these providers (plus `offline`); call before the first chat builds the runtime."""
     registry = ProviderRegistry({"offline": OfflineProvider(), **by_provider})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fakes import RecordingProvider, agent, plan, use_llm, user_id
 
+from promptsaas.domain.conversations import Message, Role, TextPart, text_of
 from promptsaas.domain.errors import InvalidInput, LlmUnavailable, NotFound, TemplateError
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
@@ -47,6 +50,19 @@ async def test_an_agent_without_history_turns_sees_only_the_new_message(
 
     assert model.history_texts(-1) == ["another"]
     assert model.requests[-1].system == "You write bold copy of at most 80 words."
+
+
+async def test_the_runtime_sends_the_history_it_is_given_the_read_alone_trims_it(
+    platform: AsyncPlatform, tenant: AsyncTenant
+) -> None:
+    runtime = platform.container.runtime()
+    setup = await runtime.setup(await tenant.id(), "tutor")  # history_turns=2: the read takes 4 messages
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+    history = [Message(f"m{i}", "t", "c", Role.USER, (TextPart(f"old {i}"),), at) for i in range(7)]
+
+    call = await runtime.prepare(setup, "now", variables={}, style=None, history=history)
+
+    assert [text_of(m.parts) for m in call.request.messages] == [*(f"old {i}" for i in range(7)), "now"]
 
 
 async def test_a_style_appends_its_fragment_to_the_system_prompt(tenant: AsyncTenant, model: RecordingProvider) -> None:

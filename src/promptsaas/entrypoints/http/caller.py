@@ -14,9 +14,10 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import HeaderParameter
 
+from promptsaas.application.access import require_admin
 from promptsaas.domain.channels import Channel
-from promptsaas.domain.errors import Forbidden, InvalidInput, InvalidToken
-from promptsaas.domain.users import Role, User
+from promptsaas.domain.errors import InvalidInput, InvalidToken
+from promptsaas.domain.users import User
 from promptsaas.entrypoints.composition.container import Container
 
 API_KEY_PREFIX = "psk_"
@@ -87,9 +88,8 @@ async def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRoute
 
 
 async def admin_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: a valid credential of a user with the admin role (403 `forbidden` otherwise)."""
-    if (await _identify(connection)).user.role is not Role.ADMIN:
-        raise Forbidden("this needs the admin role")
+    """Guard: a valid credential of a user the application's admin rule lets through (403 `forbidden` otherwise)."""
+    require_admin((await _identify(connection)).user)
 
 
 async def member(request: Request[Any, Any, Any], x_channel: ChannelHeader = None) -> Caller:

@@ -1,0 +1,28 @@
+"""A limit as the shells show it: used, remaining and when it resets, after this call's charge if any."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import NamedTuple
+
+from promptsaas.domain.decisions import LimitState
+from promptsaas.domain.quota import CounterKey
+
+
+class LimitView(NamedTuple):
+    metric: str
+    window: str
+    limit: int | None
+    used: int
+    remaining: int | None
+    resets_at: datetime
+
+
+def views(states: tuple[LimitState, ...], charges: Mapping[CounterKey, int] | None = None) -> list[LimitView]:
+    out = []
+    for s in states:
+        used = s.used + (charges.get(s.key, 0) if charges and s.key else 0)
+        remaining = None if s.limit is None else max(s.limit - used, 0)
+        out.append(LimitView(s.metric.value, s.window.value, s.limit, used, remaining, s.resets_at))
+    return out

@@ -1,0 +1,96 @@
+"""A catalog's `plans:` entries: what each plan grants, its limits and its price."""
+
+from __future__ import annotations
+
+from promptsaas.application.catalog.schema import Node
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.plans import Limit, Metric, Plan, PlanStatus, Price, Window
+
+PLAN_KEYS = (
+    "code",
+    "name",
+    "default",
+    "agents",
+    "channels",
+    "limits",
+    "byok",
+    "retention_days",
+    "trial_days",
+    "priority",
+    "price",
+    "status",
+    "public",
+)
+CHANNELS = tuple(c.value for c in Channel)
+
+
+def read_plan(node: Node) -> Plan | None:
+    """The plan (not yet of any tenant), or `None` with every problem recorded on `node`."""
+    if not node.mapping(PLAN_KEYS, required=True):
+        return None
+    code = node.child("code").get(str, required=True)
+    agents = _all_or_list(node.child("agents"))
+    channels = _all_or_list(node.child("channels"), CHANNELS)
+    limits = [lim for lim in (_limit(n) for n in node.child("limits").items()) if lim]
+    price = _price(node.child("price"))
+    if code is None:
+        return None
+    return node.build(
+        lambda: Plan(
+            id="",
+            tenant_id="",
+            code=code,
+            name=node.child("name").get(str, code),
+            agents=None if agents is None else frozenset(agents),
+            channels=None if channels is None else frozenset(Channel(c) for c in channels),
+            limits=tuple(limits),
+            price=price,
+            byok=node.child("byok").get(bool, False),
+            retention_days=node.child("retention_days").count(),
+            trial_days=node.child("trial_days").count(0),
+            priority=node.child("priority").get(int, 0),
+            status=PlanStatus(node.child("status").choice(("active", "archived"), "active")),
+            public=node.child("public").get(bool, True),
+        )
+    )
+
+
+def _all_or_list(node: Node, options: tuple[str, ...] | None = None) -> list[str] | None:
+    if not node.present or node.value == "all":
+        return None
+    if not isinstance(node.value, list):
+        node.fail("must be 'all' or a list")
+        return None
+    out = []
+    for item in node.items():
+        value = item.choice(options, required=True) if options else item.get(str, required=True)
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def _limit(node: Node) -> Limit | None:
+    if not node.mapping(("metric", "window", "amount"), required=True):
+        return None
+    metric = node.child("metric").choice(tuple(m.value for m in Metric), required=True)
+    window = node.child("window").choice(tuple(w.value for w in Window), required=True)
+    amount = node.child("amount").count()
+    if metric is None or window is None:
+        return None
+    return Limit(Metric(metric), Window(window), amount)
+
+
+def _price(node: Node) -> Price | None:
+    if not node.mapping(("monthly", "yearly", "currency", "stripe_monthly", "stripe_yearly")):
+        return None
+    ids = tuple(
+        (key, str(node.child(key).get(str, "")))
+        for key in ("stripe_monthly", "stripe_yearly")
+        if node.child(key).present
+    )
+    return Price(
+        node.child("monthly").count(),
+        node.child("yearly").count(),
+        node.child("currency").get(str, "usd").lower(),
+        ids,
+    )
