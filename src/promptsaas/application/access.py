@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import NamedTuple
 
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.quota import QuotaLedger
@@ -37,7 +36,8 @@ from promptsaas.domain.users import User
 RESERVATION_TTL = timedelta(minutes=10)
 
 
-class LimitView(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class LimitView:
     metric: str
     window: str
     limit: int | None
