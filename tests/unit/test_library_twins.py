@@ -1,15 +1,19 @@
-"""The synchronous twins cannot drift: every async method has a sync one with the same signature, written out."""
+"""The synchronous twins cannot drift (every async method has a sync one with the same signature, written out),
+and the private loop they run on starts, refuses and winds down as promised."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+from promptsaas.domain.errors import InvalidInput
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant, Platform, SyncTenant
 from promptsaas.entrypoints.library_loop import LoopThread
 
@@ -93,3 +97,37 @@ def test_mypy_checks_calls_on_the_sync_tenant(tmp_path: Path) -> None:
     assert 'Missing positional argument "text" in call to "chat" of "SyncTenant"' in result.stdout, result.stdout
     assert 'Argument "group_by" to "usage_report" of "SyncTenant" has incompatible type "int"' in result.stdout
     assert "Found 2 errors" in result.stdout
+
+
+def test_closing_the_loop_cancels_work_still_running_on_it() -> None:
+    loop = LoopThread()
+    started, cancelled = asyncio.Event(), []
+
+    async def forever() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    async def spawn() -> asyncio.Task[None]:
+        task = asyncio.create_task(forever())
+        await started.wait()
+        return task
+
+    task = loop.run(spawn())
+    loop.close()
+
+    assert cancelled == [True]
+    assert task.cancelled()
+    assert not loop.thread.is_alive()
+
+
+def test_a_platform_that_fails_to_open_leaves_no_thread_behind() -> None:
+    before = set(threading.enumerate())
+
+    with pytest.raises(InvalidInput, match="database URL"):
+        Platform.open("mysql://db/p")
+
+    assert set(threading.enumerate()) <= before
