@@ -72,7 +72,7 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
         "text": reply.text,
         "conversation_id": reply.conversation_id,
         "usage": [reply.usage.input_tokens, reply.usage.output_tokens, reply.usage.cost_micros, reply.usage.funding],
-        "limits": [[*v[:5], v.resets_at.isoformat()] for v in reply.limits],
+        "limits": [[v.metric, v.window, v.limit, v.used, v.remaining, v.resets_at.isoformat()] for v in reply.limits],
         "model": reply.model,
         "prompt_version": reply.prompt_version,
     }

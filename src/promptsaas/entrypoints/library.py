@@ -1,20 +1,19 @@
 """The embeddable library: `AsyncPlatform` (async) and `Platform` (its synchronous twin), on the same container.
 
-async with AsyncPlatform.in_memory() as platform:
+async with AsyncPlatform.open("sqlite:///app.db") as platform:
     acme = await platform.create_tenant("acme", name="Acme Inc.")
     reply = await acme.chat("ann@example.com", "tutor", "What is 2+2?")
 
-The tenant handle, `AsyncTenant`, lives in `library_tenant.py`; import it from here.
+The tenant handles, `AsyncTenant` (`library_tenant.py`) and `SyncTenant` (`library_sync.py`), import from here.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Generator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from promptsaas.application.conversations import Reply
 from promptsaas.application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler
@@ -25,27 +24,73 @@ from promptsaas.domain.tenants import Tenant
 from promptsaas.entrypoints.composition.container import Container, build_container, shutdown
 from promptsaas.entrypoints.composition.persistence import open_persistence
 from promptsaas.entrypoints.composition.settings import Settings
+from promptsaas.entrypoints.library_loop import LoopThread
+from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
+from promptsaas.entrypoints.library_sync import SyncTenant
 from promptsaas.entrypoints.library_tenant import AsyncTenant
 from promptsaas.entrypoints.library_tenant import load_document as load_document
 
-_T = TypeVar("_T")
+_P = TypeVar("_P", bound="AsyncPlatform")
 
-__all__ = ["AccessDenied", "AsyncPlatform", "AsyncTenant", "DomainError", "Platform", "Reply", "SyncTenant"]
+__all__ = [
+    "AccessDenied",
+    "AgentOverview",
+    "AsyncPlatform",
+    "AsyncTenant",
+    "DomainError",
+    "Opening",
+    "PlanCatalog",
+    "PlanLimits",
+    "Platform",
+    "Reply",
+    "SyncTenant",
+]
+
+
+class Opening(Awaitable[_P], AbstractAsyncContextManager[_P], Generic[_P]):
+    """What `AsyncPlatform.open` returns: `await` it for the platform, or `async with` it to close the platform
+    when the block ends. Nothing is opened until one of the two happens."""
+
+    def __init__(self, open_platform: Callable[[], Coroutine[Any, Any, _P]]) -> None:
+        self._open = open_platform
+        self._opened: list[_P] = []
+
+    def __await__(self) -> Generator[Any, None, _P]:
+        return self._open().__await__()
+
+    async def __aenter__(self) -> _P:
+        platform = await self._open()
+        self._opened.append(platform)
+        return platform
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._opened.pop().close()
 
 
 class AsyncPlatform:
+    """The platform for async code: every method is a coroutine, run on the caller's event loop."""
+
     def __init__(self, container: Container) -> None:
         self.container = container
 
     @classmethod
-    def in_memory(cls, settings: Settings | None = None) -> AsyncPlatform:
+    def in_memory(cls, settings: Settings | None = None) -> Self:
         """A platform that lives in this process only (nothing is written to disk)."""
         return cls(build_container(settings or Settings(database_url="memory://")))
 
     @classmethod
-    async def open(cls, database_url: str | None = None, settings: Settings | None = None) -> AsyncPlatform:
+    def open(cls, database_url: str | None = None, settings: Settings | None = None) -> Opening[Self]:
         """A platform on a database (default: `PROMPTSAAS_DATABASE_URL`). A new or outdated SQLite file is migrated;
-        an outdated PostgreSQL schema is refused (`database_not_migrated`: run `promptsaas db upgrade`)."""
+        an outdated PostgreSQL schema is refused (`database_not_migrated`: run `promptsaas db upgrade`).
+
+        `async with AsyncPlatform.open(url) as platform:` closes it at the end; `await AsyncPlatform.open(url)`
+        hands it over, to be closed with `close()`."""
+        return Opening(lambda: cls._opened(database_url, settings))
+
+    @classmethod
+    async def _opened(cls, database_url: str | None, settings: Settings | None) -> Self:
         settings = settings or Settings.from_env()
         if database_url is not None:
             settings = replace(settings, database_url=database_url)
@@ -102,80 +147,85 @@ class AsyncPlatform:
         return await self.container.conversations().purge(self.container.clock().now(), dry_run=dry_run)
 
 
-class SyncTenant:
-    """The synchronous twin of `AsyncTenant`: the same methods, run to completion."""
-
-    def __init__(self, runner: asyncio.Runner, tenant: AsyncTenant) -> None:
-        self._runner = runner
-        self._tenant = tenant
-        self.slug = tenant.slug
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = getattr(self._tenant, name)
-        if not callable(method):
-            return method  # type: ignore[no-any-return]
-
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            return self._runner.run(method(*args, **kwargs))
-
-        return call
-
-
 class Platform:
-    """`AsyncPlatform` for scripts and notebooks: every method blocks until done."""
+    """`AsyncPlatform` for scripts and notebooks: every method blocks until done.
 
-    def __init__(self, platform: AsyncPlatform, runner: asyncio.Runner | None = None) -> None:
+    The platform's coroutines run on a private event loop in a thread of its own, so the same object works from a
+    plain script and from code already inside a running loop (Jupyter, an async web handler); `close()` (or the end
+    of a `with` block) closes the platform and ends the thread."""
+
+    def __init__(self, platform: AsyncPlatform, loop: LoopThread) -> None:
         self._async = platform
-        self._runner = runner or asyncio.Runner()
+        self._loop = loop
 
     @classmethod
-    def in_memory(cls, settings: Settings | None = None) -> Platform:
-        return cls(AsyncPlatform.in_memory(settings))
+    def in_memory(cls, settings: Settings | None = None) -> Self:
+        """See `AsyncPlatform.in_memory`."""
+
+        async def build() -> AsyncPlatform:
+            return AsyncPlatform.in_memory(settings)
+
+        return cls._on_own_loop(build)
 
     @classmethod
-    def open(cls, database_url: str | None = None, settings: Settings | None = None) -> Platform:
+    def open(cls, database_url: str | None = None, settings: Settings | None = None) -> Self:
         """See `AsyncPlatform.open`; the platform's connections live on this object's own event loop."""
-        runner = asyncio.Runner()
+
+        async def opened() -> AsyncPlatform:
+            return await AsyncPlatform.open(database_url, settings)
+
+        return cls._on_own_loop(opened)
+
+    @classmethod
+    def _on_own_loop(cls, make: Callable[[], Coroutine[Any, Any, AsyncPlatform]]) -> Self:
+        loop = LoopThread()
         try:
-            return cls(runner.run(AsyncPlatform.open(database_url, settings)), runner)
+            return cls(loop.run(make()), loop)
         except BaseException:
-            runner.close()
+            loop.close()
             raise
 
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
+    @property
+    def container(self) -> Container:
+        return self._async.container
+
     def close(self) -> None:
-        self._run(self._async.close())
-        self._runner.close()
+        """Close the platform's connections and end its thread; a second call does nothing."""
+        if self._loop.closed:
+            return
+        try:
+            self._loop.run(self._async.close())
+        finally:
+            self._loop.close()
 
     def create_tenant(self, slug: str, *, name: str = "") -> SyncTenant:
-        return SyncTenant(self._runner, self._run(self._async.create_tenant(slug, name=name)))
+        return SyncTenant(self._loop, self._loop.run(self._async.create_tenant(slug, name=name)))
 
     def tenant(self, slug: str) -> SyncTenant:
-        return SyncTenant(self._runner, self._async.tenant(slug))
+        return SyncTenant(self._loop, self._async.tenant(slug))
 
     def tenants(self) -> list[Tenant]:
-        return self._run(self._async.tenants())
+        return self._loop.run(self._async.tenants())
 
     def sweep_reservations(self) -> int:
-        return self._run(self._async.sweep_reservations())
+        return self._loop.run(self._async.sweep_reservations())
 
     def reconcile_quota(self, tenant: str | None = None) -> list[CounterDrift]:
-        return self._run(self._async.reconcile_quota(tenant))
+        return self._loop.run(self._async.reconcile_quota(tenant))
 
     def rebuild_quota(self, tenant: str) -> int:
-        return self._run(self._async.rebuild_quota(tenant))
+        return self._loop.run(self._async.rebuild_quota(tenant))
 
     def rotate_encryption_keys(self) -> Rotation:
-        return self._run(self._async.rotate_encryption_keys())
+        return self._loop.run(self._async.rotate_encryption_keys())
 
     def purge(self, *, dry_run: bool = False) -> list[PurgeResult]:
-        return self._run(self._async.purge(dry_run=dry_run))
-
-    def _run(self, coro: Coroutine[Any, Any, _T]) -> _T:
-        return self._runner.run(coro)
+        return self._loop.run(self._async.purge(dry_run=dry_run))

@@ -1,6 +1,7 @@
 """The library's tenant handle: `AsyncTenant`, everything a script can do within one tenant.
 
-Import it from `entrypoints.library`, with `AsyncPlatform` that hands it out.
+Import it from `entrypoints.library`, with `AsyncPlatform` that hands it out; `SyncTenant` (in `library_sync.py`)
+is its synchronous twin.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import Any
 
 import yaml
 
-from promptsaas.application.access import LimitView
 from promptsaas.application.attachments import image_from
 from promptsaas.application.catalog.apply import ApplyResult
 from promptsaas.application.catalog.document import parse_prompt
@@ -29,6 +29,7 @@ from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus
 from promptsaas.domain.users import Role, User
 from promptsaas.entrypoints.composition.container import Container
+from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
 
 
 def load_document(document: dict[str, Any] | str | Path) -> Any:
@@ -127,16 +128,16 @@ class AsyncTenant:
     async def plans(self) -> list[Plan]:
         return await self._c.plans().plans(await self.id())
 
-    async def plan_catalog(self) -> tuple[list[Plan], str | None]:
+    async def plan_catalog(self) -> PlanCatalog:
         """Every plan and the code of the default plan."""
-        return await self._c.plans().catalog(await self.id())
+        return PlanCatalog(*await self._c.plans().catalog(await self.id()))
 
-    async def agents(self) -> list[tuple[Agent, int | None]]:
+    async def agents(self) -> list[AgentOverview]:
         """Every agent with the number of its active prompt version."""
-        return await self._c.catalog().overview(await self.id())
+        return [AgentOverview(*pair) for pair in await self._c.catalog().overview(await self.id())]
 
-    async def agent(self, slug: str) -> tuple[Agent, int | None]:
-        return await self._c.catalog().agent_with_active(await self.id(), slug)
+    async def agent(self, slug: str) -> AgentOverview:
+        return AgentOverview(*await self._c.catalog().agent_with_active(await self.id(), slug))
 
     async def publish_agent(self, slug: str) -> Agent:
         return await self._c.catalog().update_agent(await self.id(), slug, status=AgentStatus.PUBLISHED)
@@ -148,9 +149,10 @@ class AsyncTenant:
         """The tenant's catalog in the schema `apply_catalog` reads (applying it back changes nothing)."""
         return await self._c.catalog_export().export(await self.id())
 
-    async def limits(self, email: str) -> list[tuple[str, list[LimitView]]]:
+    async def limits(self, email: str) -> list[PlanLimits]:
+        """Every active plan of the user with its limits."""
         user = await self._c.admin().user(await self.id(), email)
-        return await self._c.access().limits(await self.id(), user.id)
+        return [PlanLimits(*pair) for pair in await self._c.access().limits(await self.id(), user.id)]
 
     async def chat(
         self,

@@ -144,7 +144,7 @@ async def test_the_users_own_key_funds_runs_once_the_free_quota_is_used_up(membe
     funded = await member.run("three")
 
     assert funded.status_code == 200, funded.text
-    assert funded.json()["output"] == "Hello from the stub"
+    assert funded.json()["text"] == "Hello from the stub"
     assert funded.json()["usage"]["funding"] == "byok"
     assert member.stub.keys == [PLATFORM_KEY, USER_KEY]
     assert await member.requests_used() == 1

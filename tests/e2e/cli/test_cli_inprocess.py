@@ -110,6 +110,7 @@ def test_the_operator_story_from_tenant_to_purge(acme: Cli, prompt_file: Path, t
     conversation = first.stdout.split("conversation ")[-1].strip(" ]\n")
     ok(chat(cli, "And 3+3?", "--conversation", conversation))
     reply = as_json(cli("--json", "chat", "--tenant", "acme", "--as", "ann@example.com", "tutor", "Why?"))
+    assert reply["text"].endswith("Why?")  # the name the library (`Reply.text`) and HTTP runs use
     assert reply["limits"][0]["remaining"] == 0
     denied = chat(cli, "One too many")
     assert denied.exit_code == 3

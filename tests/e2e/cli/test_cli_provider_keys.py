@@ -63,7 +63,7 @@ def as_json(done: subprocess.CompletedProcess[str]) -> Any:
 
 
 async def key_for(database: str, encryption_key: str) -> str:
-    async with await AsyncPlatform.open(settings=Settings(database_url=database, encryption_key=encryption_key)) as p:
+    async with AsyncPlatform.open(settings=Settings(database_url=database, encryption_key=encryption_key)) as p:
         acme = p.tenant("acme")
         [ann] = [u for u in await acme.users() if u.email == ANN]
         return await p.container.provider_keys().key_for(await acme.id(), ann.id, "openai")

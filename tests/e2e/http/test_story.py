@@ -71,7 +71,7 @@ def test_member_from_register_to_a_denied_run_to_an_upgrade(served: ServerProces
     for n in range(1, FREE_REQUESTS_PER_DAY + 1):
         run = ok(member.post("/v1/agents/tutor/runs", json={"input": f"What is {n}+{n}?"}))
         assert run["usage"]["funding"] == "plan"
-        assert run["output"]
+        assert run["text"]
         assert run["limits"][0]["remaining"] == FREE_REQUESTS_PER_DAY - n
     denied = member.post("/v1/agents/tutor/runs", json={"input": "one more?"})
     body = problem(denied, 402, "quota_exceeded")
@@ -86,7 +86,7 @@ def test_member_from_register_to_a_denied_run_to_an_upgrade(served: ServerProces
         assert (grant["plan"], grant["status"]) == ("pro", "active")
     upgraded = ok(member.post("/v1/agents/tutor/runs", json={"input": "and now?"}))
     assert upgraded["usage"]["funding"] == "plan"
-    assert ok(member.post("/v1/agents/writer/runs", json={"input": "a slogan"}))["output"]
+    assert ok(member.post("/v1/agents/writer/runs", json={"input": "a slogan"}))["text"]
     me = ok(member.get("/v1/me"))
     assert {s["plan"] for s in me["subscriptions"]} >= {"free", "pro"}
     assert {p["plan"] for p in ok(member.get("/v1/usage"))["plans"]} >= {"free", "pro"}

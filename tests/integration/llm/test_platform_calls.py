@@ -19,7 +19,8 @@ async def records(platform: AsyncPlatform, tenant: AsyncTenant) -> list[UsageRec
 
 
 async def requests_used(tenant: AsyncTenant) -> int:
-    [(_, views)] = await tenant.limits(ANN)
+    [plan] = await tenant.limits(ANN)
+    views = plan.limits
     return next(v.used for v in views if v.metric == "requests")
 
 

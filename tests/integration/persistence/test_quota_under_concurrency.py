@@ -44,7 +44,8 @@ def report(proof: str, url: str, tally: Tally, *, limit: int, callers: int, left
 
 async def used(tenant: AsyncTenant) -> list[int]:
     """`used + reserved` of every limit of the caller's plan."""
-    [(_, views)] = await tenant.limits(EMAIL)
+    [plan] = await tenant.limits(EMAIL)
+    views = plan.limits
     return [v.used for v in views]
 
 

@@ -15,7 +15,7 @@ SETTINGS = Settings(password_memory_kib=1024, password_time_cost=1, cache_ttl_se
 
 
 async def test_a_key_read_while_its_revocation_commits_stops_working_once_it_has(tmp_path: Path) -> None:
-    async with await AsyncPlatform.open(f"sqlite:///{tmp_path / 'cache.db'}", SETTINGS) as platform:
+    async with AsyncPlatform.open(f"sqlite:///{tmp_path / 'cache.db'}", SETTINGS) as platform:
         acme = await platform.create_tenant("acme", name="Acme")
         ann = await acme.create_user("ann@example.com")
         auth, container = platform.container.auth(), platform.container

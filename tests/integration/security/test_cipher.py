@@ -143,7 +143,7 @@ async def sqlite_platform(tmp_path: Path) -> AsyncIterator[AsyncPlatform]:
         password_memory_kib=1024,
         password_time_cost=1,
     )
-    async with await AsyncPlatform.open(settings=settings) as platform:
+    async with AsyncPlatform.open(settings=settings) as platform:
         yield platform
 
 

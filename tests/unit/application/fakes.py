@@ -202,7 +202,7 @@ async def user_id(tenant: AsyncTenant, email: str) -> str:
 
 
 async def limits_of(tenant: AsyncTenant, email: str, plan_code: str) -> list[LimitView]:
-    return next(views for code, views in await tenant.limits(email) if code == plan_code)
+    return next(p.limits for p in await tenant.limits(email) if p.plan == plan_code)
 
 
 async def usage_records(platform: AsyncPlatform, tenant: AsyncTenant) -> list[UsageRecord]:

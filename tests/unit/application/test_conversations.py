@@ -78,7 +78,7 @@ async def test_an_unknown_style_is_refused_and_charges_nothing(tenant: AsyncTena
     assert raised.value.code == "unknown_style"
     assert "pirate" in raised.value.message
     assert model.requests == []
-    assert [v.used for _, views in await tenant.limits(ANN) for v in views] == [0]
+    assert [v.used for plan in await tenant.limits(ANN) for v in plan.limits] == [0]
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ async def test_each_agent_is_used_against_its_own_plans_limits(platform: AsyncPl
 
     plans_by_agent = {(r.agent_slug, r.plan_code) for r in await usage_records(platform, shop)}
     assert plans_by_agent == {("alpha", "free"), ("beta", "addon")}
-    used = {code: [(v.used, v.remaining) for v in views] for code, views in await shop.limits(ANN)}
+    used = {p.plan: [(v.used, v.remaining) for v in p.limits] for p in await shop.limits(ANN)}
     assert used == {"free": [(2, 0)], "addon": [(3, 0)]}
 
 

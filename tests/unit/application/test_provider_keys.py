@@ -40,7 +40,8 @@ async def acme(tenant: AsyncTenant, openai: RecordingProvider) -> AsyncTenant:
 
 
 async def requests_used(tenant: AsyncTenant) -> int:
-    [(_, views)] = await tenant.limits(ANN)
+    [plan] = await tenant.limits(ANN)
+    views = plan.limits
     return next(v.used for v in views if v.metric == "requests")
 
 

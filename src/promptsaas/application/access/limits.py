@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 from promptsaas.domain.decisions import LimitState
 from promptsaas.domain.quota import CounterKey
 
 
-class LimitView(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class LimitView:
     metric: str
     window: str
     limit: int | None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.plans import Metric, Window
@@ -50,7 +51,8 @@ class QuotaLedger(Protocol):
         """How many reservations are held (for checks and reports)."""
 
 
-class CounterDrift(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class CounterDrift:
     """A counter that disagrees with what the usage records (`used`) and open reservations (`reserved`) say."""
 
     tenant_id: str

@@ -16,15 +16,15 @@ COLUMNS = ("slug", "name", "status", "active_version", "history_turns", "styles"
 def list_(ctx: typer.Context, tenant: Tenant) -> None:
     """Every agent of the tenant with its active prompt version."""
     s = session(ctx)
-    s.out.rows([row(a, n) for a, n in s.run(lambda p: p.tenant(tenant).agents())], COLUMNS)
+    s.out.rows([row(o.agent, o.active_version) for o in s.run(lambda p: p.tenant(tenant).agents())], COLUMNS)
 
 
 @app.command("show")
 def show(ctx: typer.Context, tenant: Tenant, agent: AgentSlug) -> None:
     """One agent."""
     s = session(ctx)
-    found, active = s.run(lambda p: p.tenant(tenant).agent(agent))
-    s.out.record(row(found, active))
+    found = s.run(lambda p: p.tenant(tenant).agent(agent))
+    s.out.record(row(found.agent, found.active_version))
 
 
 @app.command("publish")

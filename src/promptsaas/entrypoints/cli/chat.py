@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -98,7 +99,7 @@ def show(out: Output, reply: Reply) -> None:
                     "cost_micros": reply.usage.cost_micros,
                     "funding": reply.usage.funding,
                 },
-                "limits": [limit._asdict() for limit in reply.limits],
+                "limits": [asdict(limit) for limit in reply.limits],
             }
         )
         return

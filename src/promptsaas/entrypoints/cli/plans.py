@@ -20,8 +20,8 @@ COLUMNS = ("code", "name", "default", "status", "agents", "channels", "limits", 
 def list_(ctx: typer.Context, tenant: Tenant) -> None:
     """Every plan of the tenant, the default one marked."""
     s = session(ctx)
-    plans, default = s.run(lambda p: p.tenant(tenant).plan_catalog())
-    s.out.rows([row(plan, plan.code == default) for plan in plans], COLUMNS, human=human)
+    catalog = s.run(lambda p: p.tenant(tenant).plan_catalog())
+    s.out.rows([row(plan, plan.code == catalog.default_plan) for plan in catalog.plans], COLUMNS, human=human)
 
 
 def row(plan: Plan, default: bool) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -31,7 +32,7 @@ def reconcile(
     drifts = s.run(lambda p: p.reconcile_quota(tenant))
     if not s.out.json:
         s.out.text(f"{len(drifts)} counter(s) differ from the usage records" if drifts else "counters agree")
-    s.out.rows([d._asdict() for d in drifts], (*COLUMNS, "expected_reserved"), empty="")
+    s.out.rows([asdict(d) for d in drifts], (*COLUMNS, "expected_reserved"), empty="")
     if drifts:
         raise typer.Exit(1)
 

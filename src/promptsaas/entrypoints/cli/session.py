@@ -23,7 +23,7 @@ Opener = Callable[[str], AbstractAsyncContextManager[AsyncPlatform]]
 @asynccontextmanager
 async def open_platform(database_url: str) -> AsyncIterator[AsyncPlatform]:
     """The platform behind `database_url`, closed when the command ends."""
-    async with await AsyncPlatform.open(database_url) as platform:
+    async with AsyncPlatform.open(database_url) as platform:
         yield platform
 
 

@@ -97,7 +97,7 @@ class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
             if (counter.used, counter.reserved) != (used[slot], reserved[slot]):
                 counted, expected = (counter.used, counter.reserved), (used[slot], reserved[slot])
                 drifts.append(CounterDrift.of(slot[0], slot[1], counted, expected))
-        return sorted(drifts, key=lambda d: d[:5])
+        return sorted(drifts, key=lambda d: (d.tenant_id, d.subscription_id, d.metric, d.window, d.window_start))
 
     async def rebuild(self, tenant_id: str) -> int:
         with self._lock:

@@ -101,7 +101,7 @@ class AgentsController(MemberController):
         )
         reply = await container_of(request).runs().chat(message)
         return RunRead(
-            output=reply.text,
+            text=reply.text,
             conversation_id=reply.conversation_id,
             usage=UsageRead(
                 input_tokens=reply.usage.input_tokens,

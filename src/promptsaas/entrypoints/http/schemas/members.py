@@ -121,7 +121,7 @@ class UsageRead(Read):
 
 
 class RunRead(Read):
-    output: str
+    text: str
     conversation_id: str
     usage: UsageRead
     limits: list[LimitRead]
