@@ -8,14 +8,20 @@ from datetime import datetime, timedelta
 
 from promptsaas.application.access import AccessService, Grant, LimitView
 from promptsaas.application.ports.clock import Clock, IdGenerator
-from promptsaas.application.ports.secrets import SecretUnreadable
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.runtime import Answer, PreparedCall, Runtime, Transcript
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, ImagePart, Message
 from promptsaas.domain.decisions import AgentFacts, Reason
-from promptsaas.domain.errors import AccessDenied, ByokKeyInvalid, LlmAuthFailed, LlmError, NotFound
+from promptsaas.domain.errors import (
+    AccessDenied,
+    ByokKeyInvalid,
+    ByokKeyUndecryptable,
+    LlmAuthFailed,
+    LlmError,
+    NotFound,
+)
 from promptsaas.domain.plans import Plan
 from promptsaas.domain.provider_keys import ProviderKey
 from promptsaas.domain.subscriptions import Subscription
@@ -118,7 +124,7 @@ class ConversationService:
         assert setup.version is not None
         try:
             answer = await self._execute(call, grant, own_key)
-        except (LlmError, ByokKeyInvalid) as error:
+        except (LlmError, ByokKeyInvalid, ByokKeyUndecryptable) as error:
             await self._access.release(grant, self._record(message, call, grant, None, error.code))
             raise
         except BaseException:
@@ -156,8 +162,6 @@ class ConversationService:
             return await self._runtime.execute(call, api_key=self._keys.reveal(own_key))
         except LlmAuthFailed:
             await self._keys.flag_invalid(own_key, "rejected by the provider")
-        except SecretUnreadable:
-            await self._keys.flag_invalid(own_key, "no configured encryption key opens it")
         raise ByokKeyInvalid(own_key.provider)
 
     def _record(
