@@ -9,7 +9,6 @@ from datetime import datetime
 
 from promptsaas.application.access import AccessService, Grant, LimitView
 from promptsaas.application.ports.clock import Clock, IdGenerator
-from promptsaas.application.ports.secrets import SecretUnreadable
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.retention import PurgeResult, purge_expired_content
@@ -17,7 +16,7 @@ from promptsaas.application.runtime import Answer, PreparedCall, Runtime, Transc
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, ImagePart, Message
 from promptsaas.domain.decisions import AgentFacts
-from promptsaas.domain.errors import ByokKeyInvalid, LlmAuthFailed, LlmError, NotFound
+from promptsaas.domain.errors import ByokKeyInvalid, ByokKeyUndecryptable, LlmAuthFailed, LlmError, NotFound
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
 
 
@@ -111,7 +110,7 @@ class ConversationService:
         assert setup.version is not None
         try:
             answer = await self._execute(call, grant)
-        except (LlmError, ByokKeyInvalid) as error:
+        except (LlmError, ByokKeyInvalid, ByokKeyUndecryptable) as error:
             await self._access.release(grant, self._record(message, call, grant, None, error.code))
             raise
         except BaseException:
@@ -133,8 +132,6 @@ class ConversationService:
             return await self._runtime.execute(call, api_key=self._keys.reveal(own_key))
         except LlmAuthFailed:
             await self._keys.flag_invalid(own_key, "rejected by the provider")
-        except SecretUnreadable:
-            await self._keys.flag_invalid(own_key, "no configured encryption key opens it")
         raise ByokKeyInvalid(own_key.provider)
 
     def _record(

@@ -1,7 +1,8 @@
 """Users' own provider keys (BYOK): stored encrypted, listed by their last four characters, never shown back.
 
 A key funds a call only when the plan's quota is exhausted and the plan allows BYOK (the policy decides); a key its
-provider rejects is flagged, so it funds nothing until the user replaces it.
+provider rejects is flagged, so it funds nothing until the user replaces it. A key that no configured encryption key
+opens is never flagged: the server's keys changed, not the user's (`ByokKeyUndecryptable`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.llm import LlmProviders
 from promptsaas.application.ports.secrets import SecretCipher, SecretUnreadable
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from promptsaas.domain.errors import InvalidInput, NotFound
+from promptsaas.domain.errors import ByokKeyUndecryptable, InvalidInput, NotFound
 from promptsaas.domain.provider_keys import VISIBLE_CHARS, ProviderKey, binding, check_api_key
 
 log = logging.getLogger("promptsaas.byok")
@@ -99,7 +100,15 @@ class ProviderKeyService:
         return frozenset(k.provider for k in keys if k.is_valid)
 
     def reveal(self, key: ProviderKey) -> str:
-        """The plaintext, for the provider call only; raises `SecretUnreadable`."""
+        """The plaintext, for the provider call only; `ByokKeyUndecryptable`, the key left as is, when no configured
+        encryption key opens it."""
+        try:
+            return self._open(key)
+        except SecretUnreadable as error:
+            log.warning("the %s key of user %s does not decrypt: %s", key.provider, key.user_id, error)
+            raise ByokKeyUndecryptable(key.provider) from None
+
+    def _open(self, key: ProviderKey) -> str:
         return self._cipher.decrypt(key.key_id, key.ciphertext, key.associated_data)
 
     async def key_for(self, tenant_id: str, user_id: str, provider: str) -> str:
@@ -109,7 +118,7 @@ class ProviderKeyService:
         return self.reveal(key)
 
     async def flag_invalid(self, key: ProviderKey, reason: str) -> None:
-        """Flag the key the provider rejected (or that no longer decrypts), unless the user replaced it meanwhile."""
+        """Flag the key its provider rejected (or an operator did), unless the user replaced it meanwhile."""
         async with self._uow() as uow:
             if await uow.provider_keys.mark_invalid(key, self._clock.now()):
                 target = f"provider_key:{key.provider}"
@@ -132,7 +141,7 @@ class ProviderKeyService:
             keys = [k for k in await uow.provider_keys.list_all(tenant_id) if k.key_id != newest]
         for key in keys:
             try:
-                plaintext = self.reveal(key)
+                plaintext = self._open(key)
             except SecretUnreadable as error:
                 log.warning("cannot rotate the %s key of user %s: %s", key.provider, key.user_id, error)
                 unreadable += 1

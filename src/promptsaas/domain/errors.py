@@ -147,10 +147,24 @@ class LlmAuthFailed(LlmError):
 
 
 class ByokKeyInvalid(DomainError):
-    """The user's own key (BYOK) was refused by its provider, or cannot be read; it is flagged for replacement."""
+    """The user's own key (BYOK) was refused by its provider; it is flagged for replacement."""
 
     code = "byok_key_invalid"
 
     def __init__(self, provider: str) -> None:
         super().__init__(f"your own {provider} key was rejected; it is flagged until you replace it")
+        self.provider = provider
+
+
+class ByokKeyUndecryptable(DomainError):
+    """The user's own key no longer decrypts here: the server's encryption key changed, not the user's key, so the
+    key is left unflagged and works again once the encryption key that sealed it is configured."""
+
+    code = "byok_key_undecryptable"
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(
+            f"your own {provider} key cannot be decrypted: the server's encryption key changed since it was stored; "
+            "the operator must configure the key that sealed it (PROMPTSAAS_ENCRYPTION_KEY), or store yours again"
+        )
         self.provider = provider

@@ -31,7 +31,6 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 TAG_BYTES = 16
 KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-DEV_KEY_FILE = Path(".promptsaas") / "encryption_key"
 VARIABLE = "PROMPTSAAS_ENCRYPTION_KEY"
 
 
@@ -100,7 +99,7 @@ def parse_keys(spec: str, *, source: str = VARIABLE) -> list[tuple[str, bytes]]:
     return keys
 
 
-def load_cipher(spec: str | None, *, production: bool, key_file: Path | None = DEV_KEY_FILE) -> AesGcmCipher:
+def load_cipher(spec: str | None, *, production: bool, key_file: Path | None = None) -> AesGcmCipher:
     """The configured keys; without any, an error in production, else a development key kept in `key_file`
     (0600), or one living in memory only when `key_file` is `None` (an in-memory platform keeps nothing)."""
     if spec:

@@ -20,7 +20,6 @@ log = logging.getLogger("promptsaas.security")
 
 MIN_SECRET_CHARS = 32
 KID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-DEV_KEY_FILE = Path(".promptsaas") / "secret_key"
 
 
 class SigningKeyError(RuntimeError):
@@ -57,15 +56,18 @@ def load_signing_keys(
     old_keys: Sequence[str] = (),
     *,
     production: bool,
-    key_file: Path = DEV_KEY_FILE,
+    key_file: Path | None = None,
 ) -> SigningKeys:
-    """The configured keys; in development without a key, one generated once and kept in `key_file` (0600)."""
+    """The configured keys; in development without a key, one generated once and kept in `key_file` (0600), or
+    one living in memory only when `key_file` is `None` (an in-memory platform keeps nothing)."""
     if secret_key:
         current = parse_key(secret_key, source="PROMPTSAAS_SECRET_KEY")
     elif production:
         raise SigningKeyError("PROMPTSAAS_SECRET_KEY must be set in production (at least 32 random characters)")
+    elif key_file is None:
+        current = parse_key(f"memory:{_new_secret()}", source="a generated key")
     else:
-        current = parse_key(_development_secret(key_file), source=str(key_file))
+        current = parse_key(kept_secret(key_file, _new_secret), source=str(key_file))
         log.warning("PROMPTSAAS_SECRET_KEY is not set: signing tokens with the development key in %s", key_file)
     older = tuple(parse_key(v, source="PROMPTSAAS_SECRET_KEYS_OLD") for v in old_keys if v.strip())
     if current.kid in {key.kid for key in older}:
@@ -73,5 +75,5 @@ def load_signing_keys(
     return SigningKeys(current, older)
 
 
-def _development_secret(path: Path) -> str:
-    return kept_secret(path, lambda: secrets.token_urlsafe(48))
+def _new_secret() -> str:
+    return secrets.token_urlsafe(48)

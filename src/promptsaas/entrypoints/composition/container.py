@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
 
 from dependency_injector import containers, providers
 
@@ -40,14 +39,10 @@ from promptsaas.application.read_cache import ReadCache
 from promptsaas.application.runtime import Runtime, Transcript
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.usage import UsageService
+from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
-from promptsaas.entrypoints.composition.persistence import MEMORY, Persistence, backend_of, close_persistence
+from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
-
-
-def _encryption_key_file(database_url: str, path: str) -> Path | None:
-    """An in-memory platform keeps no data, so its development encryption key is not kept either."""
-    return None if backend_of(database_url) == MEMORY else Path(path)
 
 
 class Container(containers.DeclarativeContainer):
@@ -81,7 +76,9 @@ class Container(containers.DeclarativeContainer):
         settings.provided.secret_key,
         settings.provided.secret_keys_old,
         production=settings.provided.production,
-        key_file=providers.Factory(Path, settings.provided.secret_key_file),
+        key_file=providers.Callable(
+            key_file, settings.provided.secret_key_file, settings.provided.database_url, SECRET_KEY
+        ),
     )
     tokens = providers.Singleton(
         JwtTokenIssuer,
@@ -108,7 +105,7 @@ class Container(containers.DeclarativeContainer):
         settings.provided.encryption_key,
         production=settings.provided.production,
         key_file=providers.Callable(
-            _encryption_key_file, settings.provided.database_url, settings.provided.encryption_key_file
+            key_file, settings.provided.encryption_key_file, settings.provided.database_url, ENCRYPTION_KEY
         ),
     )
     sessions = providers.Singleton(

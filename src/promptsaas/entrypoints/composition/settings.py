@@ -1,4 +1,8 @@
-"""Settings from `PROMPTSAAS_*` environment variables."""
+"""Settings from `PROMPTSAAS_*` environment variables, and from a `.env` file in the working directory.
+
+A variable set in the real environment wins over the same name in `.env`; an empty value means the default. Every
+malformed value is a `SettingsError` (a `ValueError`) naming the variable and what it expected.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from promptsaas.adapters.security.cipher import DEV_KEY_FILE as DEV_ENCRYPTION_KEY_FILE
 from promptsaas.adapters.security.oauth import APPLE_JWKS_URL, GOOGLE_JWKS_URL
 from promptsaas.adapters.security.passwords import OWASP_MEMORY_KIB, OWASP_TIME_COST
-from promptsaas.adapters.security.signing_keys import DEV_KEY_FILE
 from promptsaas.application.auth.service import AuthRateLimits
-from promptsaas.entrypoints.composition.llm import LlmEndpoint, parse_endpoints, parse_transport
+from promptsaas.entrypoints.composition.env_file import load_env_file
+from promptsaas.entrypoints.composition.llm import TRANSPORTS, LlmEndpoint, parse_endpoints, parse_transport
+from promptsaas.entrypoints.composition.variables import SettingsError, Variables
+
+__all__ = ["ENVIRONMENTS", "Settings", "SettingsError"]
+
+ENVIRONMENTS = ("development", "production")
+"""`PROMPTSAAS_ENV`: production requires the real secrets; development generates missing ones beside the database."""
 
 
 @dataclass(frozen=True)
@@ -29,10 +38,12 @@ class Settings:
     """Signs access tokens (`kid:secret` or `secret`); required in production, generated in development."""
     secret_keys_old: tuple[str, ...] = field(default=(), repr=False)
     """Previous keys that still verify until removed from here."""
-    secret_key_file: str = str(DEV_KEY_FILE)
+    secret_key_file: str | None = None
+    """The development signing key's file; `None`: `.promptsaas/secret_key` beside the database (see `key_files`)."""
     encryption_key: str | None = field(default=None, repr=False)
     """Seals users' provider keys: `id:base64key,...`, newest first; required in production (see `load_cipher`)."""
-    encryption_key_file: str = str(DEV_ENCRYPTION_KEY_FILE)
+    encryption_key_file: str | None = None
+    """The development encryption key's file; `None`: `.promptsaas/encryption_key` beside the database."""
     token_issuer: str = "promptsaas"
     token_audience: str = "promptsaas-api"
     access_token_ttl_seconds: int = 15 * 60
@@ -58,60 +69,58 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        env = os.environ if env is None else env
+        """Settings from `env`, else from the process environment completed by `./.env`; `overrides` win."""
+        if env is None:
+            load_env_file()
+            env = os.environ
+        v = Variables(env)
         base = cls(
-            database_url=env.get("PROMPTSAAS_DATABASE_URL", cls.database_url),
-            production=env.get("PROMPTSAAS_ENV", "development") == "production",
-            password_memory_kib=int(env.get("PROMPTSAAS_PASSWORD_MEMORY_KIB", str(OWASP_MEMORY_KIB))),
-            password_time_cost=int(env.get("PROMPTSAAS_PASSWORD_TIME_COST", str(OWASP_TIME_COST))),
-            reservation_ttl_seconds=int(env.get("PROMPTSAAS_RESERVATION_TTL_SECONDS", "600")),
-            cache_ttl_seconds=float(env.get("PROMPTSAAS_CACHE_TTL_SECONDS", "2")),
-            max_body_bytes=int(env.get("PROMPTSAAS_MAX_BODY_BYTES", str(1024 * 1024))),
-            secret_key=env.get("PROMPTSAAS_SECRET_KEY") or None,
-            secret_keys_old=_list(env.get("PROMPTSAAS_SECRET_KEYS_OLD")),
-            secret_key_file=env.get("PROMPTSAAS_SECRET_KEY_FILE", str(DEV_KEY_FILE)),
-            encryption_key=env.get("PROMPTSAAS_ENCRYPTION_KEY") or None,
-            encryption_key_file=env.get("PROMPTSAAS_ENCRYPTION_KEY_FILE", str(DEV_ENCRYPTION_KEY_FILE)),
-            token_issuer=env.get("PROMPTSAAS_TOKEN_ISSUER", cls.token_issuer),
-            token_audience=env.get("PROMPTSAAS_TOKEN_AUDIENCE", cls.token_audience),
-            access_token_ttl_seconds=60 * _positive(env, "PROMPTSAAS_ACCESS_TOKEN_MINUTES", 15),
-            refresh_token_ttl_days=_positive(env, "PROMPTSAAS_REFRESH_TOKEN_DAYS", 30),
-            google_client_ids=_list(env.get("PROMPTSAAS_GOOGLE_CLIENT_IDS")),
-            apple_client_ids=_list(env.get("PROMPTSAAS_APPLE_CLIENT_IDS")),
-            google_jwks_url=env.get("PROMPTSAAS_GOOGLE_JWKS_URL", GOOGLE_JWKS_URL),
-            apple_jwks_url=env.get("PROMPTSAAS_APPLE_JWKS_URL", APPLE_JWKS_URL),
-            auth_rate_limits=_auth_rate_limits(env),
-            llm_timeout_seconds=float(env.get("PROMPTSAAS_LLM_TIMEOUT_SECONDS", "60")),
-            llm_max_retries=int(env.get("PROMPTSAAS_LLM_MAX_RETRIES", "2")),
-            llm_backoff_seconds=float(env.get("PROMPTSAAS_LLM_BACKOFF_SECONDS", "0.5")),
-            llm_transport=parse_transport(env.get("PROMPTSAAS_LLM_TRANSPORT", cls.llm_transport)),
-            llm_endpoints=parse_endpoints(env.get("PROMPTSAAS_LLM_ENDPOINTS", ""), env),
-            attachment_max_bytes=int(env.get("PROMPTSAAS_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))),
-            attachments_per_message=int(env.get("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", "4")),
+            database_url=v.database_url("PROMPTSAAS_DATABASE_URL", cls.database_url),
+            production=v.choice("PROMPTSAAS_ENV", "development", ENVIRONMENTS) == "production",
+            password_memory_kib=v.integer("PROMPTSAAS_PASSWORD_MEMORY_KIB", OWASP_MEMORY_KIB, minimum=8),
+            password_time_cost=v.integer("PROMPTSAAS_PASSWORD_TIME_COST", OWASP_TIME_COST),
+            reservation_ttl_seconds=v.integer("PROMPTSAAS_RESERVATION_TTL_SECONDS", cls.reservation_ttl_seconds),
+            cache_ttl_seconds=v.number("PROMPTSAAS_CACHE_TTL_SECONDS", cls.cache_ttl_seconds),
+            max_body_bytes=v.integer("PROMPTSAAS_MAX_BODY_BYTES", cls.max_body_bytes),
+            secret_key=v.optional("PROMPTSAAS_SECRET_KEY"),
+            secret_keys_old=v.items("PROMPTSAAS_SECRET_KEYS_OLD"),
+            secret_key_file=v.optional("PROMPTSAAS_SECRET_KEY_FILE"),
+            encryption_key=v.optional("PROMPTSAAS_ENCRYPTION_KEY"),
+            encryption_key_file=v.optional("PROMPTSAAS_ENCRYPTION_KEY_FILE"),
+            token_issuer=v.text("PROMPTSAAS_TOKEN_ISSUER", cls.token_issuer),
+            token_audience=v.text("PROMPTSAAS_TOKEN_AUDIENCE", cls.token_audience),
+            access_token_ttl_seconds=60 * v.integer("PROMPTSAAS_ACCESS_TOKEN_MINUTES", 15),
+            refresh_token_ttl_days=v.integer("PROMPTSAAS_REFRESH_TOKEN_DAYS", cls.refresh_token_ttl_days),
+            google_client_ids=v.items("PROMPTSAAS_GOOGLE_CLIENT_IDS"),
+            apple_client_ids=v.items("PROMPTSAAS_APPLE_CLIENT_IDS"),
+            google_jwks_url=v.url("PROMPTSAAS_GOOGLE_JWKS_URL", GOOGLE_JWKS_URL),
+            apple_jwks_url=v.url("PROMPTSAAS_APPLE_JWKS_URL", APPLE_JWKS_URL),
+            auth_rate_limits=_auth_rate_limits(v),
+            llm_timeout_seconds=v.number("PROMPTSAAS_LLM_TIMEOUT_SECONDS", cls.llm_timeout_seconds, positive=True),
+            llm_max_retries=v.integer("PROMPTSAAS_LLM_MAX_RETRIES", cls.llm_max_retries, minimum=0),
+            llm_backoff_seconds=v.number("PROMPTSAAS_LLM_BACKOFF_SECONDS", cls.llm_backoff_seconds),
+            llm_transport=parse_transport(v.choice("PROMPTSAAS_LLM_TRANSPORT", cls.llm_transport, TRANSPORTS)),
+            llm_endpoints=_endpoints(v),
+            attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
+            attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
 
 
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    """A whole number above zero, or a startup error naming the variable."""
-    value = env.get(name, "").strip() or str(default)
-    if not (value.isascii() and value.isdigit()) or int(value) <= 0:
-        raise ValueError(f"{name} must be a whole number above 0, got {value!r}")
-    return int(value)
+def _endpoints(v: Variables) -> tuple[LlmEndpoint, ...]:
+    try:
+        return parse_endpoints(v.optional("PROMPTSAAS_LLM_ENDPOINTS") or "", v.env)
+    except ValueError as error:  # its messages already name the variable and the faulty item
+        raise SettingsError(str(error)) from None
 
 
-def _list(value: str | None) -> tuple[str, ...]:
-    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
-
-
-def _auth_rate_limits(env: Mapping[str, str]) -> AuthRateLimits:
-    """`PROMPTSAAS_LOGIN_LIMIT_PER_IP`, `..._PER_EMAIL`, `PROMPTSAAS_REGISTER_LIMIT_PER_IP`, `..._PER_EMAIL`, per
-    `PROMPTSAAS_AUTH_LIMIT_WINDOW_SECONDS`."""
+def _auth_rate_limits(v: Variables) -> AuthRateLimits:
+    """Attempts per client IP and per email address, per `PROMPTSAAS_AUTH_LIMIT_WINDOW_SECONDS`."""
     default = AuthRateLimits()
     return AuthRateLimits(
-        login_per_ip=int(env.get("PROMPTSAAS_LOGIN_LIMIT_PER_IP", default.login_per_ip)),
-        login_per_email=int(env.get("PROMPTSAAS_LOGIN_LIMIT_PER_EMAIL", default.login_per_email)),
-        register_per_ip=int(env.get("PROMPTSAAS_REGISTER_LIMIT_PER_IP", default.register_per_ip)),
-        register_per_email=int(env.get("PROMPTSAAS_REGISTER_LIMIT_PER_EMAIL", default.register_per_email)),
-        window_seconds=int(env.get("PROMPTSAAS_AUTH_LIMIT_WINDOW_SECONDS", default.window_seconds)),
+        login_per_ip=v.integer("PROMPTSAAS_LOGIN_LIMIT_PER_IP", default.login_per_ip),
+        login_per_email=v.integer("PROMPTSAAS_LOGIN_LIMIT_PER_EMAIL", default.login_per_email),
+        register_per_ip=v.integer("PROMPTSAAS_REGISTER_LIMIT_PER_IP", default.register_per_ip),
+        register_per_email=v.integer("PROMPTSAAS_REGISTER_LIMIT_PER_EMAIL", default.register_per_email),
+        window_seconds=v.integer("PROMPTSAAS_AUTH_LIMIT_WINDOW_SECONDS", default.window_seconds),
     )

@@ -38,6 +38,7 @@ STATUS_BY_CODE = {
     "llm_unavailable": 502,
     "llm_auth_failed": 502,
     "llm_timeout": 504,
+    "byok_key_undecryptable": 503,
     "database_not_migrated": 503,
     "database_unavailable": 503,
     "idempotency_in_progress": 409,

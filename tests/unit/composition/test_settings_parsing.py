@@ -1,0 +1,108 @@
+"""Every `PROMPTSAAS_*` variable is parsed with an error naming it and what it expected, never a bare `int()` error."""
+
+from __future__ import annotations
+
+import pytest
+
+from promptsaas.entrypoints.composition.settings import Settings, SettingsError
+
+
+def test_no_variable_gives_the_documented_defaults() -> None:
+    settings = Settings.from_env({})
+
+    assert settings == Settings()
+    assert (settings.database_url, settings.production) == ("sqlite:///./promptsaas.db", False)
+    assert (settings.secret_key_file, settings.encryption_key_file) == (None, None)
+
+
+def test_values_of_every_kind_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "PROMPTSAAS_ENV": "production",
+            "PROMPTSAAS_DATABASE_URL": "postgresql://app:pw@db.internal/promptsaas",
+            "PROMPTSAAS_RESERVATION_TTL_SECONDS": " 120 ",
+            "PROMPTSAAS_CACHE_TTL_SECONDS": "0.25",
+            "PROMPTSAAS_LLM_MAX_RETRIES": "0",
+            "PROMPTSAAS_LLM_TRANSPORT": "httpx",
+            "PROMPTSAAS_GOOGLE_JWKS_URL": "http://127.0.0.1:8123/certs",
+            "PROMPTSAAS_APPLE_CLIENT_IDS": "a.app, b.app,,",
+            "PROMPTSAAS_REGISTER_LIMIT_PER_EMAIL": "3",
+            "PROMPTSAAS_ENCRYPTION_KEY_FILE": "/srv/keys/encryption_key",
+        }
+    )
+
+    assert settings.production
+    assert settings.database_url == "postgresql://app:pw@db.internal/promptsaas"
+    assert (settings.reservation_ttl_seconds, settings.cache_ttl_seconds, settings.llm_max_retries) == (120, 0.25, 0)
+    assert settings.llm_transport == "httpx"
+    assert settings.google_jwks_url == "http://127.0.0.1:8123/certs"
+    assert settings.apple_client_ids == ("a.app", "b.app")
+    assert settings.auth_rate_limits.register_per_email == 3
+    assert settings.encryption_key_file == "/srv/keys/encryption_key"
+
+
+def test_an_empty_value_means_the_default() -> None:
+    empty = {"PROMPTSAAS_ENV": "", "PROMPTSAAS_MAX_BODY_BYTES": "  ", "PROMPTSAAS_SECRET_KEY": "", "PROMPTSAAS_X": ""}
+
+    assert Settings.from_env(empty) == Settings()
+
+
+@pytest.mark.parametrize("typo", ["prod", "Production", "dev", "staging", "true"])
+def test_an_unknown_environment_is_an_error_naming_the_allowed_values(typo: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"PROMPTSAAS_ENV": typo})
+
+    assert str(raised.value) == f"PROMPTSAAS_ENV must be one of development, production, got {typo!r}"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("PROMPTSAAS_MAX_BODY_BYTES", "1MB", "PROMPTSAAS_MAX_BODY_BYTES must be a whole number above 0, got '1MB'"),
+        ("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", "0", "must be a whole number above 0, got '0'"),
+        ("PROMPTSAAS_LOGIN_LIMIT_PER_IP", "ten", "PROMPTSAAS_LOGIN_LIMIT_PER_IP must be a whole number above 0"),
+        ("PROMPTSAAS_AUTH_LIMIT_WINDOW_SECONDS", "9.5", "PROMPTSAAS_AUTH_LIMIT_WINDOW_SECONDS must be a whole number"),
+        ("PROMPTSAAS_LLM_MAX_RETRIES", "-1", "PROMPTSAAS_LLM_MAX_RETRIES must be a whole number of at least 0"),
+        ("PROMPTSAAS_PASSWORD_MEMORY_KIB", "4", "PROMPTSAAS_PASSWORD_MEMORY_KIB must be a whole number of at least 8"),
+        ("PROMPTSAAS_LLM_TIMEOUT_SECONDS", "0", "PROMPTSAAS_LLM_TIMEOUT_SECONDS must be a number above 0"),
+        ("PROMPTSAAS_LLM_TIMEOUT_SECONDS", "1m", "PROMPTSAAS_LLM_TIMEOUT_SECONDS must be a number above 0"),
+        ("PROMPTSAAS_CACHE_TTL_SECONDS", "-2", "PROMPTSAAS_CACHE_TTL_SECONDS must be a number of at least 0"),
+        ("PROMPTSAAS_LLM_BACKOFF_SECONDS", "nan", "PROMPTSAAS_LLM_BACKOFF_SECONDS must be a number of at least 0"),
+        ("PROMPTSAAS_LLM_TRANSPORT", "curl", "PROMPTSAAS_LLM_TRANSPORT must be one of httpx, aiohttp, got 'curl'"),
+        (
+            "PROMPTSAAS_APPLE_JWKS_URL",
+            "appleid.apple.com/auth/keys",
+            "PROMPTSAAS_APPLE_JWKS_URL must be an http(s) URL",
+        ),
+        ("PROMPTSAAS_GOOGLE_JWKS_URL", "ftp://x.example/keys", "PROMPTSAAS_GOOGLE_JWKS_URL must be an http(s) URL"),
+        ("PROMPTSAAS_DATABASE_URL", "mysql://db/app", "PROMPTSAAS_DATABASE_URL must be memory://, sqlite:///"),
+        ("PROMPTSAAS_DATABASE_URL", "./promptsaas.db", "PROMPTSAAS_DATABASE_URL must be memory://, sqlite:///"),
+        ("PROMPTSAAS_LLM_ENDPOINTS", "ollama=localhost:11434|", "PROMPTSAAS_LLM_ENDPOINTS: ollama's base URL"),
+    ],
+)
+def test_a_malformed_value_is_an_error_naming_the_variable_and_what_it_expected(
+    name: str, value: str, expected: str
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({name: value})
+
+    assert expected in str(raised.value)
+    assert "invalid literal" not in str(raised.value)
+
+
+def test_a_settings_error_is_a_value_error_so_every_shell_reports_it_in_one_line() -> None:
+    with pytest.raises(ValueError, match="PROMPTSAAS_REFRESH_TOKEN_DAYS"):
+        Settings.from_env({"PROMPTSAAS_REFRESH_TOKEN_DAYS": "a month"})
+
+
+def test_a_database_url_error_does_not_echo_its_password() -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"PROMPTSAAS_DATABASE_URL": "mysql://app:hunter2-secret@db/app"})
+
+    assert "hunter2" not in str(raised.value)
+
+
+def test_overrides_win_over_the_environment() -> None:
+    settings = Settings.from_env({"PROMPTSAAS_DATABASE_URL": "memory://"}, database_url="sqlite:///other.db")
+
+    assert settings.database_url == "sqlite:///other.db"
