@@ -84,7 +84,7 @@ class SqlQuotaLedger(QuotaLedger):
             _c.c.tenant_id == tenant_id,
             columns.in_([(k.subscription_id, k.metric.value, k.window.value, k.window_start) for k in wanted]),
         )
-        async with self._database.connect(lazy_begin=True) as conn:
+        async with self._database.connect() as conn:
             rows = (await conn.execute(query)).mappings().all()
         return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
 
@@ -147,7 +147,7 @@ class SqlQuotaLedger(QuotaLedger):
         query = select(func.count().label("n")).select_from(_r)
         if tenant_id is not None:
             query = query.where(_r.c.tenant_id == tenant_id)
-        async with self._database.connect(lazy_begin=True) as conn:
+        async with self._database.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
 
 
