@@ -186,7 +186,7 @@ def main() -> None:
                     "0",
                     sys.executable,
                     "-c",
-                    f"from entrypoints.http.server import serve; serve(port={api_port})",
+                    f"from promptsaas.entrypoints.http.server import serve; serve(port={api_port})",
                 ],
                 env=env,
                 cwd=ROOT,

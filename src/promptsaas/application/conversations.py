@@ -12,7 +12,8 @@ from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.retention import PurgeResult, purge_expired_content
-from promptsaas.application.runtime import Answer, PreparedCall, Runtime, Transcript
+from promptsaas.application.runtime import Answer, PreparedCall, Runtime
+from promptsaas.application.transcripts import Transcript
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, ImagePart, Message
 from promptsaas.domain.decisions import AgentFacts

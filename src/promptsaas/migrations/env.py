@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.migrate import in_one_transaction
 from promptsaas.adapters.persistence.sqlalchemy.tables import metadata
 
 config = context.config
@@ -39,8 +40,7 @@ def run_on(connection: Connection) -> None:
 async def run_from_url(url: str) -> None:
     database = Database(url)
     try:
-        async with database.transaction() as conn:
-            await conn.run_sync(run_on)
+        await in_one_transaction(database, run_on)
     finally:
         await database.dispose()
 

@@ -49,8 +49,8 @@ class Backend:
         assert self.database is not None
         c = tables.quota_counters
         where = [c.c[name] == value for name, value in counter_key_row(tenant_id, key).items()]
-        async with self.database.transaction() as conn:
-            await conn.execute(update(c).where(*where).values(used=used))
+        async with self.database.transaction() as tx:
+            await tx.conn.execute(update(c).where(*where).values(used=used))
 
     async def counter(self, tenant_id: str, key: CounterKey) -> Counter:
         return (await self.ledger.read(tenant_id, [key])).get(key, Counter())

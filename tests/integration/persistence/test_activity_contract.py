@@ -4,37 +4,41 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from itertools import count
 
+from promptsaas.application.ports.quota import Settlement
 from promptsaas.application.ports.repositories import UsageQuery, UsageRow
+from promptsaas.domain.conversations import Conversation, Exchange, Message
 from promptsaas.domain.usage import Funding, Outcome
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import NOON, audit, conversation, message, usage
 
+_records = count()
 
-async def test_conversations_list_newest_first_and_touch_moves_them(backend: Backend) -> None:
+
+async def store_turn(backend: Backend, chat: Conversation, *messages: Message, new: bool = True) -> None:
+    """Write a turn the way a call does: settled with its usage record (a BYOK call: no reservation)."""
+    record = usage(chat.tenant_id, f"rec-{next(_records)}", user_id=chat.user_id)
+    await backend.ledger.settle(Settlement(record, exchange=Exchange(chat, new, messages)))
+
+
+async def test_conversations_list_newest_first_and_a_new_turn_moves_them_up(backend: Backend) -> None:
     old, new = conversation("t1", "c1", "u1"), conversation("t1", "c2", "u1", NOON + timedelta(minutes=1))
-    async with backend.uow() as uow:
-        await uow.conversations.add(old)
-        await uow.conversations.add(new)
-        await uow.conversations.add(conversation("t1", "c3", "u2"))
-        await uow.commit()
+    for chat in (old, new, conversation("t1", "c3", "u2")):
+        await store_turn(backend, replace(chat), message("t1", f"{chat.id}-m1", chat.id, chat.updated_at))
     async with backend.uow() as uow:
         assert await uow.conversations.get("t1", "c1") == old
         assert [c.id for c in await uow.conversations.list_for_user("t1", "u1")] == ["c2", "c1"]
-        await uow.conversations.touch("t1", "c1", NOON + timedelta(hours=1))
-        await uow.commit()
+    later = NOON + timedelta(hours=1)
+    await store_turn(backend, replace(old), message("t1", "c1-m2", "c1", later), new=False)
     async with backend.uow() as uow:
         assert [c.id for c in await uow.conversations.list_for_user("t1", "u1")] == ["c1", "c2"]
-        assert await uow.conversations.get("t1", "c1") == replace(old, updated_at=NOON + timedelta(hours=1))
+        assert await uow.conversations.get("t1", "c1") == replace(old, updated_at=later)
 
 
 async def test_recent_messages_are_the_last_ones_in_writing_order(backend: Backend) -> None:
     written = [message("t1", f"m{i}", "c1") for i in (5, 3, 9, 1)]  # same time, ids out of order
-    async with backend.uow() as uow:
-        await uow.conversations.add(conversation("t1", "c1", "u1"))
-        for m in written:
-            await uow.conversations.add_message(m)
-        await uow.commit()
+    await store_turn(backend, conversation("t1", "c1", "u1"), *written)
     async with backend.uow() as uow:
         assert await uow.conversations.recent_messages("t1", "c1", 10) == written
         assert await uow.conversations.recent_messages("t1", "c1", 2) == written[-2:]
@@ -42,9 +46,8 @@ async def test_recent_messages_are_the_last_ones_in_writing_order(backend: Backe
 
 
 async def test_deleting_a_conversation_deletes_its_messages(backend: Backend) -> None:
+    await store_turn(backend, conversation("t1", "c1", "u1"), message("t1", "m1", "c1"))
     async with backend.uow() as uow:
-        await uow.conversations.add(conversation("t1", "c1", "u1"))
-        await uow.conversations.add_message(message("t1", "m1", "c1"))
         await uow.conversations.delete("t1", "c1")
         await uow.commit()
     async with backend.uow() as uow:
@@ -53,13 +56,9 @@ async def test_deleting_a_conversation_deletes_its_messages(backend: Backend) ->
 
 
 async def test_purge_counts_then_deletes_only_old_messages_of_the_given_users(backend: Backend) -> None:
-    async with backend.uow() as uow:
-        await uow.conversations.add(conversation("t1", "c1", "u1"))
-        await uow.conversations.add(conversation("t1", "c2", "u2"))
-        await uow.conversations.add_message(message("t1", "old", "c1", NOON - timedelta(days=40)))
-        await uow.conversations.add_message(message("t1", "new", "c1", NOON))
-        await uow.conversations.add_message(message("t1", "other", "c2", NOON - timedelta(days=40)))
-        await uow.commit()
+    old, new = message("t1", "old", "c1", NOON - timedelta(days=40)), message("t1", "new", "c1", NOON)
+    await store_turn(backend, conversation("t1", "c1", "u1"), old, new)
+    await store_turn(backend, conversation("t1", "c2", "u2"), message("t1", "other", "c2", NOON - timedelta(days=40)))
     before = NOON - timedelta(days=30)
     async with backend.uow() as uow:
         assert await uow.conversations.purge_messages("t1", ["u1"], before, dry_run=True) == 1
@@ -74,21 +73,20 @@ async def test_purge_counts_then_deletes_only_old_messages_of_the_given_users(ba
 async def test_usage_records_round_trip_and_filter_by_time(backend: Backend) -> None:
     first = usage("t1", "r1", at=NOON - timedelta(days=1))
     second = usage("t1", "r2", funding=Funding.BYOK, subscription_id=None, plan_code=None, error_code="x")
-    async with backend.uow() as uow:
-        await uow.usage.add(first)
-        await uow.usage.add(second)
-        await uow.commit()
+    await backend.ledger.settle(Settlement(first))
+    await backend.ledger.settle(Settlement(second))
     async with backend.uow() as uow:
         assert await uow.usage.records("t1") == [first, second]
         assert await uow.usage.records("t1", since=NOON) == [second]
 
 
 async def test_usage_summaries_group_by_agent_user_plan_day_and_model(backend: Backend) -> None:
-    async with backend.uow() as uow:
-        await uow.usage.add(usage("t1", "r1", user_id="ann", at=NOON - timedelta(days=1)))
-        await uow.usage.add(usage("t1", "r2", user_id="bob", agent_slug="writer", outcome=Outcome.ERROR))
-        await uow.usage.add(usage("t1", "r3", user_id="bob", funding=Funding.BYOK, plan_code=None, model="a:b"))
-        await uow.commit()
+    for record in (
+        usage("t1", "r1", user_id="ann", at=NOON - timedelta(days=1)),
+        usage("t1", "r2", user_id="bob", agent_slug="writer", outcome=Outcome.ERROR),
+        usage("t1", "r3", user_id="bob", funding=Funding.BYOK, plan_code=None, model="a:b"),
+    ):
+        await backend.ledger.settle(Settlement(record))
     async with backend.uow() as uow:
 
         async def keys(group_by: str, **query: object) -> dict[str, int]:

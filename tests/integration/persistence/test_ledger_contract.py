@@ -1,9 +1,13 @@
-"""The quota ledger: all-or-nothing holds, settle / release / sweep, and counters that reconcile with records."""
+"""The quota ledger: all-or-nothing holds, settlements (charge or release, record, turn), sweeps, and counters that
+reconcile with records."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from promptsaas.application.ports.quota import Settlement
 from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.plans import Metric
 from promptsaas.domain.quota import Counter
@@ -40,7 +44,7 @@ async def test_settle_charges_the_real_amount_and_writes_the_record(backend: Bac
     ledger = backend.ledger
     await ledger.reserve(reservation("t1", "r1", (REQUESTS, 1, 5), (TOKENS, 400, 1000)))
     record = usage("t1", "u-1", charged_tokens=120)
-    await ledger.settle("t1", "r1", {REQUESTS: 1, TOKENS: 120}, record)
+    await ledger.settle(Settlement(record, "r1", {REQUESTS: 1, TOKENS: 120}))
     assert await ledger.read("t1", [REQUESTS, TOKENS]) == {REQUESTS: Counter(1, 0), TOKENS: Counter(120, 0)}
     assert await ledger.pending() == 0
     async with backend.uow() as uow:
@@ -54,8 +58,8 @@ async def test_settle_stores_the_conversation_turn_with_the_record(backend: Back
     later = NOON + timedelta(minutes=5)
     second = (message("t1", "m3", "c1", at=later), message("t1", "m4", "c1", at=later))
     await ledger.reserve(reservation("t1", "r1", (REQUESTS, 1, 5)))
-    await ledger.settle("t1", "r1", {REQUESTS: 1}, usage("t1", "u-1"), Exchange(chat, True, first))
-    await ledger.settle("t1", None, {}, usage("t1", "u-2"), Exchange(chat, False, second))  # a BYOK call
+    await ledger.settle(Settlement(usage("t1", "u-1"), "r1", {REQUESTS: 1}, Exchange(chat, True, first)))
+    await ledger.settle(Settlement(usage("t1", "u-2"), exchange=Exchange(chat, False, second)))  # a BYOK call
     assert await backend.counter("t1", REQUESTS) == Counter(1, 0)
     async with backend.uow() as uow:
         stored = await uow.conversations.get("t1", "c1")
@@ -65,21 +69,33 @@ async def test_settle_stores_the_conversation_turn_with_the_record(backend: Back
         assert {r.id for r in await uow.usage.records("t1")} == {"u-1", "u-2"}
 
 
-async def test_release_undoes_the_hold_and_keeps_the_error_record(backend: Backend) -> None:
+async def test_a_failed_call_releases_the_hold_and_keeps_the_error_record(backend: Backend) -> None:
     ledger = backend.ledger
     await ledger.reserve(reservation("t1", "r1", (REQUESTS, 1, 5)))
     failed = usage("t1", "u-1", outcome=Outcome.ERROR, error_code="llm_timeout", charged_requests=0)
-    await ledger.release("t1", "r1", failed)
-    await ledger.release("t1", "r1")  # a second release finds nothing to undo
+    retried = usage("t1", "u-2", outcome=Outcome.ERROR, error_code="llm_timeout", charged_requests=0)
+    await ledger.settle(Settlement(failed, "r1"))
+    await ledger.settle(Settlement(retried, "r1"))  # a second settlement finds nothing to undo
     assert await backend.counter("t1", REQUESTS) == Counter(0, 0)
+    assert await ledger.pending() == 0
     async with backend.uow() as uow:
-        assert await uow.usage.records("t1") == [failed]
+        assert await uow.usage.records("t1") == [failed, retried]
 
 
-async def test_another_tenant_cannot_settle_or_release_a_reservation(backend: Backend) -> None:
+def test_a_failed_call_can_be_charged_nothing_and_adds_no_turn() -> None:
+    failed = usage("t1", "u-1", outcome=Outcome.ERROR, error_code="llm_timeout")
+    turn = Exchange(conversation("t1", "c1", "u1"), True, (message("t1", "m1", "c1"),))
+    with pytest.raises(ValueError, match="charged nothing"):
+        Settlement(failed, "r1", {REQUESTS: 1})
+    with pytest.raises(ValueError, match="no conversation turn"):
+        Settlement(failed, "r1", exchange=turn)
+
+
+async def test_another_tenant_cannot_settle_a_reservation(backend: Backend) -> None:
     ledger = backend.ledger
     await ledger.reserve(reservation("t1", "r1", (REQUESTS, 1, 5)))
-    await ledger.release("t2", "r1")
+    await ledger.settle(Settlement(usage("t2", "u-1", outcome=Outcome.ERROR, error_code="llm_timeout"), "r1"))
+    await ledger.settle(Settlement(usage("t2", "u-2"), "r1", {REQUESTS: 1}))
     assert await ledger.pending("t1") == 1
     assert await backend.counter("t1", REQUESTS) == Counter(0, 1)
 
@@ -99,7 +115,7 @@ async def test_a_settle_after_the_sweep_charges_nothing_twice(backend: Backend) 
     ledger = backend.ledger
     await ledger.reserve(reservation("t1", "r1", (REQUESTS, 1, 5), ttl=timedelta(seconds=1)))
     await ledger.sweep(NOON + timedelta(minutes=1))
-    await ledger.settle("t1", "r1", {REQUESTS: 1}, usage("t1", "u-1"))
+    await ledger.settle(Settlement(usage("t1", "u-1"), "r1", {REQUESTS: 1}))
     assert await backend.counter("t1", REQUESTS) == Counter(0, 0)
     assert [d.expected_used for d in await backend.reconciler.reconcile("t1")] == [1]
 
@@ -108,8 +124,8 @@ async def test_counters_reconcile_with_records_and_reservations(backend: Backend
     ledger = backend.ledger
     for n in range(3):
         await ledger.reserve(reservation("t1", f"r{n}", (REQUESTS, 1, 10), (TOKENS, 50, None)))
-    await ledger.settle("t1", "r0", {REQUESTS: 1, TOKENS: 30}, usage("t1", "u-0"))
-    await ledger.release("t1", "r1")
+    await ledger.settle(Settlement(usage("t1", "u-0"), "r0", {REQUESTS: 1, TOKENS: 30}))
+    await ledger.settle(Settlement(usage("t1", "u-1", outcome=Outcome.ERROR, error_code="llm_timeout"), "r1"))
     assert await backend.reconciler.reconcile() == []
     assert await ledger.read("t1", [REQUESTS, TOKENS]) == {REQUESTS: Counter(1, 1), TOKENS: Counter(30, 50)}
 
@@ -117,7 +133,7 @@ async def test_counters_reconcile_with_records_and_reservations(backend: Backend
 async def test_a_drifted_counter_is_reported_and_rebuilt(backend: Backend) -> None:
     ledger = backend.ledger
     await ledger.reserve(reservation("t1", "r1", (REQUESTS, 1, 10)))
-    await ledger.settle("t1", "r1", {REQUESTS: 1}, usage("t1", "u-1"))
+    await ledger.settle(Settlement(usage("t1", "u-1"), "r1", {REQUESTS: 1}))
     await ledger.reserve(reservation("t1", "r2", (REQUESTS, 1, 10)))
     await ledger.reserve(reservation("t2", "r3", (REQUESTS, 1, 10)))
     await backend.tamper("t1", REQUESTS, used=7)

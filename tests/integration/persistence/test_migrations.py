@@ -57,7 +57,7 @@ async def test_every_revision_upgrades_and_downgrades_step_by_step(empty: Databa
 async def test_the_migrated_schema_is_what_the_tables_declare(empty: Database) -> None:
     await upgrade_database(empty)
     assert await database_is_current(empty)
-    async with empty.connect(lazy_begin=True) as conn:
+    async with empty.connect() as conn:
         differences = await conn.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
     assert differences == []
 
@@ -69,5 +69,5 @@ async def test_upgrading_a_current_database_changes_nothing(empty: Database) -> 
 
 
 async def _tables(database: Database) -> set[str]:
-    async with database.connect(lazy_begin=True) as conn:
+    async with database.connect() as conn:
         return set(await conn.run_sync(lambda sync: sync.dialect.get_table_names(sync)))

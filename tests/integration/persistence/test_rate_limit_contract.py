@@ -121,7 +121,7 @@ async def test_ended_windows_are_deleted_and_their_clients_start_afresh(sql: Bac
     wait(clock, WINDOW)
 
     assert await limiter.hit("login:ip:198.51.100.0", 1, WINDOW) is None  # the 7th attempt purges the ended windows
-    async with sql.database.connect(lazy_begin=True) as conn:
+    async with sql.database.connect() as conn:
         rows = (await conn.execute(tables.rate_limit_windows.select())).all()
     assert len(rows) == 1
     assert "198.51.100" not in str(rows)  # clients are stored as digests, not as their IPs and emails

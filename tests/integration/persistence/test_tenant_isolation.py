@@ -12,8 +12,10 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from promptsaas.application.ports.quota import Settlement
 from promptsaas.application.ports.repositories import UsageQuery
 from promptsaas.application.ports.unit_of_work import UnitOfWork
+from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.prompts import PromptVersion, VersionStatus
 from promptsaas.domain.provider_keys import ProviderKey
 from promptsaas.domain.tenants import Tenant
@@ -33,6 +35,8 @@ async def hold(backend: Backend, tenant_id: str, names: set[str]) -> None:
             await write_rows(uow, tenant_id, n)
         await uow.commit()
     for n in sorted(names):
+        turn = Exchange(e.conversation(tenant_id, n, n), True, (e.message(tenant_id, n, n),))
+        await backend.ledger.settle(Settlement(e.usage(tenant_id, n, user_id=n), exchange=turn))
         assert await backend.ledger.reserve(e.reservation(tenant_id, f"{tenant_id}-{n}", (e.key(n), 1, 10)))
 
 
@@ -43,9 +47,6 @@ async def write_rows(uow: UnitOfWork, tenant_id: str, n: str) -> None:
     await uow.versions.add(e.version(tenant_id, n, 1, VersionStatus.ACTIVE))
     await uow.plans.add(replace(e.plan(tenant_id, n), id=n))
     await uow.subscriptions.add(e.subscription(tenant_id, n, n))
-    await uow.conversations.add(e.conversation(tenant_id, n, n))
-    await uow.conversations.add_message(e.message(tenant_id, n, n))
-    await uow.usage.add(e.usage(tenant_id, n, user_id=n))
     await uow.audit.add(e.audit(tenant_id, n))
     await uow.refresh_tokens.add(replace(e.refresh_token(tenant_id, n, n, n), token_hash=n))
     await uow.api_keys.add(e.api_key(tenant_id, n, n))

@@ -14,8 +14,8 @@ from promptsaas.adapters.llm.registry import ProviderRegistry
 from promptsaas.application.access import LimitView
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
-from promptsaas.application.ports.quota import QuotaLedger
-from promptsaas.domain.conversations import Exchange, text_of
+from promptsaas.application.ports.quota import QuotaLedger, Settlement
+from promptsaas.domain.conversations import text_of
 from promptsaas.domain.errors import LlmUnavailable
 from promptsaas.domain.quota import Counter, CounterKey, Reservation
 from promptsaas.domain.usage import UsageRecord
@@ -101,18 +101,8 @@ class InterleavingLedger(QuotaLedger):
         self.refused += held is None
         return held
 
-    async def settle(
-        self,
-        tenant_id: str,
-        reservation_id: str | None,
-        charges: Mapping[CounterKey, int],
-        record: UsageRecord,
-        exchange: Exchange | None = None,
-    ) -> None:
-        await self.inner.settle(tenant_id, reservation_id, charges, record, exchange)
-
-    async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
-        await self.inner.release(tenant_id, reservation_id, record)
+    async def settle(self, settlement: Settlement) -> None:
+        await self.inner.settle(settlement)
 
     async def sweep(self, now: datetime) -> int:
         return await self.inner.sweep(now)

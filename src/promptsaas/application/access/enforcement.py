@@ -13,7 +13,7 @@ from datetime import timedelta
 from promptsaas.application.access.context import AccessContext, no_agent
 from promptsaas.application.access.limits import LimitView, views
 from promptsaas.application.ports.clock import Clock, IdGenerator
-from promptsaas.application.ports.quota import QuotaLedger
+from promptsaas.application.ports.quota import QuotaLedger, Settlement
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.read_cache import ReadCache
 from promptsaas.domain import policy
@@ -147,7 +147,7 @@ class AccessService:
         """Charge the real usage (never more than was reserved), and write the usage record and the conversation
         turn with it, in one transaction. A BYOK call holds no reservation and charges no counter."""
         if grant.reservation is None:
-            await self._ledger.settle(record.tenant_id, None, {}, record, exchange)
+            await self._ledger.settle(Settlement(record, exchange=exchange))
             return views(grant.decision.limits)
         tokens = record.input_tokens + record.output_tokens
         charges = {
@@ -160,17 +160,12 @@ class AccessService:
             charged_requests=1,
             charged_tokens=min(tokens, grant.estimated_tokens),
         )
-        await self._ledger.settle(record.tenant_id, grant.reservation.id, charges, charged, exchange)
+        await self._ledger.settle(Settlement(charged, grant.reservation.id, charges, exchange))
         return views(grant.decision.limits, charges)
 
     async def release(self, grant: Grant, record: UsageRecord) -> None:
         """Undo the reservation of a failed call: nothing is charged; the error record is written."""
-        if grant.reservation is None:
-            async with self._uow() as uow:
-                await uow.usage.add(record)
-                await uow.commit()
-            return
-        await self._ledger.release(record.tenant_id, grant.reservation.id, record)
+        await self._ledger.settle(Settlement(record, grant.reservation.id if grant.reservation else None))
 
     async def limits(self, tenant_id: str, user_id: str) -> list[tuple[str, list[LimitView]]]:
         """Every active plan of a user with its limits' used / remaining / resets_at (one counter read)."""

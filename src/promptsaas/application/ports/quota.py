@@ -1,20 +1,50 @@
-"""The quota ledger: atomic reservations on counters, kept apart from the LLM call."""
+"""The quota ledger: atomic reservations on counters, kept apart from the LLM call, and the settlement that closes
+each call."""
 
 from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.plans import Metric, Window
 from promptsaas.domain.quota import Counter, CounterKey, Reservation
-from promptsaas.domain.usage import UsageRecord
+from promptsaas.domain.usage import Outcome, UsageRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """Everything one finished call writes, in one transaction: the charge that closes its reservation, its usage
+    record and, for an answered call, the conversation turn.
+
+    A failed call charges nothing (its reservation is released) and adds no turn; a BYOK call holds no reservation.
+    """
+
+    record: UsageRecord
+    reservation_id: str | None = None
+    charges: Mapping[CounterKey, int] = field(default_factory=dict)
+    """What each counter of the reservation is charged (at most what it held); a counter not named is charged 0."""
+    exchange: Exchange | None = None
+
+    def __post_init__(self) -> None:
+        if self.failed and (self.charges or self.exchange is not None):
+            raise ValueError("a failed call is charged nothing and adds no conversation turn")
+
+    @property
+    def tenant_id(self) -> str:
+        return self.record.tenant_id
+
+    @property
+    def failed(self) -> bool:
+        return self.record.outcome is Outcome.ERROR
 
 
 class QuotaLedger(Protocol):
+    """Reservations on quota counters, held before an LLM call and settled after it."""
+
     @abstractmethod
     async def read(self, tenant_id: str, keys: Iterable[CounterKey]) -> dict[CounterKey, Counter]:
         """Current counters (missing ones are zero)."""
@@ -27,24 +57,13 @@ class QuotaLedger(Protocol):
         reading them first), or `None` when an item did not fit and nothing was held."""
 
     @abstractmethod
-    async def settle(
-        self,
-        tenant_id: str,
-        reservation_id: str | None,
-        charges: Mapping[CounterKey, int],
-        record: UsageRecord,
-        exchange: Exchange | None = None,
-    ) -> None:
-        """Move the reservation (if any: a BYOK call holds none) to `used` with the real amounts, and write the usage
-        record and the conversation turn, in one transaction."""
-
-    @abstractmethod
-    async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
-        """Drop a reservation without charging; write the (error) usage record if one is given."""
+    async def settle(self, settlement: Settlement) -> None:
+        """Write a finished call in one transaction: move its reservation (if still held) from `reserved` to `used`
+        with the settlement's charges, append its usage record, and store its conversation turn (if any)."""
 
     @abstractmethod
     async def sweep(self, now: datetime) -> int:
-        """Release every reservation that expired before `now`; return how many."""
+        """Release every reservation that expired before `now`, charging nothing; return how many."""
 
     @abstractmethod
     async def pending(self, tenant_id: str | None = None) -> int:

@@ -193,18 +193,14 @@ class ModelRepository(Protocol):
 
 
 class ConversationRepository(Protocol):
+    """Turns are written by `QuotaLedger.settle`, with their call's usage; here conversations are read and purged."""
+
     @abstractmethod
     async def get(self, tenant_id: str, conversation_id: str) -> Conversation | None: ...
     @abstractmethod
     async def list_for_user(self, tenant_id: str, user_id: str) -> list[Conversation]: ...
     @abstractmethod
-    async def add(self, conversation: Conversation) -> None: ...
-    @abstractmethod
-    async def touch(self, tenant_id: str, conversation_id: str, at: datetime) -> None: ...
-    @abstractmethod
     async def delete(self, tenant_id: str, conversation_id: str) -> None: ...
-    @abstractmethod
-    async def add_message(self, message: Message) -> None: ...
     @abstractmethod
     async def recent_messages(self, tenant_id: str, conversation_id: str, limit: int) -> list[Message]:
         """The last `limit` messages, oldest first."""
@@ -237,8 +233,8 @@ class UsageQuery:
 
 
 class UsageRepository(Protocol):
-    @abstractmethod
-    async def add(self, record: UsageRecord) -> None: ...
+    """Usage records are written by `QuotaLedger.settle`, with the charge of their call; here they are read."""
+
     @abstractmethod
     async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]: ...
     @abstractmethod

@@ -36,8 +36,9 @@ from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.plans import PlanService
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.read_cache import ReadCache
-from promptsaas.application.runtime import Runtime, Transcript
+from promptsaas.application.runtime import Runtime
 from promptsaas.application.storefront import StorefrontService
+from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
 from promptsaas.adapters.persistence.memory.store import Journal, MemoryStore
-from promptsaas.application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler
+from promptsaas.application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler, Settlement
 from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.quota import Counter, CounterKey, Reservation
-from promptsaas.domain.usage import UsageRecord
 
 
 class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
@@ -43,31 +42,20 @@ class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
             self._store.reservations[reservation.id] = reservation
         return before
 
-    async def settle(
-        self,
-        tenant_id: str,
-        reservation_id: str | None,
-        charges: Mapping[CounterKey, int],
-        record: UsageRecord,
-        exchange: Exchange | None = None,
-    ) -> None:
+    async def settle(self, settlement: Settlement) -> None:
+        tenant_id, record, charges = settlement.tenant_id, settlement.record, settlement.charges
         with self._lock:
-            reservation = self._take(tenant_id, reservation_id) if reservation_id else None
+            reservation = self._take(tenant_id, settlement.reservation_id) if settlement.reservation_id else None
             counters = self._store.counters
             for item in reservation.items if reservation else ():
                 key = (tenant_id, item.key)
                 counter = counters[key]
                 counters[key] = Counter(counter.used + charges.get(item.key, 0), counter.reserved - item.amount)
             self._store.usage.rows[(tenant_id, record.id)] = record
-            self._store.charges[(tenant_id, record.id)] = dict(charges)
-            if exchange is not None:
-                self._write(exchange)
-
-    async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
-        with self._lock:
-            self._undo(self._take(tenant_id, reservation_id))
-            if record is not None:
-                self._store.usage.rows[(tenant_id, record.id)] = record
+            if not settlement.failed:
+                self._store.charges[(tenant_id, record.id)] = dict(charges)
+            if settlement.exchange is not None:
+                self._write(settlement.exchange)
 
     async def sweep(self, now: datetime) -> int:
         with self._lock:

@@ -157,22 +157,10 @@ class MemoryConversations(_Repo, ports.ConversationRepository):
         mine = [c for c in self._of(tenant_id) if c.user_id == user_id]
         return sorted(mine, key=lambda c: (c.updated_at, c.id), reverse=True)
 
-    async def add(self, conversation: Conversation) -> None:
-        self._table.put(self._journal, (conversation.tenant_id, conversation.id), conversation)
-
-    async def touch(self, tenant_id: str, conversation_id: str, at: datetime) -> None:
-        conversation = await self.get(tenant_id, conversation_id)
-        if conversation is not None:
-            conversation.updated_at = at
-            await self.add(conversation)
-
     async def delete(self, tenant_id: str, conversation_id: str) -> None:
         for message in self._messages_of(tenant_id, conversation_id):
             self._messages.delete(self._journal, (tenant_id, message.id))
         self._table.delete(self._journal, (tenant_id, conversation_id))
-
-    async def add_message(self, message: Message) -> None:
-        self._messages.put(self._journal, (message.tenant_id, message.id), message)
 
     async def recent_messages(self, tenant_id: str, conversation_id: str, limit: int) -> list[Message]:
         return self._messages_of(tenant_id, conversation_id)[-limit:] if limit > 0 else []
@@ -196,9 +184,6 @@ class MemoryConversations(_Repo, ports.ConversationRepository):
 
 
 class MemoryUsage(_Repo, ports.UsageRepository):
-    async def add(self, record: UsageRecord) -> None:
-        self._table.put(self._journal, (record.tenant_id, record.id), record)
-
     async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]:
         return [r for r in self._of(tenant_id) if since is None or r.created_at >= since]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
@@ -32,15 +32,6 @@ class SqlConversations(SqlRepository, ports.ConversationRepository):
         rows = await self._db.rows(_CONVERSATIONS_OF, {"tenant_id": tenant_id, "user_id": user_id})
         return [m.conversation_of(r) for r in rows]
 
-    async def add(self, conversation: Conversation) -> None:
-        row = m.conversation_row(conversation)
-        await self._db.write(insert(t.conversations), row, conflict=("conversation", conversation.id))
-
-    async def touch(self, tenant_id: str, conversation_id: str, at: datetime) -> None:
-        table = t.conversations
-        statement = update(table).where(table.c.tenant_id == tenant_id, table.c.id == conversation_id)
-        await self._db.write(statement.values(updated_at=at))
-
     async def delete(self, tenant_id: str, conversation_id: str) -> None:
         messages, conversations = t.messages, t.conversations
         await self._db.write(
@@ -49,9 +40,6 @@ class SqlConversations(SqlRepository, ports.ConversationRepository):
         await self._db.write(
             delete(conversations).where(conversations.c.tenant_id == tenant_id, conversations.c.id == conversation_id)
         )
-
-    async def add_message(self, message: Message) -> None:
-        await self._db.write(insert(t.messages), m.message_row(message), conflict=("message", message.id))
 
     async def recent_messages(self, tenant_id: str, conversation_id: str, limit: int) -> list[Message]:
         if limit <= 0:

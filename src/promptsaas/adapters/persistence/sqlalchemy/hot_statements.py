@@ -4,25 +4,21 @@ Every call's reserve and settle are eight short statements, and `Connection.exec
 (compiled-cache lookup, execution context, events, greenlet hops) than SQLite spends running it. Here a statement is
 compiled once per parameter shape, and its parameters and RETURNING values pass through the type processors
 `Connection.execute` would apply, so the rows are exactly the ones SQLAlchemy writes and reads everywhere else.
-Transactions keep the discipline of `Database.connect`: SQLite writers hold this process's write turn from before
-BEGIN IMMEDIATE until after COMMIT or ROLLBACK; PostgreSQL locks rows in an ordinary transaction.
+The transactions are the package's one kind (`transactions.WriteTransaction`), begun and ended on the driver too.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
-
-if TYPE_CHECKING:
-    import psycopg
+from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction
 
 Values = Mapping[str, Any]
 
@@ -77,31 +73,22 @@ class HotStatements:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[DriverTransaction]:
-        """A write transaction, committed when the block ends unless rolled back; rolled back if the block raises.
-        Driver errors surface as SQLAlchemy's (`OperationalError`, `IntegrityError`, ...), as they always did."""
-        database = self._database
-        async with database.connect() as conn:
-            driver_connection = (await conn.get_raw_connection()).driver_connection
-            driver = _SqliteDriver(driver_connection) if database.is_sqlite else _PsycopgDriver(driver_connection)
-            transaction = DriverTransaction(self, driver)
-            driver_error: type[Exception] = conn.dialect.loaded_dbapi.Error
-            try:
-                await driver.begin()
-                yield transaction
-                await transaction.commit()
-            except BaseException as error:
-                with suppress(Exception):  # the pool's reset-on-return tries again, or discards the connection
-                    await transaction.rollback()
-                if isinstance(error, driver_error):
-                    raise DBAPIError.instance(None, None, error, driver_error, dialect=conn.dialect) from error
-                raise
+        """A `Database.transaction` whose statements run on the driver connection. Driver errors surface as
+        SQLAlchemy's (`OperationalError`, `IntegrityError`, ...), as they do from `Connection.execute`."""
+        dialect = self._database.engine.dialect
+        try:
+            async with self._database.transaction() as transaction:
+                yield DriverTransaction(self, transaction)
+        except dialect.loaded_dbapi.Error as error:
+            driver_error: type[Exception] = dialect.loaded_dbapi.Error
+            raise DBAPIError.instance(None, None, error, driver_error, dialect=dialect) from error
 
 
 class DriverTransaction:
-    def __init__(self, statements: HotStatements, driver: _SqliteDriver | _PsycopgDriver) -> None:
+    def __init__(self, statements: HotStatements, transaction: WriteTransaction) -> None:
         self._statements = statements
-        self._driver = driver
-        self._open = True
+        self._transaction = transaction
+        self._driver = transaction.driver
 
     async def execute(self, statement: UpdateBase, values: Values) -> list[tuple[Any, ...]]:
         """Execute and return the RETURNING rows (none for a statement without RETURNING)."""
@@ -113,59 +100,5 @@ class DriverTransaction:
             compiled = self._statements.compiled(statement, rows[0])
             await self._driver.execute_many(compiled.sql, [compiled.parameters(values) for values in rows])
 
-    async def commit(self) -> None:
-        if self._open:
-            await self._driver.commit()
-            self._open = False
-
     async def rollback(self) -> None:
-        if self._open:
-            self._open = False
-            await self._driver.rollback()
-
-
-class _SqliteDriver:
-    """The `sqlite3` connection under `sqlite_inline.InlineConnection`; it emits no BEGIN of its own."""
-
-    def __init__(self, inline: Any) -> None:
-        self._conn: sqlite3.Connection = inline.sqlite3_connection
-
-    async def begin(self) -> None:
-        self._conn.execute("BEGIN IMMEDIATE")
-
-    async def fetch(self, sql: str, parameters: Any) -> list[Any]:
-        return self._conn.execute(sql, parameters).fetchall()
-
-    async def execute_many(self, sql: str, parameters: list[Any]) -> None:
-        self._conn.executemany(sql, parameters)
-
-    async def commit(self) -> None:
-        self._conn.commit()
-
-    async def rollback(self) -> None:
-        self._conn.rollback()
-
-
-class _PsycopgDriver:
-    """psycopg's `AsyncConnection`, out of autocommit as the pool hands it over: its first statement begins."""
-
-    def __init__(self, connection: Any) -> None:
-        self._conn: psycopg.AsyncConnection[Any] = connection
-
-    async def begin(self) -> None:
-        return None
-
-    async def fetch(self, sql: str, parameters: Any) -> list[Any]:
-        async with self._conn.cursor() as cursor:
-            await cursor.execute(sql, parameters)
-            return await cursor.fetchall() if cursor.description is not None else []
-
-    async def execute_many(self, sql: str, parameters: list[Any]) -> None:
-        async with self._conn.cursor() as cursor:
-            await cursor.executemany(sql, parameters)
-
-    async def commit(self) -> None:
-        await self._conn.commit()
-
-    async def rollback(self) -> None:
-        await self._conn.rollback()
+        await self._transaction.rollback()

@@ -63,12 +63,11 @@ class SqlIdempotencyStore(IdempotencyStore):
         params = {**key, "fp": fingerprint, "until": expires_at, "now": now}
         self._claims += 1
         while True:
-            async with self._database.connect() as conn:
-                won = (await conn.execute(self._claim, params)).first() is not None
-                held = None if won else (await conn.execute(_HELD, key)).first()
+            async with self._database.transaction() as tx:
+                won = (await tx.conn.execute(self._claim, params)).first() is not None
+                held = None if won else (await tx.conn.execute(_HELD, key)).first()
                 if self._claims % self._purge_every == 0:
-                    await conn.execute(_PURGE, {"now": now})
-                await conn.commit()
+                    await tx.conn.execute(_PURGE, {"now": now})
             if won:
                 return Claim(True, fingerprint)
             if held is not None:  # a lost claim locks the winner's row (PostgreSQL) or holds the write lock (SQLite)
@@ -77,18 +76,15 @@ class SqlIdempotencyStore(IdempotencyStore):
 
     async def complete(self, tenant_id: str, scope: str, response: dict[str, Any], keep_until: datetime) -> None:
         params = {**_key(tenant_id, scope), "answer": response, "keep_until": keep_until}
-        async with self._database.connect() as conn:
-            await conn.execute(_COMPLETE, params)
-            await conn.commit()
+        async with self._database.transaction() as tx:
+            await tx.conn.execute(_COMPLETE, params)
 
     async def release(self, tenant_id: str, scope: str) -> None:
-        async with self._database.connect() as conn:
-            await conn.execute(_RELEASE, _key(tenant_id, scope))
-            await conn.commit()
+        async with self._database.transaction() as tx:
+            await tx.conn.execute(_RELEASE, _key(tenant_id, scope))
 
     async def purge(self, now: datetime) -> int:
         """Delete the entries that no longer hold their key; how many."""
-        async with self._database.connect() as conn:
-            purged = (await conn.execute(_PURGE, {"now": now})).rowcount
-            await conn.commit()
+        async with self._database.transaction() as tx:
+            purged = (await tx.conn.execute(_PURGE, {"now": now})).rowcount
         return int(purged)

@@ -4,13 +4,14 @@ A reservation holds every item in one short transaction, each with one condition
 (`reserved = reserved + :n WHERE <key> AND used + reserved + :n <= :limit`). PostgreSQL's row lock, and SQLite's
 IMMEDIATE transactions, make two callers see each other's holds, so the last unit is never sold twice. Counter rows
 are created on demand by an INSERT ... ON CONFLICT DO NOTHING. Items are visited in key order, so two reservations
-never wait on each other's rows crosswise. The writes run on the driver connection (`hot_statements`): they are
-most of a call's database work.
+never wait on each other's rows crosswise. A settlement claims the reservation by deleting it, charges its counters,
+and appends the usage record and the conversation turn in the same transaction. The writes run on the driver
+connection (`hot_statements`): they are most of a call's database work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,10 +22,9 @@ from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.hot_statements import DriverTransaction, HotStatements
 from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
-from promptsaas.application.ports.quota import QuotaLedger
+from promptsaas.application.ports.quota import QuotaLedger, Settlement
 from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.quota import Counter, CounterKey, Reservation, ReservationItem
-from promptsaas.domain.usage import UsageRecord
 
 _c = t.quota_counters
 _r = t.reservations
@@ -84,7 +84,7 @@ class SqlQuotaLedger(QuotaLedger):
             _c.c.tenant_id == tenant_id,
             columns.in_([(k.subscription_id, k.metric.value, k.window.value, k.window_start) for k in wanted]),
         )
-        async with self._database.connect(lazy_begin=True) as conn:
+        async with self._database.connect() as conn:
             rows = (await conn.execute(query)).mappings().all()
         return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
 
@@ -121,16 +121,10 @@ class SqlQuotaLedger(QuotaLedger):
             held = await tx.execute(statement, params)
         return Counter(int(held[0][0]), int(held[0][1]) - item.amount) if held else None
 
-    async def settle(
-        self,
-        tenant_id: str,
-        reservation_id: str | None,
-        charges: Mapping[CounterKey, int],
-        record: UsageRecord,
-        exchange: Exchange | None = None,
-    ) -> None:
+    async def settle(self, settlement: Settlement) -> None:
+        tenant_id, charges = settlement.tenant_id, settlement.charges
         async with self._statements.transaction() as tx:
-            items = await _take(tx, tenant_id, reservation_id) if reservation_id else ()
+            items = await _take(tx, tenant_id, settlement.reservation_id) if settlement.reservation_id else ()
             await tx.execute_many(
                 _CHARGE,
                 [
@@ -138,15 +132,9 @@ class SqlQuotaLedger(QuotaLedger):
                     for i in in_key_order(items)
                 ],
             )
-            await tx.execute(_ADD_RECORD, m.usage_row(record, charges))
-            if exchange is not None:
-                await _write(tx, exchange)
-
-    async def release(self, tenant_id: str, reservation_id: str, record: UsageRecord | None = None) -> None:
-        async with self._statements.transaction() as tx:
-            await _unhold(tx, tenant_id, await _take(tx, tenant_id, reservation_id))
-            if record is not None:
-                await tx.execute(_ADD_RECORD, m.usage_row(record))
+            await tx.execute(_ADD_RECORD, m.usage_row(settlement.record, None if settlement.failed else charges))
+            if settlement.exchange is not None:
+                await _write(tx, settlement.exchange)
 
     async def sweep(self, now: datetime) -> int:
         async with self._statements.transaction() as tx:
@@ -159,7 +147,7 @@ class SqlQuotaLedger(QuotaLedger):
         query = select(func.count().label("n")).select_from(_r)
         if tenant_id is not None:
             query = query.where(_r.c.tenant_id == tenant_id)
-        async with self._database.connect(lazy_begin=True) as conn:
+        async with self._database.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
 
 

@@ -37,20 +37,26 @@ def head() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+async def in_one_transaction(database: Database, migrate: Callable[[Connection], object]) -> None:
+    """Run alembic inside one write transaction (IMMEDIATE on SQLite, so two openers do not race). SQLAlchemy is
+    told of it first (which emits nothing), so alembic finds a transaction open and leaves it to its owner."""
+    async with database.transaction() as tx:
+        await tx.conn.begin()
+        await tx.conn.run_sync(migrate)
+
+
 async def upgrade_database(database: Database, revision: str = "head") -> None:
-    """Migrate up to `revision` in one transaction (IMMEDIATE on SQLite, so two openers do not race)."""
-    async with database.transaction() as conn:
-        await conn.run_sync(lambda sync: command.upgrade(alembic_config(connection=sync), revision))
+    """Migrate up to `revision` in one transaction."""
+    await in_one_transaction(database, lambda sync: command.upgrade(alembic_config(connection=sync), revision))
 
 
 async def downgrade_database(database: Database, revision: str) -> None:
-    async with database.transaction() as conn:
-        await conn.run_sync(lambda sync: command.downgrade(alembic_config(connection=sync), revision))
+    await in_one_transaction(database, lambda sync: command.downgrade(alembic_config(connection=sync), revision))
 
 
 async def current_revision(database: Database) -> str | None:
     """The revision the database is at; None for an empty database."""
-    async with database.connect(lazy_begin=True) as conn:
+    async with database.connect() as conn:
         return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
 
 

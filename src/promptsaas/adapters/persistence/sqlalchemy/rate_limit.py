@@ -59,12 +59,11 @@ class SqlRateLimiter(RateLimiter):
         key_hash = hashlib.sha256(key.encode()).hexdigest()
         params = {"k_hash": key_hash, "now": now, "new_ends": now + timedelta(seconds=window_seconds), "limit": limit}
         self._hits += 1
-        async with self._database.connect() as conn:
-            counted = (await conn.execute(self._count, params)).first() is not None
-            ends_at = None if counted else (await conn.execute(_ENDS, {"k_hash": key_hash})).scalar_one_or_none()
+        async with self._database.transaction() as tx:
+            counted = (await tx.conn.execute(self._count, params)).first() is not None
+            ends_at = None if counted else (await tx.conn.execute(_ENDS, {"k_hash": key_hash})).scalar_one_or_none()
             if self._hits % self._purge_every == 0:
-                await conn.execute(_PURGE, {"now": now})
-            await conn.commit()
+                await tx.conn.execute(_PURGE, {"now": now})
         if counted:
             return None
         return max(1, math.ceil((ends_at - now).total_seconds())) if ends_at is not None else 1
@@ -72,7 +71,6 @@ class SqlRateLimiter(RateLimiter):
     async def purge(self) -> int:
         """Delete the windows that have ended; how many."""
         now = self._clock.now()
-        async with self._database.connect() as conn:
-            purged = (await conn.execute(_PURGE, {"now": now})).rowcount
-            await conn.commit()
+        async with self._database.transaction() as tx:
+            purged = (await tx.conn.execute(_PURGE, {"now": now})).rowcount
         return int(purged)

@@ -25,11 +25,12 @@ class SqlQuotaReconciler(QuotaReconciler):
         self._database = database
 
     async def reconcile(self, tenant_id: str | None = None) -> list[CounterDrift]:
-        async with self._database.connect(lazy_begin=True) as conn:
+        async with self._database.connect() as conn:
             return await _drifts(conn, tenant_id)
 
     async def rebuild(self, tenant_id: str) -> int:
-        async with self._database.connect() as conn:
+        async with self._database.transaction() as tx:
+            conn = tx.conn
             if self._database.dialect == "postgresql":
                 # Hold counter writers off while they are rewritten: a reserve or settle waits, then applies its
                 # delta on top of the rebuilt value.
@@ -42,7 +43,6 @@ class SqlQuotaReconciler(QuotaReconciler):
                 )
                 if not changed.rowcount:
                     await conn.execute(insert(_c), {**m.counter_key_row(d.tenant_id, d.key), **values})
-            await conn.commit()
         return len(drifts)
 
 

@@ -19,9 +19,6 @@ _usage = t.usage_records
 
 
 class SqlUsage(SqlRepository, ports.UsageRepository):
-    async def add(self, record: UsageRecord) -> None:
-        await self._db.write(insert(_usage), m.usage_row(record), conflict=("usage_record", record.id))
-
     async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]:
         query = select(_usage).where(_usage.c.tenant_id == tenant_id).order_by(_usage.c.seq)
         if since is not None:

@@ -9,22 +9,18 @@ from sqlalchemy import Executable, RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from promptsaas.adapters.persistence.sqlalchemy.engine import WriteGate
+from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction
 from promptsaas.domain.errors import AlreadyExists
 
 
 class Statements:
-    """Runs statements on a connection opened with `lazy_begin`: reads before the first write run outside a
-    transaction, and the first write begins one (on SQLite, after taking this process's write turn at `gate`,
-    IMMEDIATE), so units of work that only read never wait for, nor hold, the database's write lock."""
+    """Runs a unit of work's statements: reads before the first write run outside a transaction, and the first write
+    begins `transaction`, so units of work that only read never wait for, nor hold, the database's write lock."""
 
-    def __init__(self, conn: AsyncConnection, gate: WriteGate | None = None) -> None:
-        self.conn = conn
-        self.dialect = conn.dialect.name
-        self._begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
-        self._gate = gate
-        self._writing = False
-        self._holding = False
+    def __init__(self, transaction: WriteTransaction) -> None:
+        self.transaction = transaction
+        self.conn: AsyncConnection = transaction.conn
+        self.dialect = self.conn.dialect.name
 
     async def rows(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Sequence[RowMapping]:
         return (await self.conn.execute(statement, params)).mappings().all()
@@ -40,9 +36,7 @@ class Statements:
         conflict: tuple[str, str] | None = None,
     ) -> int:
         """Execute a change and return its row count; a unique key clash becomes `AlreadyExists(*conflict)`."""
-        if not self._writing:
-            await self._begin_transaction()
-        self._writing = True
+        await self.transaction.begin()
         try:
             result = await self.conn.execute(statement, params)
         except IntegrityError:
@@ -50,21 +44,3 @@ class Statements:
                 raise
             raise AlreadyExists(*conflict) from None
         return int(result.rowcount)
-
-    async def _begin_transaction(self) -> None:
-        if self._gate is not None:
-            await self._gate.acquire()
-            self._holding = True
-        try:
-            await self.conn.exec_driver_sql(self._begin)
-        except BaseException:
-            self.ended()
-            raise
-
-    def ended(self) -> None:
-        """The transaction was committed or rolled back: give up the write turn; the next write begins anew."""
-        self._writing = False
-        if self._holding:
-            self._holding = False
-            assert self._gate is not None
-            self._gate.release()

@@ -36,9 +36,9 @@ class SqlUnitOfWork(UnitOfWork):
         self._committed = AfterCommit()
 
     async def __aenter__(self) -> Self:
-        self._opened = self._database.connect(lazy_begin=True)
+        self._opened = self._database.connect()
         conn = await self._opened.__aenter__()
-        self._statements = db = Statements(conn, self._database.writer_turn)
+        self._statements = db = Statements(self._database.write_transaction(conn))
         self.tenants = SqlTenants(db)
         self.users = SqlUsers(db)
         self.identities = SqlIdentities(db)
@@ -60,22 +60,18 @@ class SqlUnitOfWork(UnitOfWork):
     ) -> None:
         opened, statements, self._opened, self._statements = self._opened, self._statements, None, None
         try:
+            if statements is not None:
+                await statements.transaction.rollback()
+        finally:
             if opened is not None:
                 await opened.__aexit__(exc_type, exc, tb)
-        finally:
-            if statements is not None:
-                statements.ended()
 
     async def commit(self) -> None:
-        db = self._open()
-        await db.conn.commit()
-        db.ended()
+        await self._open().transaction.commit()
         self._committed.committed()
 
     async def rollback(self) -> None:
-        db = self._open()
-        await db.conn.rollback()
-        db.ended()
+        await self._open().transaction.rollback()
         self._committed.rolled_back()
 
     def after_commit(self, action: Callable[[], None]) -> None:

@@ -1,0 +1,117 @@
+"""The one way the SQL adapters write: a `WriteTransaction` on a pooled connection.
+
+Connections read outside any transaction (SQLite's driver and SQLAlchemy emit no BEGIN; PostgreSQL connections are
+in AUTOCOMMIT), so a read never waits for, nor holds, a write lock. A write transaction takes this process's write
+turn (SQLite files), emits BEGIN on the driver connection (IMMEDIATE on SQLite), and ends with COMMIT or ROLLBACK,
+giving the turn back. Core statements and the ledger's driver statements (`hot_statements`) run inside it alike.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from promptsaas.adapters.persistence.sqlalchemy.sqlite import SqliteDriver, WriteGate
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+class Driver(Protocol):
+    """The DBAPI connection under a SQLAlchemy connection, driven directly."""
+
+    async def begin(self) -> None: ...
+    async def fetch(self, sql: str, parameters: Any) -> list[Any]: ...
+    async def execute_many(self, sql: str, parameters: list[Any]) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class WriteTransaction:
+    """A write transaction on `conn`, begun by `begin` and ended by `commit` or `rollback` (each a no-op when none
+    is open, so a block may end it early). `turn` is where this process's writers queue first (SQLite files)."""
+
+    def __init__(self, conn: AsyncConnection, turn: WriteGate | None) -> None:
+        self.conn = conn
+        self._turn = turn
+        self._driver: Driver | None = None
+        self._holding = False
+        self.active = False
+
+    @property
+    def driver(self) -> Driver:
+        """The driver connection of an open transaction, for statements run straight on it."""
+        if self._driver is None or not self.active:
+            raise RuntimeError("no write transaction is open")
+        return self._driver
+
+    async def begin(self) -> None:
+        if self.active:
+            return
+        if self._turn is not None:
+            await self._turn.acquire()
+            self._holding = True
+        try:
+            if self._driver is None:
+                self._driver = await _driver_of(self.conn)
+            await self._driver.begin()
+        except BaseException:
+            self._give_turn_back()
+            raise
+        self.active = True
+
+    async def commit(self) -> None:
+        await self._end(commit=True)
+
+    async def rollback(self) -> None:
+        await self._end(commit=False)
+
+    async def _end(self, *, commit: bool) -> None:
+        """End on the driver; after Core statements (SQLAlchemy then tracks a transaction of its own, which emitted
+        nothing), end through SQLAlchemy, whose COMMIT or ROLLBACK is the driver's, so both agree."""
+        if not self.active or self._driver is None:
+            return
+        self.active = False
+        try:
+            if self.conn.in_transaction():
+                await (self.conn.commit() if commit else self.conn.rollback())
+            else:
+                await (self._driver.commit() if commit else self._driver.rollback())
+        finally:
+            self._give_turn_back()
+
+    def _give_turn_back(self) -> None:
+        if self._holding and self._turn is not None:
+            self._holding = False
+            self._turn.release()
+
+
+async def _driver_of(conn: AsyncConnection) -> Driver:
+    driver_connection = (await conn.get_raw_connection()).driver_connection
+    return SqliteDriver(driver_connection) if conn.dialect.name == "sqlite" else PsycopgDriver(driver_connection)
+
+
+class PsycopgDriver:
+    """psycopg's `AsyncConnection`, in autocommit as the engine hands it over: BEGIN opens a transaction."""
+
+    def __init__(self, connection: Any) -> None:
+        self._conn: psycopg.AsyncConnection[Any] = connection
+
+    async def begin(self) -> None:
+        await self._conn.execute("BEGIN")
+
+    async def fetch(self, sql: str, parameters: Any) -> list[Any]:
+        async with self._conn.cursor() as cursor:
+            await cursor.execute(sql, parameters)
+            return await cursor.fetchall() if cursor.description is not None else []
+
+    async def execute_many(self, sql: str, parameters: list[Any]) -> None:
+        async with self._conn.cursor() as cursor:
+            await cursor.executemany(sql, parameters)
+
+    async def commit(self) -> None:
+        await self._conn.commit()
+
+    async def rollback(self) -> None:
+        await self._conn.rollback()
