@@ -42,7 +42,7 @@ def revisions_oldest_first() -> list[tuple[str, str]]:
 
 def test_the_head_known_without_alembic_is_the_newest_migration() -> None:
     """Opening a current database compares its revision with HEAD_REVISION; a new migration must move it."""
-    assert HEAD_REVISION == head()
+    assert head() == HEAD_REVISION
 
 
 async def test_every_revision_upgrades_and_downgrades_step_by_step(empty: Database) -> None:

@@ -30,6 +30,19 @@ KEY_NAME = "demo"
 KEY_FILE = Path(".promptsaas") / "demo_api_key"
 
 
+def demo_catalog() -> Path:
+    """The demo catalog, shipped inside the package."""
+    from importlib.resources import files
+
+    return Path(str(files("promptsaas") / "catalogs" / "demo.yaml"))
+
+
+def __getattr__(name: str) -> Path:
+    if name == "CATALOG":  # `demo.CATALOG`, resolved on first use so importing the CLI stays cheap
+        return demo_catalog()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class DemoUser:
     email: str
@@ -56,10 +69,8 @@ class Outcome:
 
 def command(ctx: typer.Context) -> None:
     """Create (or complete) the demo: tenant "demo", its catalog, an admin and a member with an API key."""
-    from importlib.resources import files
-
     s = session(ctx)
-    catalog = Path(str(files("promptsaas") / "catalogs" / "demo.yaml"))
+    catalog = demo_catalog()
     key_file = demo_key_file(s.database_url)
 
     async def action(platform: AsyncPlatform) -> Outcome:
