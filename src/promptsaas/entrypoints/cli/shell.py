@@ -61,7 +61,7 @@ def _global_options() -> list[Any]:
     params = typer.main.get_command(declared).params
     for param in params:
         param.expose_value = False
-    readable(params)
+        param.__class__ = PlainOption
     return params
 
 
@@ -70,6 +70,14 @@ class ReadableOption(TyperOption):
         if self.is_flag or self.count:
             return None
         return self.metavar or readable_type(super().display_type(ctx))
+
+
+class PlainOption(ReadableOption):
+    """`--help`, `--json` and `--database-url` arrive as the bool and str they are: no coercion through typer's
+    pydantic adapters, whose import and build would be most of a quick command's start-up."""
+
+    def process_value(self, ctx: Any, value: Any) -> Any:
+        return self.callback(ctx, self, value) if self.callback is not None else value
 
 
 class ReadableArgument(TyperArgument):
@@ -96,6 +104,12 @@ def readable(params: Sequence[Any]) -> None:
 GLOBAL_OPTIONS = _global_options()
 
 
+def plain_help(option: Any) -> Any:
+    if type(option) in (TyperOption, ReadableOption):
+        option.__class__ = PlainOption
+    return option
+
+
 def with_globals(params: list[Any]) -> list[Any]:
     readable(params)
     return [*params, *(p for p in GLOBAL_OPTIONS if p not in params)]
@@ -107,9 +121,7 @@ class ShellCommand(TyperCommand):
         self.params = with_globals(self.params)
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        readable([option])
-        return option
+        return plain_help(super().get_help_option(ctx))
 
 
 class ShellGroup(TyperGroup):
@@ -118,9 +130,7 @@ class ShellGroup(TyperGroup):
         self.params = with_globals(self.params)
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        readable([option])
-        return option
+        return plain_help(super().get_help_option(ctx))
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         """With `--json` anywhere, a usage error is a JSON object on stderr too (exit 2, as without it)."""
