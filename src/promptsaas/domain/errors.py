@@ -63,6 +63,25 @@ class CatalogInvalid(InvalidInput):
         self.problems = tuple(problems)
 
 
+class SetupFailed(DomainError):
+    """The deployment cannot run as installed or configured: a missing driver or migration, a schema this version
+    cannot use. Operators fix it (install, migrate, configure); retrying the same call does not help."""
+
+    code = "setup_failed"
+
+
+class DatabaseUnavailable(SetupFailed):
+    """The database cannot be reached, opened or written (server down, wrong host, missing or read-only directory)."""
+
+    code = "database_unavailable"
+
+
+class DatabaseNotMigrated(SetupFailed):
+    """The database's schema is older than this version needs, and is migrated only on an operator's command."""
+
+    code = "database_not_migrated"
+
+
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
 

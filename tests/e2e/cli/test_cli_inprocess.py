@@ -55,6 +55,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, platform: AsyncPlatform) -> Cli:
         yield platform
 
     monkeypatch.setattr(main, "opener", shared)
+    monkeypatch.setenv("PROMPTSAAS_DATABASE_URL", "memory://")  # what the shared platform is: nothing on disk
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None) -> Result:
@@ -377,7 +378,12 @@ def test_a_malformed_setting_stops_every_command_in_one_line(cli: Cli, monkeypat
 
     message = failed(cli("tenant", "list"))
 
-    assert message == "error: PROMPTSAAS_ACCESS_TOKEN_MINUTES must be a whole number above 0, got '0'"
+    assert message == "error: invalid_setting: PROMPTSAAS_ACCESS_TOKEN_MINUTES must be a whole number above 0, got '0'"
+    as_object = json.loads(failed(cli("tenant", "list", "--json")))
+    assert as_object == {
+        "code": "invalid_setting",
+        "message": "PROMPTSAAS_ACCESS_TOKEN_MINUTES must be a whole number above 0, got '0'",
+    }
 
 
 def test_a_weak_password_from_stdin_is_refused(acme: Cli) -> None:

@@ -3,80 +3,13 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.e2e.cli.conftest import CATALOG
+from tests.e2e.cli.conftest import CATALOG, Cli, child_env, promptsaas
 
-SCRIPT = Path(sys.executable).parent / "promptsaas"
 pytestmark = pytest.mark.slow
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-    def ok(self) -> Run:
-        assert self.code == 0, (self.code, self.stdout, self.stderr)
-        return self
-
-    def json(self) -> Any:
-        return json.loads(self.ok().stdout)
-
-    def failed(self, code: int = 1) -> str:
-        assert self.code == code, (self.code, self.stdout, self.stderr)
-        message = self.stderr.strip()
-        assert message
-        assert "\n" not in message, message
-        return message
-
-
-Cli = Callable[..., Run]
-
-
-@pytest.fixture(scope="session")
-def pycache(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Bytecode for the child processes, kept out of the source tree, so only the first one compiles."""
-    return str(tmp_path_factory.mktemp("pycache"))
-
-
-def promptsaas(env: dict[str, str], *global_args: str) -> Cli:
-    def run(*args: str, input: str | None = None) -> Run:
-        command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "promptsaas.entrypoints.cli.main"]
-        done = subprocess.run(
-            [*command, *global_args, *args], input=input, capture_output=True, text=True, env=env, timeout=120
-        )
-        return Run(done.returncode, done.stdout, done.stderr)
-
-    return run
-
-
-def child_env(pycache: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROMPTSAAS_")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return {**env, "PYTHONPYCACHEPREFIX": pycache, "COLUMNS": "200", **extra}
-
-
-@pytest.fixture
-def sqlite_cli(tmp_path: Path, pycache: str) -> Cli:
-    """The database named by PROMPTSAAS_DATABASE_URL, a file that does not exist yet."""
-    return promptsaas(child_env(pycache, PROMPTSAAS_DATABASE_URL=f"sqlite:///{tmp_path / 'promptsaas.db'}"))
-
-
-@pytest.fixture
-def postgres_cli(postgres_url: str, pycache: str) -> Cli:
-    """The database named by --database-url, an empty PostgreSQL database."""
-    return promptsaas(child_env(pycache), "--database-url", postgres_url)
 
 
 def test_a_new_sqlite_file_is_created_and_migrated_on_first_use(sqlite_cli: Cli) -> None:
@@ -100,7 +33,7 @@ def test_an_empty_postgres_database_is_refused_until_db_upgrade(postgres_cli: Cl
 
 def test_an_unusable_database_is_one_line_and_exit_1(pycache: str, tmp_path: Path) -> None:
     missing_dir = promptsaas(child_env(pycache), "--database-url", f"sqlite:///{tmp_path}/no/such/dir/x.db")
-    assert "db_error" in missing_dir("tenant", "list").failed()
+    assert "database_unavailable" in missing_dir("tenant", "list").failed()
     unsupported = promptsaas(child_env(pycache), "--database-url", "mysql://host/db")
     assert "only sqlite and postgresql are supported" in unsupported("tenant", "list").failed()
 

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.migrate import (
+    HEAD_REVISION,
     alembic_config,
     current_revision,
     database_is_current,
@@ -37,6 +38,11 @@ def revisions_oldest_first() -> list[tuple[str, str]]:
     """(revision, the revision before it or "base") for every revision, in upgrade order."""
     scripts = ScriptDirectory.from_config(alembic_config())
     return [(s.revision, str(s.down_revision or "base")) for s in reversed(list(scripts.walk_revisions()))]
+
+
+def test_the_head_known_without_alembic_is_the_newest_migration() -> None:
+    """Opening a current database compares its revision with HEAD_REVISION; a new migration must move it."""
+    assert head() == HEAD_REVISION
 
 
 async def test_every_revision_upgrades_and_downgrades_step_by_step(empty: Database) -> None:

@@ -12,7 +12,6 @@ import logging
 import time
 from collections.abc import Callable
 
-import httpx
 from jwt import PyJWK, PyJWKSet
 from jwt.exceptions import PyJWKSetError
 
@@ -60,6 +59,8 @@ class JwksKeys:
         return self._attempted_at is None or self._now() - self._attempted_at >= self._min_refresh
 
     async def _fetch(self) -> None:
+        import httpx  # only a process that verifies an ID token pays for importing it
+
         self._attempted_at = self._now()
         self.fetches += 1
         try:

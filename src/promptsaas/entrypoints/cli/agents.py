@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from promptsaas.domain.agents import Agent
 from promptsaas.entrypoints.cli.options import AgentSlug, Tenant
 from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="Agents: the personas a tenant sells access to.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from promptsaas.domain.agents import Agent
+
+app = Shell(help="Agents: the personas a tenant sells access to.")
 COLUMNS = ("slug", "name", "status", "active_version", "history_turns", "styles")
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from promptsaas.domain.audit import AuditEntry
 from promptsaas.entrypoints.cli.options import Tenant
 from promptsaas.entrypoints.cli.session import session
+
+if TYPE_CHECKING:
+    from promptsaas.domain.audit import AuditEntry
 
 COLUMNS = ("created_at", "actor", "action", "target", "before", "after")
 
@@ -16,7 +18,7 @@ COLUMNS = ("created_at", "actor", "action", "target", "before", "after")
 def command(
     ctx: typer.Context,
     tenant: Tenant,
-    limit: Annotated[int, typer.Option(help="How many entries.", min=1, max=1000)] = 50,
+    limit: Annotated[int, typer.Option(metavar="N", help="How many entries.", min=1, max=1000)] = 50,
 ) -> None:
     """Every admin change, prompt activation and rollback, plan change and subscription change, newest first."""
     s = session(ctx)

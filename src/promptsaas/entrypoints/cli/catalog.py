@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from promptsaas.entrypoints.cli.options import Tenant
 from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="The catalog document: models, agents with their prompt, plans.", no_args_is_help=True)
+app = Shell(help="The catalog document: models, agents with their prompt, plans.")
 
 
 @app.command("apply")
@@ -36,4 +36,6 @@ def export(ctx: typer.Context, tenant: Tenant) -> None:
     if s.out.json:
         s.out.dump(document)
     else:
+        import yaml
+
         s.out.text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000))

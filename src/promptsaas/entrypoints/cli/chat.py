@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from promptsaas.application.conversations import Reply
 from promptsaas.entrypoints.cli.options import AgentSlug, Tenant
 from promptsaas.entrypoints.cli.output import Output, usd
 from promptsaas.entrypoints.cli.session import session
-from promptsaas.entrypoints.library import AsyncPlatform
+
+if TYPE_CHECKING:
+    from promptsaas.application.conversations import Reply
+    from promptsaas.entrypoints.library import AsyncPlatform
 
 QUIT = "/quit"
 
@@ -21,15 +23,19 @@ QUIT = "/quit"
 def command(
     ctx: typer.Context,
     tenant: Tenant,
-    email: Annotated[str, typer.Option("--as", help="The user's email.", show_default=False)],
+    email: Annotated[str, typer.Option("--as", metavar="EMAIL", help="The user's email.", show_default=False)],
     agent: AgentSlug,
     message: Annotated[str | None, typer.Argument(help="The message (default: an interactive session).")] = None,
     var: Annotated[
         list[str] | None,
-        typer.Option("--var", help="A template variable KEY=VALUE (repeatable; VALUE is read as JSON if it parses)."),
+        typer.Option(
+            "--var",
+            metavar="KEY=VALUE",
+            help="A template variable KEY=VALUE (repeatable; VALUE is read as JSON if it parses).",
+        ),
     ] = None,
-    style: Annotated[str | None, typer.Option(help="One of the agent's named styles.")] = None,
-    conversation: Annotated[str | None, typer.Option(help="Continue this conversation.")] = None,
+    style: Annotated[str | None, typer.Option(metavar="NAME", help="One of the agent's named styles.")] = None,
+    conversation: Annotated[str | None, typer.Option(metavar="ID", help="Continue this conversation (its id).")] = None,
 ) -> None:
     """Chat with an agent as a user: prints the reply and a usage line; exit 3 when the policy denies."""
     s = session(ctx)

@@ -6,16 +6,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import typer
-from alembic.util import CommandError
-from sqlalchemy.exc import SQLAlchemyError
 
-from promptsaas.adapters.persistence.sqlalchemy import migrate
-from promptsaas.adapters.persistence.sqlalchemy.engine import async_url, is_memory
 from promptsaas.domain.errors import DomainError
 from promptsaas.entrypoints.cli import errors
 from promptsaas.entrypoints.cli.session import Session, session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="The database schema.", no_args_is_help=True)
+app = Shell(help="The database schema.")
 T = TypeVar("T")
 
 
@@ -25,9 +22,11 @@ def upgrade(ctx: typer.Context) -> None:
     s = session(ctx)
     if no_schema(s):
         return
+    from promptsaas.adapters.persistence.sqlalchemy import migrate
+
     before = guarded(s, lambda: migrate.current(s.database_url))
     guarded(s, lambda: migrate.upgrade(s.database_url))
-    after = migrate.head()
+    after = guarded(s, lambda: migrate.current(s.database_url))
     where = shown(s.database_url)
     message = f"{where} is at {after} (already current)" if before == after else f"{where}: {before} -> {after}"
     s.out.done(message, {"database": where, "from": before, "to": after})
@@ -39,8 +38,10 @@ def current(ctx: typer.Context) -> None:
     s = session(ctx)
     if no_schema(s):
         return
+    from promptsaas.adapters.persistence.sqlalchemy import migrate
+
     revision = guarded(s, lambda: migrate.current(s.database_url))
-    head = migrate.head()
+    head = migrate.HEAD_REVISION
     state = "current" if revision == head else "outdated: run `promptsaas db upgrade`"
     s.out.record(
         {"database": shown(s.database_url), "revision": revision, "head": head, "up_to_date": revision == head}
@@ -50,7 +51,7 @@ def current(ctx: typer.Context) -> None:
 
 
 def no_schema(s: Session) -> bool:
-    if is_memory(s.database_url):
+    if s.database_url.strip().startswith("memory:"):
         s.out.done("memory:// keeps no schema: nothing to migrate", {"database": s.database_url, "revision": None})
         return True
     return False
@@ -61,16 +62,18 @@ def guarded(s: Session, step: Callable[[], T]) -> T:
     try:
         return step()
     except DomainError as error:
-        s.out.error(errors.describe(error))
-    except CommandError as error:
-        s.out.error(f"database_not_migrated: {' '.join(str(error).split())}")
-    except (SQLAlchemyError, OSError) as error:
-        s.out.error(errors.describe_database_error(error))
-    raise typer.Exit(errors.EXIT_ERROR)
+        s.fail(*errors.problem(error))
+    except Exception as error:
+        failure = errors.database_error(error)
+        if failure is None:
+            raise
+        s.fail(*failure)
 
 
 def shown(url: str) -> str:
     """The URL without its password."""
+    from promptsaas.adapters.persistence.sqlalchemy.engine import async_url
+
     try:
         return async_url(url).render_as_string(hide_password=True)
     except DomainError:

@@ -1,8 +1,19 @@
-"""The one table from promptsaas.domain error codes to exit codes, and the one-line messages the CLI prints for them."""
+"""The one table from error codes to exit codes, and the (code, message) pair the CLI prints for each failure.
+
+| exit | meaning                                                                                   |
+|------|-------------------------------------------------------------------------------------------|
+| 0    | success                                                                                   |
+| 1    | an error named in one line: bad input, unknown name, a setup fault (database, migrations) |
+| 2    | wrong usage: unknown option or command, missing argument, bad value                      |
+| 3    | a chat denied by the policy (quota, plan, channel, suspended user)                        |
+| 4    | `serve`: the address cannot be listened on (in use, not permitted)                        |
+| 5    | `serve`: the server stopped because it failed (an app or worker that would not start)     |
+"""
 
 from __future__ import annotations
 
-from promptsaas.domain.decisions import Reason
+import sys
+
 from promptsaas.domain.errors import AccessDenied, CatalogInvalid, DomainError
 
 EXIT_OK = 0
@@ -10,19 +21,24 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 """typer's own code for wrong usage (unknown option, missing argument, bad value)."""
 EXIT_DENIED = 3
+EXIT_CANNOT_LISTEN = 4
+EXIT_SERVER_FAILED = 5
 
-EXIT_CODES: dict[str, int] = {reason.value: EXIT_DENIED for reason in Reason if reason is not Reason.OK}
-"""Every policy denial exits 3; every other domain error (unknown tenant, agent, plan, bad file, ...) exits 1."""
+
+USAGE_ERROR = "usage_error"
+INVALID_SETTING = "invalid_setting"
+DB_ERROR = "db_error"
 
 
 def exit_code(error: DomainError) -> int:
-    return EXIT_CODES.get(error.code, EXIT_ERROR) if isinstance(error, AccessDenied) else EXIT_ERROR
+    """Every policy denial exits 3; every other domain error (unknown tenant, agent, plan, bad file, ...) exits 1."""
+    return EXIT_DENIED if isinstance(error, AccessDenied) else EXIT_ERROR
 
 
-def describe(error: DomainError) -> str:
-    """One line naming what is wrong, prefixed by the stable code."""
+def problem(error: DomainError) -> tuple[str, str]:
+    """The stable code and a one-line message naming what is wrong."""
     message = "; ".join(error.problems) if isinstance(error, CatalogInvalid) else error.message
-    return f"{error.code}: " + " ".join(message.split())
+    return error.code, one_line(message)
 
 
 def describe_denial(denied: AccessDenied) -> str:
@@ -32,7 +48,17 @@ def describe_denial(denied: AccessDenied) -> str:
     return f"denied: {denied.code}: {denied.message}{when}"
 
 
-def describe_database_error(error: Exception) -> str:
-    """A database that cannot be reached or used, in one line (the driver's first line of detail)."""
-    detail = str(getattr(error, "orig", None) or error).strip().splitlines()
-    return f"db_error: cannot use the database: {detail[0] if detail else type(error).__name__}"
+def database_error(error: BaseException) -> tuple[str, str] | None:
+    """A database that failed in the middle of a command (locked, read-only, gone), in one line; None for anything
+    else. SQLAlchemy is only consulted when it was loaded, so commands that never touched it import nothing."""
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError):
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+        return DB_ERROR, f"cannot use the database: {detail[0] if detail else type(error).__name__}"
+    if isinstance(error, OSError):
+        return DB_ERROR, f"cannot use the database: {one_line(str(error)) or type(error).__name__}"
+    return None
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())

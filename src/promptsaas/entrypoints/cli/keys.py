@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from promptsaas.adapters.security.cipher import EncryptionKeyError, new_key_entry
 from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="Encryption keys for secrets at rest (users' provider keys).", no_args_is_help=True)
+app = Shell(help="Encryption keys for secrets at rest (users' provider keys).")
 
 
 @app.command("rotate")
@@ -26,9 +26,13 @@ def rotate(ctx: typer.Context) -> None:
 
 @app.command("generate")
 def generate(
-    key_id: Annotated[str | None, typer.Option("--id", help="The new key's id (default: a random one).")] = None,
+    key_id: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="The new key's id (default: a random one).")
+    ] = None,
 ) -> None:
     """Print a new `id:base64key` entry: put it first in PROMPTSAAS_ENCRYPTION_KEY, then run `keys rotate`."""
+    from promptsaas.adapters.security.cipher import EncryptionKeyError, new_key_entry
+
     try:
         typer.echo(new_key_entry(key_id))
     except EncryptionKeyError as error:

@@ -1,6 +1,8 @@
 """`promptsaas`: the operator CLI. Global options, then one command group per concern.
 
-Exit codes: 0 success, 1 an error named in one line, 2 wrong usage, 3 a chat denied by the policy.
+Exit codes (the table is in `errors.py` and the README): 0 success, 1 an error named in one line, 2 wrong usage,
+3 a chat denied by the policy, 4 and 5 `serve` could not listen or failed. The command modules import the library,
+SQLAlchemy, Litestar and the SDKs only when a command runs, so `--help` stays fast.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from promptsaas.__about__ import __version__
 from promptsaas.entrypoints.cli import (
     agents,
     audit,
@@ -16,7 +19,6 @@ from promptsaas.entrypoints.cli import (
     chat,
     db,
     demo,
-    errors,
     keys,
     plans,
     prompts,
@@ -29,42 +31,34 @@ from promptsaas.entrypoints.cli import (
     usage,
     users,
 )
-from promptsaas.entrypoints.cli.output import Output
-from promptsaas.entrypoints.cli.session import Opener, Session, open_platform
-from promptsaas.entrypoints.composition.settings import Settings
+from promptsaas.entrypoints.cli.session import Opener, open_platform
+from promptsaas.entrypoints.cli.shell import OPENER, Shell
 
 opener: Opener = open_platform
 """How commands open the platform; tests replace it with an in-memory platform shared across invocations."""
 
-app = typer.Typer(
+app = Shell(
     name="promptsaas",
     help="Operate a promptsaas deployment: database, tenants, catalog, agents, prompts, plans, users, chats.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
 
 
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"promptsaas {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            "--database-url",
-            help="Database to use (default: $PROMPTSAAS_DATABASE_URL, else sqlite:///./promptsaas.db).",
-            show_default=False,
-        ),
-    ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Machine output (JSON) instead of tables.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=show_version, is_eager=True)
+    ] = False,
 ) -> None:
-    out = Output(json=json_output)
-    try:
-        settings = Settings.from_env()
-    except ValueError as error:  # a malformed PROMPTSAAS_* variable stops every command, in one line
-        out.error(str(error))
-        raise typer.Exit(errors.EXIT_ERROR) from None
-    ctx.obj = Session(database_url or settings.database_url, out, opener)
+    ctx.meta[OPENER] = opener
 
 
 app.add_typer(db.app, name="db")

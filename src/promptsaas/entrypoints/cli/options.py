@@ -6,5 +6,5 @@ from typing import Annotated
 
 import typer
 
-Tenant = Annotated[str, typer.Option("--tenant", "-t", help="The tenant's slug.", show_default=False)]
+Tenant = Annotated[str, typer.Option("--tenant", "-t", metavar="SLUG", help="The tenant's slug.", show_default=False)]
 AgentSlug = Annotated[str, typer.Argument(help="The agent's slug.", show_default=False)]

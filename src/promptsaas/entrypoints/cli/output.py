@@ -1,4 +1,8 @@
-"""Human output (rich tables, plain lines) or machine output (`--json`: JSON objects and lists of objects)."""
+"""Human output (rich tables, plain lines) or machine output (`--json`: JSON objects and lists of objects).
+
+Failures go to stderr, stdout stays for results: `error: CODE: message` for people, and with `--json` one JSON
+object `{"code": ..., "message": ...}` (a denial adds `resets_at`).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from promptsaas.domain.errors import AccessDenied
 from promptsaas.entrypoints.cli.errors import describe_denial
+
+if TYPE_CHECKING:
+    from promptsaas.domain.errors import AccessDenied
 
 Row = Mapping[str, Any]
 PIPED_WIDTH = 400
@@ -45,6 +47,11 @@ class Output:
             if empty:
                 typer.echo(empty)
             return
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for column in columns:
             table.add_column(column, overflow="fold")
@@ -78,14 +85,21 @@ class Output:
     def dump(self, value: Any) -> None:
         typer.echo(json.dumps(value, default=plain, indent=2, ensure_ascii=False))
 
-    def error(self, message: str) -> None:
-        typer.echo(f"error: {message}", err=True)
+    def error(self, code: str, message: str) -> None:
+        """A failure in one line on stderr."""
+        if self.json:
+            typer.echo(json.dumps({"code": code, "message": message}, ensure_ascii=False), err=True)
+        else:
+            typer.echo(f"error: {code}: {message}", err=True)
 
     def denial(self, denied: AccessDenied) -> None:
+        """A chat the policy refused: the reason code, its message and when the exhausted limit resets."""
         if self.json:
-            resets = denied.decision.resets_at
-            self.dump({"denied": str(denied.code), "message": denied.message, "resets_at": plain(resets)})
-        typer.echo(describe_denial(denied), err=True)
+            resets = plain(denied.decision.resets_at)
+            body = {"code": str(denied.code), "message": denied.message, "resets_at": resets}
+            typer.echo(json.dumps(body, ensure_ascii=False), err=True)
+        else:
+            typer.echo(describe_denial(denied), err=True)
 
 
 def plain(value: Any) -> Any:

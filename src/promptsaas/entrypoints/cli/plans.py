@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from promptsaas.domain.plans import Plan
 from promptsaas.entrypoints.cli.options import Tenant
 from promptsaas.entrypoints.cli.output import cell
 from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="Plans: what a tenant sells.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from promptsaas.domain.plans import Plan
+
+app = Shell(help="Plans: what a tenant sells.")
 COLUMNS = ("code", "name", "default", "status", "agents", "channels", "limits", "price", "byok", "retention_days")
 
 

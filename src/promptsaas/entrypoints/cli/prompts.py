@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from promptsaas.domain.prompts import PromptVersion
 from promptsaas.entrypoints.cli.options import AgentSlug, Tenant
 from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="Prompt versions: push, activate, roll back, diff.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from promptsaas.domain.prompts import PromptVersion
+
+app = Shell(help="Prompt versions: push, activate, roll back, diff.")
 COLUMNS = ("version", "status", "model", "author", "note", "created_at")
 Version = Annotated[int, typer.Argument(help="A version number (1, 2, ...).", min=1, show_default=False)]
 
@@ -29,7 +32,10 @@ def push(
     tenant: Tenant,
     agent: AgentSlug,
     file: Annotated[
-        Path, typer.Option("--file", "-f", help="A YAML file holding a catalog `prompt:` block.", show_default=False)
+        Path,
+        typer.Option(
+            "--file", "-f", metavar="FILE", help="A YAML file holding a catalog `prompt:` block.", show_default=False
+        ),
     ],
     activate: Annotated[bool, typer.Option(help="Activate the new version at once.")] = False,
 ) -> None:

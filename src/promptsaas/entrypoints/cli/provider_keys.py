@@ -6,19 +6,20 @@ The key is read from stdin (`--key-stdin`) or a hidden prompt, never from the co
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from promptsaas.application.provider_keys import ProviderKeyInfo
 from promptsaas.entrypoints.cli.options import Tenant
 from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(
-    help="Users' own LLM provider keys (BYOK), used once their plan's quota runs out.", no_args_is_help=True
-)
+if TYPE_CHECKING:
+    from promptsaas.application.provider_keys import ProviderKeyInfo
+
+app = Shell(help="Users' own LLM provider keys (BYOK), used once their plan's quota runs out.")
 COLUMNS = ("provider", "last4", "created_at", "invalid")
-Email = Annotated[str, typer.Option("--as", help="The user's email.", show_default=False)]
+Email = Annotated[str, typer.Option("--as", metavar="EMAIL", help="The user's email.", show_default=False)]
 Provider = Annotated[str, typer.Argument(help="The provider (openai, anthropic, a configured endpoint).")]
 
 

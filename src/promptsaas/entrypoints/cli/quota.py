@@ -9,8 +9,9 @@ import typer
 
 from promptsaas.entrypoints.cli.options import Tenant
 from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="Quota counters and reservations.", no_args_is_help=True)
+app = Shell(help="Quota counters and reservations.")
 COLUMNS = ("subscription_id", "metric", "window", "window_start", "used", "expected_used", "reserved")
 
 
@@ -25,7 +26,9 @@ def sweep(ctx: typer.Context) -> None:
 @app.command("reconcile")
 def reconcile(
     ctx: typer.Context,
-    tenant: Annotated[str | None, typer.Option("--tenant", "-t", help="Only this tenant (default: all).")] = None,
+    tenant: Annotated[
+        str | None, typer.Option("--tenant", "-t", metavar="SLUG", help="Only this tenant (default: all).")
+    ] = None,
 ) -> None:
     """Compare every quota counter with the usage records and open reservations; exit 1 if any differs."""
     s = session(ctx)

@@ -1,22 +1,106 @@
-"""`promptsaas serve`: the HTTP API under a production ASGI server (uvicorn)."""
+"""`promptsaas serve`: the HTTP API under a production ASGI server (uvicorn).
+
+Before uvicorn starts, the database is opened once (a setup fault is one line, exit 1) and the address is tried
+(in use or not permitted: exit 4); a server that stops because it failed exits 5, never uvicorn's own 3, which
+would read as "chat denied".
+"""
 
 from __future__ import annotations
 
+import errno
+import socket
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from promptsaas.entrypoints.cli.session import session
-from promptsaas.entrypoints.http.server import serve
+from promptsaas.entrypoints.cli import errors
+from promptsaas.entrypoints.cli.session import Session, session
+
+
+class LogLevel(StrEnum):
+    CRITICAL = "critical"
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    DEBUG = "debug"
+    TRACE = "trace"
 
 
 def command(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
+    host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="TCP port.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(metavar="N", help="Worker processes.", min=1, max=64)] = 1,
+    log_level: Annotated[
+        LogLevel, typer.Option("--log-level", help="uvicorn's log level; info and below also log each request.")
+    ] = LogLevel.WARNING,
+    reload: Annotated[
+        bool, typer.Option("--reload", help="Restart when the package's code changes (development).")
+    ] = False,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Trust X-Forwarded-For and X-Forwarded-Proto from --forwarded-allow-ips (behind a reverse proxy).",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            metavar="IPS",
+            help="Comma-separated proxy addresses (or '*') whose forwarded headers are trusted (default: 127.0.0.1).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Serve the API (docs at /schema). The database must be migrated (`promptsaas db upgrade`)."""
+    """Serve the API (docs at /schema). A new SQLite file is migrated; PostgreSQL needs `promptsaas db upgrade`."""
+    if reload and workers > 1:
+        raise typer.BadParameter("--reload runs one process; leave --workers at 1", param_hint="--workers")
     s = session(ctx)
+    s.run(lambda platform: _ready())
+    refused = unavailable_address(host, port)
+    if refused:
+        s.fail("cannot_listen", f"cannot listen on {host}:{port}: {refused}", exit_code=errors.EXIT_CANNOT_LISTEN)
     s.out.text(f"serving http://{host}:{port}  (docs: http://{host}:{port}/schema)")
-    serve(host=host, port=port, workers=workers, database_url=s.database_url)
+    run_server(
+        s,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level.value,
+        reload=reload,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+
+
+async def _ready() -> None:
+    """Opening the platform is the check: its database is reachable and its schema current."""
+
+
+def unavailable_address(host: str, port: int) -> str | None:
+    """Why uvicorn could not bind `host:port` (as it binds: SO_REUSEADDR, IPv6 when the host has a colon)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except socket.gaierror as error:
+            return f"unknown host ({error.strerror})"
+        except OSError as error:
+            return "the address is already in use" if error.errno == errno.EADDRINUSE else error.strerror
+    return None
+
+
+def run_server(s: Session, **options: object) -> None:
+    """uvicorn with `options` (see `http.server.serve`); a failed stop becomes one line and exit 5."""
+    from promptsaas.entrypoints.http.server import serve
+
+    try:
+        serve(database_url=s.database_url, **options)  # type: ignore[arg-type]
+    except SystemExit as stopped:
+        if stopped.code not in (None, 0):
+            message = f"the server stopped (uvicorn exit {stopped.code}); see its log above"
+            s.fail("server_failed", message, exit_code=errors.EXIT_SERVER_FAILED)

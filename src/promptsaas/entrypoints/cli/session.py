@@ -1,28 +1,36 @@
-"""Running one command: open the platform named by `--database-url`, call the library, translate errors."""
+"""Running one command: open the platform named by `--database-url`, call the library, translate errors.
+
+The library (and with it SQLAlchemy and the container) is imported when a command first opens the platform, so
+`--help` and the commands that need no database load none of it.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from promptsaas.domain.errors import AccessDenied, DomainError
 from promptsaas.entrypoints.cli import errors
 from promptsaas.entrypoints.cli.output import Output
-from promptsaas.entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.cli.shell import DATABASE_URL, JSON, OPENER
+
+if TYPE_CHECKING:
+    from promptsaas.entrypoints.composition.settings import Settings
+    from promptsaas.entrypoints.library import AsyncPlatform
 
 T = TypeVar("T")
-Opener = Callable[[str], AbstractAsyncContextManager[AsyncPlatform]]
+Opener = Callable[[str], AbstractAsyncContextManager["AsyncPlatform"]]
 
 
 @asynccontextmanager
 async def open_platform(database_url: str) -> AsyncIterator[AsyncPlatform]:
     """The platform behind `database_url`, closed when the command ends."""
+    from promptsaas.entrypoints.library import AsyncPlatform
+
     async with AsyncPlatform.open(database_url) as platform:
         yield platform
 
@@ -38,6 +46,8 @@ class Session:
     def run(self, action: Callable[[AsyncPlatform], Awaitable[T]]) -> T:
         """Run `action` on an open platform; a domain error becomes a one-line message and its exit code."""
 
+        import asyncio
+
         async def go() -> T:
             async with self.opener(self.database_url) as platform:
                 return await action(platform)
@@ -48,15 +58,35 @@ class Session:
             self.out.denial(denied)
             raise typer.Exit(errors.exit_code(denied)) from None
         except DomainError as error:
-            self.out.error(errors.describe(error))
-            raise typer.Exit(errors.exit_code(error)) from None
-        except (SQLAlchemyError, OSError) as error:
-            self.out.error(errors.describe_database_error(error))
-            raise typer.Exit(errors.EXIT_ERROR) from None
+            self.fail(*errors.problem(error), exit_code=errors.exit_code(error))
+        except Exception as error:
+            failure = errors.database_error(error)
+            if failure is None:
+                raise
+            self.fail(*failure)
+
+    def fail(self, code: str, message: str, *, exit_code: int = errors.EXIT_ERROR) -> NoReturn:
+        self.out.error(code, message)
+        raise typer.Exit(exit_code)
+
+
+def output(ctx: typer.Context) -> Output:
+    """Human or `--json` output, whichever level of the command line `--json` was given at."""
+    return Output(json=bool(ctx.meta.get(JSON)))
+
+
+def settings(out: Output) -> Settings:
+    """The `PROMPTSAAS_*` settings; a malformed variable stops every command, in one line."""
+    from promptsaas.entrypoints.composition.settings import Settings
+
+    try:
+        return Settings.from_env()
+    except ValueError as error:
+        out.error(errors.INVALID_SETTING, errors.one_line(str(error)))
+        raise typer.Exit(errors.EXIT_ERROR) from None
 
 
 def session(ctx: typer.Context) -> Session:
-    found = ctx.find_object(Session)
-    if found is None:  # a command invoked without the app's callback (never from the console script)
-        raise typer.Exit(errors.EXIT_USAGE)
-    return found
+    out = output(ctx)
+    chosen = settings(out)
+    return Session(ctx.meta.get(DATABASE_URL) or chosen.database_url, out, ctx.meta.get(OPENER, open_platform))

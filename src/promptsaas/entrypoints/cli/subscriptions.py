@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from promptsaas.domain.subscriptions import Subscription
-from promptsaas.domain.users import User
 from promptsaas.entrypoints.cli.options import Tenant
 from promptsaas.entrypoints.cli.session import session
-from promptsaas.entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="Subscriptions: which plans a user holds.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from promptsaas.domain.subscriptions import Subscription
+    from promptsaas.domain.users import User
+    from promptsaas.entrypoints.library import AsyncPlatform
+
+app = Shell(help="Subscriptions: which plans a user holds.")
 COLUMNS = ("id", "user", "plan", "status", "period_start", "period_end", "provider")
 Email = Annotated[str, typer.Argument(help="The user's email.", show_default=False)]
 
@@ -23,7 +26,9 @@ def grant(
     tenant: Tenant,
     email: Email,
     plan: Annotated[str, typer.Argument(help="The plan's code.", show_default=False)],
-    days: Annotated[int | None, typer.Option(help="Length in days (default: until canceled).", min=1)] = None,
+    days: Annotated[
+        int | None, typer.Option(metavar="DAYS", help="Length in days (default: until canceled).", min=1)
+    ] = None,
 ) -> None:
     """Grant a plan to a user (a manual subscription, active now)."""
     s = session(ctx)
@@ -36,7 +41,7 @@ def grant(
 def list_(
     ctx: typer.Context,
     tenant: Tenant,
-    user: Annotated[str | None, typer.Option("--user", help="Only this user's (by email).")] = None,
+    user: Annotated[str | None, typer.Option("--user", metavar="EMAIL", help="Only this user's (by email).")] = None,
 ) -> None:
     """Stored subscriptions (the default plan, which every user holds, is not listed)."""
     s = session(ctx)

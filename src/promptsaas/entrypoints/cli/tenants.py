@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from promptsaas.domain.tenants import Tenant
 from promptsaas.entrypoints.cli.session import session
-from promptsaas.entrypoints.library import AsyncPlatform
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="Tenants: the operators sharing this deployment.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from promptsaas.domain.tenants import Tenant
+    from promptsaas.entrypoints.library import AsyncPlatform
+
+app = Shell(help="Tenants: the operators sharing this deployment.")
 COLUMNS = ("slug", "name", "status", "default_plan", "id", "created_at")
 
 
@@ -18,7 +21,9 @@ COLUMNS = ("slug", "name", "status", "default_plan", "id", "created_at")
 def create(
     ctx: typer.Context,
     slug: Annotated[str, typer.Argument(help="Lowercase letters, digits and '-'.", show_default=False)],
-    name: Annotated[str, typer.Option(help="Display name (default: the slug).", show_default=False)] = "",
+    name: Annotated[
+        str, typer.Option(metavar="NAME", help="Display name (default: the slug).", show_default=False)
+    ] = "",
 ) -> None:
     """Create a tenant."""
     s = session(ctx)

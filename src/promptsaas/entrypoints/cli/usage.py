@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from promptsaas.application.ports.repositories import UsageRow
-from promptsaas.domain.users import User
 from promptsaas.entrypoints.cli.options import Tenant
 from promptsaas.entrypoints.cli.output import Row, usd
 from promptsaas.entrypoints.cli.session import session
-from promptsaas.entrypoints.library import AsyncPlatform
+
+if TYPE_CHECKING:
+    from promptsaas.application.ports.repositories import UsageRow
+    from promptsaas.domain.users import User
+    from promptsaas.entrypoints.library import AsyncPlatform
 
 COLUMNS = ("key", "requests", "input_tokens", "output_tokens", "cost", "errors")
 
@@ -29,9 +31,11 @@ class GroupBy(StrEnum):
 def command(
     ctx: typer.Context,
     tenant: Tenant,
-    user: Annotated[str | None, typer.Option("--user", help="Only this user's calls (by email).")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", metavar="EMAIL", help="Only this user's calls (by email).")
+    ] = None,
     since: Annotated[
-        datetime | None, typer.Option(help="From this day on (UTC), YYYY-MM-DD.", formats=["%Y-%m-%d"])
+        datetime | None, typer.Option(metavar="YYYY-MM-DD", help="From this day on (UTC).", formats=["%Y-%m-%d"])
     ] = None,
     group_by: Annotated[GroupBy, typer.Option("--group-by", help="How to group the calls.")] = GroupBy.AGENT,
 ) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from promptsaas.domain.users import User
 from promptsaas.entrypoints.cli.options import Tenant
 from promptsaas.entrypoints.cli.session import session
+from promptsaas.entrypoints.cli.shell import Shell
 
-app = typer.Typer(help="Users of a tenant.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from promptsaas.domain.users import User
+
+app = Shell(help="Users of a tenant.")
 COLUMNS = ("email", "display_name", "role", "status", "id", "created_at")
 
 
@@ -27,7 +30,9 @@ def create(
     tenant: Tenant,
     email: Annotated[str, typer.Argument(help="The user's email (unique in the tenant).", show_default=False)],
     role: Annotated[RoleChoice, typer.Option(help="The user's role.")] = RoleChoice.MEMBER,
-    name: Annotated[str, typer.Option(help="Display name (default: from the email).", show_default=False)] = "",
+    name: Annotated[
+        str, typer.Option(metavar="NAME", help="Display name (default: from the email).", show_default=False)
+    ] = "",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read a password from stdin (else the user has none).")
     ] = False,

@@ -9,7 +9,6 @@ dependency-injector supports only through async resources (and those make every 
 
 from __future__ import annotations
 
-from alembic.util import CommandError
 from dependency_injector import containers, providers
 
 from promptsaas.adapters.persistence.memory.idempotency import MemoryIdempotencyStore
@@ -19,13 +18,18 @@ from promptsaas.adapters.persistence.memory.unit_of_work import MemoryUnitOfWork
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database, is_memory
 from promptsaas.adapters.persistence.sqlalchemy.idempotency import SqlIdempotencyStore
 from promptsaas.adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
-from promptsaas.adapters.persistence.sqlalchemy.migrate import current_revision, head, upgrade_database
+from promptsaas.adapters.persistence.sqlalchemy.migrate import (
+    HEAD_REVISION,
+    current_revision,
+    open_database,
+    upgrade_database,
+)
 from promptsaas.adapters.persistence.sqlalchemy.rate_limit import SqlRateLimiter
 from promptsaas.adapters.persistence.sqlalchemy.reconciliation import SqlQuotaReconciler
 from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from promptsaas.adapters.security.rate_limit import SlidingWindowRateLimiter
 from promptsaas.application.ports.clock import Clock
-from promptsaas.domain.errors import DomainError
+from promptsaas.domain.errors import DatabaseNotMigrated
 
 MEMORY, SQL = "memory", "sql"
 
@@ -40,7 +44,7 @@ class Persistence(containers.DeclarativeContainer):
     clock: providers.Dependency[Clock] = providers.Dependency()
 
     backend = providers.Callable(backend_of, database_url)
-    database = providers.Singleton(Database, database_url)
+    database = providers.Singleton(open_database, database_url)
 
     memory_ledger = providers.Singleton(MemoryQuotaLedger, store)
     uow = providers.Selector(
@@ -65,20 +69,18 @@ class Persistence(containers.DeclarativeContainer):
 
 
 async def prepare_schema(database: Database) -> None:
-    """Migrate a new or outdated SQLite database; refuse an outdated PostgreSQL one (operators migrate it)."""
+    """Migrate a new or outdated SQLite database; refuse an outdated PostgreSQL one (operators migrate it).
+
+    A current database is recognised without Alembic; any fault is a `SetupFailed` (see `migrate`)."""
     revision = await current_revision(database)
-    if revision == head():
+    if revision == HEAD_REVISION:
         return
     if not database.is_sqlite:
         found = f"at revision {revision}" if revision else "empty"
-        raise DomainError(
-            f"the database schema is {found}, this version needs {head()}: run `promptsaas db upgrade`",
-            code="database_not_migrated",
+        raise DatabaseNotMigrated(
+            f"the database schema is {found}, this version needs {HEAD_REVISION}: run `promptsaas db upgrade`"
         )
-    try:
-        await upgrade_database(database)
-    except CommandError as error:
-        raise DomainError(f"cannot migrate the database: {error}", code="database_not_migrated") from None
+    await upgrade_database(database)
 
 
 async def open_persistence(persistence: Persistence) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import uvicorn
 from litestar import Litestar
@@ -10,6 +11,10 @@ from litestar import Litestar
 from promptsaas.entrypoints.composition.container import build_container
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.http.app import create_app
+
+ACCESS_LOG_LEVELS = frozenset({"info", "debug", "trace"})
+PACKAGE = Path(__file__).resolve().parents[2]
+"""The installed `promptsaas` package: what `--reload` watches."""
 
 
 def create() -> Litestar:
@@ -21,7 +26,19 @@ def create_app_from(settings: Settings) -> Litestar:
     return create_app(build_container(settings))
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, database_url: str | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    database_url: str | None = None,
+    *,
+    log_level: str = "warning",
+    reload: bool = False,
+    proxy_headers: bool = False,
+    forwarded_allow_ips: str | None = None,
+) -> None:
+    """Run uvicorn until it stops. Requests are logged from `info` down; `proxy_headers` trusts X-Forwarded-For and
+    X-Forwarded-Proto from `forwarded_allow_ips` (uvicorn's default: 127.0.0.1); `reload` watches the package."""
     if database_url:
         os.environ["PROMPTSAAS_DATABASE_URL"] = database_url
     uvicorn.run(
@@ -30,7 +47,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, database_
         host=host,
         port=port,
         workers=workers,
-        log_level="warning",
-        access_log=False,
-        proxy_headers=False,
+        log_level=log_level,
+        access_log=log_level in ACCESS_LOG_LEVELS,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        reload=reload,
+        reload_dirs=[str(PACKAGE)] if reload else None,
     )
