@@ -105,4 +105,7 @@ def test_help_and_a_read_command_import_only_what_they_need(tmp_path: Path, pyca
     assert imported(tmp_path, env, "--help") & set(HEAVY) == set()
     listing = imported(tmp_path, env, "tenant", "list", "--database-url", url)
     assert {"sqlalchemy", "aiosqlite"} <= listing
-    assert listing & {"alembic", "litestar", "httpx", "openai", "anthropic", "uvicorn"} == set()
+    assert (
+        listing & {"alembic", "litestar", "httpx", "openai", "anthropic", "uvicorn", "jwt", "argon2", "cryptography"}
+        == set()
+    )

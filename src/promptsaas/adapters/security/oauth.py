@@ -13,6 +13,7 @@ from typing import Any
 
 import jwt
 
+from promptsaas.adapters.security.defaults import APPLE_JWKS_URL, GOOGLE_JWKS_URL
 from promptsaas.adapters.security.jwks import JwksKeys
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.oauth import IdTokenVerifier, VerifiedIdentity
@@ -22,8 +23,6 @@ from promptsaas.domain.users import IdentityProvider
 ALGORITHMS = ["RS256"]
 GOOGLE_ISSUERS = frozenset({"accounts.google.com", "https://accounts.google.com"})
 APPLE_ISSUERS = frozenset({"https://appleid.apple.com"})
-GOOGLE_JWKS_URL = "https://www.googleapis.com/oauth2/v3/certs"
-APPLE_JWKS_URL = "https://appleid.apple.com/auth/keys"
 CLOCK_SKEW_SECONDS = 60
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher as Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from promptsaas.adapters.security.defaults import OWASP_MEMORY_KIB, OWASP_TIME_COST
 from promptsaas.application.ports.security import PasswordHasher
-
-OWASP_MEMORY_KIB = 19 * 1024
-OWASP_TIME_COST = 2
 
 
 class Argon2PasswordHasher(PasswordHasher):

@@ -13,11 +13,6 @@ from dependency_injector import containers, providers
 from promptsaas.adapters.clock import SystemClock, UuidV7Generator
 from promptsaas.adapters.llm.registry import BUILTIN_MODELS
 from promptsaas.adapters.persistence.memory.store import MemoryStore
-from promptsaas.adapters.security.cipher import load_cipher
-from promptsaas.adapters.security.oauth import JwksIdTokenVerifier, google_and_apple
-from promptsaas.adapters.security.passwords import Argon2PasswordHasher
-from promptsaas.adapters.security.signing_keys import load_signing_keys
-from promptsaas.adapters.security.tokens import JwtTokenIssuer
 from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
 from promptsaas.application.attachments import AttachmentLimits
@@ -40,6 +35,7 @@ from promptsaas.application.runtime import Runtime
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
+from promptsaas.entrypoints.composition import security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
@@ -52,7 +48,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UuidV7Generator)
     hasher = providers.Singleton(
-        Argon2PasswordHasher,
+        security.password_hasher,
         memory_kib=settings.provided.password_memory_kib,
         time_cost=settings.provided.password_time_cost,
     )
@@ -73,7 +69,7 @@ class Container(containers.DeclarativeContainer):
     audit = providers.Singleton(AuditTrail, clock, ids, read_cache)
     admin = providers.Singleton(AdminService, uow, clock, ids, audit)
     signing_keys = providers.Singleton(
-        load_signing_keys,
+        security.signing_keys,
         settings.provided.secret_key,
         settings.provided.secret_keys_old,
         production=settings.provided.production,
@@ -82,7 +78,7 @@ class Container(containers.DeclarativeContainer):
         ),
     )
     tokens = providers.Singleton(
-        JwtTokenIssuer,
+        security.token_issuer,
         signing_keys.provider,
         clock,
         ids,
@@ -91,18 +87,15 @@ class Container(containers.DeclarativeContainer):
         ttl_seconds=settings.provided.access_token_ttl_seconds,
     )
     id_tokens = providers.Singleton(
-        JwksIdTokenVerifier,
-        providers.Factory(
-            google_and_apple,
-            google_client_ids=settings.provided.google_client_ids,
-            apple_client_ids=settings.provided.apple_client_ids,
-            google_jwks_url=settings.provided.google_jwks_url,
-            apple_jwks_url=settings.provided.apple_jwks_url,
-        ),
+        security.id_token_verifier,
         clock,
+        google_client_ids=settings.provided.google_client_ids,
+        apple_client_ids=settings.provided.apple_client_ids,
+        google_jwks_url=settings.provided.google_jwks_url,
+        apple_jwks_url=settings.provided.apple_jwks_url,
     )
     cipher = providers.Singleton(
-        load_cipher,
+        security.secret_cipher,
         settings.provided.encryption_key,
         production=settings.provided.production,
         key_file=providers.Callable(

@@ -10,8 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from promptsaas.adapters.security.oauth import APPLE_JWKS_URL, GOOGLE_JWKS_URL
-from promptsaas.adapters.security.passwords import OWASP_MEMORY_KIB, OWASP_TIME_COST
+from promptsaas.adapters.security.defaults import APPLE_JWKS_URL, GOOGLE_JWKS_URL, OWASP_MEMORY_KIB, OWASP_TIME_COST
 from promptsaas.application.auth.service import AuthRateLimits
 from promptsaas.entrypoints.composition.env_file import load_env_file
 from promptsaas.entrypoints.composition.llm import TRANSPORTS, LlmEndpoint, parse_endpoints, parse_transport
