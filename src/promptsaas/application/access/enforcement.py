@@ -66,7 +66,6 @@ class AccessService:
         cache: ReadCache | None = None,
     ) -> None:
         self._context = AccessContext(uow, ledger, clock, cache or ReadCache(ttl_seconds=0))
-        self._uow = uow
         self._ledger = ledger
         self._clock = clock
         self._ids = ids

@@ -20,8 +20,8 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def key_file(configured: str | None, database_url: str, name: str) -> Path | None:
-    """The configured file if any, else `name` in the database's key directory; `None` (keep the key in memory)
-    for an in-memory database, which keeps nothing."""
+    """`None` (keep the key in memory) for an in-memory database, which keeps nothing, even when a file is
+    configured; else the configured file if any, else `name` in the database's key directory."""
     directory = development_key_dir(database_url)
     if directory is None:
         return None

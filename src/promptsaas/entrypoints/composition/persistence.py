@@ -4,7 +4,7 @@
 `Database`, which also holds the idempotency keys and login/register rate limits, so every server process and worker
 shares them (the in-memory platform keeps them in its process). The engine closes asynchronously, which
 dependency-injector supports only through async resources (and those make every dependent provider async), so
-`entrypoints.container.shutdown` calls `close_persistence` instead.
+`container.shutdown` calls `close_persistence` instead.
 """
 
 from __future__ import annotations

@@ -152,7 +152,7 @@ class SqlQuotaLedger(QuotaLedger):
 
 
 async def _take(tx: DriverTransaction, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
-    """Claim a reservation by deleting it: whoever deletes it (settle, release or sweep) undoes its holds."""
+    """Claim a reservation by deleting it: whoever deletes it (a settlement or the sweep) undoes its holds."""
     taken = await tx.execute(_TAKE, {"k_tenant": tenant_id, "k_id": reservation_id})
     return m.items_of(taken[0][0]) if taken else ()
 

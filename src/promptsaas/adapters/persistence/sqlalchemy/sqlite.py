@@ -149,7 +149,7 @@ class InlineCursor:
 
 
 class InlineConnection:
-    """A sqlite3 connection with aiosqlite's coroutine interface; `isolation_level=None`: SQLAlchemy begins."""
+    """A sqlite3 connection with aiosqlite's coroutine interface (`isolation_level=None`: `WriteTransaction` begins)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection: sqlite3.Connection | None = connection
