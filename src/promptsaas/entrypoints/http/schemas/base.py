@@ -33,3 +33,7 @@ class LimitRead(Read):
     used: int
     remaining: int | None
     resets_at: str
+
+
+class Health(Read):
+    status: str

@@ -156,3 +156,15 @@ class PlanUsageRead(Read):
 
 class MyUsageRead(Read):
     plans: list[PlanUsageRead]
+
+
+class ProviderKeyPut(Request):
+    api_key: str
+
+
+class ProviderKeyRead(Read):
+    provider: str
+    last4: str
+    created_at: str
+    invalid: bool
+    """The provider rejected this key: it funds nothing until replaced."""
