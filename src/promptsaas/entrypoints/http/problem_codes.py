@@ -16,7 +16,7 @@ class ProblemCode(NamedTuple):
 
 PROBLEM_CODES: dict[str, ProblemCode] = {
     "invalid_request": ProblemCode(400, "the body, a parameter or a header is malformed, mistyped or out of range"),
-    "weak_password": ProblemCode(400, "the password is too short"),
+    "weak_password": ProblemCode(400, "the password is shorter than 8 or longer than 1024 characters"),
     "invalid_variables": ProblemCode(400, "a prompt variable is unknown, missing or of the wrong type"),
     "unknown_style": ProblemCode(400, "the agent has no style of that name"),
     "unknown_model": ProblemCode(400, "the model is not in the registry"),

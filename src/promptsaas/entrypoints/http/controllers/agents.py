@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from promptsaas.application.conversations import InboundMessage
@@ -16,6 +16,7 @@ from promptsaas.domain.conversations import ImagePart
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.parameters import AgentSlug
 from promptsaas.entrypoints.http.schemas.members import (
     AccessRead,
     AgentDetail,
@@ -99,7 +100,7 @@ class AgentsController(MemberController):
         responses=problems(*SIGNED_IN, "agent_not_found"),
     )
     async def agent(
-        self, storefront: NamedDependency[StorefrontService], caller: NamedDependency[Caller], slug: FromPath[str]
+        self, storefront: NamedDependency[StorefrontService], caller: NamedDependency[Caller], slug: AgentSlug
     ) -> AgentDetail:
         """What a run of this agent accepts: its prompt's declared variables, its styles and its model."""
         setup = await storefront.agent(caller.tenant_id, slug)
@@ -125,7 +126,7 @@ class AgentsController(MemberController):
         self,
         runs: NamedDependency[IdempotentRuns],
         caller: NamedDependency[Caller],
-        slug: FromPath[str],
+        slug: AgentSlug,
         data: JSONBody[RunCreate],
         idempotency_key: IdempotencyKey = None,
     ) -> RunRead:

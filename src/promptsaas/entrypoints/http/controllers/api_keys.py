@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from litestar import delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from promptsaas.application.auth.service import AuthService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.parameters import ApiKeyId
 from promptsaas.entrypoints.http.schemas.members import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from promptsaas.entrypoints.http.views import api_key_read, iso
 
@@ -55,7 +56,7 @@ class ApiKeysController(MemberController):
         responses=problems(*SIGNED_IN, "api_key_not_found"),
     )
     async def revoke_api_key(
-        self, auth: NamedDependency[AuthService], caller: NamedDependency[Caller], key_id: FromPath[str]
+        self, auth: NamedDependency[AuthService], caller: NamedDependency[Caller], key_id: ApiKeyId
     ) -> None:
         """Revoke one of your keys: calls with it are refused from now on (401 `invalid_token`)."""
         await auth.revoke_api_key(caller.tenant_id, caller.user.id, key_id)

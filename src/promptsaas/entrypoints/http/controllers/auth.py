@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from litestar import Controller, Request, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from promptsaas.application.auth.service import AuthService
 from promptsaas.entrypoints.http.caller import anonymous_tenant
 from promptsaas.entrypoints.http.openapi import ANONYMOUS, AS_TENANT, problems
+from promptsaas.entrypoints.http.parameters import SignInProvider
 from promptsaas.entrypoints.http.schemas.auth import LoginIn, OAuthIn, RefreshIn, RegisterIn, SessionRead, TokensRead
 from promptsaas.entrypoints.http.views import user_read
 
@@ -116,7 +117,7 @@ class AuthController(Controller):
         self,
         auth: NamedDependency[AuthService],
         tenant_id: NamedDependency[str],
-        provider: FromPath[Literal["google", "apple"]],
+        provider: SignInProvider,
         data: JSONBody[OAuthIn],
     ) -> TokensRead:
         """Sign in with a Google or Apple ID token, verified against the provider's keys; the user is created on

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import delete, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from promptsaas.application.conversations import ConversationService
@@ -12,6 +11,7 @@ from promptsaas.domain.conversations import ImagePart
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.parameters import ConversationId
 from promptsaas.entrypoints.http.schemas.members import ConversationDetail, ConversationRead, MessageRead
 from promptsaas.entrypoints.http.views import conversation_read
 
@@ -38,7 +38,7 @@ class ConversationsController(MemberController):
         self,
         conversations: NamedDependency[ConversationService],
         caller: NamedDependency[Caller],
-        conversation_id: FromPath[str],
+        conversation_id: ConversationId,
     ) -> ConversationDetail:
         """One of your conversations with its messages in order (content older than the plan's retention is
         purged)."""
@@ -73,7 +73,7 @@ class ConversationsController(MemberController):
         self,
         conversations: NamedDependency[ConversationService],
         caller: NamedDependency[Caller],
-        conversation_id: FromPath[str],
+        conversation_id: ConversationId,
     ) -> None:
         """Delete one of your conversations and its messages; usage records (what was charged) are kept."""
         await conversations.delete(caller.tenant_id, caller.user.id, conversation_id)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from litestar import delete, get, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.parameters import Provider
 from promptsaas.entrypoints.http.schemas.members import ProviderKeyPut, ProviderKeyRead
 
 
@@ -41,7 +42,7 @@ class ProviderKeysController(MemberController):
         self,
         provider_keys: NamedDependency[ProviderKeyService],
         caller: NamedDependency[Caller],
-        provider: FromPath[str],
+        provider: Provider,
         data: JSONBody[ProviderKeyPut],
     ) -> None:
         """Store (or replace) your key for a provider, encrypted; it funds your calls once your plan's quota is
@@ -59,7 +60,7 @@ class ProviderKeysController(MemberController):
         self,
         provider_keys: NamedDependency[ProviderKeyService],
         caller: NamedDependency[Caller],
-        provider: FromPath[str],
+        provider: Provider,
     ) -> None:
         """Forget your key for a provider; your calls are funded by your plans only again."""
         await provider_keys.delete_provider_key(caller.tenant_id, caller.user.id, provider)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from litestar import get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.parameters import AgentSlug
 from promptsaas.entrypoints.http.schemas.admin import AgentAdminRead, AgentCreate, AgentUpdate
 from promptsaas.entrypoints.http.views import agent_admin_read
 
@@ -57,7 +58,7 @@ class AdminAgentsController(AdminController):
         responses=problems(*ADMIN, "agent_not_found"),
     )
     async def agent(
-        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], slug: FromPath[str]
+        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], slug: AgentSlug
     ) -> AgentAdminRead:
         """One agent of the tenant, whatever its status, with the number of its active version."""
         agent, active = await catalog.agent_with_active(caller.tenant_id, slug)
@@ -73,7 +74,7 @@ class AdminAgentsController(AdminController):
         self,
         catalog: NamedDependency[CatalogService],
         caller: NamedDependency[Caller],
-        slug: FromPath[str],
+        slug: AgentSlug,
         data: JSONBody[AgentUpdate],
     ) -> AgentAdminRead:
         """Change the fields given (name, description, status, history, styles); the change is audited."""

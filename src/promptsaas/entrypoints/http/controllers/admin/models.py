@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from litestar import get, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from promptsaas.application.catalog.service import CatalogService
@@ -14,6 +14,7 @@ from promptsaas.domain.models import ModelSpec
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.parameters import ModelId
 from promptsaas.entrypoints.http.schemas.admin import ModelIn, ModelRead
 
 
@@ -45,7 +46,7 @@ class AdminModelsController(AdminController):
         responses=problems(*ADMIN, "model_not_found"),
     )
     async def model(
-        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], model_id: FromPath[str]
+        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], model_id: ModelId
     ) -> ModelRead:
         """One model of the effective registry, with the prices the tenant pays for it."""
         return _model_read(await catalog.model(caller.tenant_id, model_id))
@@ -61,7 +62,7 @@ class AdminModelsController(AdminController):
         self,
         catalog: NamedDependency[CatalogService],
         caller: NamedDependency[Caller],
-        model_id: FromPath[str],
+        model_id: ModelId,
         data: JSONBody[ModelIn],
     ) -> ModelRead:
         """Add a model to the tenant's registry, or override a built-in one's prices and context window."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from promptsaas.application.plans import PlanService
@@ -15,6 +15,7 @@ from promptsaas.domain.plans import Limit, Metric, Plan, PlanStatus, Price, Wind
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.parameters import PlanCode
 from promptsaas.entrypoints.http.schemas.admin import LimitIn, PlanCreate, PlanUpdate, PriceIn
 from promptsaas.entrypoints.http.schemas.members import PlanRead
 from promptsaas.entrypoints.http.views import plan_read
@@ -73,7 +74,7 @@ class AdminPlansController(AdminController):
         responses=problems(*ADMIN, "plan_not_found"),
     )
     async def plan(
-        self, plans: NamedDependency[PlanService], caller: NamedDependency[Caller], code: FromPath[str]
+        self, plans: NamedDependency[PlanService], caller: NamedDependency[Caller], code: PlanCode
     ) -> PlanRead:
         """One plan of the tenant, whatever its status."""
         return plan_read(await plans.plan(caller.tenant_id, code))
@@ -88,7 +89,7 @@ class AdminPlansController(AdminController):
         self,
         plans: NamedDependency[PlanService],
         caller: NamedDependency[Caller],
-        code: FromPath[str],
+        code: PlanCode,
         data: JSONBody[PlanUpdate],
     ) -> PlanRead:
         """Change the fields given; `limits` replaces the whole list, `status: archived` takes it off sale."""

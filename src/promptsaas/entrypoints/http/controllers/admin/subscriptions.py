@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from promptsaas.application.admin import AdminService
@@ -14,6 +14,7 @@ from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.parameters import SubscriptionId
 from promptsaas.entrypoints.http.schemas.admin import AdminSubscriptionRead, GrantCreate
 from promptsaas.entrypoints.http.views import admin_subscription_read
 
@@ -67,7 +68,7 @@ class AdminSubscriptionsController(AdminController):
         self,
         billing: NamedDependency[BillingService],
         caller: NamedDependency[Caller],
-        subscription_id: FromPath[str],
+        subscription_id: SubscriptionId,
     ) -> AdminSubscriptionRead:
         """Cancel a subscription now: its grants stop applying to the user's next call."""
         sub = await billing.cancel_subscription(caller.tenant_id, subscription_id, actor(caller))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from litestar import get, patch
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from promptsaas.application.admin import AdminService
 from promptsaas.domain.users import Role, UserStatus
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.parameters import UserId
 from promptsaas.entrypoints.http.schemas.admin import UserUpdate
 from promptsaas.entrypoints.http.schemas.auth import UserRead
 from promptsaas.entrypoints.http.views import user_read
@@ -35,7 +36,7 @@ class AdminUsersController(AdminController):
         self,
         admin: NamedDependency[AdminService],
         caller: NamedDependency[Caller],
-        user_id: FromPath[str],
+        user_id: UserId,
         data: JSONBody[UserUpdate],
     ) -> UserRead:
         """Change a user's role or status (a disabled user can no longer sign in or call agents); audited."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from promptsaas.application.catalog.document import parse_prompt
@@ -12,6 +12,7 @@ from promptsaas.application.catalog.service import CatalogService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.parameters import AgentSlug, FromVersion, ToVersion, VersionNumber
 from promptsaas.entrypoints.http.schemas.admin import DiffRead, VersionCreate, VersionRead
 from promptsaas.entrypoints.http.views import version_read
 
@@ -29,7 +30,7 @@ class AdminVersionsController(AdminController):
         responses=problems(*ADMIN, "agent_not_found"),
     )
     async def versions(
-        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], slug: FromPath[str]
+        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], slug: AgentSlug
     ) -> list[VersionRead]:
         """Every prompt version of the agent, with its status (`draft`, `active`, `archived`)."""
         return [version_read(v) for v in await catalog.versions(caller.tenant_id, slug)]
@@ -45,7 +46,7 @@ class AdminVersionsController(AdminController):
         self,
         catalog: NamedDependency[CatalogService],
         caller: NamedDependency[Caller],
-        slug: FromPath[str],
+        slug: AgentSlug,
         data: JSONBody[VersionCreate],
     ) -> VersionRead:
         """Create the agent's next version as a draft (versions never change once created); activate it
@@ -71,8 +72,8 @@ class AdminVersionsController(AdminController):
         self,
         catalog: NamedDependency[CatalogService],
         caller: NamedDependency[Caller],
-        slug: FromPath[str],
-        number: FromPath[int],
+        slug: AgentSlug,
+        number: VersionNumber,
     ) -> VersionRead:
         """One version of the agent's prompt: its templates, variables, model and parameters."""
         return version_read(await catalog.version(caller.tenant_id, slug, number))
@@ -88,8 +89,8 @@ class AdminVersionsController(AdminController):
         self,
         catalog: NamedDependency[CatalogService],
         caller: NamedDependency[Caller],
-        slug: FromPath[str],
-        number: FromPath[int],
+        slug: AgentSlug,
+        number: VersionNumber,
     ) -> VersionRead:
         """Make this version the one runs use; the previously active one is archived."""
         return version_read(await catalog.activate(caller.tenant_id, slug, number, actor(caller)))
@@ -102,7 +103,7 @@ class AdminVersionsController(AdminController):
         responses=problems(*ADMIN, "agent_not_found", "nothing_to_roll_back"),
     )
     async def rollback(
-        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], slug: FromPath[str]
+        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], slug: AgentSlug
     ) -> VersionRead:
         """Re-activate the version that was active before the current one."""
         return version_read(await catalog.rollback(caller.tenant_id, slug, actor(caller)))
@@ -117,9 +118,9 @@ class AdminVersionsController(AdminController):
         self,
         catalog: NamedDependency[CatalogService],
         caller: NamedDependency[Caller],
-        slug: FromPath[str],
-        a: FromPath[int],
-        b: FromPath[int],
+        slug: AgentSlug,
+        a: FromVersion,
+        b: ToVersion,
     ) -> DiffRead:
         """A unified diff from version `a` to version `b` of the agent's prompt."""
         return DiffRead(a=a, b=b, diff=await catalog.diff(caller.tenant_id, slug, a, b))
