@@ -15,7 +15,7 @@ from litestar.routes import HTTPRoute
 
 IGNORED_METHODS = {"OPTIONS", "HEAD"}
 DOCS_PREFIX = "/schema"
-PUBLIC = {"/healthz", "/readyz"}
+PUBLIC = {"/", "/healthz", "/readyz"}
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/auth/register"): {"email": "someone@example.com", "password": "pa55word-long-enough"},

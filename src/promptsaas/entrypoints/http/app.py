@@ -6,23 +6,34 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from promptsaas.entrypoints.composition.container import Container, shutdown
 from promptsaas.entrypoints.composition.persistence import open_persistence
 from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
-from promptsaas.entrypoints.http.controllers.admin.plans import AdminCatalogController, AdminPlansController
-from promptsaas.entrypoints.http.controllers.admin.reports import AdminReportsController
-from promptsaas.entrypoints.http.controllers.admin.users import AdminSubscriptionsController, AdminUsersController
-from promptsaas.entrypoints.http.controllers.agents import AgentsController, PlansController
+from promptsaas.entrypoints.http.controllers.admin.audit import AdminAuditController
+from promptsaas.entrypoints.http.controllers.admin.catalog import AdminCatalogController
+from promptsaas.entrypoints.http.controllers.admin.models import AdminModelsController
+from promptsaas.entrypoints.http.controllers.admin.plans import AdminPlansController
+from promptsaas.entrypoints.http.controllers.admin.subscriptions import AdminSubscriptionsController
+from promptsaas.entrypoints.http.controllers.admin.usage import AdminUsageController
+from promptsaas.entrypoints.http.controllers.admin.users import AdminUsersController
+from promptsaas.entrypoints.http.controllers.admin.versions import AdminVersionsController
+from promptsaas.entrypoints.http.controllers.agents import AgentsController
+from promptsaas.entrypoints.http.controllers.api_keys import ApiKeysController
 from promptsaas.entrypoints.http.controllers.auth import AuthController
-from promptsaas.entrypoints.http.controllers.conversations import ConversationsController, UsageController
+from promptsaas.entrypoints.http.controllers.conversations import ConversationsController
 from promptsaas.entrypoints.http.controllers.health import HealthController
+from promptsaas.entrypoints.http.controllers.home import HomeController
 from promptsaas.entrypoints.http.controllers.me import MeController
+from promptsaas.entrypoints.http.controllers.plans import PlansController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
+from promptsaas.entrypoints.http.controllers.usage import UsageController
+from promptsaas.entrypoints.http.dependencies import SERVICES
+from promptsaas.entrypoints.http.docs import SwaggerDocs
 from promptsaas.entrypoints.http.problems import HANDLERS
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
@@ -36,20 +47,25 @@ LOGGING = LoggingConfig(
 )
 
 CONTROLLERS = [
+    HomeController,
     HealthController,
     AuthController,
     MeController,
+    ApiKeysController,
     ProviderKeysController,
     PlansController,
     AgentsController,
     ConversationsController,
     UsageController,
     AdminAgentsController,
+    AdminVersionsController,
     AdminPlansController,
     AdminCatalogController,
+    AdminModelsController,
     AdminUsersController,
     AdminSubscriptionsController,
-    AdminReportsController,
+    AdminUsageController,
+    AdminAuditController,
 ]
 
 
@@ -68,17 +84,20 @@ def create_app(container: Container) -> Litestar:
     settings = container.settings()
     return Litestar(
         route_handlers=CONTROLLERS,
+        dependencies=SERVICES,
         exception_handlers=HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
         logging_config=LOGGING,
-        state={"container": container},  # type: ignore[arg-type]
+        state=State({"container": container}),
         openapi_config=OpenAPIConfig(
             title="promptsaas",
             version="1.0.0",
             description="Access to prompt-based AI agents: members, public API clients and tenant admins.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[SwaggerDocs()],
+            use_handler_docstrings=True,
+            create_examples=False,
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(

@@ -11,10 +11,12 @@ from typing import Annotated, Any, Literal
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import HeaderParameter
 
 from promptsaas.application.access import require_admin
+from promptsaas.application.admin import AdminService
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.errors import InvalidInput, InvalidToken
 from promptsaas.domain.users import User
@@ -100,16 +102,18 @@ async def member(request: Request[Any, Any, Any], x_channel: ChannelHeader = Non
     return Caller(identity.user, TOKEN_CHANNELS[x_channel or "web"])
 
 
-async def anonymous_tenant(request: Request[Any, Any, Any], x_tenant: TenantHeader = None) -> str:
+async def anonymous_tenant(admin: NamedDependency[AdminService], x_tenant: TenantHeader = None) -> str:
     """The tenant of an anonymous request, from the `X-Tenant` header (a slug)."""
     if not x_tenant:
         raise InvalidInput("the X-Tenant header (the tenant's slug) is required", field="X-Tenant")
-    tenant = await container_of(request).admin().tenant(x_tenant)
+    tenant = await admin.tenant(x_tenant)
     return tenant.id
 
 
-async def tenant_of_request(request: Request[Any, Any, Any], x_tenant: TenantHeader = None) -> str:
+async def tenant_of_request(
+    request: Request[Any, Any, Any], admin: NamedDependency[AdminService], x_tenant: TenantHeader = None
+) -> str:
     """The caller's tenant when authenticated, else the `X-Tenant` one."""
     if _credential(request) is not None:
         return (await _identify(request)).user.tenant_id
-    return await anonymous_tenant(request, x_tenant)
+    return await anonymous_tenant(admin, x_tenant)

@@ -1,4 +1,4 @@
-"""The one table that turns errors into RFC 9457 `application/problem+json` responses."""
+"""Errors into RFC 9457 `application/problem+json` responses, with the status of `problem_codes.PROBLEM_CODES`."""
 
 from __future__ import annotations
 
@@ -12,37 +12,13 @@ from litestar.exceptions import HTTPException, SerializationException, Validatio
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from promptsaas.domain.errors import AccessDenied, DomainError
+from promptsaas.entrypoints.http.problem_codes import PROBLEM_CODES
 from promptsaas.entrypoints.http.schemas.base import LimitRead, Problem
 
 log = logging.getLogger("promptsaas.http")
 
 PROBLEM = "application/problem+json"
 NAMED_FIELD = re.compile(r"(?:unknown field|required field|at) `([^`]+)`")
-STATUS_BY_CODE = {
-    "invalid_credentials": 401,
-    "invalid_token": 401,
-    "refresh_token_reused": 401,
-    "email_not_verified": 401,
-    "forbidden": 403,
-    "tenant_mismatch": 403,
-    "user_disabled": 403,
-    "agent_unavailable": 403,
-    "no_subscription": 403,
-    "agent_not_in_plan": 403,
-    "channel_not_allowed": 403,
-    "subscription_inactive": 403,
-    "tenant_suspended": 403,
-    "quota_exceeded": 402,
-    "rate_limited": 429,
-    "llm_rate_limited": 429,
-    "llm_unavailable": 502,
-    "llm_auth_failed": 502,
-    "llm_timeout": 504,
-    "byok_key_undecryptable": 503,
-    "database_not_migrated": 503,
-    "database_unavailable": 503,
-    "idempotency_in_progress": 409,
-}
 TITLES = {
     400: "Bad request",
     401: "Unauthorized",
@@ -60,8 +36,9 @@ TITLES = {
 
 
 def status_for(code: str) -> int:
-    if code in STATUS_BY_CODE:
-        return STATUS_BY_CODE[code]
+    """The status of a code from the table; a code it misses follows its family (`*_not_found`, `*_exists`)."""
+    if code in PROBLEM_CODES:
+        return PROBLEM_CODES[code].status
     if code.endswith("_not_found"):
         return 404
     if code.endswith("_exists"):

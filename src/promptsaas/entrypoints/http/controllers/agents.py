@@ -1,56 +1,88 @@
-"""Plans on sale, agents to browse, and runs: one message to an agent."""
+"""Agents to browse, and runs: one message to an agent, answered within the caller's plans."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from promptsaas.application.conversations import InboundMessage
+from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.conversations import ImagePart
-from promptsaas.entrypoints.http.caller import OPTIONALLY_SIGNED_IN, Caller, container_of, tenant_of_request
+from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
-from promptsaas.entrypoints.http.openapi import errors
+from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.parameters import AgentSlug
 from promptsaas.entrypoints.http.schemas.members import (
     AccessRead,
     AgentDetail,
     AgentSummary,
     Attachment,
-    PlanRead,
     RunCreate,
     RunRead,
     UsageRead,
 )
-from promptsaas.entrypoints.http.views import limit_read, plan_read
+from promptsaas.entrypoints.http.views import limit_read
+
+RUN_PROBLEMS = (
+    "agent_not_found",
+    "conversation_not_found",
+    "invalid_variables",
+    "unknown_style",
+    "unknown_model",
+    "attachments_not_supported",
+    "too_many_attachments",
+    "attachment_type_not_supported",
+    "attachment_invalid",
+    "attachment_too_large",
+    "idempotency_key_reused",
+    "byok_key_invalid",
+    "llm_bad_request",
+    "quota_exceeded",
+    "tenant_mismatch",
+    "user_disabled",
+    "agent_unavailable",
+    "no_subscription",
+    "agent_not_in_plan",
+    "channel_not_allowed",
+    "subscription_inactive",
+    "idempotency_in_progress",
+    "rate_limited",
+    "llm_rate_limited",
+    "llm_unavailable",
+    "llm_auth_failed",
+    "llm_timeout",
+)
+"""A run passes the policy (every denial), the prompt (variables, style, images) and the model provider."""
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        max_length=200,
+        description="Up to 200 characters: a retry with the same key returns the first result, charged once.",
+    ),
+]
 
 
 def _image(attachment: Attachment) -> ImagePart:
     return ImagePart(mime_type=attachment.mime_type or "", url=attachment.url, data=attachment.data)
 
 
-class PlansController(Controller):
-    path = "/v1/plans"
-    tags = ["catalog"]
-    security = OPTIONALLY_SIGNED_IN
-
-    @get("/", responses=errors(401, 404), dependencies={"tenant_id": Provide(tenant_of_request)})
-    async def plans(self, request: Request[Any, Any, Any], tenant_id: NamedDependency[str]) -> list[PlanRead]:
-        """The tenant's public plans with prices and limits (anonymous callers send `X-Tenant`)."""
-        plans, default = await container_of(request).plans().storefront(tenant_id)
-        return [plan_read(p, default) for p in plans]
-
-
 class AgentsController(MemberController):
     path = "/v1/agents"
     tags = ["agents"]
 
-    @get("/", responses=errors(401))
-    async def agents(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[AgentSummary]:
-        """Published agents, each with whether the caller may use it now and why not."""
-        listing = await container_of(request).storefront().agents(caller.tenant_id, caller.user.id, caller.channel)
+    @get("/", operation_id="listAgents", summary="List the agents", responses=problems(*SIGNED_IN))
+    async def agents(
+        self, storefront: NamedDependency[StorefrontService], caller: NamedDependency[Caller]
+    ) -> list[AgentSummary]:
+        """The tenant's published agents, each with whether the caller may use it now and, if not, the policy's
+        reason code (`agent_not_in_plan`, `quota_exceeded`, …)."""
+        listing = await storefront.agents(caller.tenant_id, caller.user.id, caller.channel)
         return [
             AgentSummary(
                 slug=a.slug,
@@ -61,11 +93,17 @@ class AgentsController(MemberController):
             for a, d in listing
         ]
 
-    @get("/{slug:str}", responses=errors(401, 404))
+    @get(
+        "/{slug:str}",
+        operation_id="getAgent",
+        summary="Show an agent",
+        responses=problems(*SIGNED_IN, "agent_not_found"),
+    )
     async def agent(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], slug: FromPath[str]
+        self, storefront: NamedDependency[StorefrontService], caller: NamedDependency[Caller], slug: AgentSlug
     ) -> AgentDetail:
-        setup = await container_of(request).storefront().agent(caller.tenant_id, slug)
+        """What a run of this agent accepts: its prompt's declared variables, its styles and its model."""
+        setup = await storefront.agent(caller.tenant_id, slug)
         content = setup.version.content if setup.version else None
         return AgentDetail(
             slug=setup.agent.slug,
@@ -77,16 +115,24 @@ class AgentsController(MemberController):
             model=content.model if content else None,
         )
 
-    @post("/{slug:str}/runs", status_code=HTTP_200_OK, responses=errors(401, 402, 403, 404, 409, 429, 502, 504))
+    @post(
+        "/{slug:str}/runs",
+        status_code=HTTP_200_OK,
+        operation_id="runAgent",
+        summary="Send a message to an agent",
+        responses=problems(*SIGNED_IN, *RUN_PROBLEMS),
+    )
     async def run(
         self,
-        request: Request[Any, Any, Any],
+        runs: NamedDependency[IdempotentRuns],
         caller: NamedDependency[Caller],
-        slug: FromPath[str],
+        slug: AgentSlug,
         data: JSONBody[RunCreate],
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=200)] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> RunRead:
-        """Send one message to an agent. A retry with the same `Idempotency-Key` returns the first result."""
+        """Send one message to an agent and get its reply, the tokens it used and the caller's remaining limits.
+        The call is reserved against the caller's plans before the model runs and settled after; a denial says
+        which limit and when it resets. A retry with the same `Idempotency-Key` returns the first result."""
         message = InboundMessage(
             tenant_id=caller.tenant_id,
             user_id=caller.user.id,
@@ -99,7 +145,7 @@ class AgentsController(MemberController):
             images=tuple(_image(a) for a in data.attachments or ()),
             idempotency_key=idempotency_key,
         )
-        reply = await container_of(request).runs().chat(message)
+        reply = await runs.chat(message)
         return RunRead(
             text=reply.text,
             conversation_id=reply.conversation_id,

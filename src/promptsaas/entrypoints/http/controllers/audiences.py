@@ -1,7 +1,7 @@
 """The two authenticated audiences: members (and API clients), and tenant admins.
 
 Each base controller guards its routes (the credential is checked before the body is read), provides `caller`, and
-documents its security and the problems every route of the audience can answer.
+documents its security; `openapi.SIGNED_IN` and `openapi.ADMIN` name the problems every route of each can answer.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ from litestar import Controller
 from litestar.di import Provide
 
 from promptsaas.entrypoints.http.caller import SIGNED_IN, Caller, admin_only, member, signed_in
-
-MEMBER_ERRORS = (401,)
-ADMIN_ERRORS = (401, 403)
 
 
 class MemberController(Controller):

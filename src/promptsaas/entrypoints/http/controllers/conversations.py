@@ -1,45 +1,48 @@
-"""The caller's conversations and their own usage."""
+"""The caller's conversations with agents: listed, read back message by message, deleted."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, delete, get
+from litestar import delete, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from promptsaas.application.conversations import ConversationService
 from promptsaas.domain.conversations import ImagePart
-from promptsaas.entrypoints.http.caller import Caller, container_of
+from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
-from promptsaas.entrypoints.http.openapi import errors
-from promptsaas.entrypoints.http.schemas.members import (
-    ConversationDetail,
-    ConversationRead,
-    MessageRead,
-    MyUsageRead,
-    PlanUsageRead,
-)
-from promptsaas.entrypoints.http.views import conversation_read, limit_read
+from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.parameters import ConversationId
+from promptsaas.entrypoints.http.schemas.members import ConversationDetail, ConversationRead, MessageRead
+from promptsaas.entrypoints.http.views import conversation_read
 
 
 class ConversationsController(MemberController):
     path = "/v1/conversations"
     tags = ["conversations"]
 
-    @get("/", responses=errors(401))
+    @get("/", operation_id="listConversations", summary="List your conversations", responses=problems(*SIGNED_IN))
     async def conversations(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]
+        self, conversations: NamedDependency[ConversationService], caller: NamedDependency[Caller]
     ) -> list[ConversationRead]:
-        items = await container_of(request).conversations().conversations(caller.tenant_id, caller.user.id)
+        """Your conversations with agents, on every channel (web, mobile, API, messengers)."""
+        items = await conversations.conversations(caller.tenant_id, caller.user.id)
         return [conversation_read(c) for c in items]
 
-    @get("/{conversation_id:str}", responses=errors(401, 404))
+    @get(
+        "/{conversation_id:str}",
+        operation_id="getConversation",
+        summary="Read a conversation",
+        responses=problems(*SIGNED_IN, "conversation_not_found"),
+    )
     async def conversation(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], conversation_id: FromPath[str]
+        self,
+        conversations: NamedDependency[ConversationService],
+        caller: NamedDependency[Caller],
+        conversation_id: ConversationId,
     ) -> ConversationDetail:
-        service = container_of(request).conversations()
-        conversation, messages = await service.conversation(caller.tenant_id, caller.user.id, conversation_id)
+        """One of your conversations with its messages in order (content older than the plan's retention is
+        purged)."""
+        conversation, messages = await conversations.conversation(caller.tenant_id, caller.user.id, conversation_id)
         base = conversation_read(conversation)
         return ConversationDetail(
             id=base.id,
@@ -59,21 +62,18 @@ class ConversationsController(MemberController):
             ],
         )
 
-    @delete("/{conversation_id:str}", status_code=HTTP_204_NO_CONTENT, responses=errors(401, 404))
+    @delete(
+        "/{conversation_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        operation_id="deleteConversation",
+        summary="Delete a conversation",
+        responses=problems(*SIGNED_IN, "conversation_not_found"),
+    )
     async def delete_conversation(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], conversation_id: FromPath[str]
+        self,
+        conversations: NamedDependency[ConversationService],
+        caller: NamedDependency[Caller],
+        conversation_id: ConversationId,
     ) -> None:
-        await container_of(request).conversations().delete(caller.tenant_id, caller.user.id, conversation_id)
-
-
-class UsageController(MemberController):
-    path = "/v1/usage"
-    tags = ["usage"]
-
-    @get("/", responses=errors(401))
-    async def usage(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> MyUsageRead:
-        """The caller's limits on every active plan, with used / remaining / resets_at."""
-        plans = await container_of(request).access().limits(caller.tenant_id, caller.user.id)
-        return MyUsageRead(
-            plans=[PlanUsageRead(plan=code, limits=[limit_read(v) for v in views]) for code, views in plans]
-        )
+        """Delete one of your conversations and its messages; usage records (what was charged) are kept."""
+        await conversations.delete(caller.tenant_id, caller.user.id, conversation_id)

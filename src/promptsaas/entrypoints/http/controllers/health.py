@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from litestar import Controller, get
+from litestar.di import NamedDependency
 
-from litestar import Controller, Request, get
-
-from promptsaas.entrypoints.http.caller import container_of
-from promptsaas.entrypoints.http.openapi import errors
-from promptsaas.entrypoints.http.schemas.base import Read
-
-
-class Health(Read):
-    status: str
+from promptsaas.application.admin import AdminService
+from promptsaas.entrypoints.http.openapi import problems
+from promptsaas.entrypoints.http.schemas.base import Health
 
 
 class HealthController(Controller):
     tags = ["operations"]
 
-    @get("/healthz", summary="The process is up")
+    @get("/healthz", operation_id="checkLiveness", summary="The process is up", responses=problems("internal_error"))
     async def healthz(self) -> Health:
+        """Answers `ok` while the process serves requests; it reads nothing, so it never waits on the database."""
         return Health(status="ok")
 
-    @get("/readyz", summary="The database is reachable", responses=errors(503))
-    async def readyz(self, request: Request[Any, Any, Any]) -> Health:
-        """503 `database_unavailable` when the database cannot be reached."""
-        await container_of(request).admin().tenants()
+    @get(
+        "/readyz",
+        operation_id="checkReadiness",
+        summary="The database is reachable",
+        responses=problems("database_unavailable"),
+    )
+    async def readyz(self, admin: NamedDependency[AdminService]) -> Health:
+        """Answers `ready` once the database answers a query; 503 `database_unavailable` while it cannot be reached."""
+        await admin.tenants()
         return Health(status="ready")

@@ -2,60 +2,65 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, delete, get, put
+from litestar import delete, get, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from promptsaas.entrypoints.http.caller import Caller, container_of
+from promptsaas.application.provider_keys import ProviderKeyService
+from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
-from promptsaas.entrypoints.http.openapi import errors
-from promptsaas.entrypoints.http.schemas.base import Read
-from promptsaas.entrypoints.http.schemas.base import Request as Body
-
-
-class ProviderKeyPut(Body):
-    api_key: str
-
-
-class ProviderKeyRead(Read):
-    provider: str
-    last4: str
-    created_at: str
-    invalid: bool
-    """The provider rejected this key: it funds nothing until replaced."""
+from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.parameters import Provider
+from promptsaas.entrypoints.http.schemas.members import ProviderKeyPut, ProviderKeyRead
 
 
 class ProviderKeysController(MemberController):
     path = "/v1/me/provider-keys"
     tags = ["account"]
 
-    @get("/", responses=errors(401))
+    @get("/", operation_id="listProviderKeys", summary="List your provider keys", responses=problems(*SIGNED_IN))
     async def provider_keys(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]
+        self, provider_keys: NamedDependency[ProviderKeyService], caller: NamedDependency[Caller]
     ) -> list[ProviderKeyRead]:
-        keys = await container_of(request).provider_keys().provider_keys(caller.tenant_id, caller.user.id)
+        """Your own keys for LLM providers, by provider and last four characters; `invalid` when the provider
+        rejected one."""
+        keys = await provider_keys.provider_keys(caller.tenant_id, caller.user.id)
         return [
             ProviderKeyRead(provider=k.provider, last4=k.last4, created_at=k.created_at.isoformat(), invalid=k.invalid)
             for k in keys
         ]
 
-    @put("/{provider:str}", status_code=HTTP_204_NO_CONTENT, responses=errors(401))
+    @put(
+        "/{provider:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        operation_id="setProviderKey",
+        summary="Store your key for a provider",
+        responses=problems(*SIGNED_IN, "unknown_provider"),
+    )
     async def set_provider_key(
         self,
-        request: Request[Any, Any, Any],
+        provider_keys: NamedDependency[ProviderKeyService],
         caller: NamedDependency[Caller],
-        provider: FromPath[str],
+        provider: Provider,
         data: JSONBody[ProviderKeyPut],
     ) -> None:
-        """Store (or replace) your key for a provider; it funds calls once your plan's quota is used up."""
-        service = container_of(request).provider_keys()
-        await service.set_provider_key(caller.tenant_id, caller.user.id, provider, data.api_key)
+        """Store (or replace) your key for a provider, encrypted; it funds your calls once your plan's quota is
+        used up, where the plan allows it."""
+        await provider_keys.set_provider_key(caller.tenant_id, caller.user.id, provider, data.api_key)
 
-    @delete("/{provider:str}", status_code=HTTP_204_NO_CONTENT, responses=errors(401, 404))
+    @delete(
+        "/{provider:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        operation_id="deleteProviderKey",
+        summary="Delete your key for a provider",
+        responses=problems(*SIGNED_IN, "provider_key_not_found"),
+    )
     async def delete_provider_key(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], provider: FromPath[str]
+        self,
+        provider_keys: NamedDependency[ProviderKeyService],
+        caller: NamedDependency[Caller],
+        provider: Provider,
     ) -> None:
-        await container_of(request).provider_keys().delete_provider_key(caller.tenant_id, caller.user.id, provider)
+        """Forget your key for a provider; your calls are funded by your plans only again."""
+        await provider_keys.delete_provider_key(caller.tenant_id, caller.user.id, provider)

@@ -6,16 +6,23 @@ from typing import Annotated
 
 import msgspec
 
-from promptsaas.entrypoints.http.schemas.base import Read, Request
+from promptsaas.entrypoints.http.schemas.base import CreatedAt, Read, Request, UserId, about
 
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254), about("The email address", "ada@example.com")]
+Password = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=1024), about("The password (8 characters or more)", "correct horse")
+]
+RefreshToken = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=512),
+    about("A refresh token from a login, register or refresh", "rt_0193a5b2.Zx8kQ2mV4pL9sT1wY6nB3cR7dF0gH5jK"),
+]
 
 
 class RegisterIn(Request):
     email: Email
     password: Password
-    display_name: Annotated[str, msgspec.Meta(max_length=120)] | None = None
+    display_name: Annotated[str, msgspec.Meta(max_length=120), about("How the member is greeted", "Ada")] | None = None
 
 
 class LoginIn(Request):
@@ -24,29 +31,42 @@ class LoginIn(Request):
 
 
 class RefreshIn(Request):
-    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=512)]
+    refresh_token: RefreshToken
 
 
 class OAuthIn(Request):
-    id_token: Annotated[str, msgspec.Meta(min_length=1, max_length=8192)]
-    nonce: Annotated[str, msgspec.Meta(max_length=512)] | None = None
+    id_token: Annotated[
+        str,
+        msgspec.Meta(min_length=1, max_length=8192),
+        about("The ID token (a JWT) the provider's sign-in returned", "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.e30.c2ln"),
+    ]
+    nonce: (
+        Annotated[
+            str, msgspec.Meta(max_length=512), about("The nonce the sign-in was started with (Apple)", "n-7f3a9c")
+        ]
+        | None
+    ) = None
 
 
 class UserRead(Read):
-    id: str
-    email: str | None
-    display_name: str
-    role: str
-    status: str
-    created_at: str
+    id: UserId
+    email: Annotated[str | None, about("The email; `null` for a messenger-only user", "ada@example.com")]
+    display_name: Annotated[str, about("How the user is greeted", "Ada")]
+    role: Annotated[str, about("`member` or `admin`", "member")]
+    status: Annotated[str, about("`active` or `disabled`", "active")]
+    created_at: CreatedAt
 
 
 class TokensRead(Read):
-    access_token: str
-    refresh_token: str
-    token_type: str
-    expires_in: int
+    access_token: Annotated[
+        str, about("A JWT to send as `Authorization: Bearer …`", "eyJhbGciOiJIUzI1NiIsImtpZCI6Im1haW4ifQ.e30.c2ln")
+    ]
+    refresh_token: Annotated[
+        str, about("Trade it at `/v1/auth/refresh`; used once", "rt_0193a5b2.Zx8kQ2mV4pL9sT1wY6nB3cR7dF0gH5jK")
+    ]
+    token_type: Annotated[str, about("Always `bearer`", "bearer")]
+    expires_in: Annotated[int, about("Seconds until the access token expires", 900)]
 
 
 class SessionRead(TokensRead):
-    user: UserRead
+    user: Annotated[UserRead, msgspec.Meta(description="The account just created")]

@@ -1,30 +1,22 @@
-"""Plans, and the declarative catalog."""
+"""Plans, as tenant admins manage them: created with their limits and prices, listed, changed, archived."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from litestar import Request, get, patch, post, put
+from litestar import get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_201_CREATED
 
+from promptsaas.application.plans import PlanService
 from promptsaas.domain.channels import Channel
-from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.plans import Limit, Metric, Plan, PlanStatus, Price, Window
-from promptsaas.entrypoints.http.caller import Caller, container_of
-from promptsaas.entrypoints.http.controllers.audiences import ADMIN_ERRORS, AdminController, actor
-from promptsaas.entrypoints.http.openapi import errors
-from promptsaas.entrypoints.http.schemas.admin import (
-    CatalogApplied,
-    LimitIn,
-    ModelIn,
-    ModelRead,
-    PlanCreate,
-    PlanUpdate,
-    PriceIn,
-)
+from promptsaas.entrypoints.http.caller import Caller
+from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
+from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.parameters import PlanCode
+from promptsaas.entrypoints.http.schemas.admin import LimitIn, PlanCreate, PlanUpdate, PriceIn
 from promptsaas.entrypoints.http.schemas.members import PlanRead
 from promptsaas.entrypoints.http.views import plan_read
 
@@ -37,29 +29,27 @@ def _price(price: PriceIn | None) -> Price | None:
     return Price(price.monthly, price.yearly, price.currency.lower()) if price else None
 
 
-def _model_read(model: ModelSpec) -> ModelRead:
-    return ModelRead(
-        id=model.id,
-        input_usd_per_mtok=str(model.input_usd_per_mtok),
-        output_usd_per_mtok=str(model.output_usd_per_mtok),
-        context_window=model.context_window,
-        vision=model.vision,
-    )
-
-
 class AdminPlansController(AdminController):
     path = "/v1/admin/plans"
     tags = ["admin: plans"]
 
-    @get("/", responses=errors(*ADMIN_ERRORS))
-    async def plans(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[PlanRead]:
-        plans, default = await container_of(request).plans().catalog(caller.tenant_id)
-        return [plan_read(p, default) for p in plans]
+    @get("/", operation_id="adminListPlans", summary="List every plan", responses=problems(*ADMIN))
+    async def plans(self, plans: NamedDependency[PlanService], caller: NamedDependency[Caller]) -> list[PlanRead]:
+        """Every plan of the tenant, private and archived ones included; `default` marks new members' plan."""
+        found, default = await plans.catalog(caller.tenant_id)
+        return [plan_read(p, default) for p in found]
 
-    @post("/", status_code=HTTP_201_CREATED, responses=errors(*ADMIN_ERRORS, 409))
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        operation_id="adminCreatePlan",
+        summary="Create a plan",
+        responses=problems(*ADMIN, "plan_exists"),
+    )
     async def create(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], data: JSONBody[PlanCreate]
+        self, plans: NamedDependency[PlanService], caller: NamedDependency[Caller], data: JSONBody[PlanCreate]
     ) -> PlanRead:
+        """Create a plan: the agents and channels it grants (`null` for all), its limits, prices and BYOK rule."""
         plan = Plan(
             id="",
             tenant_id=caller.tenant_id,
@@ -75,22 +65,34 @@ class AdminPlansController(AdminController):
             priority=data.priority,
             public=data.public,
         )
-        return plan_read(await container_of(request).plans().create(plan, actor(caller)))
+        return plan_read(await plans.create(plan, actor(caller)))
 
-    @get("/{code:str}", responses=errors(*ADMIN_ERRORS, 404))
+    @get(
+        "/{code:str}",
+        operation_id="adminGetPlan",
+        summary="Show a plan",
+        responses=problems(*ADMIN, "plan_not_found"),
+    )
     async def plan(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], code: FromPath[str]
+        self, plans: NamedDependency[PlanService], caller: NamedDependency[Caller], code: PlanCode
     ) -> PlanRead:
-        return plan_read(await container_of(request).plans().plan(caller.tenant_id, code))
+        """One plan of the tenant, whatever its status."""
+        return plan_read(await plans.plan(caller.tenant_id, code))
 
-    @patch("/{code:str}", responses=errors(*ADMIN_ERRORS, 404))
+    @patch(
+        "/{code:str}",
+        operation_id="adminUpdatePlan",
+        summary="Change a plan",
+        responses=problems(*ADMIN, "plan_not_found"),
+    )
     async def update(
         self,
-        request: Request[Any, Any, Any],
+        plans: NamedDependency[PlanService],
         caller: NamedDependency[Caller],
-        code: FromPath[str],
+        code: PlanCode,
         data: JSONBody[PlanUpdate],
     ) -> PlanRead:
+        """Change the fields given; `limits` replaces the whole list, `status: archived` takes it off sale."""
         fields: dict[str, Any] = {
             "name": data.name,
             "byok": data.byok,
@@ -102,45 +104,4 @@ class AdminPlansController(AdminController):
             "price": _price(data.price) if data.price is not None else None,
         }
         changes = {k: v for k, v in fields.items() if v is not None}
-        return plan_read(await container_of(request).plans().update(caller.tenant_id, code, actor(caller), **changes))
-
-
-class AdminCatalogController(AdminController):
-    path = "/v1/admin"
-    tags = ["admin: catalog"]
-
-    @put("/catalog", status_code=HTTP_200_OK, responses=errors(*ADMIN_ERRORS))
-    async def apply(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], data: JSONBody[dict[str, Any]]
-    ) -> CatalogApplied:
-        """Apply a catalog document (same schema and semantics as `promptsaas catalog apply`)."""
-        result = await container_of(request).catalog_apply().apply(caller.tenant_id, data, actor=actor(caller))
-        return CatalogApplied(changes=result.changes)
-
-    @get("/models", responses=errors(*ADMIN_ERRORS))
-    async def models(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[ModelRead]:
-        """The effective model registry: built-in entries overridden by the tenant's own."""
-        return [_model_read(m) for m in await container_of(request).catalog().models(caller.tenant_id)]
-
-    @get("/models/{model_id:str}", responses=errors(*ADMIN_ERRORS, 404))
-    async def model(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], model_id: FromPath[str]
-    ) -> ModelRead:
-        return _model_read(await container_of(request).catalog().model(caller.tenant_id, model_id))
-
-    @put("/models/{model_id:str}", status_code=HTTP_200_OK, responses=errors(*ADMIN_ERRORS))
-    async def put_model(
-        self,
-        request: Request[Any, Any, Any],
-        caller: NamedDependency[Caller],
-        model_id: FromPath[str],
-        data: JSONBody[ModelIn],
-    ) -> ModelRead:
-        spec = ModelSpec(
-            model_id,
-            Decimal(str(data.input_usd_per_mtok)),
-            Decimal(str(data.output_usd_per_mtok)),
-            data.context_window,
-            data.vision,
-        )
-        return _model_read(await container_of(request).catalog().put_model(caller.tenant_id, spec, actor(caller)))
+        return plan_read(await plans.update(caller.tenant_id, code, actor(caller), **changes))

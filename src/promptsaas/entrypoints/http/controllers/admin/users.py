@@ -1,85 +1,50 @@
-"""Users and manual subscription grants."""
+"""The tenant's users, as its admins see them: listed, promoted, disabled."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from litestar import Request, get, patch, post
+from litestar import get, patch
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.params import JSONBody
 
+from promptsaas.application.admin import AdminService
 from promptsaas.domain.users import Role, UserStatus
-from promptsaas.entrypoints.http.caller import Caller, container_of
-from promptsaas.entrypoints.http.controllers.audiences import ADMIN_ERRORS, AdminController, actor
-from promptsaas.entrypoints.http.openapi import errors
-from promptsaas.entrypoints.http.schemas.admin import AdminSubscriptionRead, GrantCreate, UserUpdate
+from promptsaas.entrypoints.http.caller import Caller
+from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
+from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.parameters import UserId
+from promptsaas.entrypoints.http.schemas.admin import UserUpdate
 from promptsaas.entrypoints.http.schemas.auth import UserRead
-from promptsaas.entrypoints.http.views import admin_subscription_read, user_read
+from promptsaas.entrypoints.http.views import user_read
 
 
 class AdminUsersController(AdminController):
     path = "/v1/admin/users"
     tags = ["admin: users"]
 
-    @get("/", responses=errors(*ADMIN_ERRORS))
-    async def users(self, request: Request[Any, Any, Any], caller: NamedDependency[Caller]) -> list[UserRead]:
-        return [user_read(u) for u in await container_of(request).admin().users(caller.tenant_id)]
+    @get("/", operation_id="adminListUsers", summary="List the users", responses=problems(*ADMIN))
+    async def users(self, admin: NamedDependency[AdminService], caller: NamedDependency[Caller]) -> list[UserRead]:
+        """Every user of the tenant: members and admins, active and disabled, messenger-only ones included."""
+        return [user_read(u) for u in await admin.users(caller.tenant_id)]
 
-    @patch("/{user_id:str}", responses=errors(*ADMIN_ERRORS, 404))
+    @patch(
+        "/{user_id:str}",
+        operation_id="adminUpdateUser",
+        summary="Change a user's role or status",
+        responses=problems(*ADMIN, "user_not_found"),
+    )
     async def update(
         self,
-        request: Request[Any, Any, Any],
+        admin: NamedDependency[AdminService],
         caller: NamedDependency[Caller],
-        user_id: FromPath[str],
+        user_id: UserId,
         data: JSONBody[UserUpdate],
     ) -> UserRead:
-        """Change a user's role or status (a disabled user can no longer call agents)."""
-        user = (
-            await container_of(request)
-            .admin()
-            .update_user(
-                caller.tenant_id,
-                user_id,
-                role=Role(data.role) if data.role else None,
-                status=UserStatus(data.status) if data.status else None,
-                actor=actor(caller),
-            )
+        """Change a user's role or status (a disabled user can no longer sign in or call agents); audited."""
+        user = await admin.update_user(
+            caller.tenant_id,
+            user_id,
+            role=Role(data.role) if data.role else None,
+            status=UserStatus(data.status) if data.status else None,
+            actor=actor(caller),
         )
         return user_read(user)
-
-
-class AdminSubscriptionsController(AdminController):
-    path = "/v1/admin/subscriptions"
-    tags = ["admin: subscriptions"]
-
-    @get("/", responses=errors(*ADMIN_ERRORS, 404))
-    async def subscriptions(
-        self,
-        request: Request[Any, Any, Any],
-        caller: NamedDependency[Caller],
-        email: Annotated[str | None, QueryParameter(name="user", max_length=254)] = None,
-    ) -> list[AdminSubscriptionRead]:
-        subs = await container_of(request).admin().subscriptions(caller.tenant_id, email)
-        return [admin_subscription_read(s) for s in subs]
-
-    @post("/", status_code=HTTP_201_CREATED, responses=errors(*ADMIN_ERRORS, 404))
-    async def grant(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], data: JSONBody[GrantCreate]
-    ) -> AdminSubscriptionRead:
-        """Grant a plan to a user by hand (the `manual` payment provider)."""
-        sub = (
-            await container_of(request)
-            .billing()
-            .grant_subscription(caller.tenant_id, data.email, data.plan, days=data.days, actor=actor(caller))
-        )
-        return admin_subscription_read(sub)
-
-    @post("/{subscription_id:str}/cancel", status_code=HTTP_200_OK, responses=errors(*ADMIN_ERRORS, 404))
-    async def cancel(
-        self, request: Request[Any, Any, Any], caller: NamedDependency[Caller], subscription_id: FromPath[str]
-    ) -> AdminSubscriptionRead:
-        sub = (
-            await container_of(request).billing().cancel_subscription(caller.tenant_id, subscription_id, actor(caller))
-        )
-        return admin_subscription_read(sub)

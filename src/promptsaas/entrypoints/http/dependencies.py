@@ -1,0 +1,93 @@
+"""The application services a handler can ask for, by name: `catalog: NamedDependency[CatalogService]`.
+
+Declared once for the whole app; each reads the container from the app state at call time, so a provider
+overridden in a test (`container.runs.override(...)`) is what the next request receives.
+"""
+
+from __future__ import annotations
+
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from promptsaas.application.access import AccessService
+from promptsaas.application.admin import AdminService
+from promptsaas.application.auth.service import AuthService
+from promptsaas.application.billing.subscriptions import BillingService
+from promptsaas.application.catalog.apply import CatalogApplier
+from promptsaas.application.catalog.service import CatalogService
+from promptsaas.application.conversations import ConversationService
+from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.plans import PlanService
+from promptsaas.application.provider_keys import ProviderKeyService
+from promptsaas.application.storefront import StorefrontService
+from promptsaas.application.usage import UsageService
+from promptsaas.entrypoints.composition.container import Container
+
+
+def _container(state: State) -> Container:
+    return state["container"]  # type: ignore[no-any-return]
+
+
+def access(state: State) -> AccessService:
+    return _container(state).access()
+
+
+def admin(state: State) -> AdminService:
+    return _container(state).admin()
+
+
+def auth(state: State) -> AuthService:
+    return _container(state).auth()
+
+
+def billing(state: State) -> BillingService:
+    return _container(state).billing()
+
+
+def catalog(state: State) -> CatalogService:
+    return _container(state).catalog()
+
+
+def catalog_apply(state: State) -> CatalogApplier:
+    return _container(state).catalog_apply()
+
+
+def conversations(state: State) -> ConversationService:
+    return _container(state).conversations()
+
+
+def plans(state: State) -> PlanService:
+    return _container(state).plans()
+
+
+def provider_keys(state: State) -> ProviderKeyService:
+    return _container(state).provider_keys()
+
+
+def runs(state: State) -> IdempotentRuns:
+    return _container(state).runs()
+
+
+def storefront(state: State) -> StorefrontService:
+    return _container(state).storefront()
+
+
+def usage(state: State) -> UsageService:
+    return _container(state).usage()
+
+
+SERVICES: dict[str, Provide] = {
+    "access": Provide(access, sync_to_thread=False),
+    "admin": Provide(admin, sync_to_thread=False),
+    "auth": Provide(auth, sync_to_thread=False),
+    "billing": Provide(billing, sync_to_thread=False),
+    "catalog": Provide(catalog, sync_to_thread=False),
+    "catalog_apply": Provide(catalog_apply, sync_to_thread=False),
+    "conversations": Provide(conversations, sync_to_thread=False),
+    "plans": Provide(plans, sync_to_thread=False),
+    "provider_keys": Provide(provider_keys, sync_to_thread=False),
+    "runs": Provide(runs, sync_to_thread=False),
+    "storefront": Provide(storefront, sync_to_thread=False),
+    "usage": Provide(usage, sync_to_thread=False),
+}
+"""Every service dependency, keyed by the name a handler's parameter gives it."""

@@ -1,0 +1,74 @@
+"""The one table of problem codes: each stable `code` the API answers, its HTTP status, and what it means.
+
+`problems.status_for` answers from it; the OpenAPI document lists, per operation, the codes of this table it can
+return, with an example body for each.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class ProblemCode(NamedTuple):
+    status: int
+    meaning: str
+
+
+PROBLEM_CODES: dict[str, ProblemCode] = {
+    "invalid_request": ProblemCode(400, "the body, a parameter or a header is malformed, mistyped or out of range"),
+    "weak_password": ProblemCode(400, "the password is shorter than 8 or longer than 1024 characters"),
+    "invalid_variables": ProblemCode(400, "a prompt variable is unknown, missing or of the wrong type"),
+    "unknown_style": ProblemCode(400, "the agent has no style of that name"),
+    "unknown_model": ProblemCode(400, "the model is not in the registry"),
+    "unknown_provider": ProblemCode(400, "no LLM provider of that name is configured"),
+    "catalog_invalid": ProblemCode(400, "the catalog document was rejected as a whole; `field` names the first path"),
+    "nothing_to_roll_back": ProblemCode(400, "the agent has no earlier active version to return to"),
+    "idempotency_key_reused": ProblemCode(400, "the Idempotency-Key was already used for a different request"),
+    "attachments_not_supported": ProblemCode(400, "the agent's model does not accept images"),
+    "too_many_attachments": ProblemCode(400, "more images than one message may carry"),
+    "attachment_type_not_supported": ProblemCode(400, "the image type is not one the model accepts"),
+    "attachment_invalid": ProblemCode(400, "the image is neither an http(s) URL nor base64 data with its type"),
+    "attachment_too_large": ProblemCode(400, "the image is larger than allowed"),
+    "llm_bad_request": ProblemCode(400, "the model provider refused the request as malformed; nothing is charged"),
+    "byok_key_invalid": ProblemCode(400, "your own provider key was rejected; it is flagged until you replace it"),
+    "invalid_credentials": ProblemCode(401, "the email or the password is wrong (alike for both)"),
+    "invalid_token": ProblemCode(401, "no credential, or an access token, API key or ID token that proves nothing"),
+    "refresh_token_reused": ProblemCode(401, "a spent refresh token was presented: every token of its sign-in died"),
+    "email_not_verified": ProblemCode(401, "the identity provider has not verified the email of this ID token"),
+    "quota_exceeded": ProblemCode(402, "a usage limit of the caller's plans is used up until `resets_at`"),
+    "forbidden": ProblemCode(403, "the route needs the admin role"),
+    "tenant_suspended": ProblemCode(403, "the caller's tenant is suspended: nobody of it signs in or calls"),
+    "tenant_mismatch": ProblemCode(403, "the agent belongs to another tenant"),
+    "user_disabled": ProblemCode(403, "the caller's account is disabled"),
+    "agent_unavailable": ProblemCode(403, "the agent is not published or has no active prompt version"),
+    "no_subscription": ProblemCode(403, "the caller holds no active subscription"),
+    "agent_not_in_plan": ProblemCode(403, "none of the caller's plans grants this agent"),
+    "channel_not_allowed": ProblemCode(403, "none of the caller's plans allows this channel"),
+    "subscription_inactive": ProblemCode(403, "the caller's subscription is past due, canceled or expired"),
+    "not_found": ProblemCode(404, "no route at this path"),
+    "tenant_not_found": ProblemCode(404, "no tenant has the slug sent in X-Tenant"),
+    "user_not_found": ProblemCode(404, "no user of the tenant has that id or email"),
+    "agent_not_found": ProblemCode(404, "no agent of the tenant has that slug (another tenant's agent included)"),
+    "prompt_version_not_found": ProblemCode(404, "the agent has no version of that number"),
+    "plan_not_found": ProblemCode(404, "no plan of the tenant has that code"),
+    "subscription_not_found": ProblemCode(404, "no subscription of the tenant has that id"),
+    "conversation_not_found": ProblemCode(404, "the caller has no conversation of that id"),
+    "api_key_not_found": ProblemCode(404, "the caller has no API key of that id"),
+    "provider_key_not_found": ProblemCode(404, "the caller has stored no key for that provider"),
+    "model_not_found": ProblemCode(404, "the registry has no model of that id"),
+    "method_not_allowed": ProblemCode(405, "the route does not answer this method"),
+    "agent_exists": ProblemCode(409, "the tenant already has an agent with that slug"),
+    "plan_exists": ProblemCode(409, "the tenant already has a plan with that code"),
+    "user_exists": ProblemCode(409, "the tenant already has a user with that email"),
+    "idempotency_in_progress": ProblemCode(409, "the first request with this Idempotency-Key is still running"),
+    "rate_limited": ProblemCode(429, "too many attempts or calls for now; see `Retry-After`"),
+    "llm_rate_limited": ProblemCode(429, "the model provider is rate-limiting us; retry later, nothing is charged"),
+    "internal_error": ProblemCode(500, "something went wrong on our side"),
+    "llm_unavailable": ProblemCode(502, "the model provider failed or is unreachable; nothing is charged"),
+    "llm_auth_failed": ProblemCode(502, "the platform's key for the model provider was refused; nothing is charged"),
+    "database_unavailable": ProblemCode(503, "the database cannot be reached; see `Retry-After`"),
+    "database_not_migrated": ProblemCode(503, "the database schema is older than this version"),
+    "byok_key_undecryptable": ProblemCode(503, "the server's encryption key changed and cannot open your stored key"),
+    "setup_failed": ProblemCode(503, "the deployment is not set up correctly; the operator sees the cause"),
+    "llm_timeout": ProblemCode(504, "the model provider did not answer in time; nothing is charged"),
+}
