@@ -45,7 +45,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "agent_not_in_plan": ProblemCode(403, "none of the caller's plans grants this agent"),
     "channel_not_allowed": ProblemCode(403, "none of the caller's plans allows this channel"),
     "subscription_inactive": ProblemCode(403, "the caller's subscription is past due, canceled or expired"),
-    "not_found": ProblemCode(404, "no route at this path"),
+    "not_found": ProblemCode(404, "no route at this path (a number in the path that is not one included)"),
     "tenant_not_found": ProblemCode(404, "no tenant has the slug sent in X-Tenant"),
     "user_not_found": ProblemCode(404, "no user of the tenant has that id or email"),
     "agent_not_found": ProblemCode(404, "no agent of the tenant has that slug (another tenant's agent included)"),

@@ -25,7 +25,7 @@ class AdminCatalogController(AdminController):
         status_code=HTTP_200_OK,
         operation_id="adminApplyCatalog",
         summary="Apply a catalog document",
-        responses=problems(*ADMIN, "catalog_invalid"),
+        responses=problems(*ADMIN, "catalog_invalid", "invalid_variables", "unknown_model", "unknown_provider"),
     )
     async def apply(
         self,

@@ -16,7 +16,8 @@ from promptsaas.entrypoints.http.parameters import AgentSlug, FromVersion, ToVer
 from promptsaas.entrypoints.http.schemas.admin import DiffRead, VersionCreate, VersionRead
 from promptsaas.entrypoints.http.views import version_read
 
-VERSION_OF = (*ADMIN, "agent_not_found", "prompt_version_not_found")
+VERSION_OF = (*ADMIN, "agent_not_found", "prompt_version_not_found", "not_found")
+"""A version number that is not an integer matches no route: 404 `not_found`."""
 
 
 class AdminVersionsController(AdminController):
@@ -40,7 +41,9 @@ class AdminVersionsController(AdminController):
         status_code=HTTP_201_CREATED,
         operation_id="adminCreateVersion",
         summary="Draft a prompt version",
-        responses=problems(*ADMIN, "agent_not_found", "invalid_variables", "unknown_model", "unknown_provider"),
+        responses=problems(
+            *ADMIN, "agent_not_found", "catalog_invalid", "invalid_variables", "unknown_model", "unknown_provider"
+        ),
     )
     async def create_version(
         self,
