@@ -28,7 +28,6 @@ from promptsaas.entrypoints.library_loop import LoopThread
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
 from promptsaas.entrypoints.library_sync import SyncTenant
 from promptsaas.entrypoints.library_tenant import AsyncTenant
-from promptsaas.entrypoints.library_tenant import load_document as load_document
 
 _P = TypeVar("_P", bound="AsyncPlatform")
 
