@@ -103,7 +103,20 @@ class Settings:
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
         )
-        return replace(base, **overrides)  # type: ignore[arg-type]
+        settings = replace(base, **overrides)  # type: ignore[arg-type]
+        _check_reservations_outlive_calls(settings)
+        return settings
+
+
+def _check_reservations_outlive_calls(settings: Settings) -> None:
+    """A reservation that expires while its call still runs is released, and the call it funded sold twice: the
+    reservation must outlive the longest call (every attempt at the full timeout, a conservative bound)."""
+    longest = settings.llm_timeout_seconds * (settings.llm_max_retries + 1)
+    if settings.reservation_ttl_seconds <= longest:
+        raise SettingsError(
+            f"PROMPTSAAS_RESERVATION_TTL_SECONDS ({settings.reservation_ttl_seconds}) must exceed the longest model "
+            f"call, PROMPTSAAS_LLM_TIMEOUT_SECONDS x (PROMPTSAAS_LLM_MAX_RETRIES + 1) = {longest:g} seconds"
+        )
 
 
 def _endpoints(v: Variables) -> tuple[LlmEndpoint, ...]:
