@@ -34,6 +34,7 @@ from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysCo
 from promptsaas.entrypoints.http.controllers.usage import UsageController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
+from promptsaas.entrypoints.http.input_guard import refuse_hostile_input
 from promptsaas.entrypoints.http.problems import HANDLERS
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
@@ -86,6 +87,7 @@ def create_app(container: Container) -> Litestar:
         route_handlers=CONTROLLERS,
         dependencies=SERVICES,
         exception_handlers=HANDLERS,
+        before_request=refuse_hostile_input,
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
         logging_config=LOGGING,

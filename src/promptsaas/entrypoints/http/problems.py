@@ -139,6 +139,11 @@ def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Prob
     return problem(status, code, str(error.detail), headers=error.headers)
 
 
+def too_deep(_: Request[Any, Any, Any], error: RecursionError) -> Response[Problem]:
+    """A body nested past the decoder's recursion limit (JSON arrays 10,000 deep)."""
+    return problem(400, "invalid_request", "the body is nested too deeply", field="body")
+
+
 def database_unavailable(_: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
     log.error("the database is unavailable: %s", type(error).__name__)
     return problem(
@@ -155,6 +160,7 @@ HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    RecursionError: too_deep,
     OperationalError: database_unavailable,
     InterfaceError: database_unavailable,
     ConnectionError: database_unavailable,
