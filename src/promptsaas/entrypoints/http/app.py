@@ -36,6 +36,7 @@ from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
 from promptsaas.entrypoints.http.input_guard import refuse_hostile_input
 from promptsaas.entrypoints.http.problems import HANDLERS
+from promptsaas.entrypoints.http.slow_clients import BodyDeadline
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
 """HTTP client libraries that log every request at INFO: one line per model call is noise and costs the hot path."""
@@ -88,6 +89,7 @@ def create_app(container: Container) -> Litestar:
         dependencies=SERVICES,
         exception_handlers=HANDLERS,
         before_request=refuse_hostile_input,
+        middleware=[BodyDeadline],
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
         logging_config=LOGGING,
