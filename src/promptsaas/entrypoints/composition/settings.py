@@ -65,6 +65,10 @@ class Settings:
     """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachments_per_message: int = 4
+    header_timeout_seconds: float = 10.0
+    """A request whose headers take longer is answered 408 (`promptsaas serve`, see `http.slow_clients`)."""
+    body_timeout_seconds: float = 30.0
+    """The longest wait for each chunk of a request body before a 408."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -102,6 +106,8 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            header_timeout_seconds=v.number("PROMPTSAAS_HEADER_TIMEOUT_SECONDS", 10.0, positive=True),
+            body_timeout_seconds=v.number("PROMPTSAAS_BODY_TIMEOUT_SECONDS", 30.0, positive=True),
         )
         settings = replace(base, **overrides)  # type: ignore[arg-type]
         _check_reservations_outlive_calls(settings)

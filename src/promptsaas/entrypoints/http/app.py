@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -89,7 +90,7 @@ def create_app(container: Container) -> Litestar:
         dependencies=SERVICES,
         exception_handlers=HANDLERS,
         before_request=refuse_hostile_input,
-        middleware=[BodyDeadline],
+        middleware=[functools.partial(BodyDeadline, timeout=settings.body_timeout_seconds)],
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
         logging_config=LOGGING,

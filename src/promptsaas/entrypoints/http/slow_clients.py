@@ -16,7 +16,6 @@ from typing import Any
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 HEADER_TIMEOUT = "PROMPTSAAS_HEADER_TIMEOUT_SECONDS"
-BODY_TIMEOUT = "PROMPTSAAS_BODY_TIMEOUT_SECONDS"
 _BODY = b'{"type":"https://promptsaas.dev/problems/request_timeout","title":"Request timeout","status":408,'
 _BODY += b'"detail":"the request did not arrive in time","code":"request_timeout"}'
 REQUEST_TIMEOUT = (
@@ -81,9 +80,9 @@ class BodyTooSlow(Exception):
 class BodyDeadline:
     """ASGI middleware: each chunk of a request body must arrive within the body timeout."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, timeout: float) -> None:
         self.app = app
-        self.timeout = seconds(BODY_TIMEOUT, 30.0)
+        self.timeout = timeout
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
