@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from promptsaas.application.access import AccessService, Grant, LimitView
 from promptsaas.application.ports.clock import Clock, IdGenerator
+from promptsaas.application.ports.quota import KeptReply
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.retention import PurgeResult, purge_expired_content
@@ -19,6 +20,9 @@ from promptsaas.domain.conversations import Conversation, ImagePart, Message
 from promptsaas.domain.decisions import AgentFacts
 from promptsaas.domain.errors import ByokKeyInvalid, ByokKeyUndecryptable, LlmAuthFailed, LlmError, NotFound
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
+
+MAX_COST_MICROS = 2**63 - 1
+"""A usage record's cost fits a signed 64-bit column; a cost past it (a price out of range) is recorded at it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +78,12 @@ class ConversationService:
         self._ids = ids
         self._keys = keys
 
-    async def chat(self, message: InboundMessage) -> Reply:
+    async def chat(self, message: InboundMessage, keep: Callable[[Reply], KeptReply] | None = None) -> Reply:
         """One call: render the prompt over the agent's recent history, let access decide and reserve (it asks for
-        the user's own key only once the plans are exhausted), call the model, then settle or release."""
+        the user's own key only once the plans are exhausted), call the model, then settle or release.
+
+        `keep` makes the reply an Idempotency-Key replays, stored in the settlement's transaction. A settlement that
+        fails releases the reservation and records the call as an error with its real token counts."""
         setup = await self._runtime.setup(message.tenant_id, message.agent)
         facts = AgentFacts(
             setup.agent.slug,
@@ -119,9 +126,19 @@ class ConversationService:
             raise
         is_new = message.conversation_id is None
         exchange = self._transcript.exchange(conversation, call.user_parts, answer, is_new=is_new)
-        limits = await self._access.settle(grant, self._record(message, call, grant, answer, None), exchange)
         usage = ReplyUsage(answer.input_tokens, answer.output_tokens, answer.cost_micros, grant.funding.value)
-        return Reply(answer.text, conversation.id, usage, limits, setup.version.content.model, setup.version.number)
+        model, number = setup.version.content.model, setup.version.number
+
+        def reply(limits: list[LimitView]) -> Reply:
+            return Reply(answer.text, conversation.id, usage, limits, model, number)
+
+        kept = (lambda limits: keep(reply(limits))) if keep else None
+        try:
+            limits = await self._access.settle(grant, self._record(message, call, grant, answer, None), exchange, kept)
+        except BaseException:
+            await self._access.release(grant, self._record(message, call, grant, answer, "settle_failed"))
+            raise
+        return reply(limits)
 
     async def _execute(self, call: PreparedCall, grant: Grant) -> Answer:
         """Call the model with the platform's key, or with the user's own when the policy funded the call so."""
@@ -158,11 +175,11 @@ class ConversationService:
             created_at=self._clock.now(),
             input_tokens=answer.input_tokens if answer else 0,
             output_tokens=answer.output_tokens if answer else 0,
-            cost_micros=answer.cost_micros if answer else 0,
+            cost_micros=min(answer.cost_micros, MAX_COST_MICROS) if answer else 0,
             funding=decision.funding or Funding.PLAN,
             subscription_id=decision.subscription.id if decision.subscription else None,
             plan_code=decision.plan.code if decision.plan else None,
-            outcome=Outcome.OK if answer else Outcome.ERROR,
+            outcome=Outcome.OK if error is None else Outcome.ERROR,
             error_code=error,
             latency_ms=answer.latency_ms if answer else 0,
             request_id=message.idempotency_key or "",

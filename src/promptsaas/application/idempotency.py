@@ -1,4 +1,7 @@
-"""Idempotent runs: a retry with the same `Idempotency-Key` returns the first reply and is charged once."""
+"""Idempotent runs: a retry with the same `Idempotency-Key` returns the first reply and is charged once.
+
+The reply is stored in the settlement's transaction (see `KeptReply`), so no crash can leave a charged call without
+it, and a failure after the settlement cannot drop it."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from promptsaas.application.access import LimitView
 from promptsaas.application.conversations import ConversationService, InboundMessage, Reply, ReplyUsage
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.idempotency import IdempotencyStore
+from promptsaas.application.ports.quota import KeptReply
 from promptsaas.domain.errors import DomainError, InvalidInput
 
 CLAIM_TTL = timedelta(minutes=10)
@@ -46,12 +50,14 @@ class IdempotentRuns:
             if claim.response is None:
                 raise IdempotencyConflict("a request with this Idempotency-Key is still running; retry shortly")
             return reply_from_dict(claim.response)
+        keep_until = now + ANSWER_TTL
         try:
-            reply = await self._conversations.chat(message)
+            reply = await self._conversations.chat(
+                message, keep=lambda reply: KeptReply(scope, reply_to_dict(reply), keep_until)
+            )
         except BaseException:
-            await self._store.release(tenant_id, scope)
+            await self._store.release(tenant_id, scope)  # unless the settlement stored the reply
             raise
-        await self._store.complete(tenant_id, scope, reply_to_dict(reply), self._clock.now() + ANSWER_TTL)
         return reply
 
 

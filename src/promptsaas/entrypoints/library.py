@@ -21,6 +21,7 @@ from promptsaas.application.provider_keys import Rotation
 from promptsaas.application.retention import PurgeResult
 from promptsaas.domain.errors import AccessDenied, DomainError
 from promptsaas.domain.tenants import Tenant
+from promptsaas.entrypoints.catalog_files import load_document as load_document
 from promptsaas.entrypoints.composition.container import Container, build_container, shutdown
 from promptsaas.entrypoints.composition.persistence import open_persistence
 from promptsaas.entrypoints.composition.settings import Settings

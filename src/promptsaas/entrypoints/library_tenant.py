@@ -10,8 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from promptsaas.application.attachments import image_from
 from promptsaas.application.catalog.apply import ApplyResult
 from promptsaas.application.catalog.document import parse_prompt
@@ -28,28 +26,9 @@ from promptsaas.domain.prompts import PromptVersion
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus
 from promptsaas.domain.users import Role, User
+from promptsaas.entrypoints.catalog_files import load_document
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
-
-
-def load_document(document: dict[str, Any] | str | Path) -> Any:
-    """A catalog given as a dict, or as the path of a YAML (or JSON) file."""
-    if isinstance(document, dict):
-        return document
-    path = Path(document)
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InvalidInput(f"cannot read catalog file {str(path)!r}: {error.strerror}", field="file") from None
-    except yaml.YAMLError as error:
-        raise InvalidInput(f"{path} is not valid YAML: {_yaml_problem(error)}", field="file") from None
-
-
-def _yaml_problem(error: yaml.YAMLError) -> str:
-    """`line 3, column 9: expected ',' or ']'` rather than PyYAML's multi-line report."""
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark is not None else problem
 
 
 class AsyncTenant:
@@ -79,7 +58,8 @@ class AsyncTenant:
         return self._tenant
 
     async def apply_catalog(self, document: dict[str, Any] | str | Path, *, prune: bool = False) -> ApplyResult:
-        return await self._c.catalog_apply().apply(await self.id(), load_document(document), prune=prune)
+        loaded = load_document(document)  # a faulty file is refused before anything is looked up
+        return await self._c.catalog_apply().apply(await self.id(), loaded, prune=prune)
 
     async def create_user(
         self, email: str, password: str | None = None, role: str = "member", display_name: str = ""

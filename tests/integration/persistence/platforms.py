@@ -14,8 +14,10 @@ from dependency_injector import providers
 
 from promptsaas.adapters.llm.offline import OfflineProvider
 from promptsaas.adapters.llm.registry import ProviderRegistry
+from promptsaas.application.conversations import InboundMessage
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
+from promptsaas.domain.channels import Channel
 from promptsaas.domain.errors import AccessDenied
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
@@ -89,6 +91,13 @@ async def set_up(platform: AsyncPlatform, document: dict[str, Any]) -> AsyncTena
     await tenant.apply_catalog(document)
     await tenant.create_user(EMAIL)
     return tenant
+
+
+async def runs_message(platform: AsyncPlatform, text: str, idempotency_key: str) -> InboundMessage:
+    """The caller's chat to the agent under an Idempotency-Key, as the HTTP shell sends it to `runs`."""
+    tenant_id = await platform.tenant(TENANT).id()
+    user = await platform.container.admin().user(tenant_id, EMAIL)
+    return InboundMessage(tenant_id, user.id, Channel.API, AGENT, text, idempotency_key=idempotency_key)
 
 
 @dataclass

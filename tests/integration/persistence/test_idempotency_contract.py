@@ -165,3 +165,11 @@ async def test_an_answer_completed_on_one_worker_is_replayed_by_the_other(worker
     await claim(first)
     await first.complete("t1", "u1:k", ANSWER, NOW + KEPT)
     assert await claim(second, at=NOW + timedelta(seconds=5)) == Claim(False, "fp-1", ANSWER)
+
+
+async def test_releasing_an_answered_key_keeps_its_answer(store: IdempotencyStore) -> None:
+    """A failure after the settlement stored the reply (say, while sending it) must not let a retry run again."""
+    await claim(store)
+    await store.complete("t1", "u1:k", ANSWER, NOW + KEPT)
+    await store.release("t1", "u1:k")
+    assert await claim(store, at=NOW + timedelta(minutes=1)) == Claim(False, "fp-1", ANSWER)

@@ -148,9 +148,9 @@ async def test_a_process_killed_between_reserve_and_settle_leaves_a_reservation_
         assert await platform.reconcile_quota() == []
 
 
-def _spawn(database_url: str, what: str) -> subprocess.Popen[str]:
+def _spawn(database_url: str, *what: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.persistence.chat_worker", database_url, what],
+        [sys.executable, "-m", "tests.integration.persistence.chat_worker", database_url, *what],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

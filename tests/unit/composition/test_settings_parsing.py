@@ -106,3 +106,21 @@ def test_overrides_win_over_the_environment() -> None:
     settings = Settings.from_env({"PROMPTSAAS_DATABASE_URL": "memory://"}, database_url="sqlite:///other.db")
 
     assert settings.database_url == "sqlite:///other.db"
+
+
+@pytest.mark.parametrize(
+    ("ttl", "timeout", "retries"),
+    [("60", "60", "0"), ("100", "40", "2"), ("600", "120", "4")],
+)
+def test_a_reservation_that_could_expire_before_its_call_ends_is_refused(ttl: str, timeout: str, retries: str) -> None:
+    env = {
+        "PROMPTSAAS_RESERVATION_TTL_SECONDS": ttl,
+        "PROMPTSAAS_LLM_TIMEOUT_SECONDS": timeout,
+        "PROMPTSAAS_LLM_MAX_RETRIES": retries,
+    }
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(env)
+
+    message = str(refused.value)
+    assert all(name in message for name in env)
+    assert Settings.from_env({**env, "PROMPTSAAS_RESERVATION_TTL_SECONDS": "100000"}).reservation_ttl_seconds == 100000

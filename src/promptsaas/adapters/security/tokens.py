@@ -76,7 +76,11 @@ class JwtTokenIssuer(TokenIssuer):
         subject, tenant, jti = claims["sub"], claims["tid"], claims["jti"]
         if not (isinstance(subject, str) and isinstance(tenant, str) and isinstance(jti, str)):
             raise InvalidToken()
-        return AccessClaims(subject, tenant, role, jti, datetime.fromtimestamp(expires, UTC))
+        try:
+            expires_at = datetime.fromtimestamp(expires, UTC)
+        except (OverflowError, OSError, ValueError):  # a signed `exp` past any date (year 10000 and on)
+            raise InvalidToken() from None
+        return AccessClaims(subject, tenant, role, jti, expires_at)
 
     def _signing_keys(self) -> SigningKeys:
         if self._keys is None:

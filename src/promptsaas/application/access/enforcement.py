@@ -13,7 +13,7 @@ from datetime import timedelta
 from promptsaas.application.access.context import AccessContext, no_agent
 from promptsaas.application.access.limits import LimitView, views
 from promptsaas.application.ports.clock import Clock, IdGenerator
-from promptsaas.application.ports.quota import QuotaLedger, Settlement
+from promptsaas.application.ports.quota import KeptReply, QuotaLedger, Settlement
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.read_cache import ReadCache
 from promptsaas.domain import policy
@@ -50,6 +50,9 @@ class Grant:
     def funding(self) -> Funding:
         return self.decision.funding or Funding.PLAN
 
+
+ReplyToKeep = Callable[[list[LimitView]], KeptReply]
+"""An Idempotency-Key's reply, given the limits the settlement leaves, to store with the charge."""
 
 OwnKeyLookup = Callable[[], Awaitable[ProviderKey | None]]
 """The user's usable key for the agent's provider, or `None`; asked at most once per call, only when it may fund it."""
@@ -99,9 +102,9 @@ class AccessService:
 
         The common call reads no counter first: it decides as if the counters were empty, and the reservation (a
         conditional UPDATE per counter) says what they held. A refused hold, or any other outcome, takes the exact
-        path: read the counters and decide again, so a denial always names the real limits; a lost race there
-        re-reads once. Only when the plans are exhausted is `own_key` asked for the user's key, and the policy
-        decides once more with it.
+        path: release the expired reservations (lazily: no one waits for `quota sweep`), read the counters and decide
+        again, so a denial always names the real limits; a lost race there re-reads once. Only when the plans are
+        exhausted is `own_key` asked for the user's key, and the policy decides once more with it.
         """
         request = await self._context.request(tenant_id, user_id, agent, channel, estimated_tokens, read_counters=False)
         decision = policy.decide(request)
@@ -109,6 +112,7 @@ class AccessService:
             grant = await self._hold(request, decision)
             if grant is not None:
                 return grant
+        await self._ledger.sweep(request.now)  # a dead call's expired reservation never counts against a limit
         request = await self._context.with_counters(request)
         key: ProviderKey | None = None
         for attempt in range(2):
@@ -126,7 +130,6 @@ class AccessService:
             if grant is not None:
                 return grant
             if attempt == 0:
-                await self._ledger.sweep(self._clock.now())
                 request = await self._context.with_counters(request)
         raise AccessDenied(_lost_race(decision))
 
@@ -142,12 +145,17 @@ class AccessService:
         limits = policy.limit_states(replace(request, holdings=(counted,)), counted)
         return Grant(replace(decision, limits=limits), reservation, request.estimated_tokens)
 
-    async def settle(self, grant: Grant, record: UsageRecord, exchange: Exchange | None = None) -> list[LimitView]:
-        """Charge the real usage (never more than was reserved), and write the usage record and the conversation
-        turn with it, in one transaction. A BYOK call holds no reservation and charges no counter."""
+    async def settle(
+        self, grant: Grant, record: UsageRecord, exchange: Exchange | None = None, keep: ReplyToKeep | None = None
+    ) -> list[LimitView]:
+        """Charge the real usage (never more than was reserved), and write the usage record, the conversation turn
+        and the reply to `keep` with it, in one transaction. A BYOK call holds no reservation and charges no
+        counter."""
         if grant.reservation is None:
-            await self._ledger.settle(Settlement(record, exchange=exchange))
-            return views(grant.decision.limits)
+            limits = views(grant.decision.limits)
+            kept = keep(limits) if keep else None
+            await self._ledger.settle(Settlement(record, exchange=exchange, reply=kept))
+            return limits
         tokens = record.input_tokens + record.output_tokens
         charges = {
             item.key: 1 if item.key.metric is Metric.REQUESTS else min(tokens, item.amount)
@@ -159,8 +167,10 @@ class AccessService:
             charged_requests=1,
             charged_tokens=min(tokens, grant.estimated_tokens),
         )
-        await self._ledger.settle(Settlement(charged, grant.reservation.id, charges, exchange))
-        return views(grant.decision.limits, charges)
+        limits = views(grant.decision.limits, charges)
+        kept = keep(limits) if keep else None
+        await self._ledger.settle(Settlement(charged, grant.reservation.id, charges, exchange, kept))
+        return limits
 
     async def release(self, grant: Grant, record: UsageRecord) -> None:
         """Undo the reservation of a failed call: nothing is charged; the error record is written."""

@@ -10,6 +10,7 @@ from typing import Any
 from promptsaas.application.catalog.plan_entries import read_plan
 from promptsaas.application.catalog.prompt_block import read_prompt
 from promptsaas.application.catalog.schema import Node, Problems
+from promptsaas.domain.bounds import MAX_CONTEXT_WINDOW, MAX_USD_PER_MTOK
 from promptsaas.domain.errors import CatalogInvalid
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.plans import Plan
@@ -77,9 +78,9 @@ def _model(node: Node) -> ModelSpec | None:
     if not node.mapping(("id", "input_usd_per_mtok", "output_usd_per_mtok", "context_window", "vision"), required=True):
         return None
     model_id = node.child("id").get(str, required=True)
-    price_in = node.child("input_usd_per_mtok").get((int, float), required=True)
-    price_out = node.child("output_usd_per_mtok").get((int, float), required=True)
-    window = node.child("context_window").get(int, 128_000)
+    price_in = node.child("input_usd_per_mtok").number((int, float), MAX_USD_PER_MTOK, required=True)
+    price_out = node.child("output_usd_per_mtok").number((int, float), MAX_USD_PER_MTOK, required=True)
+    window = node.child("context_window").number(int, MAX_CONTEXT_WINDOW, 128_000)
     vision = node.child("vision").get(bool, False)
     if model_id is None or price_in is None or price_out is None:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from promptsaas.application.catalog.schema import Node
+from promptsaas.domain.bounds import MAX_DAYS, MAX_PRIORITY
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.plans import Limit, Metric, Plan, PlanStatus, Price, Window
 
@@ -46,9 +47,9 @@ def read_plan(node: Node) -> Plan | None:
             limits=tuple(limits),
             price=price,
             byok=node.child("byok").get(bool, False),
-            retention_days=node.child("retention_days").count(),
-            trial_days=node.child("trial_days").count(0),
-            priority=node.child("priority").get(int, 0),
+            retention_days=node.child("retention_days").count(maximum=MAX_DAYS),
+            trial_days=node.child("trial_days").count(0, maximum=MAX_DAYS),
+            priority=node.child("priority").number(int, MAX_PRIORITY, 0),
             status=PlanStatus(node.child("status").choice(("active", "archived"), "active")),
             public=node.child("public").get(bool, True),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from promptsaas.domain.bounds import MAX_COUNT
 from promptsaas.domain.errors import DomainError
 
 T = TypeVar("T")
@@ -82,11 +83,22 @@ class Node:
             return default
         return self.value
 
-    def count(self, default: int | None = None) -> Any:
-        """A whole number that cannot be negative (an amount, a price, a number of days)."""
+    def count(self, default: int | None = None, *, maximum: int = MAX_COUNT) -> Any:
+        """A whole number that cannot be negative (an amount, a price, a number of days), at most `maximum`."""
         value = self.get(int, default)
         if value is not None and value < 0:
             self.fail("must not be negative")
+            return default
+        if value is not None and value > maximum:
+            self.fail(f"must be at most {maximum}")
+            return default
+        return value
+
+    def number(self, kind: type | tuple[type, ...], maximum: float, default: Any = None, **how: bool) -> Any:
+        """A number of `kind` no further than `maximum` from 0 (its sign is the domain's rule)."""
+        value = self.get(kind, default, **how)
+        if value is not None and value is not default and not abs(value) <= maximum:
+            self.fail(f"must be within ±{maximum:g}")
             return default
         return value
 

@@ -35,4 +35,4 @@ class IdempotencyStore(Protocol):
 
     @abstractmethod
     async def release(self, tenant_id: str, scope: str) -> None:
-        """Drop a claim whose request failed, so a retry runs again."""
+        """Drop a claim whose request failed, so a retry runs again; an entry that holds an answer stays."""

@@ -7,12 +7,22 @@ from abc import abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.plans import Metric, Window
 from promptsaas.domain.quota import Counter, CounterKey, Reservation
 from promptsaas.domain.usage import Outcome, UsageRecord
+
+
+@dataclass(frozen=True, slots=True)
+class KeptReply:
+    """The reply a retry with the same Idempotency-Key replays: written with the charge, so a call that was charged
+    always has one, whatever dies after."""
+
+    scope: str
+    response: Mapping[str, Any]
+    keep_until: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +38,8 @@ class Settlement:
     charges: Mapping[CounterKey, int] = field(default_factory=dict)
     """What each counter of the reservation is charged (at most what it held); a counter not named is charged 0."""
     exchange: Exchange | None = None
+    reply: KeptReply | None = None
+    """For an answered call under an Idempotency-Key: its reply, stored in the same transaction."""
 
     def __post_init__(self) -> None:
         if self.failed and (self.charges or self.exchange is not None):
@@ -59,7 +71,8 @@ class QuotaLedger(Protocol):
     @abstractmethod
     async def settle(self, settlement: Settlement) -> None:
         """Write a finished call in one transaction: move its reservation (if still held) from `reserved` to `used`
-        with the settlement's charges, append its usage record, and store its conversation turn (if any)."""
+        with the settlement's charges, append its usage record, and store its conversation turn and kept reply (if any)
+        on the Idempotency-Key's entry."""
 
     @abstractmethod
     async def sweep(self, now: datetime) -> int:

@@ -54,6 +54,12 @@ def command(
             show_default=False,
         ),
     ] = None,
+    max_connections: Annotated[
+        int,
+        typer.Option(
+            "--max-connections", metavar="N", help="Connections per worker at once; more are answered 503.", min=1
+        ),
+    ] = 1000,
 ) -> None:
     """Serve the API (docs at /schema). A new SQLite file is migrated; PostgreSQL needs `promptsaas db upgrade`."""
     if reload and workers > 1:
@@ -73,6 +79,7 @@ def command(
         reload=reload,
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
+        max_connections=max_connections,
     )
 
 

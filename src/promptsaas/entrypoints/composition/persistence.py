@@ -58,7 +58,7 @@ class Persistence(containers.DeclarativeContainer):
     )
     idempotency = providers.Selector(
         backend,
-        memory=providers.Singleton(MemoryIdempotencyStore),
+        memory=providers.Singleton(MemoryIdempotencyStore, store=store),
         sql=providers.Singleton(SqlIdempotencyStore, database),
     )
     rate_limiter = providers.Selector(

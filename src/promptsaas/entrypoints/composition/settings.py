@@ -65,6 +65,10 @@ class Settings:
     """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachments_per_message: int = 4
+    header_timeout_seconds: float = 10.0
+    """A request whose headers take longer is answered 408 (`promptsaas serve`, see `http.slow_clients`)."""
+    body_timeout_seconds: float = 30.0
+    """The longest wait for each chunk of a request body before a 408."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -102,8 +106,23 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            header_timeout_seconds=v.number("PROMPTSAAS_HEADER_TIMEOUT_SECONDS", 10.0, positive=True),
+            body_timeout_seconds=v.number("PROMPTSAAS_BODY_TIMEOUT_SECONDS", 30.0, positive=True),
         )
-        return replace(base, **overrides)  # type: ignore[arg-type]
+        settings = replace(base, **overrides)  # type: ignore[arg-type]
+        _check_reservations_outlive_calls(settings)
+        return settings
+
+
+def _check_reservations_outlive_calls(settings: Settings) -> None:
+    """A reservation that expires while its call still runs is released, and the call it funded sold twice: the
+    reservation must outlive the longest call (every attempt at the full timeout, a conservative bound)."""
+    longest = settings.llm_timeout_seconds * (settings.llm_max_retries + 1)
+    if settings.reservation_ttl_seconds <= longest:
+        raise SettingsError(
+            f"PROMPTSAAS_RESERVATION_TTL_SECONDS ({settings.reservation_ttl_seconds}) must exceed the longest model "
+            f"call, PROMPTSAAS_LLM_TIMEOUT_SECONDS x (PROMPTSAAS_LLM_MAX_RETRIES + 1) = {longest:g} seconds"
+        )
 
 
 def _endpoints(v: Variables) -> tuple[LlmEndpoint, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -34,7 +35,9 @@ from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysCo
 from promptsaas.entrypoints.http.controllers.usage import UsageController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
+from promptsaas.entrypoints.http.input_guard import refuse_hostile_input
 from promptsaas.entrypoints.http.problems import HANDLERS
+from promptsaas.entrypoints.http.slow_clients import BodyDeadline
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
 """HTTP client libraries that log every request at INFO: one line per model call is noise and costs the hot path."""
@@ -86,6 +89,8 @@ def create_app(container: Container) -> Litestar:
         route_handlers=CONTROLLERS,
         dependencies=SERVICES,
         exception_handlers=HANDLERS,
+        before_request=refuse_hostile_input,
+        middleware=[functools.partial(BodyDeadline, timeout=settings.body_timeout_seconds)],
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
         logging_config=LOGGING,

@@ -7,15 +7,17 @@ from typing import Annotated, Literal
 from litestar.openapi.spec import Example
 from litestar.params import PathParameter
 
+from promptsaas.domain.bounds import MAX_VERSION
 
-def _path(description: str, example: object) -> PathParameter:
-    return PathParameter(description=description, examples=[Example(value=example)])
+
+def _path(description: str, example: object, **bounds: int) -> PathParameter:
+    return PathParameter(description=description, examples=[Example(value=example)], **bounds)  # type: ignore[arg-type]
 
 
 AgentSlug = Annotated[str, _path("The agent's slug", "tutor")]
-VersionNumber = Annotated[int, _path("The prompt version's number", 2)]
-FromVersion = Annotated[int, _path("The version to compare from", 1)]
-ToVersion = Annotated[int, _path("The version to compare to", 2)]
+VersionNumber = Annotated[int, _path("The prompt version's number", 2, ge=1, le=MAX_VERSION)]
+FromVersion = Annotated[int, _path("The version to compare from", 1, ge=1, le=MAX_VERSION)]
+ToVersion = Annotated[int, _path("The version to compare to", 2, ge=1, le=MAX_VERSION)]
 PlanCode = Annotated[str, _path("The plan's code", "pro")]
 ModelId = Annotated[str, _path("The model, `provider:model`", "openai:gpt-4o-mini")]
 UserId = Annotated[str, _path("The user's id", "0193a5b2-1f2e-7a4b-8c9d-0e1f2a3b4c5d")]

@@ -71,4 +71,5 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "byok_key_undecryptable": ProblemCode(503, "the server's encryption key changed and cannot open your stored key"),
     "setup_failed": ProblemCode(503, "the deployment is not set up correctly; the operator sees the cause"),
     "llm_timeout": ProblemCode(504, "the model provider did not answer in time; nothing is charged"),
+    "request_timeout": ProblemCode(408, "the request's headers or body did not arrive in time"),
 }

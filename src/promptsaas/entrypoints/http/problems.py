@@ -14,6 +14,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from promptsaas.domain.errors import AccessDenied, DomainError
 from promptsaas.entrypoints.http.problem_codes import PROBLEM_CODES
 from promptsaas.entrypoints.http.schemas.base import LimitRead, Problem
+from promptsaas.entrypoints.http.slow_clients import BodyTooSlow
 
 log = logging.getLogger("promptsaas.http")
 
@@ -26,6 +27,7 @@ TITLES = {
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    408: "Request timeout",
     409: "Conflict",
     429: "Too many requests",
     500: "Internal server error",
@@ -139,6 +141,15 @@ def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Prob
     return problem(status, code, str(error.detail), headers=error.headers)
 
 
+def too_slow(_: Request[Any, Any, Any], error: BodyTooSlow) -> Response[Problem]:
+    return problem(408, "request_timeout", str(error), headers={"Connection": "close"})
+
+
+def too_deep(_: Request[Any, Any, Any], error: RecursionError) -> Response[Problem]:
+    """A body nested past the decoder's recursion limit (JSON arrays 10,000 deep)."""
+    return problem(400, "invalid_request", "the body is nested too deeply", field="body")
+
+
 def database_unavailable(_: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
     log.error("the database is unavailable: %s", type(error).__name__)
     return problem(
@@ -155,6 +166,8 @@ HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    RecursionError: too_deep,
+    BodyTooSlow: too_slow,
     OperationalError: database_unavailable,
     InterfaceError: database_unavailable,
     ConnectionError: database_unavailable,

@@ -11,6 +11,7 @@ from litestar import Litestar
 from promptsaas.entrypoints.composition.container import build_container
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.http.app import create_app
+from promptsaas.entrypoints.http.slow_clients import protocol
 
 ACCESS_LOG_LEVELS = frozenset({"info", "debug", "trace"})
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -36,9 +37,12 @@ def serve(
     reload: bool = False,
     proxy_headers: bool = False,
     forwarded_allow_ips: str | None = None,
+    max_connections: int = 1000,
 ) -> None:
     """Run uvicorn until it stops. Requests are logged from `info` down; `proxy_headers` trusts X-Forwarded-For and
-    X-Forwarded-Proto from `forwarded_allow_ips` (uvicorn's default: 127.0.0.1); `reload` watches the package."""
+    X-Forwarded-Proto from `forwarded_allow_ips` (uvicorn's default: 127.0.0.1); `reload` watches the package.
+    Slow clients are cut off (see `slow_clients`): headers and body deadlines, at most `max_connections` at once,
+    request heads of at most 16 KiB, idle keep-alive connections closed after 5 seconds."""
     if database_url:
         os.environ["PROMPTSAAS_DATABASE_URL"] = database_url
     uvicorn.run(
@@ -53,4 +57,8 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips,
         reload=reload,
         reload_dirs=[str(PACKAGE)] if reload else None,
+        http=protocol(),
+        limit_concurrency=max_connections,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=16 * 1024,
     )

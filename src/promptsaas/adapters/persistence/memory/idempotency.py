@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.application.ports.idempotency import Claim, IdempotencyStore
 
 PURGE_EVERY = 100
@@ -15,8 +16,9 @@ Entry = tuple[str, datetime, dict[str, Any] | None]
 
 
 class MemoryIdempotencyStore(IdempotencyStore):
-    def __init__(self, purge_every: int = PURGE_EVERY) -> None:
-        self._entries: dict[tuple[str, str], Entry] = {}
+    def __init__(self, purge_every: int = PURGE_EVERY, store: MemoryStore | None = None) -> None:
+        """`store`: shared with the in-memory ledger, which stores a settled call's reply (see `KeptReply`)."""
+        self._entries: dict[tuple[str, str], Entry] = store.idempotency if store is not None else {}
         self._purge_every = purge_every
         self._claims = 0
 
@@ -36,7 +38,9 @@ class MemoryIdempotencyStore(IdempotencyStore):
             self._entries[(tenant_id, scope)] = (held[0], keep_until, response)
 
     async def release(self, tenant_id: str, scope: str) -> None:
-        self._entries.pop((tenant_id, scope), None)
+        held = self._entries.get((tenant_id, scope))
+        if held is not None and held[2] is None:  # an answered call keeps its answer
+            del self._entries[(tenant_id, scope)]
 
     async def purge(self, now: datetime) -> int:
         """Forget the entries that no longer hold their key; how many."""

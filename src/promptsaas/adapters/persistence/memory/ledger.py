@@ -56,6 +56,10 @@ class MemoryQuotaLedger(QuotaLedger, QuotaReconciler):
                 self._store.charges[(tenant_id, record.id)] = dict(charges)
             if settlement.exchange is not None:
                 self._write(settlement.exchange)
+            held = self._store.idempotency.get((tenant_id, settlement.reply.scope)) if settlement.reply else None
+            if settlement.reply is not None and held is not None:
+                entry = (held[0], settlement.reply.keep_until, dict(settlement.reply.response))
+                self._store.idempotency[(tenant_id, settlement.reply.scope)] = entry
 
     async def sweep(self, now: datetime) -> int:
         with self._lock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from promptsaas.domain.quota import Counter, CounterKey, Reservation
@@ -70,3 +71,5 @@ class MemoryStore:
     reservations: dict[str, Reservation] = field(default_factory=dict)
     charges: dict[tuple[str, str], dict[CounterKey, int]] = field(default_factory=dict)
     """The counters each settled usage record charged, by (tenant, record id)."""
+    idempotency: dict[tuple[str, str], tuple[str, datetime, dict[str, Any] | None]] = field(default_factory=dict)
+    """Idempotency-Key entries by (tenant, scope): (fingerprint, held until, answer); see `MemoryIdempotencyStore`."""

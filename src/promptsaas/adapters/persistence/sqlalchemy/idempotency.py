@@ -25,12 +25,13 @@ PURGE_EVERY = 100
 _k = t.idempotency_keys
 _ENTRY = (_k.c.tenant_id == bindparam("k_tenant"), _k.c.scope_hash == bindparam("k_scope"))
 _HELD = select(_k.c.fingerprint, _k.c.response).where(*_ENTRY)
-_COMPLETE = update(_k).where(*_ENTRY).values(response=bindparam("answer"), expires_at=bindparam("keep_until"))
-_RELEASE = delete(_k).where(*_ENTRY)
+KEEP_ANSWER = update(_k).where(*_ENTRY).values(response=bindparam("answer"), expires_at=bindparam("keep_until"))
+"""Also run by the ledger, in the settlement's transaction (see `entry_key`)."""
+_RELEASE = delete(_k).where(*_ENTRY, _k.c.response.is_(None))  # an answered call keeps its answer
 _PURGE = delete(_k).where(_k.c.expires_at <= bindparam("now", type_=UtcDateTime()))
 
 
-def _key(tenant_id: str, scope: str) -> dict[str, str]:
+def entry_key(tenant_id: str, scope: str) -> dict[str, str]:
     """Keys are chosen by clients, of any length: rows hold their digest."""
     return {"k_tenant": tenant_id, "k_scope": hashlib.sha256(scope.encode()).hexdigest()}
 
@@ -59,7 +60,7 @@ class SqlIdempotencyStore(IdempotencyStore):
         ).returning(_k.c.fingerprint)
 
     async def claim(self, tenant_id: str, scope: str, fingerprint: str, now: datetime, expires_at: datetime) -> Claim:
-        key = _key(tenant_id, scope)
+        key = entry_key(tenant_id, scope)
         params = {**key, "fp": fingerprint, "until": expires_at, "now": now}
         self._claims += 1
         while True:
@@ -75,13 +76,13 @@ class SqlIdempotencyStore(IdempotencyStore):
             # Not reached in practice; were the row gone, the next round inserts it or sees who did.
 
     async def complete(self, tenant_id: str, scope: str, response: dict[str, Any], keep_until: datetime) -> None:
-        params = {**_key(tenant_id, scope), "answer": response, "keep_until": keep_until}
+        params = {**entry_key(tenant_id, scope), "answer": response, "keep_until": keep_until}
         async with self._database.transaction() as tx:
-            await tx.conn.execute(_COMPLETE, params)
+            await tx.conn.execute(KEEP_ANSWER, params)
 
     async def release(self, tenant_id: str, scope: str) -> None:
         async with self._database.transaction() as tx:
-            await tx.conn.execute(_RELEASE, _key(tenant_id, scope))
+            await tx.conn.execute(_RELEASE, entry_key(tenant_id, scope))
 
     async def purge(self, now: datetime) -> int:
         """Delete the entries that no longer hold their key; how many."""

@@ -5,8 +5,8 @@ A reservation holds every item in one short transaction, each with one condition
 IMMEDIATE transactions, make two callers see each other's holds, so the last unit is never sold twice. Counter rows
 are created on demand by an INSERT ... ON CONFLICT DO NOTHING. Items are visited in key order, so two reservations
 never wait on each other's rows crosswise. A settlement claims the reservation by deleting it, charges its counters,
-and appends the usage record and the conversation turn in the same transaction. The writes run on the driver
-connection (`hot_statements`): they are most of a call's database work.
+and appends the usage record, the conversation turn and an Idempotency-Key's reply in the same transaction. The
+writes run on the driver connection (`hot_statements`): they are most of a call's database work.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.hot_statements import DriverTransaction, HotStatements
+from promptsaas.adapters.persistence.sqlalchemy.idempotency import KEEP_ANSWER, entry_key
 from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
 from promptsaas.application.ports.quota import QuotaLedger, Settlement
 from promptsaas.domain.conversations import Exchange
@@ -135,6 +136,9 @@ class SqlQuotaLedger(QuotaLedger):
             await tx.execute(_ADD_RECORD, m.usage_row(settlement.record, None if settlement.failed else charges))
             if settlement.exchange is not None:
                 await _write(tx, settlement.exchange)
+            if (kept := settlement.reply) is not None:
+                answer = {"answer": dict(kept.response), "keep_until": kept.keep_until}
+                await tx.execute(KEEP_ANSWER, {**entry_key(tenant_id, kept.scope), **answer})
 
     async def sweep(self, now: datetime) -> int:
         async with self._statements.transaction() as tx:

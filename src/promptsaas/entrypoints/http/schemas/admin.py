@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from promptsaas.domain.bounds import MAX_CONTEXT_WINDOW, MAX_COUNT, MAX_DAYS, MAX_PRIORITY, MAX_USD_PER_MTOK
 from promptsaas.entrypoints.http.schemas.base import CreatedAt, Id, PlanCode, Read, Request, UserId, about
 
 Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -22,8 +23,8 @@ Styles = Annotated[dict[str, Text], about("Named prompt fragments a run may pick
 PlanName = Annotated[str, msgspec.Meta(min_length=1, max_length=120), about("The display name", "Pro")]
 Limits = Annotated[list["LimitIn"], Meta(description="Usage limits; a call must fit every one")]
 Byok = Annotated[bool, about("The member's own provider key funds calls once the quota is used up", True)]
-RetentionDays = Annotated[int, msgspec.Meta(ge=1), about("Days conversation content is kept", 30)]
-Priority = Annotated[int, about("Higher plans fund a call first", 10)]
+RetentionDays = Annotated[int, msgspec.Meta(ge=1, le=MAX_DAYS), about("Days conversation content is kept", 30)]
+Priority = Annotated[int, msgspec.Meta(ge=-MAX_PRIORITY, le=MAX_PRIORITY), about("Higher plans fund a call first", 10)]
 Public = Annotated[bool, about("Listed in `GET /v1/plans`", True)]
 Number = Annotated[int, about("The version's number (1, 2, …)", 3)]
 
@@ -111,12 +112,19 @@ class LimitIn(Request):
     window: Annotated[
         Literal["minute", "hour", "day", "month", "billing_period"], about("The calendar window (UTC)", "month")
     ]
-    amount: Annotated[int, msgspec.Meta(ge=0), about("The most the window allows; `null` for unlimited", 1000)] | None
+    amount: (
+        Annotated[
+            int, msgspec.Meta(ge=0, le=MAX_COUNT), about("The most the window allows; `null` for unlimited", 1000)
+        ]
+        | None
+    )
 
 
 class PriceIn(Request):
-    monthly: Annotated[int, msgspec.Meta(ge=0), about("Monthly price in minor units (cents)", 900)] | None = None
-    yearly: Annotated[int, msgspec.Meta(ge=0), about("Yearly price in minor units", 9000)] | None = None
+    monthly: (
+        Annotated[int, msgspec.Meta(ge=0, le=MAX_COUNT), about("Monthly price in minor units (cents)", 900)] | None
+    ) = None
+    yearly: Annotated[int, msgspec.Meta(ge=0, le=MAX_COUNT), about("Yearly price in minor units", 9000)] | None = None
     currency: Annotated[str, msgspec.Meta(min_length=3, max_length=3), about("ISO 4217 currency", "usd")] = "usd"
 
 
@@ -132,7 +140,7 @@ class PlanCreate(Request):
     price: Annotated[PriceIn | None, Meta(description="Its prices; `null` for free")] = None
     byok: Byok = False
     retention_days: RetentionDays | None = None
-    trial_days: Annotated[int, msgspec.Meta(ge=0), about("Days of free trial", 7)] = 0
+    trial_days: Annotated[int, msgspec.Meta(ge=0, le=MAX_DAYS), about("Days of free trial", 7)] = 0
     priority: Priority = 0
     public: Public = True
 
@@ -193,9 +201,15 @@ class AuditRead(Read):
 
 
 class ModelIn(Request):
-    input_usd_per_mtok: Annotated[float, msgspec.Meta(ge=0), about("USD per million input tokens", 0.15)]
-    output_usd_per_mtok: Annotated[float, msgspec.Meta(ge=0), about("USD per million output tokens", 0.6)]
-    context_window: Annotated[int, msgspec.Meta(ge=1), about("Tokens the model reads at most", 128_000)] = 128_000
+    input_usd_per_mtok: Annotated[
+        float, msgspec.Meta(ge=0, le=MAX_USD_PER_MTOK), about("USD per million input tokens", 0.15)
+    ]
+    output_usd_per_mtok: Annotated[
+        float, msgspec.Meta(ge=0, le=MAX_USD_PER_MTOK), about("USD per million output tokens", 0.6)
+    ]
+    context_window: Annotated[
+        int, msgspec.Meta(ge=1, le=MAX_CONTEXT_WINDOW), about("Tokens the model reads at most", 128_000)
+    ] = 128_000
     vision: Annotated[bool, about("The model accepts images", False)] = False
 
 
