@@ -220,3 +220,19 @@ class PaymentProviders(Protocol):
 
     @abstractmethod
     def names(self) -> frozenset[str]: ...
+
+
+class ProviderPrices(Protocol):
+    """Providers that keep a price catalog (Stripe): products and prices created once, found by lookup key."""
+
+    @abstractmethod
+    async def ensure_price(
+        self,
+        credentials: ProviderCredentials,
+        lookup_key: str,
+        product_name: str,
+        amount: int,
+        currency: str,
+        interval: Interval | None,
+    ) -> str:
+        """The provider's price id for `lookup_key`, created with its product when missing (idempotent)."""

@@ -65,6 +65,17 @@ class Settings:
     """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachments_per_message: int = 4
+    stripe_api_key: str | None = field(default=None, repr=False)
+    """`STRIPE_API_KEY`: the deployment's default Stripe key (a tenant may set its own)."""
+    stripe_webhook_secret: str | None = field(default=None, repr=False)
+    """`STRIPE_WEBHOOK_SECRET`: the default signing secret of `/v1/webhooks/stripe/{tenant}`."""
+    stripe_api_base: str | None = None
+    """`PROMPTSAAS_STRIPE_API_BASE`: where the Stripe SDK sends its calls (default Stripe's own)."""
+    billing_success_url: str = "http://localhost:8000/billing/success"
+    billing_cancel_url: str = "http://localhost:8000/billing/cancel"
+    billing_return_url: str = "http://localhost:8000/"
+    billing_retry_seconds: float = 60.0
+    """How often pending webhook events are retried."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -102,6 +113,15 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            stripe_api_key=v.optional("STRIPE_API_KEY"),
+            stripe_webhook_secret=v.optional("STRIPE_WEBHOOK_SECRET"),
+            stripe_api_base=v.optional("PROMPTSAAS_STRIPE_API_BASE"),
+            billing_success_url=v.url("PROMPTSAAS_BILLING_SUCCESS_URL", cls.billing_success_url),
+            billing_cancel_url=v.url("PROMPTSAAS_BILLING_CANCEL_URL", cls.billing_cancel_url),
+            billing_return_url=v.url("PROMPTSAAS_BILLING_RETURN_URL", cls.billing_return_url),
+            billing_retry_seconds=v.number(
+                "PROMPTSAAS_BILLING_RETRY_SECONDS", cls.billing_retry_seconds, positive=True
+            ),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
 
