@@ -21,6 +21,8 @@ class Window(StrEnum):
     DAY = "day"
     MONTH = "month"
     BILLING_PERIOD = "billing_period"
+    GRANT = "grant"
+    """Never resets: a pack's balance, from its purchase to its expiry."""
 
     @property
     def is_rate(self) -> bool:
@@ -48,6 +50,18 @@ class Price:
     yearly: int | None = None
     currency: str = "usd"
     provider_ids: tuple[tuple[str, str], ...] = ()
+    once: int | None = None
+    """A pack's one-time price."""
+
+    def provider_id(self, key: str) -> str | None:
+        """A provider's price id by key (`stripe_monthly`, `stripe_yearly`, `stripe_once`)."""
+        return dict(self.provider_ids).get(key) or None
+
+
+class PlanKind(StrEnum):
+    SUBSCRIPTION = "subscription"
+    PACK = "pack"
+    """Sold once; funds calls after the subscriptions' plans, until spent or expired."""
 
 
 class PlanStatus(StrEnum):
@@ -75,6 +89,21 @@ class Plan:
     priority: int = 0
     status: PlanStatus = PlanStatus.ACTIVE
     public: bool = True
+    kind: PlanKind = PlanKind.SUBSCRIPTION
+    grace_days: int | None = None
+    """How long `past_due` keeps access; `None` is the default (3 days)."""
+    expires_days: int | None = None
+    """A pack's lifetime from its purchase; `None` never expires."""
+
+    def __post_init__(self) -> None:
+        if self.kind is PlanKind.PACK and any(
+            not (lim.window.is_rate or lim.window is Window.GRANT) for lim in self.limits
+        ):
+            raise InvalidInput("a pack's quotas use the non-resetting window 'grant'", field="limits")
+
+    @property
+    def is_pack(self) -> bool:
+        return self.kind is PlanKind.PACK
 
     def grants_agent(self, slug: str) -> bool:
         return self.agents is None or slug in self.agents

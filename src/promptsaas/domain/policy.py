@@ -6,6 +6,8 @@ No I/O, clock or randomness: everything they need arrives as arguments, loaded b
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from promptsaas.domain.agents import AgentStatus
 from promptsaas.domain.decisions import AccessRequest, Decision, Holding, LimitState, Principal, Reason
 from promptsaas.domain.quota import counter_key
@@ -31,7 +33,15 @@ def decide(request: AccessRequest) -> Decision:
     usable = [h for h in granting if h.plan.allows_channel(request.channel)]
     if not usable:
         return _deny(Reason.CHANNEL_NOT_ALLOWED, f"your plan does not allow the {request.channel} channel")
-    return _fund(request, sorted(usable, key=lambda h: -h.plan.priority))
+    plans = sorted((h for h in usable if not h.plan.is_pack), key=lambda h: -h.plan.priority)
+    packs = sorted((h for h in usable if h.plan.is_pack), key=_expiry)
+    return _fund(request, plans, packs)
+
+
+def _expiry(holding: Holding) -> tuple[bool, datetime]:
+    """Packs fund soonest-expiring first; one that never expires comes last."""
+    end = holding.subscription.current_period_end
+    return (end is None, end or holding.subscription.current_period_start)
 
 
 def own_key_may_fund(denial: Decision) -> bool:
@@ -73,15 +83,26 @@ def _agent_denial(request: AccessRequest) -> Decision | None:
     return None
 
 
-def _fund(request: AccessRequest, candidates: list[Holding]) -> Decision:
-    """The first candidate (by plan priority) with room on every limit funds the call; else BYOK; else deny,
-    naming the candidate whose exhausted limits reset first: the earliest a retry can pass."""
-    for holding in candidates:
+def _fund(request: AccessRequest, plans: list[Holding], packs: list[Holding]) -> Decision:
+    """The first plan (by priority) with room on every limit funds the call; else the first pack with room, unless a
+    plan's rate limit is reached (a pack never lifts one); else BYOK; else deny, naming the candidate whose exhausted
+    limits reset first: the earliest a retry can pass."""
+    for holding in plans:
         states = limit_states(request, holding)
         if not any(s.exhausted for s in states):
             return Decision(True, Reason.OK, "ok", holding.subscription, holding.plan, Funding.PLAN, states)
+    rate_blocked = any(s.exhausted and s.window.is_rate for h in plans for s in limit_states(request, h))
+    if not rate_blocked:
+        plan_rates = tuple(s for h in plans for s in limit_states(request, h) if s.window.is_rate and s.limit)
+        for holding in packs:
+            states = limit_states(request, holding)
+            if not any(s.exhausted for s in states):
+                # the plans' rate limits count a pack's calls too, so they are reserved with the pack's own
+                funded = states + plan_rates
+                return Decision(True, Reason.OK, "ok", holding.subscription, holding.plan, Funding.PLAN, funded)
+    candidates = plans if rate_blocked else plans + packs
     if request.agent.provider in request.byok_providers:
-        for holding in candidates:
+        for holding in plans + packs:
             if holding.plan.byok:
                 states = limit_states(request, holding)
                 return Decision(
@@ -98,7 +119,8 @@ def _fund(request: AccessRequest, candidates: list[Holding]) -> Decision:
         key=lambda pair: max(s.resets_at for s in pair[1] if s.exhausted),
     )
     exhausted = [s for s in states if s.exhausted]
-    if all(s.window.is_rate for s in exhausted):
+    pack_had_room = rate_blocked and any(not any(s.exhausted for s in limit_states(request, h)) for h in packs)
+    if pack_had_room or all(s.window.is_rate for s in exhausted):
         code, what = Reason.RATE_LIMITED, "rate limit reached"
     else:
         code, what = Reason.QUOTA_EXCEEDED, "quota exhausted"

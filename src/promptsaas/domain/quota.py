@@ -1,6 +1,7 @@
 """Quota windows, counters and reservations.
 
-Windows are calendar windows in UTC (minute, hour, day, month); `billing_period` follows the subscription.
+Windows are calendar windows in UTC (minute, hour, day, month); `billing_period` follows the subscription, and
+`grant` (a pack's) spans the holding's whole life.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def window_bounds(
     if window is Window.DAY:
         start = now.replace(hour=0, minute=0, second=0, microsecond=0)
         return start, start + timedelta(days=1)
+    if window is Window.GRANT and period is not None:
+        start = period[0].astimezone(UTC)
+        return start, (period[1] or start.replace(year=start.year + 100)).astimezone(UTC)
     if window is Window.BILLING_PERIOD and period is not None and period[1] is not None:
         return period[0].astimezone(UTC), period[1].astimezone(UTC)
     # month, and billing periods without an end: the calendar month

@@ -36,9 +36,16 @@ class Subscription:
     cancel_at_period_end: bool = False
     provider: str = "manual"
     provider_ref: str | None = None
+    grace_until: datetime | None = None
+    """While `past_due`: access continues until then (the plan's grace days)."""
+    provider_synced_at: datetime | None = None
+    """When the provider's state was last applied (an event's `created`): an older snapshot never overwrites it."""
 
     def is_active(self, now: datetime) -> bool:
-        if self.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
+        if self.status is SubscriptionStatus.PAST_DUE:
+            if self.grace_until is None or now >= self.grace_until:
+                return False
+        elif self.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIALING):
             return False
         if now < self.current_period_start:
             return False

@@ -87,6 +87,11 @@ def plan_entry(plan: Plan, *, default: bool) -> dict[str, Any]:
         entry["price"] = price_entry(plan.price)
     entry["status"] = plan.status.value
     entry["public"] = plan.public
+    if plan.is_pack:
+        entry["kind"] = plan.kind.value
+    for key in ("grace_days", "expires_days"):
+        if getattr(plan, key) is not None:
+            entry[key] = getattr(plan, key)
     return entry
 
 
@@ -96,6 +101,8 @@ def price_entry(price: Price) -> dict[str, Any]:
         entry["monthly"] = price.monthly
     if price.yearly is not None:
         entry["yearly"] = price.yearly
+    if price.once is not None:
+        entry["once"] = price.once
     entry["currency"] = price.currency
     entry.update(dict(price.provider_ids))
     return entry

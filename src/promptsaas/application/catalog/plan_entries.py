@@ -5,7 +5,7 @@ from __future__ import annotations
 from promptsaas.application.catalog.schema import Node
 from promptsaas.domain.bounds import MAX_DAYS, MAX_PRIORITY
 from promptsaas.domain.channels import Channel
-from promptsaas.domain.plans import Limit, Metric, Plan, PlanStatus, Price, Window
+from promptsaas.domain.plans import Limit, Metric, Plan, PlanKind, PlanStatus, Price, Window
 
 PLAN_KEYS = (
     "code",
@@ -21,8 +21,13 @@ PLAN_KEYS = (
     "price",
     "status",
     "public",
+    "kind",
+    "grace_days",
+    "expires_days",
 )
 CHANNELS = tuple(c.value for c in Channel)
+PRICE_KEYS = ("monthly", "yearly", "once", "currency")
+PRICE_ID_KEYS = ("stripe_monthly", "stripe_yearly", "stripe_once")
 
 
 def read_plan(node: Node) -> Plan | None:
@@ -52,6 +57,9 @@ def read_plan(node: Node) -> Plan | None:
             priority=node.child("priority").number(int, MAX_PRIORITY, 0),
             status=PlanStatus(node.child("status").choice(("active", "archived"), "active")),
             public=node.child("public").get(bool, True),
+            kind=PlanKind(node.child("kind").choice(tuple(k.value for k in PlanKind), "subscription")),
+            grace_days=node.child("grace_days").count(),
+            expires_days=node.child("expires_days").count(),
         )
     )
 
@@ -82,16 +90,13 @@ def _limit(node: Node) -> Limit | None:
 
 
 def _price(node: Node) -> Price | None:
-    if not node.mapping(("monthly", "yearly", "currency", "stripe_monthly", "stripe_yearly")):
+    if not node.mapping(PRICE_KEYS + PRICE_ID_KEYS):
         return None
-    ids = tuple(
-        (key, str(node.child(key).get(str, "")))
-        for key in ("stripe_monthly", "stripe_yearly")
-        if node.child(key).present
-    )
+    ids = tuple((key, str(node.child(key).get(str, ""))) for key in PRICE_ID_KEYS if node.child(key).present)
     return Price(
         node.child("monthly").count(),
         node.child("yearly").count(),
         node.child("currency").get(str, "usd").lower(),
         ids,
+        node.child("once").count(),
     )

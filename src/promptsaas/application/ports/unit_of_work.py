@@ -7,6 +7,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from promptsaas.application.ports.billing_store import BillingRepository
 from promptsaas.application.ports.repositories import (
     AgentRepository,
     ApiKeyRepository,
@@ -40,6 +41,7 @@ class UnitOfWork(Protocol):
     refresh_tokens: RefreshTokenRepository
     api_keys: ApiKeyRepository
     provider_keys: ProviderKeyRepository
+    billing: BillingRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...

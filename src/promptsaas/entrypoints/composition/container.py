@@ -21,6 +21,10 @@ from promptsaas.application.auth.api_keys import ApiKeyService
 from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
 from promptsaas.application.auth.service import AuthService
 from promptsaas.application.auth.sessions import SessionService
+from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.billing.checkout import CheckoutService
+from promptsaas.application.billing.inbox import BillingInbox
+from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
@@ -35,7 +39,7 @@ from promptsaas.application.runtime import Runtime
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
-from promptsaas.entrypoints.composition import security
+from promptsaas.entrypoints.composition import payments, security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
@@ -152,6 +156,22 @@ class Container(containers.DeclarativeContainer):
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
+    payment_providers = providers.Singleton(payments.payment_providers, settings)
+    payment_accounts = providers.Singleton(
+        PaymentAccounts, uow, cipher, clock, audit, providers.Callable(payments.default_credentials, settings)
+    )
+    checkout = providers.Singleton(
+        CheckoutService,
+        uow,
+        payment_providers,
+        payment_accounts,
+        clock,
+        ids,
+        audit,
+        providers.Callable(payments.billing_urls, settings),
+    )
+    billing_inbox = providers.Singleton(BillingInbox, uow, payment_providers, payment_accounts, clock, ids, audit)
+    revenue = providers.Singleton(RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit)
 
 
 def build_container(settings: Settings) -> Container:

@@ -69,6 +69,17 @@ class Settings:
     """A request whose headers take longer is answered 408 (`promptsaas serve`, see `http.slow_clients`)."""
     body_timeout_seconds: float = 30.0
     """The longest wait for each chunk of a request body before a 408."""
+    stripe_api_key: str | None = field(default=None, repr=False)
+    """`STRIPE_API_KEY`: the deployment's default Stripe key (a tenant may set its own)."""
+    stripe_webhook_secret: str | None = field(default=None, repr=False)
+    """`STRIPE_WEBHOOK_SECRET`: the default signing secret of `/v1/webhooks/stripe/{tenant}`."""
+    stripe_api_base: str | None = None
+    """`PROMPTSAAS_STRIPE_API_BASE`: where the Stripe SDK sends its calls (default Stripe's own)."""
+    billing_success_url: str = "http://localhost:8000/billing/success"
+    billing_cancel_url: str = "http://localhost:8000/billing/cancel"
+    billing_return_url: str = "http://localhost:8000/"
+    billing_retry_seconds: float = 60.0
+    """How often pending webhook events are retried."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -106,6 +117,15 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            stripe_api_key=v.optional("STRIPE_API_KEY"),
+            stripe_webhook_secret=v.optional("STRIPE_WEBHOOK_SECRET"),
+            stripe_api_base=v.optional("PROMPTSAAS_STRIPE_API_BASE"),
+            billing_success_url=v.url("PROMPTSAAS_BILLING_SUCCESS_URL", cls.billing_success_url),
+            billing_cancel_url=v.url("PROMPTSAAS_BILLING_CANCEL_URL", cls.billing_cancel_url),
+            billing_return_url=v.url("PROMPTSAAS_BILLING_RETURN_URL", cls.billing_return_url),
+            billing_retry_seconds=v.number(
+                "PROMPTSAAS_BILLING_RETRY_SECONDS", cls.billing_retry_seconds, positive=True
+            ),
             header_timeout_seconds=v.number("PROMPTSAAS_HEADER_TIMEOUT_SECONDS", 10.0, positive=True),
             body_timeout_seconds=v.number("PROMPTSAAS_BODY_TIMEOUT_SECONDS", 30.0, positive=True),
         )

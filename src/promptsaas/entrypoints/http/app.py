@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from promptsaas.entrypoints.composition.container import Container, shutdown
 from promptsaas.entrypoints.composition.persistence import open_persistence
 from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
 from promptsaas.entrypoints.http.controllers.admin.audit import AdminAuditController
+from promptsaas.entrypoints.http.controllers.admin.billing import AdminBillingController
 from promptsaas.entrypoints.http.controllers.admin.catalog import AdminCatalogController
 from promptsaas.entrypoints.http.controllers.admin.models import AdminModelsController
 from promptsaas.entrypoints.http.controllers.admin.plans import AdminPlansController
@@ -26,6 +28,7 @@ from promptsaas.entrypoints.http.controllers.admin.versions import AdminVersions
 from promptsaas.entrypoints.http.controllers.agents import AgentsController
 from promptsaas.entrypoints.http.controllers.api_keys import ApiKeysController
 from promptsaas.entrypoints.http.controllers.auth import AuthController
+from promptsaas.entrypoints.http.controllers.billing import BillingController
 from promptsaas.entrypoints.http.controllers.conversations import ConversationsController
 from promptsaas.entrypoints.http.controllers.health import HealthController
 from promptsaas.entrypoints.http.controllers.home import HomeController
@@ -33,6 +36,7 @@ from promptsaas.entrypoints.http.controllers.me import MeController
 from promptsaas.entrypoints.http.controllers.plans import PlansController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
 from promptsaas.entrypoints.http.controllers.usage import UsageController
+from promptsaas.entrypoints.http.controllers.webhooks import WebhooksController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
 from promptsaas.entrypoints.http.input_guard import refuse_hostile_input
@@ -69,6 +73,9 @@ CONTROLLERS = [
     AdminSubscriptionsController,
     AdminUsageController,
     AdminAuditController,
+    BillingController,
+    WebhooksController,
+    AdminBillingController,
 ]
 
 
@@ -79,9 +86,11 @@ def create_app(container: Container) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_persistence(container.persistence())
+        retries = asyncio.create_task(container.billing_inbox().retry_forever(settings.billing_retry_seconds))
         try:
             yield
         finally:
+            retries.cancel()
             await shutdown(container)
 
     settings = container.settings()

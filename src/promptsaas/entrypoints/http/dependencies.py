@@ -12,6 +12,10 @@ from litestar.di import Provide
 from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
 from promptsaas.application.auth.service import AuthService
+from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.billing.checkout import CheckoutService
+from promptsaas.application.billing.inbox import BillingInbox
+from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.service import CatalogService
@@ -42,6 +46,22 @@ def auth(state: State) -> AuthService:
 
 def billing(state: State) -> BillingService:
     return _container(state).billing()
+
+
+def checkout(state: State) -> CheckoutService:
+    return _container(state).checkout()
+
+
+def billing_inbox(state: State) -> BillingInbox:
+    return _container(state).billing_inbox()
+
+
+def payment_accounts(state: State) -> PaymentAccounts:
+    return _container(state).payment_accounts()
+
+
+def revenue(state: State) -> RevenueService:
+    return _container(state).revenue()
 
 
 def catalog(state: State) -> CatalogService:
@@ -89,5 +109,9 @@ SERVICES: dict[str, Provide] = {
     "runs": Provide(runs, sync_to_thread=False),
     "storefront": Provide(storefront, sync_to_thread=False),
     "usage": Provide(usage, sync_to_thread=False),
+    "checkout": Provide(checkout, sync_to_thread=False),
+    "billing_inbox": Provide(billing_inbox, sync_to_thread=False),
+    "payment_accounts": Provide(payment_accounts, sync_to_thread=False),
+    "revenue": Provide(revenue, sync_to_thread=False),
 }
 """Every service dependency, keyed by the name a handler's parameter gives it."""

@@ -29,6 +29,10 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "attachment_type_not_supported": ProblemCode(400, "the image type is not one the model accepts"),
     "attachment_invalid": ProblemCode(400, "the image is neither an http(s) URL nor base64 data with its type"),
     "attachment_too_large": ProblemCode(400, "the image is larger than allowed"),
+    "plan_not_purchasable": ProblemCode(400, "the plan is free, archived, or has no price for that interval"),
+    "webhook_signature_invalid": ProblemCode(
+        400, "the webhook signature, timestamp or body did not verify; nothing stored"
+    ),
     "llm_bad_request": ProblemCode(400, "the model provider refused the request as malformed; nothing is charged"),
     "byok_key_invalid": ProblemCode(400, "your own provider key was rejected; it is flagged until you replace it"),
     "invalid_credentials": ProblemCode(401, "the email or the password is wrong (alike for both)"),
@@ -56,6 +60,9 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "api_key_not_found": ProblemCode(404, "the caller has no API key of that id"),
     "provider_key_not_found": ProblemCode(404, "the caller has stored no key for that provider"),
     "model_not_found": ProblemCode(404, "the registry has no model of that id"),
+    "billing_customer_not_found": ProblemCode(404, "the caller has never paid through this provider"),
+    "payment_not_found": ProblemCode(404, "no charge of the tenant has that id"),
+    "payment_provider_not_found": ProblemCode(404, "no payment provider of that name is configured"),
     "method_not_allowed": ProblemCode(405, "the route does not answer this method"),
     "agent_exists": ProblemCode(409, "the tenant already has an agent with that slug"),
     "plan_exists": ProblemCode(409, "the tenant already has a plan with that code"),
@@ -70,6 +77,10 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "database_not_migrated": ProblemCode(503, "the database schema is older than this version"),
     "byok_key_undecryptable": ProblemCode(503, "the server's encryption key changed and cannot open your stored key"),
     "setup_failed": ProblemCode(503, "the deployment is not set up correctly; the operator sees the cause"),
+    "payment_provider_unavailable": ProblemCode(
+        502, "the payment provider failed or is unreachable; nothing was created"
+    ),
+    "billing_not_configured": ProblemCode(503, "the tenant has no keys for this payment provider"),
     "llm_timeout": ProblemCode(504, "the model provider did not answer in time; nothing is charged"),
     "request_timeout": ProblemCode(408, "the request's headers or body did not arrive in time"),
 }

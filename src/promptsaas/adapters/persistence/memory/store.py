@@ -67,6 +67,7 @@ class MemoryStore:
     refresh_tokens: Table = field(default_factory=Table)
     api_keys: Table = field(default_factory=Table)
     provider_keys: Table = field(default_factory=Table)
+    billing: Table = field(default_factory=Table)
     counters: dict[tuple[str, CounterKey], Counter] = field(default_factory=dict)
     reservations: dict[str, Reservation] = field(default_factory=dict)
     charges: dict[tuple[str, str], dict[CounterKey, int]] = field(default_factory=dict)

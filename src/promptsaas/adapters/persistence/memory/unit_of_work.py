@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from promptsaas.adapters.persistence.memory.billing import MemoryBilling
 from promptsaas.adapters.persistence.memory.credentials import MemoryApiKeys, MemoryRefreshTokens
 from promptsaas.adapters.persistence.memory.provider_keys import MemoryProviderKeys
 from promptsaas.adapters.persistence.memory.repositories import (
@@ -43,6 +44,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.refresh_tokens = MemoryRefreshTokens(store.refresh_tokens, journal)
         self.api_keys = MemoryApiKeys(store.api_keys, journal)
         self.provider_keys = MemoryProviderKeys(store.provider_keys, journal)
+        self.billing = MemoryBilling(store.billing, store.subscriptions, journal)
 
     async def __aenter__(self) -> Self:
         return self

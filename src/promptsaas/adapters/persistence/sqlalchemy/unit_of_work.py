@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from promptsaas.adapters.persistence.sqlalchemy.billing import SqlBilling
 from promptsaas.adapters.persistence.sqlalchemy.conversations import SqlConversations
 from promptsaas.adapters.persistence.sqlalchemy.credentials import SqlApiKeys, SqlRefreshTokens
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
@@ -53,6 +54,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.refresh_tokens = SqlRefreshTokens(db)
         self.api_keys = SqlApiKeys(db)
         self.provider_keys = SqlProviderKeys(db)
+        self.billing = SqlBilling(db)
         return self
 
     async def __aexit__(

@@ -79,6 +79,8 @@ def subscription_row(s: Subscription) -> dict[str, Any]:
         "cancel_at_period_end": s.cancel_at_period_end,
         "provider": s.provider,
         "provider_ref": s.provider_ref,
+        "grace_until": s.grace_until,
+        "provider_synced_at": s.provider_synced_at,
     }
 
 
@@ -94,6 +96,8 @@ def subscription_of(r: Row) -> Subscription:
         bool(r["cancel_at_period_end"]),
         r["provider"],
         r["provider_ref"],
+        r["grace_until"],
+        r["provider_synced_at"],
     )
 
 

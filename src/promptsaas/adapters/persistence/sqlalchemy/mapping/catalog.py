@@ -9,7 +9,7 @@ from promptsaas.adapters.persistence.sqlalchemy.mapping import Row
 from promptsaas.domain.agents import Agent, AgentStatus
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.models import ModelSpec
-from promptsaas.domain.plans import Limit, Metric, Plan, PlanStatus, Price, Window
+from promptsaas.domain.plans import Limit, Metric, Plan, PlanKind, PlanStatus, Price, Window
 from promptsaas.domain.prompts import ModelParams, PromptContent, PromptVersion, VersionStatus
 from promptsaas.domain.templates import Variable, VariableType
 
@@ -123,11 +123,15 @@ def plan_row(p: Plan) -> dict[str, Any]:
             "yearly": price.yearly,
             "currency": price.currency,
             "provider_ids": [list(pair) for pair in price.provider_ids],
+            "once": price.once,
         },
         "byok": p.byok,
         "retention_days": p.retention_days,
         "trial_days": p.trial_days,
         "priority": p.priority,
+        "kind": p.kind.value,
+        "grace_days": p.grace_days,
+        "expires_days": p.expires_days,
     }
 
 
@@ -144,7 +148,11 @@ def plan_of(r: Row) -> Plan:
         price=None
         if price is None
         else Price(
-            price["monthly"], price["yearly"], price["currency"], tuple((a, b) for a, b in price["provider_ids"])
+            price["monthly"],
+            price["yearly"],
+            price["currency"],
+            tuple((a, b) for a, b in price["provider_ids"]),
+            price.get("once"),
         ),
         byok=bool(r["byok"]),
         retention_days=r["retention_days"],
@@ -152,6 +160,9 @@ def plan_of(r: Row) -> Plan:
         priority=r["priority"],
         status=PlanStatus(r["status"]),
         public=bool(r["public"]),
+        kind=PlanKind(r["kind"]),
+        grace_days=r["grace_days"],
+        expires_days=r["expires_days"],
     )
 
 

@@ -20,6 +20,12 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.activity import (
     messages,
     usage_records,
 )
+from promptsaas.adapters.persistence.sqlalchemy.tables.billing import (
+    billing_customers,
+    billing_inbox,
+    payment_provider_keys,
+    payments,
+)
 from promptsaas.adapters.persistence.sqlalchemy.tables.catalog import (
     agents,
     plans,
@@ -35,11 +41,15 @@ __all__ = [
     "agents",
     "api_keys",
     "audit_entries",
+    "billing_customers",
+    "billing_inbox",
     "conversations",
     "idempotency_keys",
     "identities",
     "messages",
     "metadata",
+    "payment_provider_keys",
+    "payments",
     "plans",
     "prompt_versions",
     "provider_keys",

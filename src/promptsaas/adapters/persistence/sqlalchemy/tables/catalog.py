@@ -71,6 +71,9 @@ plans = Table(
     Column("retention_days", Integer),
     Column("trial_days", Integer, nullable=False),
     Column("priority", Integer, nullable=False),
+    Column("kind", String(16), nullable=False, server_default="subscription"),
+    Column("grace_days", Integer),
+    Column("expires_days", Integer),
     tenant_key("id"),
     UniqueConstraint("tenant_id", "code"),
 )
@@ -89,8 +92,11 @@ subscriptions = Table(
     Column("cancel_at_period_end", Boolean, nullable=False),
     Column("provider", String(32), nullable=False),
     Column("provider_ref", String(255)),
+    Column("grace_until", UtcDateTime),
+    Column("provider_synced_at", UtcDateTime),
     tenant_key("id"),
     Index(None, "tenant_id", "user_id"),
+    Index(None, "tenant_id", "provider", "provider_ref"),
 )
 
 

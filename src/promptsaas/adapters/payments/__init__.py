@@ -1,0 +1,1 @@
+"""Payment providers: Stripe, manual grants (and Telegram Stars), each implementing `ports.payments`."""

@@ -1,0 +1,72 @@
+"""Which keys a tenant's payments use: the tenant's own (sealed with the AES-GCM cipher, never shown again), else
+the deployment's defaults (`STRIPE_API_KEY`, `STRIPE_WEBHOOK_SECRET`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from promptsaas.application.audit_trail import AuditTrail
+from promptsaas.application.ports.billing_store import SealedPaymentKeys
+from promptsaas.application.ports.clock import Clock
+from promptsaas.application.ports.payments import ProviderCredentials
+from promptsaas.application.ports.secrets import SecretCipher, SecretUnreadable
+from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from promptsaas.domain.billing import BillingNotConfigured
+from promptsaas.domain.errors import InvalidInput
+
+
+def _sealed_for(tenant_id: str, provider: str, part: str) -> str:
+    return f"payment-keys:{tenant_id}:{provider}:{part}"
+
+
+class PaymentAccounts:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        cipher: SecretCipher,
+        clock: Clock,
+        audit: AuditTrail,
+        defaults: Mapping[str, ProviderCredentials],
+    ) -> None:
+        self._uow = uow
+        self._cipher = cipher
+        self._clock = clock
+        self._audit = audit
+        self._defaults = dict(defaults)
+
+    async def credentials(self, uow: UnitOfWork, tenant_id: str, provider: str) -> ProviderCredentials:
+        """The tenant's keys, else the deployment's; `BillingNotConfigured` when neither exists."""
+        sealed = await uow.billing.keys(tenant_id, provider)
+        if sealed is None:
+            default = self._defaults.get(provider)
+            if default is None or not default.api_key:
+                raise BillingNotConfigured(f"{provider} payments are not configured for this tenant")
+            return default
+        try:
+            secret = self._cipher.decrypt(
+                sealed.key_id, sealed.secret_ciphertext, _sealed_for(tenant_id, provider, "key")
+            )
+            webhook = (
+                self._cipher.decrypt(sealed.key_id, sealed.webhook_ciphertext, _sealed_for(tenant_id, provider, "hook"))
+                if sealed.webhook_ciphertext
+                else None
+            )
+        except SecretUnreadable as error:
+            raise BillingNotConfigured(f"the tenant's {provider} keys do not decrypt ({error})") from None
+        return ProviderCredentials(secret, webhook)
+
+    async def set_keys(
+        self, tenant_id: str, provider: str, secret_key: str, webhook_secret: str | None, actor: str
+    ) -> None:
+        if not secret_key.strip():
+            raise InvalidInput("secret_key must not be empty", field="secret_key")
+        key_id, secret = self._cipher.encrypt(secret_key.strip(), _sealed_for(tenant_id, provider, "key"))
+        hook = None
+        if webhook_secret:
+            _, hook = self._cipher.encrypt(webhook_secret.strip(), _sealed_for(tenant_id, provider, "hook"))
+        async with self._uow() as uow:
+            sealed = SealedPaymentKeys(tenant_id, provider, key_id, secret, hook, self._clock.now())
+            await uow.billing.put_keys(sealed)
+            after = f"secret ...{secret_key.strip()[-4:]}" + (", webhook secret set" if hook else "")
+            await self._audit.record(uow, tenant_id, actor, "billing.keys.set", provider, after=after)
+            await uow.commit()

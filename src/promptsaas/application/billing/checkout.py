@@ -1,0 +1,121 @@
+"""What a member does with billing: start a checkout for a plan and interval (or a pack), open the provider's
+portal, cancel at period end or resume. Nothing is stored until the provider's events say it happened."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from promptsaas.application.audit_trail import AuditTrail
+from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.billing.sync import apply_snapshot
+from promptsaas.application.lookups import plan_by_code, user_by_id
+from promptsaas.application.ports.clock import Clock, IdGenerator
+from promptsaas.application.ports.payments import BillingReference, CheckoutRequest, CheckoutSession, PaymentProviders
+from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
+from promptsaas.domain.billing import Interval, PlanNotPurchasable
+from promptsaas.domain.errors import NotFound
+from promptsaas.domain.plans import Plan, PlanStatus
+from promptsaas.domain.subscriptions import Subscription
+
+
+@dataclass(frozen=True, slots=True)
+class BillingUrls:
+    success_url: str = "http://localhost:8000/billing/success"
+    cancel_url: str = "http://localhost:8000/billing/cancel"
+    portal_return_url: str = "http://localhost:8000/"
+
+
+def _price_of(plan: Plan, interval: Interval | None) -> tuple[int, str | None]:
+    """The amount and the stored provider price id a checkout of `plan` charges."""
+    if plan.status is not PlanStatus.ACTIVE:
+        raise PlanNotPurchasable(f"plan {plan.code!r} is archived", field="plan")
+    price = plan.price
+    if plan.is_pack:
+        if interval is not None:
+            raise PlanNotPurchasable(f"{plan.code!r} is a pack, bought once: send no interval", field="interval")
+        amount, key = (price.once if price else None), "stripe_once"
+    else:
+        if interval is None:
+            raise PlanNotPurchasable(f"plan {plan.code!r} needs an interval: month or year", field="interval")
+        amount = (price.monthly if interval is Interval.MONTH else price.yearly) if price else None
+        key = f"stripe_{'monthly' if interval is Interval.MONTH else 'yearly'}"
+    if not amount:
+        what = (
+            "free" if price is None or not any((price.monthly, price.yearly, price.once)) else f"not sold {interval}ly"
+        )
+        raise PlanNotPurchasable(f"plan {plan.code!r} is {what}", field="plan")
+    return amount, price.provider_id(key) if price else None
+
+
+class CheckoutService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        providers: PaymentProviders,
+        accounts: PaymentAccounts,
+        clock: Clock,
+        ids: IdGenerator,
+        audit: AuditTrail,
+        urls: BillingUrls,
+    ) -> None:
+        self._uow = uow
+        self._providers = providers
+        self._accounts = accounts
+        self._clock = clock
+        self._ids = ids
+        self._audit = audit
+        self._urls = urls
+
+    async def checkout(
+        self, tenant_id: str, user_id: str, plan_code: str, interval: Interval | None, provider: str = "stripe"
+    ) -> CheckoutSession:
+        async with self._uow() as uow:
+            user = await user_by_id(uow, tenant_id, user_id)
+            plan = await plan_by_code(uow, tenant_id, plan_code)
+            amount, price_id = _price_of(plan, interval)
+            customer = await uow.billing.customer_id(tenant_id, provider, user_id)
+            credentials = await self._accounts.credentials(uow, tenant_id, provider)
+        hour = int(self._clock.now().timestamp()) // 3600
+        seed = f"{tenant_id}:{user_id}:{plan.code}:{interval}:{amount}:{price_id}:{hour}"
+        request = CheckoutRequest(
+            BillingReference(tenant_id, user_id, plan.code),
+            interval,
+            price_id,
+            amount,
+            plan.price.currency if plan.price else "usd",
+            plan.name,
+            customer,
+            user.email,
+            plan.trial_days if interval is not None else 0,
+            self._urls.success_url,
+            self._urls.cancel_url,
+            "checkout-" + hashlib.sha256(seed.encode()).hexdigest()[:40],
+        )
+        return await self._providers.get(provider).start_checkout(credentials, request)
+
+    async def portal(self, tenant_id: str, user_id: str, provider: str = "stripe") -> str:
+        async with self._uow() as uow:
+            customer = await uow.billing.customer_id(tenant_id, provider, user_id)
+            if customer is None:
+                raise NotFound("billing_customer", user_id)
+            credentials = await self._accounts.credentials(uow, tenant_id, provider)
+        return await self._providers.get(provider).open_portal(credentials, customer, self._urls.portal_return_url)
+
+    async def set_cancel_at_period_end(
+        self, tenant_id: str, user_id: str, subscription_id: str, cancel: bool
+    ) -> Subscription:
+        """Cancel at the period's end (or resume); the provider's answer is applied at once, audited."""
+        async with self._uow() as uow:
+            sub = await uow.subscriptions.get(tenant_id, subscription_id)
+            if sub is None or sub.user_id != user_id or sub.provider_ref is None or sub.provider == "manual":
+                raise NotFound("subscription", subscription_id)
+            credentials = await self._accounts.credentials(uow, tenant_id, sub.provider)
+        snapshot = await self._providers.get(sub.provider).set_cancel_at_period_end(
+            credentials, sub.provider_ref, cancel
+        )
+        async with self._uow() as uow:
+            now = self._clock.now()
+            updated = await apply_snapshot(uow, self._audit, tenant_id, sub.provider, snapshot, now, sub.id, user_id)
+            await uow.commit()
+        return updated or sub

@@ -1,0 +1,115 @@
+"""Revenue from the append-only payments ledger: sums per currency (charges, refunds, net) grouped by month, plan
+or provider, active subscriptions and MRR (yearly prices counted as a twelfth a month); refunds through the provider."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from promptsaas.application.audit_trail import AuditTrail
+from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.ports.clock import Clock, IdGenerator
+from promptsaas.application.ports.payments import PaymentProviders
+from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
+from promptsaas.domain.billing import Payment, PaymentKind
+from promptsaas.domain.errors import InvalidInput, NotFound
+from promptsaas.domain.subscriptions import DEFAULT_PROVIDER
+
+GROUPS = ("month", "plan", "provider")
+
+
+@dataclass(frozen=True, slots=True)
+class RevenueLine:
+    group: str
+    currency: str
+    charges: int
+    refunds: int
+
+    @property
+    def net(self) -> int:
+        return self.charges - self.refunds
+
+
+@dataclass(frozen=True, slots=True)
+class RevenueReport:
+    lines: tuple[RevenueLine, ...]
+    active_subscriptions: int
+    mrr: dict[str, int] = field(default_factory=dict)
+    """Monthly recurring revenue per currency, in minor units."""
+
+
+def _group(payment: Payment, by: str) -> str:
+    if by == "month":
+        return payment.created_at.strftime("%Y-%m")
+    if by == "plan":
+        return payment.plan_code or "-"
+    return payment.provider
+
+
+class RevenueService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        providers: PaymentProviders,
+        accounts: PaymentAccounts,
+        clock: Clock,
+        ids: IdGenerator,
+        audit: AuditTrail,
+    ) -> None:
+        self._uow = uow
+        self._providers = providers
+        self._accounts = accounts
+        self._clock = clock
+        self._ids = ids
+        self._audit = audit
+
+    async def payments(
+        self, tenant_id: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Payment]:
+        async with self._uow() as uow:
+            return await uow.billing.payments(tenant_id, since, until)
+
+    async def report(
+        self, tenant_id: str, since: datetime | None = None, until: datetime | None = None, group_by: str = "month"
+    ) -> RevenueReport:
+        if group_by not in GROUPS:
+            raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}", field="group_by")
+        async with self._uow() as uow:
+            payments = await uow.billing.payments(tenant_id, since, until)
+            subscriptions = await uow.subscriptions.list(tenant_id)
+            plans = {p.code: p for p in await uow.plans.list(tenant_id)}
+        sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for p in payments:
+            sums[(_group(p, group_by), p.currency)][p.kind is PaymentKind.REFUND] += p.amount
+        lines = tuple(RevenueLine(g, c, v[0], v[1]) for (g, c), v in sorted(sums.items()))
+        now = self._clock.now()
+        paying = [s for s in subscriptions if s.is_active(now) and s.provider != DEFAULT_PROVIDER]
+        mrr: dict[str, int] = defaultdict(int)
+        active = 0
+        for sub in paying:
+            plan = plans.get(sub.plan_code)
+            if plan is None or plan.is_pack:
+                continue
+            active += 1
+            if plan.price is not None:
+                monthly = plan.price.monthly or (plan.price.yearly or 0) // 12
+                mrr[plan.price.currency] += monthly
+        return RevenueReport(lines, active, dict(mrr))
+
+    async def refund(self, tenant_id: str, payment_id: str, actor: str) -> Payment:
+        """Refund a charge at its provider; the provider's `charge.refunded` event records it and revokes a pack."""
+        async with self._uow() as uow:
+            payment = await uow.billing.payment(tenant_id, payment_id)
+            if payment is None or payment.kind is not PaymentKind.CHARGE:
+                raise NotFound("payment", payment_id)
+            credentials = await self._accounts.credentials(uow, tenant_id, payment.provider)
+        target = payment.reference if payment.reference and not payment.reference.startswith("cs_") else None
+        target = target or payment.external_id
+        await self._providers.get(payment.provider).refund(credentials, target, None, f"refund-{payment.id}")
+        async with self._uow() as uow:
+            await self._audit.record(
+                uow, tenant_id, actor, "payment.refund", payment.id, after=f"{payment.amount} {payment.currency}"
+            )
+            await uow.commit()
+        return payment

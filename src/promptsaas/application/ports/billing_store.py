@@ -1,0 +1,102 @@
+"""Where billing keeps its state, inside the unit of work: the webhook inbox, the payments ledger, provider customers,
+tenants' payment keys, and subscriptions found by their provider reference."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from promptsaas.domain.billing import Payment
+from promptsaas.domain.subscriptions import Subscription
+
+
+class InboxStatus(StrEnum):
+    PENDING = "pending"
+    APPLIED = "applied"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    tenant_id: str
+    provider: str
+    event_id: str
+    type: str
+    payload: bytes = field(repr=False)
+    status: InboxStatus
+    received_at: datetime
+    applied_at: datetime | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SealedPaymentKeys:
+    """A tenant's own keys for a payment provider, encrypted (AES-GCM, the tenant and provider as associated data)."""
+
+    tenant_id: str
+    provider: str
+    key_id: str
+    secret_ciphertext: bytes = field(repr=False)
+    webhook_ciphertext: bytes | None = field(repr=False)
+    updated_at: datetime
+
+
+class BillingRepository(Protocol):
+    @abstractmethod
+    async def store_event(self, entry: InboxEntry) -> bool:
+        """Insert the event unless `(tenant, provider, event_id)` is already there; True when inserted."""
+
+    @abstractmethod
+    async def claim_event(
+        self, tenant_id: str, provider: str, event_id: str, status: InboxStatus, at: datetime, note: str | None
+    ) -> bool:
+        """Move a pending event to `status`; True for the one caller that did (the one that applies it)."""
+
+    @abstractmethod
+    async def annotate_event(self, tenant_id: str, provider: str, event_id: str, note: str) -> None:
+        """Keep what applying the event did on its row."""
+
+    @abstractmethod
+    async def pending_events(self, limit: int) -> list[InboxEntry]:
+        """Pending events of every tenant, oldest first."""
+
+    @abstractmethod
+    async def event(self, tenant_id: str, provider: str, event_id: str) -> InboxEntry | None: ...
+
+    @abstractmethod
+    async def add_payment(self, payment: Payment) -> bool:
+        """Append to the ledger unless `(tenant, provider, external_id)` is there; True when appended."""
+
+    @abstractmethod
+    async def payment(self, tenant_id: str, payment_id: str) -> Payment | None: ...
+
+    @abstractmethod
+    async def payments(
+        self, tenant_id: str, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Payment]:
+        """Oldest first, `since <= created_at < until`."""
+
+    @abstractmethod
+    async def customer_id(self, tenant_id: str, provider: str, user_id: str) -> str | None: ...
+
+    @abstractmethod
+    async def customer_user(self, tenant_id: str, provider: str, customer_id: str) -> str | None: ...
+
+    @abstractmethod
+    async def put_customer(self, tenant_id: str, provider: str, user_id: str, customer_id: str) -> None:
+        """Remember the user's customer at the provider (first one wins)."""
+
+    @abstractmethod
+    async def subscription_by_ref(self, tenant_id: str, provider: str, ref: str) -> Subscription | None: ...
+
+    @abstractmethod
+    async def provider_subscriptions(self, tenant_id: str, provider: str) -> list[Subscription]: ...
+
+    @abstractmethod
+    async def keys(self, tenant_id: str, provider: str) -> SealedPaymentKeys | None: ...
+
+    @abstractmethod
+    async def put_keys(self, keys: SealedPaymentKeys) -> None: ...

@@ -1,0 +1,108 @@
+"""Billing facts every payment provider shares: intervals, the payments ledger, provider statuses and their errors.
+
+The mapping from a provider's subscription status to access (with grace for `past_due`) lives here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from promptsaas.domain.errors import DomainError, InvalidInput
+from promptsaas.domain.subscriptions import SubscriptionStatus
+
+DEFAULT_GRACE_DAYS = 3
+
+
+class Interval(StrEnum):
+    """How often a subscription renews; a pack is bought once and has none."""
+
+    MONTH = "month"
+    YEAR = "year"
+
+
+class PaymentKind(StrEnum):
+    CHARGE = "charge"
+    REFUND = "refund"
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One row of the append-only payments ledger; `(provider, external_id)` is unique."""
+
+    id: str
+    tenant_id: str
+    provider: str
+    external_id: str
+    user_id: str | None
+    plan_code: str | None
+    amount: int
+    """Minor units (cents), always positive; `kind` says which way the money went."""
+    currency: str
+    kind: PaymentKind
+    created_at: datetime
+    reference: str | None = None
+    """The provider's id of what this refunds (a charge) or settles (an invoice, a checkout session)."""
+
+    def __post_init__(self) -> None:
+        if self.amount < 0:
+            raise InvalidInput("a payment amount cannot be negative", field="amount")
+
+
+class ProviderStatus(StrEnum):
+    """A subscription's status as payment providers report it (Stripe's vocabulary, the widest)."""
+
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    UNPAID = "unpaid"
+    CANCELED = "canceled"
+    INCOMPLETE = "incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired"
+    PAUSED = "paused"
+
+
+_STATUS = {
+    ProviderStatus.TRIALING: SubscriptionStatus.TRIALING,
+    ProviderStatus.ACTIVE: SubscriptionStatus.ACTIVE,
+    ProviderStatus.PAST_DUE: SubscriptionStatus.PAST_DUE,
+    ProviderStatus.UNPAID: SubscriptionStatus.EXPIRED,
+    ProviderStatus.CANCELED: SubscriptionStatus.CANCELED,
+    ProviderStatus.INCOMPLETE: SubscriptionStatus.EXPIRED,
+    ProviderStatus.INCOMPLETE_EXPIRED: SubscriptionStatus.EXPIRED,
+    ProviderStatus.PAUSED: SubscriptionStatus.EXPIRED,
+}
+
+
+def subscription_status(status: ProviderStatus) -> SubscriptionStatus:
+    """`trialing`/`active` give access, `past_due` gives it for the grace days, everything else none."""
+    return _STATUS[status]
+
+
+def grace_end(past_due_since: datetime, grace_days: int | None) -> datetime:
+    return past_due_since + timedelta(days=DEFAULT_GRACE_DAYS if grace_days is None else grace_days)
+
+
+class PaymentProviderUnavailable(DomainError):
+    """The payment provider did not answer or failed; nothing was created on our side."""
+
+    code = "payment_provider_unavailable"
+
+
+class WebhookRejected(DomainError):
+    """A webhook whose signature, timestamp or body does not verify: answered 400, nothing stored."""
+
+    code = "webhook_signature_invalid"
+
+
+class PlanNotPurchasable(InvalidInput):
+    """A free plan, an archived one, or a plan without a price for the interval asked."""
+
+    code = "plan_not_purchasable"
+
+
+class BillingNotConfigured(DomainError):
+    """The tenant (or the deployment) has no keys for this payment provider."""
+
+    code = "billing_not_configured"

@@ -1,0 +1,25 @@
+"""The payment providers, built on first use (the stripe SDK loads only when billing is used)."""
+
+from __future__ import annotations
+
+from promptsaas.adapters.payments.registry import PaymentProviderRegistry
+from promptsaas.application.billing.checkout import BillingUrls
+from promptsaas.application.ports.payments import ProviderCredentials
+from promptsaas.entrypoints.composition.settings import Settings
+
+
+def payment_providers(settings: Settings) -> PaymentProviderRegistry:
+    from promptsaas.adapters.payments.stripe import StripePayments
+
+    return PaymentProviderRegistry([StripePayments(settings.stripe_api_base)])
+
+
+def default_credentials(settings: Settings) -> dict[str, ProviderCredentials]:
+    """The deployment's keys, used by tenants that set none of their own."""
+    if not settings.stripe_api_key:
+        return {}
+    return {"stripe": ProviderCredentials(settings.stripe_api_key, settings.stripe_webhook_secret)}
+
+
+def billing_urls(settings: Settings) -> BillingUrls:
+    return BillingUrls(settings.billing_success_url, settings.billing_cancel_url, settings.billing_return_url)
