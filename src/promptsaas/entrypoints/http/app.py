@@ -34,6 +34,8 @@ from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysCo
 from promptsaas.entrypoints.http.controllers.usage import UsageController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
+from promptsaas.entrypoints.http.openai.completions import OpenAICompletionsController
+from promptsaas.entrypoints.http.openai.models import OpenAIModelsController
 from promptsaas.entrypoints.http.problems import HANDLERS
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
@@ -66,6 +68,8 @@ CONTROLLERS = [
     AdminSubscriptionsController,
     AdminUsageController,
     AdminAuditController,
+    OpenAIModelsController,
+    OpenAICompletionsController,
 ]
 
 
