@@ -176,7 +176,8 @@ class ConversationService:
         return Reply(answer.text, conversation.id, usage, limits, version.content.model, version.number)
 
     async def _cut_short(self, message: InboundMessage, turn: _Turn, delivered: list[str], code: str) -> None:
-        """Settle a stream that ended early: release it if nothing was delivered, else charge what was."""
+        """Settle a stream that ended early: release it if nothing was delivered, else charge what was (an answered
+        call, `ok`, whose record's `error_code` says how it ended)."""
         if not delivered:
             await self._access.release(turn.grant, self._record(message, turn.call, turn.grant, None, code))
             return
@@ -236,7 +237,7 @@ class ConversationService:
             funding=decision.funding or Funding.PLAN,
             subscription_id=decision.subscription.id if decision.subscription else None,
             plan_code=decision.plan.code if decision.plan else None,
-            outcome=Outcome.OK if error is None else Outcome.ERROR,
+            outcome=Outcome.OK if answer else Outcome.ERROR,
             error_code=error,
             latency_ms=answer.latency_ms if answer else 0,
             request_id=message.idempotency_key or "",
