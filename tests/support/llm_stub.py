@@ -7,6 +7,9 @@
 Run as a process: `python -m tests.support.llm_stub --port 8089`. A running stub is scripted and read over HTTP:
 `POST /_stub/script` (a JSON list of steps), `GET /_stub/received`, `POST /_stub/reset`.
 
+A request with `"stream": true` is answered with the provider's server-sent events, one word per delta
+(`Reply.chunk_delay` paces them, `Reply.fail_after_words` breaks the stream with the provider's error event).
+
 Any path ending in `/chat/completions` speaks OpenAI (so base paths like `/v1beta/openai` work); any ending in
 `/v1/messages` speaks Anthropic. The key is taken from `Authorization: Bearer` or `x-api-key`, whichever came.
 """
@@ -35,7 +38,13 @@ from tests.support.llm_wire import (
     Step,
     completion,
     error_body,
+    reply_text,
     step_from_json,
+    stream_close,
+    stream_delta,
+    stream_error,
+    stream_open,
+    words,
 )
 
 __all__ = ["Disconnect", "Failure", "Hang", "LlmStub", "Malformed", "Received", "Reply"]
@@ -126,6 +135,8 @@ class LlmStub:
         if isinstance(step, Reply):
             if step.delay:
                 await asyncio.sleep(step.delay)
+            if body.get("stream"):
+                return await self._stream(api, request, body, step)
             return web.json_response(completion(api, body, step, self._served))
         if isinstance(step, Failure):
             headers = {"retry-after": f"{step.retry_after:g}"} if step.retry_after is not None else None
@@ -140,6 +151,26 @@ class LlmStub:
         if request.transport is not None:
             request.transport.abort()
         return web.Response(status=204)
+
+    async def _stream(self, api: Api, request: web.Request, body: dict[str, Any], step: Reply) -> web.StreamResponse:
+        """The reply as the provider streams it (server-sent events), word by word."""
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        await response.prepare(request)
+        number = self._served
+        for chunk in stream_open(api, body, step, number):
+            await response.write(chunk)
+        for index, word in enumerate(words(reply_text(body, step))):
+            if step.fail_after_words is not None and index >= step.fail_after_words:
+                await response.write(stream_error(api))
+                await response.write_eof()
+                return response
+            if step.chunk_delay:
+                await asyncio.sleep(step.chunk_delay)
+            await response.write(stream_delta(api, body, number, word))
+        for chunk in stream_close(api, body, step, number):
+            await response.write(chunk)
+        await response.write_eof()
+        return response
 
     async def _control_script(self, request: web.Request) -> web.Response:
         steps = [step_from_json(dict(item)) for item in await request.json()]

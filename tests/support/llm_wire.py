@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -17,6 +18,10 @@ class Reply:
     input_tokens: int = 12
     output_tokens: int = 5
     delay: float = 0.0
+    chunk_delay: float = 0.0
+    """Seconds between the words of a streamed reply."""
+    fail_after_words: int | None = None
+    """Streamed only: send this many words, then the provider's mid-stream error event."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ def last_user_text(body: dict[str, Any]) -> str:
 
 
 def completion(api: Api, body: dict[str, Any], reply: Reply, number: int) -> dict[str, Any]:
-    text = reply.text if reply.text is not None else f"stub: {last_user_text(body)}"
+    text = reply_text(body, reply)
     model = body.get("model", "")
     if api == "openai":
         return {
@@ -152,3 +157,81 @@ def step_from_json(data: dict[str, Any]) -> Step:
         "disconnect": Disconnect,
     }
     return kinds[kind](**data)
+
+
+def reply_text(body: dict[str, Any], reply: Reply) -> str:
+    return reply.text if reply.text is not None else f"stub: {last_user_text(body)}"
+
+
+def words(text: str) -> list[str]:
+    """A reply in streamed pieces: each word with the space after it."""
+    pieces = [w + " " for w in text.split(" ")]
+    pieces[-1] = pieces[-1][:-1]
+    return [p for p in pieces if p]
+
+
+def sse(data: dict[str, Any], event: str | None = None) -> bytes:
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {json.dumps(data)}\n\n".encode()
+
+
+def stream_open(api: Api, body: dict[str, Any], reply: Reply, number: int) -> list[bytes]:
+    if api == "openai":
+        return [sse(_chunk(body, number, {"role": "assistant", "content": ""}))]
+    message = completion(api, body, reply, number) | {"content": [], "stop_reason": None}
+    message["usage"] = {"input_tokens": reply.input_tokens, "output_tokens": 1}
+    start = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
+    return [sse({"type": "message_start", "message": message}, "message_start"), sse(start, "content_block_start")]
+
+
+def stream_delta(api: Api, body: dict[str, Any], number: int, text: str) -> bytes:
+    if api == "openai":
+        return sse(_chunk(body, number, {"content": text}))
+    delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}}
+    return sse(delta, "content_block_delta")
+
+
+def stream_close(api: Api, body: dict[str, Any], reply: Reply, number: int) -> list[bytes]:
+    if api == "openai":
+        last = _chunk(body, number, {}, finish="stop")
+        usage = {
+            "prompt_tokens": reply.input_tokens,
+            "completion_tokens": reply.output_tokens,
+            "total_tokens": reply.input_tokens + reply.output_tokens,
+        }
+        tail = [sse(last)]
+        if (body.get("stream_options") or {}).get("include_usage"):
+            tail.append(sse(_chunk(body, number, None) | {"choices": [], "usage": usage}))
+        return [*tail, b"data: [DONE]\n\n"]
+    stop = {"type": "content_block_stop", "index": 0}
+    delta = {
+        "type": "message_delta",
+        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "usage": {"output_tokens": reply.output_tokens},
+    }
+    return [
+        sse(stop, "content_block_stop"),
+        sse(delta, "message_delta"),
+        sse({"type": "message_stop"}, "message_stop"),
+    ]
+
+
+def stream_error(api: Api) -> bytes:
+    if api == "openai":
+        return sse({"error": {"message": "the stub broke mid-stream", "type": "server_error"}})
+    return sse(
+        {"type": "error", "error": {"type": "overloaded_error", "message": "the stub broke mid-stream"}}, "error"
+    )
+
+
+def _chunk(
+    body: dict[str, Any], number: int, delta: dict[str, Any] | None, finish: str | None = None
+) -> dict[str, Any]:
+    choices = [] if delta is None else [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]
+    return {
+        "id": f"chatcmpl-stub-{number}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": body.get("model", ""),
+        "choices": choices,
+    }

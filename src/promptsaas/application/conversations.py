@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from promptsaas.application.retention import PurgeResult, purge_expired_content
 from promptsaas.application.runtime import Answer, PreparedCall, Runtime
 from promptsaas.application.transcripts import Transcript
 from promptsaas.domain.channels import Channel
-from promptsaas.domain.conversations import Conversation, ImagePart, Message
+from promptsaas.domain.conversations import Conversation, ImagePart, Message, Role, TextPart
 from promptsaas.domain.decisions import AgentFacts
 from promptsaas.domain.errors import ByokKeyInvalid, ByokKeyUndecryptable, LlmAuthFailed, LlmError, NotFound
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
@@ -39,6 +40,8 @@ class InboundMessage:
     conversation_id: str | None = None
     images: tuple[ImagePart, ...] = ()
     idempotency_key: str | None = None
+    prior: tuple[tuple[Role, str], ...] | None = None
+    """The conversation so far as the client holds it (OpenAI-style), used instead of a stored one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,15 @@ class ReplyUsage:
     output_tokens: int
     cost_micros: int
     funding: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """A call that passed the policy and holds its reservation: what the model is asked and what funds it."""
+
+    conversation: Conversation
+    call: PreparedCall
+    grant: Grant
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +96,47 @@ class ConversationService:
 
         `keep` makes the reply an Idempotency-Key replays, stored in the settlement's transaction. A settlement that
         fails releases the reservation and records the call as an error with its real token counts."""
+        turn = await self._begin(message)
+        try:
+            answer = await self._execute(turn.call, turn.grant)
+        except (LlmError, ByokKeyInvalid, ByokKeyUndecryptable) as error:
+            await self._access.release(turn.grant, self._record(message, turn.call, turn.grant, None, error.code))
+            raise
+        except BaseException:
+            await self._access.release(turn.grant, self._record(message, turn.call, turn.grant, None, "internal_error"))
+            raise
+        return await self._settle(message, turn, answer, keep)
+
+    async def stream(self, message: InboundMessage) -> AsyncIterator[str | Reply]:
+        """The same call streamed: text pieces, then the `Reply`. Reserved before the first piece, settled after the
+        last. A stream cut short (the client left, or the provider failed after some text) is charged for the prompt
+        and the text delivered and settles its reservation; a failure before any text charges nothing."""
+        turn = await self._begin(message)
+        delivered: list[str] = []
+        answer: Answer | None = None
+        try:
+            async for event in self._runtime.stream(turn.call, api_key=self._api_key(turn.grant)):
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    delivered.append(event)
+                    yield event
+        except (LlmError, ByokKeyInvalid, ByokKeyUndecryptable) as error:
+            await self._cut_short(message, turn, delivered, error.code)
+            if isinstance(error, LlmAuthFailed) and turn.grant.own_key is not None and not delivered:
+                await self._keys.flag_invalid(turn.grant.own_key, "rejected by the provider")
+                raise ByokKeyInvalid(turn.grant.own_key.provider) from None
+            raise
+        except (asyncio.CancelledError, GeneratorExit):  # the client left: charge what it was sent
+            await asyncio.shield(self._cut_short(message, turn, delivered, "client_disconnected"))
+            raise
+        except BaseException:
+            await asyncio.shield(self._cut_short(message, turn, delivered, "internal_error"))
+            raise
+        assert answer is not None
+        yield await asyncio.shield(self._settle(message, turn, answer))
+
+    async def _begin(self, message: InboundMessage) -> _Turn:
         setup = await self._runtime.setup(message.tenant_id, message.agent)
         facts = AgentFacts(
             setup.agent.slug,
@@ -100,6 +153,8 @@ class ConversationService:
             message.conversation_id,
             setup.agent.history_messages,
         )
+        if message.prior is not None:
+            history = self._prior(conversation, message.prior, setup.agent.history_messages)
         call = None
         if setup.version is not None:
             call = await self._runtime.prepare(
@@ -115,19 +170,17 @@ class ConversationService:
             message.tenant_id, message.user_id, facts, message.channel, call.estimated_tokens if call else 0, own_key
         )
         assert call is not None
-        assert setup.version is not None
-        try:
-            answer = await self._execute(call, grant)
-        except (LlmError, ByokKeyInvalid, ByokKeyUndecryptable) as error:
-            await self._access.release(grant, self._record(message, call, grant, None, error.code))
-            raise
-        except BaseException:
-            await self._access.release(grant, self._record(message, call, grant, None, "internal_error"))
-            raise
+        return _Turn(conversation, call, grant)
+
+    async def _settle(
+        self, message: InboundMessage, turn: _Turn, answer: Answer, keep: Callable[[Reply], KeptReply] | None = None
+    ) -> Reply:
+        call, grant, conversation = turn.call, turn.grant, turn.conversation
+        assert call.setup.version is not None
         is_new = message.conversation_id is None
         exchange = self._transcript.exchange(conversation, call.user_parts, answer, is_new=is_new)
         usage = ReplyUsage(answer.input_tokens, answer.output_tokens, answer.cost_micros, grant.funding.value)
-        model, number = setup.version.content.model, setup.version.number
+        model, number = call.setup.version.content.model, call.setup.version.number
 
         def reply(limits: list[LimitView]) -> Reply:
             return Reply(answer.text, conversation.id, usage, limits, model, number)
@@ -139,6 +192,29 @@ class ConversationService:
             await self._access.release(grant, self._record(message, call, grant, answer, "settle_failed"))
             raise
         return reply(limits)
+
+    async def _cut_short(self, message: InboundMessage, turn: _Turn, delivered: list[str], code: str) -> None:
+        """Settle a stream that ended early: release it if nothing was delivered, else charge what was (an answered
+        call, `ok`, whose record's `error_code` says how it ended)."""
+        if not delivered:
+            await self._access.release(turn.grant, self._record(message, turn.call, turn.grant, None, code))
+            return
+        answer = self._runtime.partial(turn.call, "".join(delivered))
+        await self._access.settle(turn.grant, self._record(message, turn.call, turn.grant, answer, code))
+
+    def _prior(self, conversation: Conversation, prior: tuple[tuple[Role, str], ...], limit: int) -> list[Message]:
+        now = self._clock.now()
+        kept = prior[-limit:] if limit else ()
+        return [
+            Message(self._ids.new_id(), conversation.tenant_id, conversation.id, role, (TextPart(text),), now)
+            for role, text in kept
+        ]
+
+    def _api_key(self, grant: Grant) -> str | None:
+        if grant.funding is not Funding.BYOK:
+            return None
+        assert grant.own_key is not None
+        return self._keys.reveal(grant.own_key)
 
     async def _execute(self, call: PreparedCall, grant: Grant) -> Answer:
         """Call the model with the platform's key, or with the user's own when the policy funded the call so."""
@@ -179,7 +255,8 @@ class ConversationService:
             funding=decision.funding or Funding.PLAN,
             subscription_id=decision.subscription.id if decision.subscription else None,
             plan_code=decision.plan.code if decision.plan else None,
-            outcome=Outcome.OK if error is None else Outcome.ERROR,
+            # answered and charged (a stream cut short included); a settlement that failed charged nothing
+            outcome=Outcome.OK if answer and error != "settle_failed" else Outcome.ERROR,
             error_code=error,
             latency_ms=answer.latency_ms if answer else 0,
             request_id=message.idempotency_key or "",

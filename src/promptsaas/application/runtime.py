@@ -6,17 +6,17 @@ It knows prompts and models only; plans, subscriptions, quotas and payments are 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 from promptsaas.application.attachments import AttachmentLimits, check_images
 from promptsaas.application.lookups import agent_by_slug
 from promptsaas.application.model_registry import ModelRegistry
-from promptsaas.application.ports.llm import ChatMessage, Completion, LlmProviders, LlmRequest
+from promptsaas.application.ports.llm import ChatMessage, Completion, LlmProviders, LlmRequest, TextDelta
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.read_cache import ReadCache
 from promptsaas.domain.agents import Agent
-from promptsaas.domain.conversations import ImagePart, Message, Part, Role, TextPart
+from promptsaas.domain.conversations import ImagePart, Message, Part, Role, TextPart, text_of
 from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.prompts import PromptVersion
@@ -135,6 +135,29 @@ class Runtime:
         latency_ms = int((time.perf_counter() - started) * 1000)
         cost = call.setup.model.cost_micros(completion.input_tokens, completion.output_tokens)
         return Answer(completion.text, completion.input_tokens, completion.output_tokens, cost, latency_ms)
+
+    async def stream(self, call: PreparedCall, api_key: str | None = None) -> AsyncIterator[str | Answer]:
+        """The reply's text pieces as the model gives them, then its `Answer`; an `LlmError` may come at any point."""
+        assert call.setup.model is not None
+        provider = self._providers.get(call.setup.provider)
+        request = call.request if api_key is None else _with_key(call.request, api_key)
+        started = time.perf_counter()
+        async for event in provider.stream(request):
+            if isinstance(event, TextDelta):
+                yield event.text
+                continue
+            latency_ms = int((time.perf_counter() - started) * 1000)
+            cost = call.setup.model.cost_micros(event.input_tokens, event.output_tokens)
+            yield Answer(event.text, event.input_tokens, event.output_tokens, cost, latency_ms)
+            return
+
+    def partial(self, call: PreparedCall, text: str) -> Answer:
+        """What a stream cut short used: the prompt, and the text delivered, at four characters a token."""
+        assert call.setup.model is not None
+        request = call.request
+        prompt = len(request.system) + sum(len(text_of(m.parts)) for m in request.messages)
+        input_tokens, output_tokens = -(-prompt // 4), -(-len(text) // 4)
+        return Answer(text, input_tokens, output_tokens, call.setup.model.cost_micros(input_tokens, output_tokens), 0)
 
 
 def _estimate_message(message: ChatMessage) -> int:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import AsyncIterator
+from typing import Any, Literal
 
 import anthropic
 import httpx2
-from anthropic.types import ContentBlockParam, ImageBlockParam, Message, MessageParam, TextBlock
+from anthropic.types import (
+    ContentBlockParam,
+    ImageBlockParam,
+    Message,
+    MessageParam,
+    RawMessageStreamEvent,
+    TextBlock,
+)
 
 from promptsaas.adapters.llm.clients import ClientPool, Transport
 from promptsaas.adapters.llm.faults import (
@@ -22,9 +30,10 @@ from promptsaas.adapters.llm.faults import (
     retry_after_seconds,
     status_fault,
 )
-from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
+from promptsaas.adapters.llm.streams import relay
+from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest, StreamEvent, TextDelta
 from promptsaas.domain.conversations import ImagePart, Part, Role, text_of
-from promptsaas.domain.errors import LlmBadRequest
+from promptsaas.domain.errors import LlmBadRequest, LlmUnavailable
 from promptsaas.domain.prompts import ModelParams
 
 MediaType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
@@ -59,10 +68,27 @@ class AnthropicProvider(LlmProvider):
 
         return await call_with_retries(self.name, attempt, lambda exc: self._fault(exc, secrets), self._policy)
 
+    def stream(self, request: LlmRequest) -> AsyncIterator[StreamEvent]:
+        """The Messages API with `stream: true`: text deltas, usage from `message_start` and `message_delta`."""
+        client = self._clients.get(request.api_key)
+        secrets = (request.api_key, client.api_key, client.auth_token)
+
+        async def open_stream() -> anthropic.AsyncStream[RawMessageStreamEvent]:
+            events: anthropic.AsyncStream[RawMessageStreamEvent] = await self._create(client, request, stream=True)
+            return events
+
+        def classify(exc: Exception) -> Fault | None:
+            if isinstance(exc, anthropic.APIStatusError) and exc.status_code < 400:  # an `error` event mid-stream
+                detail = redact(provider_message(exc.body), secrets)
+                return Fault(LlmUnavailable(f"{self.name} failed while streaming: {detail}"))
+            return self._fault(exc, secrets)
+
+        return relay(self.name, open_stream, _events, classify, self._policy)
+
     async def aclose(self) -> None:
         await self._clients.aclose()
 
-    async def _create(self, client: anthropic.AsyncAnthropic, request: LlmRequest) -> Message:
+    async def _create(self, client: anthropic.AsyncAnthropic, request: LlmRequest, stream: bool = False) -> Any:
         system = "\n\n".join(
             [request.system, *(text_of(m.parts) for m in request.messages if m.role is Role.SYSTEM)]
         ).strip()
@@ -74,6 +100,7 @@ class AnthropicProvider(LlmProvider):
             max_tokens=params.output_budget,
             stop_sequences=list(params.stop) if params.stop else anthropic.omit,
             extra_body=_sampling(params) or None,
+            stream=stream,
         )
 
     def _client(self, api_key: str | None, http: httpx2.AsyncClient) -> anthropic.AsyncAnthropic:
@@ -159,3 +186,19 @@ def _completion(response: Message) -> Completion:
     text = "".join(block.text for block in content if isinstance(block, TextBlock))
     cached = (usage.cache_creation_input_tokens or 0) + (usage.cache_read_input_tokens or 0)
     return Completion(text, usage.input_tokens + cached, usage.output_tokens)
+
+
+async def _events(stream: anthropic.AsyncStream[RawMessageStreamEvent]) -> AsyncIterator[StreamEvent]:
+    pieces: list[str] = []
+    input_tokens = output_tokens = 0
+    async for event in stream:
+        if event.type == "message_start":
+            usage = event.message.usage
+            cached = (usage.cache_creation_input_tokens or 0) + (usage.cache_read_input_tokens or 0)
+            input_tokens, output_tokens = usage.input_tokens + cached, usage.output_tokens
+        elif event.type == "content_block_delta" and event.delta.type == "text_delta":
+            pieces.append(event.delta.text)
+            yield TextDelta(event.delta.text)
+        elif event.type == "message_delta":
+            output_tokens = event.usage.output_tokens
+    yield Completion("".join(pieces), input_tokens, output_tokens)

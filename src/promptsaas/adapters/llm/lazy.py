@@ -6,9 +6,9 @@ Importing the `openai` and `anthropic` SDKs takes seconds without compiled bytec
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
-from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
+from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest, StreamEvent
 
 
 class LazyProvider(LlmProvider):
@@ -24,6 +24,9 @@ class LazyProvider(LlmProvider):
 
     async def complete(self, request: LlmRequest) -> Completion:
         return await self.provider.complete(request)
+
+    def stream(self, request: LlmRequest) -> AsyncIterator[StreamEvent]:
+        return self.provider.stream(request)
 
     async def aclose(self) -> None:
         close = getattr(self._provider, "aclose", None)

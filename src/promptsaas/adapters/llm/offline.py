@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
+import asyncio
+import re
+from collections.abc import AsyncIterator
+
+from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest, StreamEvent, TextDelta
 from promptsaas.domain.conversations import Role, text_of
 
 REPLY_CHARS = 200
+WORDS = re.compile(r"\S+\s*")
 
 
 def estimate(text: str) -> int:
@@ -21,3 +26,11 @@ class OfflineProvider(LlmProvider):
         reply = reply[: request.params.output_budget * 4]
         prompt = request.system + "".join(text_of(m.parts) for m in request.messages)
         return Completion(reply, estimate(prompt) + 4 * len(request.messages), estimate(reply))
+
+    async def stream(self, request: LlmRequest) -> AsyncIterator[StreamEvent]:
+        """The same reply, one word (with the space after it) per delta."""
+        completion = await self.complete(request)
+        for word in WORDS.findall(completion.text):
+            yield TextDelta(word)
+            await asyncio.sleep(0)
+        yield completion

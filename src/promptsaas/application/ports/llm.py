@@ -1,8 +1,10 @@
-"""The LLM port: one completion call to a model provider, with typed errors (see `domain.errors.LlmError`)."""
+"""The LLM port: one completion call to a model provider, whole or streamed, with typed errors (see
+`domain.errors.LlmError`)."""
 
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,10 +36,26 @@ class Completion:
     output_tokens: int
 
 
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of a streamed reply, in order; the pieces concatenate to the completion's text."""
+
+    text: str
+
+
+StreamEvent = TextDelta | Completion
+"""What a stream yields: text deltas, then exactly one `Completion` (the whole text and the real usage) last."""
+
+
 class LlmProvider(Protocol):
     @abstractmethod
     async def complete(self, request: LlmRequest) -> Completion:
         """Raise an `LlmError` subclass on failure; never return a partial completion."""
+
+    def stream(self, request: LlmRequest) -> AsyncIterator[StreamEvent]:
+        """The reply as it is generated: `TextDelta`s, then the `Completion`. An `LlmError` may come before or after
+        some deltas. A provider that cannot stream gives its whole completion as one delta (this default)."""
+        return _whole(self, request)
 
 
 class LlmProviders(Protocol):
@@ -48,3 +66,10 @@ class LlmProviders(Protocol):
 
     @abstractmethod
     def names(self) -> frozenset[str]: ...
+
+
+async def _whole(provider: LlmProvider, request: LlmRequest) -> AsyncIterator[StreamEvent]:
+    completion = await provider.complete(request)
+    if completion.text:
+        yield TextDelta(completion.text)
+    yield completion

@@ -40,6 +40,8 @@ from promptsaas.entrypoints.http.controllers.webhooks import WebhooksController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
 from promptsaas.entrypoints.http.input_guard import refuse_hostile_input
+from promptsaas.entrypoints.http.openai.completions import OpenAICompletionsController
+from promptsaas.entrypoints.http.openai.models import OpenAIModelsController
 from promptsaas.entrypoints.http.problems import HANDLERS
 from promptsaas.entrypoints.http.slow_clients import BodyDeadline
 
@@ -76,6 +78,8 @@ CONTROLLERS = [
     BillingController,
     WebhooksController,
     AdminBillingController,
+    OpenAIModelsController,
+    OpenAICompletionsController,
 ]
 
 

@@ -1,0 +1,1 @@
+"""The OpenAI-compatible surface: `GET /v1/models` and `POST /v1/chat/completions`, where `model` is the agent."""

@@ -1,0 +1,67 @@
+"""Errors on the OpenAI routes in OpenAI's shape, `{"error": {message, type, param, code}}`, with the status of the
+problem-code table, so the SDKs raise their typed errors (`AuthenticationError`, `RateLimitError`, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from promptsaas.domain.errors import DomainError
+from promptsaas.entrypoints.http import problems
+from promptsaas.entrypoints.http.openai.schemas import ErrorBody, ErrorDetail
+
+TYPES = {401: "authentication_error", 402: "insufficient_quota", 403: "permission_error", 404: "not_found_error"}
+
+
+def error_type(status: int) -> str:
+    if status == 429:
+        return "rate_limit_error"
+    return TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+
+
+def error_body(status: int, code: str, message: str, param: str | None = None) -> ErrorBody:
+    return ErrorBody(ErrorDetail(message=message, type=error_type(status), param=param, code=code))
+
+
+def error_event(error: DomainError) -> bytes:
+    """An error that ends a stream already under way, as OpenAI sends it: one `data:` event with the error."""
+    body = error_body(problems.status_for(error.code), error.code, error.message)
+    return b"data: " + msgspec.json.encode(body) + b"\n\n"
+
+
+def _openai(response: Response[Any]) -> Response[ErrorBody]:
+    """The problem response the app would give, re-shaped: same status, code, field and headers."""
+    problem = response.content
+    return Response(
+        error_body(problem.status, problem.code, problem.detail, problem.field),
+        status_code=response.status_code,
+        headers=dict(response.headers),
+        media_type="application/json",
+    )
+
+
+def domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[ErrorBody]:
+    return _openai(problems.domain_error(request, error))
+
+
+def validation_error(request: Request[Any, Any, Any], error: ValidationException) -> Response[ErrorBody]:
+    return _openai(problems.validation_error(request, error))
+
+
+def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
+    return _openai(problems.http_error(request, error))
+
+
+def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:
+    return _openai(problems.internal_error(request, error))
+
+
+HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: internal_error,
+}
