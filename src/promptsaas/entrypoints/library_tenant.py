@@ -29,6 +29,7 @@ from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus
 from promptsaas.domain.users import Role, User
 from promptsaas.entrypoints.composition.container import Container
+from promptsaas.entrypoints.library_accounts import AsyncAccounts
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
 
 
@@ -77,6 +78,10 @@ class AsyncTenant:
     async def reactivate(self) -> Tenant:
         self._tenant = await self._c.admin().set_tenant_status(self.slug, TenantStatus.ACTIVE)
         return self._tenant
+
+    async def accounts(self) -> AsyncAccounts:
+        """Roles, status, sign-up mode, invites and the account lifecycle of this tenant's users."""
+        return AsyncAccounts(self._c, await self.id())
 
     async def apply_catalog(self, document: dict[str, Any] | str | Path, *, prune: bool = False) -> ApplyResult:
         return await self._c.catalog_apply().apply(await self.id(), load_document(document), prune=prune)

@@ -65,6 +65,12 @@ class Settings:
     """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachments_per_message: int = 4
+    smtp_url: str | None = field(default=None, repr=False)
+    """`PROMPTSAAS_SMTP_URL` (`smtp://user:password@host:587`, `smtps://...:465`); unset: mail is printed to the
+    console in development, and not sent in production."""
+    mail_from: str = "promptsaas <no-reply@localhost>"
+    public_url: str = "http://127.0.0.1:8000"
+    """`PROMPTSAAS_PUBLIC_URL`: where mailed links (verify, reset, invite) point."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -102,6 +108,9 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            smtp_url=_smtp_url(v),
+            mail_from=v.text("PROMPTSAAS_MAIL_FROM", cls.mail_from),
+            public_url=v.url("PROMPTSAAS_PUBLIC_URL", cls.public_url),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
 
@@ -111,6 +120,18 @@ def _endpoints(v: Variables) -> tuple[LlmEndpoint, ...]:
         return parse_endpoints(v.optional("PROMPTSAAS_LLM_ENDPOINTS") or "", v.env)
     except ValueError as error:  # its messages already name the variable and the faulty item
         raise SettingsError(str(error)) from None
+
+
+def _smtp_url(v: Variables) -> str | None:
+    url = v.optional("PROMPTSAAS_SMTP_URL")
+    if url is not None:
+        from promptsaas.adapters.mail.smtp import smtp_server
+
+        try:
+            smtp_server(url)
+        except ValueError as error:
+            raise SettingsError(str(error)) from None
+    return url
 
 
 def _auth_rate_limits(v: Variables) -> AuthRateLimits:
