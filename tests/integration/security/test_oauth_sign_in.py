@@ -172,7 +172,7 @@ async def test_the_same_provider_account_is_a_different_user_in_each_tenant(
 async def test_a_pre_registered_unverified_account_keeps_nothing_once_the_owner_signs_in_with_google(
     stub: JwksStub, auth: AuthService, tenant_id: str, platform: AsyncPlatform
 ) -> None:
-    await auth.sign_up(tenant_id, "ann@example.com", "attacker-pa55word", ip="203.0.113.66")
+    await auth.register(tenant_id, "ann@example.com", "attacker-pa55word", ip="203.0.113.66")
     squatter = await auth.login(tenant_id, "ann@example.com", "attacker-pa55word", ip="203.0.113.66")
     user = await auth.authenticate(squatter.access_token)
     _, key = await auth.create_api_key(tenant_id, user.id, "squatter")
