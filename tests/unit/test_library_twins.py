@@ -15,11 +15,12 @@ import pytest
 
 from promptsaas.domain.errors import InvalidInput
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant, Platform, SyncTenant
+from promptsaas.entrypoints.library_accounts import AsyncAccounts, SyncAccounts
 from promptsaas.entrypoints.library_loop import LoopThread
 
 ROOT = Path(__file__).resolve().parents[2]
 # The return types that differ on purpose: a sync method hands out the sync handle.
-SYNC_RETURNS = {"AsyncTenant": "SyncTenant", "Opening[Self]": "Self"}
+SYNC_RETURNS = {"AsyncTenant": "SyncTenant", "Opening[Self]": "Self", "AsyncAccounts": "SyncAccounts"}
 
 
 def public_methods(cls: type) -> dict[str, inspect.Signature]:
@@ -35,7 +36,10 @@ def as_sync(signature: inspect.Signature) -> inspect.Signature:
     return signature.replace(return_annotation=SYNC_RETURNS.get(returns, returns))
 
 
-@pytest.mark.parametrize(("async_cls", "sync_cls"), [(AsyncTenant, SyncTenant), (AsyncPlatform, Platform)])
+@pytest.mark.parametrize(
+    ("async_cls", "sync_cls"),
+    [(AsyncTenant, SyncTenant), (AsyncPlatform, Platform), (AsyncAccounts, SyncAccounts)],
+)
 def test_every_async_method_has_a_sync_twin_with_the_same_signature(async_cls: type, sync_cls: type) -> None:
     async_methods, sync_methods = public_methods(async_cls), public_methods(sync_cls)
 

@@ -9,7 +9,7 @@ from promptsaas.application.lookups import tenant_by_slug, user_by_email, user_b
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.audit import AuditEntry
-from promptsaas.domain.errors import AlreadyExists
+from promptsaas.domain.errors import AlreadyExists, LastAdmin
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus, check_slug
 from promptsaas.domain.users import Identity, IdentityProvider, Role, User, UserStatus, normalize_email
@@ -110,11 +110,17 @@ class AdminService:
         status: UserStatus | None = None,
         actor: str = SYSTEM_ACTOR,
     ) -> User:
+        """Change a user's role or status (audited); `LastAdmin` when that would leave no active admin."""
         async with self._uow() as uow:
             user = await user_by_id(uow, tenant_id, user_id)
             before = f"role={user.role} status={user.status}"
+            was_admin = user.role is Role.ADMIN and user.is_active
             user.role = role or user.role
             user.status = status or user.status
+            if was_admin and not (user.role is Role.ADMIN and user.is_active):
+                others = [u for u in await uow.users.list(tenant_id) if u.id != user.id]
+                if not any(u.role is Role.ADMIN and u.is_active for u in others):
+                    raise LastAdmin()
             await uow.users.update(user)
             after = f"role={user.role} status={user.status}"
             if after != before:

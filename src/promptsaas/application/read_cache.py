@@ -1,5 +1,5 @@
 """A process-local cache of read-mostly tenant data: agent setups, plans, users and their subscriptions, tenants,
-API keys.
+API keys, and the principals access tokens stand for (with their token epoch).
 
 Every change to these writes an audit entry, and the audit trail drops the tenant's entries in this process at
 once and again when the change commits (a request may have cached the old rows in between); changes made by other

@@ -43,6 +43,19 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def seal_successor(presented: str, pair: str) -> bytes:
+    """The pair a refresh token was rotated into, readable only with that token (a SHAKE-256 pad of it), so a
+    client retrying a refresh inside the grace window gets the same pair while the table still holds no secret."""
+    data = pair.encode()
+    pad = hashlib.shake_256(b"successor:" + presented.encode()).digest(len(data))
+    return bytes(a ^ b for a, b in zip(data, pad, strict=True))
+
+
+def open_successor(presented: str, sealed: bytes) -> str:
+    pad = hashlib.shake_256(b"successor:" + presented.encode()).digest(len(sealed))
+    return bytes(a ^ b for a, b in zip(sealed, pad, strict=True)).decode()
+
+
 def api_key_from(random_bytes: bytes) -> str:
     return API_KEY_PREFIX + encode_base62(random_bytes)
 
@@ -80,6 +93,8 @@ class RefreshToken:
     expires_at: datetime
     used_at: datetime | None = None
     revoked_at: datetime | None = None
+    successor: bytes | None = None
+    """The pair this token was rotated into, sealed with the token itself (`seal_successor`)."""
 
     @property
     def was_spent(self) -> bool:
@@ -115,3 +130,5 @@ class AccessClaims:
     role: Role
     jti: str
     expires_at: datetime
+    epoch: int = 0
+    """The user's token epoch when it was issued; an older one than the user's is refused."""

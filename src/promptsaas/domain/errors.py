@@ -187,3 +187,37 @@ class ByokKeyUndecryptable(DomainError):
             "the operator must configure the key that sealed it (PROMPTSAAS_ENCRYPTION_KEY), or store yours again"
         )
         self.provider = provider
+
+
+class SignUpRefused(DomainError):
+    """The tenant's sign-up mode does not let this person create an account by themselves (`signup_closed`, or
+    `invite_required` for a missing, expired or someone else's invite)."""
+
+    code = "signup_closed"
+
+
+class EmailVerificationRequired(DomainError):
+    """The tenant signs in only members who verified their email; the verification mail has the link."""
+
+    code = "email_verification_required"
+
+    def __init__(self) -> None:
+        super().__init__("verify your email first: follow the link in the mail we sent (or ask for a new one)")
+
+
+class InvalidLink(DomainError):
+    """A verification, reset or invite link that is malformed, expired, already used or for another tenant."""
+
+    code = "invalid_link"
+
+    def __init__(self, message: str = "this link is invalid, expired or already used; ask for a new one") -> None:
+        super().__init__(message)
+
+
+class LastAdmin(DomainError):
+    """Demoting or disabling this admin would leave the tenant without an active admin."""
+
+    code = "last_admin"
+
+    def __init__(self) -> None:
+        super().__init__("this is the tenant's last active admin: promote another user first")

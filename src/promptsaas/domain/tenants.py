@@ -21,6 +21,16 @@ def check_slug(slug: str, *, field: str = "slug") -> str:
     return slug
 
 
+class SignupMode(StrEnum):
+    """Who may create an account by themselves: anyone (`open`), anyone who then verifies the email before signing
+    in (`verified`), only someone an admin invited (`invite`), nobody (`closed`: admins create users)."""
+
+    OPEN = "open"
+    VERIFIED = "verified"
+    INVITE = "invite"
+    CLOSED = "closed"
+
+
 class TenantStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
@@ -34,6 +44,7 @@ class Tenant:
     created_at: datetime
     status: TenantStatus = TenantStatus.ACTIVE
     default_plan_code: str | None = None
+    signup_mode: SignupMode = SignupMode.OPEN
 
     def __post_init__(self) -> None:
         check_slug(self.slug)

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.emails import normalize_email
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def normalize_email(email: str) -> str:
-    email = email.strip().lower()
-    if not EMAIL.match(email) or len(email) > 254:
-        raise InvalidInput(f"{email!r} is not an email address", field="email")
-    return email
+__all__ = ["Identity", "IdentityProvider", "Role", "User", "UserStatus", "normalize_email"]
 
 
 class Role(StrEnum):
@@ -47,10 +39,18 @@ class User:
     role: Role = Role.MEMBER
     status: UserStatus = UserStatus.ACTIVE
     password_hash: str | None = None
+    email_verified_at: datetime | None = None
+    """When the owner of the mailbox proved it (a verification link, a reset, an invite, a provider's word)."""
+    token_epoch: int = 0
+    """Raised by signing out everywhere and password changes: access tokens of an older epoch are refused."""
 
     @property
     def is_active(self) -> bool:
         return self.status is UserStatus.ACTIVE
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 @dataclass(frozen=True, slots=True)

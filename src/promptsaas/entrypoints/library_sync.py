@@ -19,6 +19,7 @@ from promptsaas.domain.prompts import PromptVersion
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant
 from promptsaas.domain.users import User
+from promptsaas.entrypoints.library_accounts import SyncAccounts
 from promptsaas.entrypoints.library_loop import LoopThread
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
 from promptsaas.entrypoints.library_tenant import AsyncTenant
@@ -43,6 +44,9 @@ class SyncTenant:
 
     def reactivate(self) -> Tenant:
         return self._loop.run(self._tenant.reactivate())
+
+    def accounts(self) -> SyncAccounts:
+        return SyncAccounts(self._loop, self._loop.run(self._tenant.accounts()))
 
     def apply_catalog(self, document: dict[str, Any] | str | Path, *, prune: bool = False) -> ApplyResult:
         return self._loop.run(self._tenant.apply_catalog(document, prune=prune))

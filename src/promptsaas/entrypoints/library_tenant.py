@@ -28,6 +28,7 @@ from promptsaas.domain.tenants import Tenant, TenantStatus
 from promptsaas.domain.users import Role, User
 from promptsaas.entrypoints.catalog_files import load_document
 from promptsaas.entrypoints.composition.container import Container
+from promptsaas.entrypoints.library_accounts import AsyncAccounts
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
 
 
@@ -56,6 +57,10 @@ class AsyncTenant:
     async def reactivate(self) -> Tenant:
         self._tenant = await self._c.admin().set_tenant_status(self.slug, TenantStatus.ACTIVE)
         return self._tenant
+
+    async def accounts(self) -> AsyncAccounts:
+        """Roles, status, sign-up mode, invites and the account lifecycle of this tenant's users."""
+        return AsyncAccounts(self._c, await self.id())
 
     async def apply_catalog(self, document: dict[str, Any] | str | Path, *, prune: bool = False) -> ApplyResult:
         loaded = load_document(document)  # a faulty file is refused before anything is looked up

@@ -43,7 +43,8 @@ def register(server: ServerProcess, email: str) -> httpx.Client:
     """A new member of the demo tenant, signed in on `server`; their token is good on every server."""
     body = {"email": email, "password": "shared-pa55word-long"}
     with server.client(**{"X-Tenant": server.demo.tenant}) as http:
-        session = ok(http.post("/v1/auth/register", json=body), 201)
+        ok(http.post("/v1/auth/register", json=body), 202)
+        session = ok(http.post("/v1/auth/login", json=body))
     return server.client(Authorization=f"Bearer {session['access_token']}")
 
 

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from promptsaas.adapters.security.signing_keys import SigningKey, SigningKeys
 from promptsaas.adapters.security.tokens import JwtTokenIssuer
-from promptsaas.domain.errors import InvalidToken
+from promptsaas.domain.errors import InvalidLink, InvalidToken
 from promptsaas.domain.users import Role, User
 
 from .conftest import AUDIENCE, ISSUER, NOON, SettableClock, issuer_with
@@ -66,7 +66,8 @@ def test_an_issued_token_verifies_to_its_claims(tokens: JwtTokenIssuer, ann: Use
     assert verified.expires_at == NOON + timedelta(minutes=15)
     assert jwt.get_unverified_header(token) == {"alg": "HS256", "kid": "current", "typ": "JWT"}
     body = jwt.decode(token, options={"verify_signature": False})
-    assert set(body) == {"iss", "aud", "sub", "tid", "role", "typ", "exp", "iat", "jti"}
+    assert set(body) == {"iss", "aud", "sub", "tid", "role", "typ", "exp", "iat", "jti", "ep"}
+    assert verified.epoch == body["ep"] == ann.token_epoch
     assert (body["iss"], body["aud"], body["typ"]) == (ISSUER, AUDIENCE, "access")
 
 
@@ -199,3 +200,21 @@ def test_a_token_from_another_deployment_is_refused(keys: SigningKeys, clock: Se
 
     with pytest.raises(InvalidToken):
         issuer_with(keys, clock).verify_access(token)
+
+
+def test_a_link_token_is_neither_an_access_token_nor_a_link_of_another_purpose(
+    tokens: JwtTokenIssuer, ann: User, clock: SettableClock
+) -> None:
+    link = tokens.sign_link("reset_password", {"tid": "tenant-acme", "sub": "user-ann", "ep": 0}, 3600)
+    access, _ = tokens.issue_access(ann)
+
+    assert tokens.verify_link("reset_password", link)["sub"] == "user-ann"
+    with pytest.raises(InvalidToken):
+        tokens.verify_access(link)
+    with pytest.raises(InvalidLink):
+        tokens.verify_link("verify_email", link)
+    with pytest.raises(InvalidLink):
+        tokens.verify_link("reset_password", access)
+    clock.advance(timedelta(hours=1))
+    with pytest.raises(InvalidLink):
+        tokens.verify_link("reset_password", link)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from promptsaas.application.auth.service import AuthService
-from promptsaas.domain.errors import InvalidInput, InvalidToken
+from promptsaas.domain.errors import InvalidCredentials, InvalidInput, InvalidToken, RefreshTokenReused
 from promptsaas.domain.users import IdentityProvider, UserStatus
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
@@ -78,10 +78,14 @@ async def test_the_first_sign_in_creates_the_user_and_the_next_finds_it(
     assert [(i.provider, i.subject) for i in identities] == [(IdentityProvider.GOOGLE, "g-1045")]
 
 
-async def test_a_verified_email_links_to_the_existing_account(
-    stub: JwksStub, auth: AuthService, tenant_id: str
+async def test_a_verified_email_links_to_the_existing_verified_account(
+    stub: JwksStub, auth: AuthService, tenant_id: str, platform: AsyncPlatform
 ) -> None:
     ann = await auth.register(tenant_id, "ann@example.com", "correct horse battery")
+    async with platform.container.uow()() as uow:
+        ann.email_verified_at = platform.container.clock().now()
+        await uow.users.update(ann)
+        await uow.commit()
 
     pair = await auth.oauth_sign_in(tenant_id, "google", google_token(stub), None)
 
@@ -163,3 +167,25 @@ async def test_the_same_provider_account_is_a_different_user_in_each_tenant(
 
     assert acme_user.id != globex_user.id
     assert (acme_user.tenant_id, globex_user.tenant_id) == (tenant_id, globex)
+
+
+async def test_a_pre_registered_unverified_account_keeps_nothing_once_the_owner_signs_in_with_google(
+    stub: JwksStub, auth: AuthService, tenant_id: str, platform: AsyncPlatform
+) -> None:
+    await auth.register(tenant_id, "ann@example.com", "attacker-pa55word", ip="203.0.113.66")
+    squatter = await auth.login(tenant_id, "ann@example.com", "attacker-pa55word", ip="203.0.113.66")
+    user = await auth.authenticate(squatter.access_token)
+    _, key = await auth.create_api_key(tenant_id, user.id, "squatter")
+
+    owner = await auth.oauth_sign_in(tenant_id, "google", google_token(stub), None)
+
+    assert (await auth.authenticate(owner.access_token)).id == user.id
+    with pytest.raises(InvalidCredentials):
+        await auth.login(tenant_id, "ann@example.com", "attacker-pa55word", ip="203.0.113.66")
+    with pytest.raises(InvalidToken):
+        await auth.authenticate(squatter.access_token)
+    with pytest.raises(RefreshTokenReused):
+        await auth.refresh(squatter.refresh_token)
+    with pytest.raises(InvalidToken):
+        await auth.authenticate_api_key(key)
+    assert (await platform.container.admin().user(tenant_id, "ann@example.com")).email_verified

@@ -1,4 +1,5 @@
-"""Login and register: rate-limited per IP and per email, and no hint whether an email exists."""
+"""Login and register: rate-limited per IP and per email, and no hint whether an email exists. Login limits count
+failures only, so guessing someone's password never locks its owner out."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
 PASSWORD = "correct horse battery"
-LIMITS = AuthRateLimits(login_per_ip=5, login_per_email=3, register_per_ip=2, register_per_email=2, window_seconds=60)
+LIMITS = AuthRateLimits(
+    login_per_ip=5,
+    login_per_email=3,
+    register_per_ip=2,
+    register_per_email=2,
+    window_seconds=60,
+    login_per_email_any_ip=6,
+)
 
 
 @pytest.fixture
@@ -47,16 +55,43 @@ async def test_unknown_email_and_wrong_password_give_the_same_error(auth: AuthSe
     assert errors[0] == errors[1] == ("invalid_credentials", "email or password is wrong")
 
 
-async def test_login_is_limited_per_email_whatever_the_ip(auth: AuthService, tenant_id: str) -> None:
+async def test_guesses_from_elsewhere_do_not_lock_the_owner_out(auth: AuthService, tenant_id: str) -> None:
     for n in range(3):
         with pytest.raises(InvalidCredentials):
             await auth.login(tenant_id, "cat@example.com", "guess", ip=f"198.51.100.{n}")
 
+    assert (await auth.login(tenant_id, "CAT@example.com", PASSWORD, ip="198.51.100.99")).token_type == "bearer"
+
+
+async def test_right_passwords_are_not_counted_against_the_limit(auth: AuthService, tenant_id: str) -> None:
+    for _ in range(LIMITS.login_per_email + LIMITS.login_per_ip):
+        assert (await auth.login(tenant_id, "cat@example.com", PASSWORD, ip="198.51.100.1")).token_type == "bearer"
+
+
+async def test_login_is_limited_per_email_and_ip(auth: AuthService, tenant_id: str) -> None:
+    for _ in range(3):
+        with pytest.raises(InvalidCredentials):
+            await auth.login(tenant_id, "cat@example.com", "guess", ip="198.51.100.7")
+
     with pytest.raises(RateLimited) as raised:
-        await auth.login(tenant_id, "CAT@example.com", PASSWORD, ip="198.51.100.99")
+        await auth.login(tenant_id, "ca\u200bt@example.com", PASSWORD, ip="198.51.100.7")
 
     assert raised.value.code == "rate_limited"
     assert 0 < raised.value.retry_after <= 60
+    assert (await auth.login(tenant_id, "cat@example.com", PASSWORD, ip="198.51.100.8")).token_type == "bearer"
+
+
+async def test_a_guesser_spread_over_many_ips_is_stopped_but_the_owners_known_ip_gets_in(
+    auth: AuthService, tenant_id: str
+) -> None:
+    await auth.login(tenant_id, "cat@example.com", PASSWORD, ip="192.0.2.200")
+    for n in range(LIMITS.login_per_email_any_ip):
+        with pytest.raises(InvalidCredentials):
+            await auth.login(tenant_id, "cat@example.com", "guess", ip=f"198.51.100.{n}")
+
+    with pytest.raises(RateLimited):
+        await auth.login(tenant_id, "cat@example.com", PASSWORD, ip="198.51.100.250")
+    assert (await auth.login(tenant_id, "cat@example.com", PASSWORD, ip="192.0.2.200")).token_type == "bearer"
 
 
 async def test_login_is_limited_per_ip_whatever_the_email(auth: AuthService, tenant_id: str) -> None:

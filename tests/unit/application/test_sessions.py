@@ -11,7 +11,7 @@ from dependency_injector import providers
 from fakes import FakeClock
 
 from promptsaas.application.auth.service import AuthService
-from promptsaas.application.auth.sessions import TokenPair
+from promptsaas.application.auth.sessions import REFRESH_GRACE, TokenPair
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.credentials import RefreshToken, hash_secret
 from promptsaas.domain.errors import InvalidToken, RefreshTokenReused
@@ -87,9 +87,12 @@ async def test_refreshing_rotates_both_tokens(auth: AuthService, cat: User, plat
     assert [t.used_at is not None for t in sorted(tokens, key=lambda t: t.created_at)] in ([True, False], [False, True])
 
 
-async def test_a_reused_refresh_token_revokes_its_whole_family(auth: AuthService, cat: User) -> None:
+async def test_a_refresh_token_reused_after_the_grace_revokes_its_whole_family(
+    auth: AuthService, cat: User, clock: FakeClock
+) -> None:
     first = await sign_in(auth, cat)
     second = await auth.refresh(first.refresh_token)
+    clock.advance(REFRESH_GRACE + timedelta(seconds=1))
 
     with pytest.raises(RefreshTokenReused) as raised:
         await auth.refresh(first.refresh_token)
@@ -99,10 +102,11 @@ async def test_a_reused_refresh_token_revokes_its_whole_family(auth: AuthService
         await auth.refresh(second.refresh_token)
 
 
-async def test_reuse_in_one_session_leaves_other_sessions_alone(auth: AuthService, cat: User) -> None:
+async def test_reuse_in_one_session_leaves_other_sessions_alone(auth: AuthService, cat: User, clock: FakeClock) -> None:
     phone = await sign_in(auth, cat)
     laptop = await sign_in(auth, cat)
     await auth.refresh(phone.refresh_token)
+    clock.advance(REFRESH_GRACE + timedelta(seconds=1))
 
     with pytest.raises(RefreshTokenReused):
         await auth.refresh(phone.refresh_token)
@@ -110,14 +114,24 @@ async def test_reuse_in_one_session_leaves_other_sessions_alone(auth: AuthServic
     assert (await auth.authenticate((await auth.refresh(laptop.refresh_token)).access_token)).id == cat.id
 
 
-async def test_two_concurrent_refreshes_with_one_token_let_at_most_one_through(auth: AuthService, cat: User) -> None:
+async def test_two_concurrent_refreshes_with_one_token_get_the_same_new_pair(auth: AuthService, cat: User) -> None:
     pair = await sign_in(auth, cat)
 
-    results = await asyncio.gather(
-        auth.refresh(pair.refresh_token), auth.refresh(pair.refresh_token), return_exceptions=True
-    )
+    first, second = await asyncio.gather(auth.refresh(pair.refresh_token), auth.refresh(pair.refresh_token))
 
-    assert sorted(type(r).__name__ for r in results) == ["RefreshTokenReused", "TokenPair"]
+    assert first == second
+    assert (await auth.authenticate(first.access_token)).id == cat.id
+    assert (await auth.refresh(first.refresh_token)).refresh_token != first.refresh_token
+
+
+async def test_a_retry_within_the_grace_gets_the_pair_the_first_refresh_got(
+    auth: AuthService, cat: User, clock: FakeClock
+) -> None:
+    pair = await sign_in(auth, cat)
+    rotated = await auth.refresh(pair.refresh_token)
+    clock.advance(REFRESH_GRACE - timedelta(seconds=1))
+
+    assert await auth.refresh(pair.refresh_token) == rotated
 
 
 class RacingUnitOfWork:
@@ -142,8 +156,8 @@ class RacingUnitOfWork:
         await asyncio.sleep(0.01)
         return found
 
-    async def mark_used(self, tenant_id: str, token_id: str, at: Any) -> bool:
-        return await self._inner.refresh_tokens.mark_used(tenant_id, token_id, at)
+    async def mark_used(self, tenant_id: str, token_id: str, at: Any, successor: Any = None) -> bool:
+        return await self._inner.refresh_tokens.mark_used(tenant_id, token_id, at, successor)
 
     async def revoke_family(self, tenant_id: str, family_id: str, at: Any) -> int:
         return await self._inner.refresh_tokens.revoke_family(tenant_id, family_id, at)
@@ -152,7 +166,7 @@ class RacingUnitOfWork:
         await self._inner.refresh_tokens.add(token)
 
 
-async def test_when_both_read_the_token_unused_only_one_wins_the_mark(
+async def test_when_both_read_the_token_unused_one_wins_the_mark_and_both_get_its_pair(
     platform: AsyncPlatform, cat: User, auth: AuthService
 ) -> None:
     pair = await sign_in(auth, cat)
@@ -165,10 +179,10 @@ async def test_when_both_read_the_token_unused_only_one_wins_the_mark(
         racing.refresh(pair.refresh_token), racing.refresh(pair.refresh_token), return_exceptions=True
     )
 
-    assert sorted(type(r).__name__ for r in results) == ["RefreshTokenReused", "TokenPair"]
-    winner = next(r for r in results if isinstance(r, TokenPair))
-    with pytest.raises(RefreshTokenReused):
-        await racing.refresh(winner.refresh_token)
+    assert [type(r).__name__ for r in results] == ["TokenPair", "TokenPair"]
+    assert results[0] == results[1]
+    assert isinstance(results[0], TokenPair)
+    assert (await racing.refresh(results[0].refresh_token)).token_type == "bearer"
 
 
 async def test_a_refresh_token_expires_after_thirty_days(auth: AuthService, cat: User, clock: FakeClock) -> None:

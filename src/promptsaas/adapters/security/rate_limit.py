@@ -41,6 +41,14 @@ class SlidingWindowRateLimiter(RateLimiter):
             hits.append(now)
             return None
 
+    async def blocked(self, key: str, limit: int, window_seconds: int) -> int | None:
+        with self._lock:
+            now = self._now()
+            hits = [at for at in self._hits.get(key, ()) if at > now - window_seconds]
+            if len(hits) < limit:
+                return None
+            return max(1, math.ceil(hits[0] + window_seconds - now)) if hits else max(1, window_seconds)
+
     def _sweep(self, now: float) -> None:
         """Forget keys whose attempts all left their window, so memory follows active clients only."""
         stale = [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self._windows[k]]

@@ -1,11 +1,12 @@
-"""JWT access tokens (pyjwt): HS256 only, `kid` names the signing key, `iss`/`aud`/`typ`/`exp` always checked.
+"""JWT access tokens and mail link tokens (pyjwt): HS256 only, `kid` names the signing key, `iss`/`aud`/`typ`/`exp`
+always checked. A link token's audience is its purpose, so no link passes as an access token or as another link.
 
 Expiry is checked against the `Clock` port (not the wall clock inside pyjwt), so issuing and verifying agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,9 +14,9 @@ import jwt
 
 from promptsaas.adapters.security.signing_keys import SigningKeys
 from promptsaas.application.ports.clock import Clock, IdGenerator
-from promptsaas.application.ports.tokens import TokenIssuer
+from promptsaas.application.ports.tokens import LinkSigner, TokenIssuer
 from promptsaas.domain.credentials import AccessClaims
-from promptsaas.domain.errors import InvalidToken
+from promptsaas.domain.errors import InvalidLink, InvalidToken
 from promptsaas.domain.users import Role, User
 
 ALGORITHMS = ["HS256"]
@@ -24,7 +25,7 @@ ACCESS_TOKEN_TTL_SECONDS = 15 * 60
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "tid", "role", "typ", "exp", "iat", "jti"]
 
 
-class JwtTokenIssuer(TokenIssuer):
+class JwtTokenIssuer(TokenIssuer, LinkSigner):
     """`keys` is called on first use, so shells that never handle a token need no secret."""
 
     def __init__(
@@ -57,6 +58,7 @@ class JwtTokenIssuer(TokenIssuer):
             "iat": issued_at,
             "exp": issued_at + self._ttl,
             "jti": self._ids.new_id(),
+            "ep": user.token_epoch,
         }
         current = self._signing_keys().current
         token = jwt.encode(claims, current.secret, algorithm=ALGORITHMS[0], headers={"kid": current.kid})
@@ -73,21 +75,40 @@ class JwtTokenIssuer(TokenIssuer):
             role = Role(claims["role"])
         except ValueError:
             raise InvalidToken() from None
-        subject, tenant, jti = claims["sub"], claims["tid"], claims["jti"]
+        subject, tenant, jti, epoch = claims["sub"], claims["tid"], claims["jti"], claims.get("ep", 0)
         if not (isinstance(subject, str) and isinstance(tenant, str) and isinstance(jti, str)):
+            raise InvalidToken()
+        if not isinstance(epoch, int) or isinstance(epoch, bool):
             raise InvalidToken()
         try:
             expires_at = datetime.fromtimestamp(expires, UTC)
         except (OverflowError, OSError, ValueError):  # a signed `exp` past any date (year 10000 and on)
             raise InvalidToken() from None
-        return AccessClaims(subject, tenant, role, jti, expires_at)
+        return AccessClaims(subject, tenant, role, jti, expires_at, epoch)
+
+    def sign_link(self, purpose: str, claims: Mapping[str, str | int], ttl_seconds: int) -> str:
+        issued_at = int(self._clock.now().timestamp())
+        body = {**claims, "iss": self._issuer, "aud": f"{self._audience}:{purpose}", "typ": purpose}
+        body.update(iat=issued_at, exp=issued_at + ttl_seconds)
+        current = self._signing_keys().current
+        return jwt.encode(body, current.secret, algorithm=ALGORITHMS[0], headers={"kid": current.kid})
+
+    def verify_link(self, purpose: str, token: str) -> dict[str, Any]:
+        try:
+            claims = self._decode(token, audience=f"{self._audience}:{purpose}", required=["iss", "aud", "exp"])
+        except InvalidToken:
+            raise InvalidLink() from None
+        expires = claims["exp"]
+        if claims.get("typ") != purpose or not isinstance(expires, int) or expires <= self._clock.now().timestamp():
+            raise InvalidLink()
+        return claims
 
     def _signing_keys(self) -> SigningKeys:
         if self._keys is None:
             self._keys = self._load_keys()
         return self._keys
 
-    def _decode(self, token: str) -> dict[str, Any]:
+    def _decode(self, token: str, *, audience: str | None = None, required: list[str] | None = None) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
             kid = header.get("kid")
@@ -98,10 +119,10 @@ class JwtTokenIssuer(TokenIssuer):
                 token,
                 key.secret,
                 algorithms=ALGORITHMS,
-                audience=self._audience,
+                audience=audience or self._audience,
                 issuer=self._issuer,
                 options={
-                    "require": REQUIRED_CLAIMS,
+                    "require": required or REQUIRED_CLAIMS,
                     "verify_exp": False,
                     "verify_iat": False,
                     "strict_aud": True,

@@ -1,7 +1,11 @@
 """Authentication: passwords, login and register (rate-limited), and the one entry shells call for every credential.
 
-Sessions (`auth.sessions`), API keys (`auth.api_keys`) and OAuth sign-in
-(`auth.oauth_sign_in`) live in their own modules; `AuthService` hands those calls on unchanged.
+Sessions (`auth.sessions`), API keys (`auth.api_keys`), OAuth sign-in (`auth.oauth_sign_in`), sign-up
+(`auth.signup`) and the account lifecycle (`auth.accounts`) live in their own modules; `AuthService` hands those
+calls on, adding the rate limits of anonymous callers.
+
+Login limits count failures only, so nobody locks an owner out by guessing: per client IP, per email *and* IP, and
+per email from any IP (a distributed guesser), which still lets in an IP that signed in to this email before.
 """
 
 from __future__ import annotations
@@ -10,40 +14,34 @@ import asyncio
 from dataclasses import dataclass
 
 from promptsaas.application.admin import AdminService
+from promptsaas.application.auth.accounts import AccountService
 from promptsaas.application.auth.api_keys import ApiKeyService
 from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
+from promptsaas.application.auth.passwords import check_password_strength
 from promptsaas.application.auth.sessions import SessionService, TokenPair
+from promptsaas.application.auth.signup import SignUpService
 from promptsaas.application.ports.rate_limit import RateLimiter
 from promptsaas.application.ports.security import PasswordHasher
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.read_cache import ReadCache
 from promptsaas.domain.credentials import ApiKey
-from promptsaas.domain.errors import InvalidCredentials, InvalidInput, RateLimited
-from promptsaas.domain.tenants import Tenant, check_tenant_active
+from promptsaas.domain.errors import EmailVerificationRequired, InvalidCredentials, InvalidInput, RateLimited
+from promptsaas.domain.tenants import SignupMode, Tenant, check_tenant_active
 from promptsaas.domain.users import Role, User, normalize_email
-
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
-
-
-def check_password_strength(password: str) -> None:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidInput(
-            f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters",
-            field="password",
-            code="weak_password",
-        )
 
 
 @dataclass(frozen=True, slots=True)
 class AuthRateLimits:
-    """Attempts allowed per window: per client IP, and per email address within a tenant."""
+    """Attempts allowed per window: failed logins per client IP, per email and IP, and per email from any IP;
+    sign-ups and reset requests per client IP and per email address within a tenant."""
 
     login_per_ip: int = 30
     login_per_email: int = 10
     register_per_ip: int = 10
     register_per_email: int = 5
     window_seconds: int = 900
+    login_per_email_any_ip: int = 100
+    known_ip_days: int = 30
 
 
 class AuthService:
@@ -58,6 +56,8 @@ class AuthService:
         limiter: RateLimiter,
         limits: AuthRateLimits | None = None,
         cache: ReadCache | None = None,
+        accounts: AccountService | None = None,
+        signup: SignUpService | None = None,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -69,6 +69,38 @@ class AuthService:
         self.sessions = sessions
         self.keys = api_keys
         self.oauth = oauth
+        self._accounts = accounts
+        self._signup = signup
+
+    @property
+    def accounts(self) -> AccountService:
+        if self._accounts is None:
+            raise RuntimeError("this AuthService was built without the account lifecycle")
+        return self._accounts
+
+    @property
+    def signup(self) -> SignUpService:
+        if self._signup is None:
+            raise RuntimeError("this AuthService was built without sign-up")
+        return self._signup
+
+    async def sign_up(
+        self,
+        tenant_id: str,
+        email: str,
+        password: str,
+        *,
+        display_name: str = "",
+        invite: str | None = None,
+        ip: str | None = None,
+    ) -> None:
+        """Self-service sign-up under the tenant's mode; the same answer whether the address has an account."""
+        await self._limit_requests("register", tenant_id, email, ip)
+        await self.signup.sign_up(tenant_id, email, password, display_name=display_name, invite=invite)
+
+    async def forgot_password(self, tenant_id: str, email: str, *, ip: str | None = None) -> None:
+        await self._limit_requests("forgot", tenant_id, email, ip)
+        await self.accounts.forgot_password(tenant_id, email)
 
     async def register(
         self,
@@ -82,11 +114,7 @@ class AuthService:
     ) -> User:
         """Create a user with a password; rate-limited per IP and email when `ip` is given (untrusted callers)."""
         if ip is not None:
-            limits = self._limits
-            await self._limit(
-                ("register:ip", ip, limits.register_per_ip),
-                ("register:email", _email_key(tenant_id, email), limits.register_per_email),
-            )
+            await self._limit_requests("register", tenant_id, email, ip)
         await self._admit(tenant_id)
         check_password_strength(password)
         password_hash = await asyncio.to_thread(self._hasher.hash, password)
@@ -95,14 +123,30 @@ class AuthService:
         )
 
     async def login(self, tenant_id: str, email: str, password: str, *, ip: str | None = None) -> TokenPair:
-        """Tokens for a right password; rate-limited per email, and per IP when given (`RateLimited`)."""
-        limits = self._limits
-        await self._limit(
-            ("login:ip", ip, limits.login_per_ip),
-            ("login:email", _email_key(tenant_id, email), limits.login_per_email),
-        )
-        user = await self.verify_password(tenant_id, email, password)
-        await self._admit(tenant_id)
+        """Tokens for a right password; `RateLimited` once a limit of failures is reached (see the module)."""
+        limits, window = self._limits, self._limits.window_seconds
+        email_key, client = _email_key(tenant_id, email), ip or "-"
+        failures = [(f"login:email-ip:{email_key}:{client}", limits.login_per_email)]
+        if ip is not None:
+            failures.append((f"login:ip:{ip}", limits.login_per_ip))
+        known = (f"login:known:{email_key}:{client}", 1, limits.known_ip_days * 86400)
+        waits = [await self._limiter.blocked(key, limit, window) for key, limit in failures]
+        any_ip = (f"login:email:{email_key}", limits.login_per_email_any_ip)
+        crowd = await self._limiter.blocked(*any_ip, window)
+        if crowd is not None and await self._limiter.blocked(*known) is None:
+            waits.append(crowd)
+        if any(w is not None for w in waits):
+            raise RateLimited(max(w for w in waits if w is not None))
+        try:
+            user = await self.verify_password(tenant_id, email, password)
+        except InvalidCredentials:
+            for key, limit in [*failures, any_ip]:
+                await self._limiter.hit(key, limit, window)
+            raise
+        tenant = await self._admit(tenant_id)
+        if tenant.signup_mode is SignupMode.VERIFIED and user.email and not user.email_verified:
+            raise EmailVerificationRequired()
+        await self._limiter.hit(*known)
         return await self.sessions.issue_tokens(user)
 
     async def verify_password(self, tenant_id: str, email: str, password: str) -> User:
@@ -156,9 +200,20 @@ class AuthService:
         await self._admit(user.tenant_id)
         return user
 
-    async def _admit(self, tenant_id: str) -> None:
+    async def _admit(self, tenant_id: str) -> Tenant:
         """`TenantSuspended` unless the tenant is active (read through the cache: this runs on every request)."""
-        check_tenant_active(await self._cache.get(tenant_id, "tenant", lambda: self._tenant(tenant_id)))
+        tenant = await self._cache.get(tenant_id, "tenant", lambda: self._tenant(tenant_id))
+        check_tenant_active(tenant)
+        assert tenant is not None
+        return tenant
+
+    async def _limit_requests(self, scope: str, tenant_id: str, email: str, ip: str | None) -> None:
+        """Count one sign-up or reset request per client IP and per email (`RateLimited` past either limit)."""
+        limits = self._limits
+        await self._limit(
+            (f"{scope}:ip", ip, limits.register_per_ip),
+            (f"{scope}:email", _email_key(tenant_id, email), limits.register_per_email),
+        )
 
     async def _tenant(self, tenant_id: str) -> Tenant | None:
         async with self._uow() as uow:
@@ -182,4 +237,9 @@ class AuthService:
 
 
 def _email_key(tenant_id: str, email: str) -> str:
-    return f"{tenant_id}:{email.strip().lower()}"
+    """The limits' key for an address: its normalised form, so look-alike spellings share one budget."""
+    try:
+        email = normalize_email(email)
+    except InvalidInput:
+        email = email.strip().lower()
+    return f"{tenant_id}:{email}"

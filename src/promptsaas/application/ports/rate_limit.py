@@ -13,3 +13,7 @@ class RateLimiter(Protocol):
 
         A refused attempt is not counted, so waiting `retry_after` seconds always helps.
         """
+
+    @abstractmethod
+    async def blocked(self, key: str, limit: int, window_seconds: int) -> int | None:
+        """Without counting: None when `key` may still make an attempt in this window, else the seconds to wait."""

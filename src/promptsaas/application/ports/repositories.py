@@ -66,8 +66,9 @@ class RefreshTokenRepository(Protocol):
     @abstractmethod
     async def get_by_hash(self, tenant_id: str, token_hash: str) -> RefreshToken | None: ...
     @abstractmethod
-    async def mark_used(self, tenant_id: str, token_id: str, at: datetime) -> bool:
-        """Compare-and-set: True only for the one caller that found it unused and unrevoked.
+    async def mark_used(self, tenant_id: str, token_id: str, at: datetime, successor: bytes | None = None) -> bool:
+        """Compare-and-set: True only for the one caller that found it unused and unrevoked; it stores `successor`
+        (the sealed pair the token rotates into) in the same statement, so a loser re-reading the row finds it.
 
         SQL: `UPDATE ... SET used_at = :at WHERE id = :id AND used_at IS NULL AND revoked_at IS NULL`, rowcount == 1.
         """
@@ -75,6 +76,10 @@ class RefreshTokenRepository(Protocol):
     @abstractmethod
     async def revoke_family(self, tenant_id: str, family_id: str, at: datetime) -> int:
         """Revoke every not yet revoked token of the family; return how many."""
+
+    @abstractmethod
+    async def revoke_for_user(self, tenant_id: str, user_id: str, at: datetime) -> int:
+        """Revoke every not yet revoked token of the user (every family); return how many."""
 
 
 class ApiKeyRepository(Protocol):

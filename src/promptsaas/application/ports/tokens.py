@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from promptsaas.domain.credentials import AccessClaims
 from promptsaas.domain.users import User
@@ -17,3 +18,14 @@ class TokenIssuer(Protocol):
     @abstractmethod
     def verify_access(self, token: str) -> AccessClaims:
         """The claims of a genuine, unexpired access token; `InvalidToken` for anything else."""
+
+
+class LinkSigner(Protocol):
+    """Signed, expiring claims for links sent by mail (verify an email, reset a password, accept an invite)."""
+
+    @abstractmethod
+    def sign_link(self, purpose: str, claims: Mapping[str, str | int], ttl_seconds: int) -> str: ...
+
+    @abstractmethod
+    def verify_link(self, purpose: str, token: str) -> dict[str, Any]:
+        """The claims of a genuine, unexpired link token of this purpose; `InvalidLink` for anything else."""

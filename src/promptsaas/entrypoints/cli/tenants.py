@@ -1,7 +1,8 @@
-"""`promptsaas tenant create | list | suspend | reactivate`."""
+"""`promptsaas tenant create | list | suspend | reactivate | signup-mode`."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -60,6 +61,29 @@ def reactivate(
     s = session(ctx)
     tenant = s.run(lambda p: p.tenant(slug).reactivate())
     s.out.done(f"reactivated tenant {tenant.slug}", row(tenant))
+
+
+class SignupModeChoice(StrEnum):
+    OPEN = "open"
+    VERIFIED = "verified"
+    INVITE = "invite"
+    CLOSED = "closed"
+
+
+@app.command("signup-mode")
+def set_signup_mode(
+    ctx: typer.Context,
+    slug: Annotated[str, typer.Argument(help="The tenant's slug.", show_default=False)],
+    mode: Annotated[SignupModeChoice, typer.Argument(help="Who may create an account by themselves.")],
+) -> None:
+    """open: anyone; verified: anyone, signing in once the email is verified; invite: invitees only; closed: none."""
+    s = session(ctx)
+
+    async def action(platform: AsyncPlatform) -> Tenant:
+        return await (await platform.tenant(slug).accounts()).set_signup_mode(mode.value)
+
+    tenant = s.run(action)
+    s.out.done(f"tenant {tenant.slug} now signs up: {tenant.signup_mode.value}", row(tenant))
 
 
 def row(tenant: Tenant) -> dict[str, object]:

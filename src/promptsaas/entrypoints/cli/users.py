@@ -1,10 +1,11 @@
-"""`promptsaas user create | list`."""
+"""`promptsaas user create | list | set-role | set-status | invite | sign-out-everywhere`."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -15,6 +16,7 @@ from promptsaas.entrypoints.cli.shell import Shell
 if TYPE_CHECKING:
     from promptsaas.domain.users import User
 
+T = TypeVar("T")
 app = Shell(help="Users of a tenant.")
 COLUMNS = ("email", "display_name", "role", "status", "id", "created_at")
 
@@ -22,6 +24,14 @@ COLUMNS = ("email", "display_name", "role", "status", "id", "created_at")
 class RoleChoice(StrEnum):
     MEMBER = "member"
     ADMIN = "admin"
+
+
+class StatusChoice(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+Email = Annotated[str, typer.Argument(help="The user's email.", show_default=False)]
 
 
 @app.command("create")
@@ -50,6 +60,47 @@ def list_(ctx: typer.Context, tenant: Tenant) -> None:
     """Every user of the tenant."""
     s = session(ctx)
     s.out.rows([row(u) for u in s.run(lambda p: p.tenant(tenant).users())], COLUMNS)
+
+
+@app.command("set-role")
+def set_role(ctx: typer.Context, tenant: Tenant, email: Email, role: RoleChoice) -> None:
+    """Make a user a member or an admin (audited); the tenant's last active admin cannot be demoted."""
+    s = session(ctx)
+    user = s.run(lambda p: _accounts(p, tenant, lambda a: a.set_role(email, role.value)))
+    s.out.done(f"{user.email} is now {user.role.value} in {tenant}", row(user))
+
+
+@app.command("set-status")
+def set_status(ctx: typer.Context, tenant: Tenant, email: Email, status: StatusChoice) -> None:
+    """Disable a user (no more sign-in, token or call) or make them active again; not the last active admin."""
+    s = session(ctx)
+    user = s.run(lambda p: _accounts(p, tenant, lambda a: a.set_status(email, status.value)))
+    s.out.done(f"{user.email} is now {user.status.value} in {tenant}", row(user))
+
+
+@app.command("invite")
+def invite(
+    ctx: typer.Context,
+    tenant: Tenant,
+    email: Email,
+    role: Annotated[RoleChoice, typer.Option(help="The role the account gets.")] = RoleChoice.MEMBER,
+) -> None:
+    """Mail an invite to sign up (valid seven days) and print its link, to hand over when mail is not set up."""
+    s = session(ctx)
+    link = s.run(lambda p: _accounts(p, tenant, lambda a: a.invite(email, role.value)))
+    s.out.done(f"invited {email} to {tenant} as {role.value}: {link}", {"email": email, "link": link})
+
+
+@app.command("sign-out-everywhere")
+def sign_out_everywhere(ctx: typer.Context, tenant: Tenant, email: Email) -> None:
+    """End every session of a user: refresh tokens revoked, access tokens refused (API keys stay)."""
+    s = session(ctx)
+    s.run(lambda p: _accounts(p, tenant, lambda a: a.sign_out_everywhere(email)))
+    s.out.done(f"signed {email} out of every session in {tenant}", {"email": email})
+
+
+async def _accounts(platform: Any, tenant: str, act: Callable[[Any], Awaitable[T]]) -> T:
+    return await act(await platform.tenant(tenant).accounts())
 
 
 def row(user: User) -> dict[str, object]:

@@ -17,6 +17,8 @@ from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
 from promptsaas.application.attachments import AttachmentLimits
 from promptsaas.application.audit_trail import AuditTrail
+from promptsaas.application.auth.account_mail import AccountMail
+from promptsaas.application.auth.accounts import AccountService
 from promptsaas.application.auth.api_keys import ApiKeyService
 from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
 from promptsaas.application.auth.service import AuthService
@@ -25,6 +27,7 @@ from promptsaas.application.billing.accounts import PaymentAccounts
 from promptsaas.application.billing.checkout import CheckoutService
 from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.revenue import RevenueService
+from promptsaas.application.auth.signup import SignUpService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
@@ -39,7 +42,7 @@ from promptsaas.application.runtime import Runtime
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
-from promptsaas.entrypoints.composition import payments, security
+from promptsaas.entrypoints.composition import mail, payments, security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
@@ -113,7 +116,14 @@ class Container(containers.DeclarativeContainer):
         clock,
         ids,
         providers.Factory(timedelta, days=settings.provided.refresh_token_ttl_days),
+        read_cache,
     )
+    mailer = providers.Singleton(
+        mail.mailer, settings.provided.smtp_url, settings.provided.mail_from, production=settings.provided.production
+    )
+    account_mail = providers.Singleton(AccountMail, mailer, tokens, settings.provided.public_url)
+    accounts = providers.Singleton(AccountService, uow, hasher, sessions, account_mail, audit, clock)
+    signup = providers.Singleton(SignUpService, uow, hasher, admin, account_mail, audit, clock)
     api_keys = providers.Singleton(ApiKeyService, uow, clock, ids, audit, read_cache)
     oauth = providers.Singleton(OAuthSignIn, uow, id_tokens, sessions, admin, audit, clock)
     auth = providers.Singleton(
@@ -127,6 +137,8 @@ class Container(containers.DeclarativeContainer):
         rate_limiter,
         settings.provided.auth_rate_limits,
         read_cache,
+        accounts,
+        signup,
     )
     billing = providers.Singleton(BillingService, uow, clock, ids, audit)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)

@@ -80,6 +80,12 @@ class Settings:
     billing_return_url: str = "http://localhost:8000/"
     billing_retry_seconds: float = 60.0
     """How often pending webhook events are retried."""
+    smtp_url: str | None = field(default=None, repr=False)
+    """`PROMPTSAAS_SMTP_URL` (`smtp://user:password@host:587`, `smtps://...:465`); unset: mail is printed to the
+    console in development, and not sent in production."""
+    mail_from: str = "promptsaas <no-reply@localhost>"
+    public_url: str = "http://127.0.0.1:8000"
+    """`PROMPTSAAS_PUBLIC_URL`: where mailed links (verify, reset, invite) point."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -117,6 +123,9 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            smtp_url=_smtp_url(v),
+            mail_from=v.text("PROMPTSAAS_MAIL_FROM", cls.mail_from),
+            public_url=v.url("PROMPTSAAS_PUBLIC_URL", cls.public_url),
             stripe_api_key=v.optional("STRIPE_API_KEY"),
             stripe_webhook_secret=v.optional("STRIPE_WEBHOOK_SECRET"),
             stripe_api_base=v.optional("PROMPTSAAS_STRIPE_API_BASE"),
@@ -150,6 +159,18 @@ def _endpoints(v: Variables) -> tuple[LlmEndpoint, ...]:
         return parse_endpoints(v.optional("PROMPTSAAS_LLM_ENDPOINTS") or "", v.env)
     except ValueError as error:  # its messages already name the variable and the faulty item
         raise SettingsError(str(error)) from None
+
+
+def _smtp_url(v: Variables) -> str | None:
+    url = v.optional("PROMPTSAAS_SMTP_URL")
+    if url is not None:
+        from promptsaas.adapters.mail.smtp import smtp_server
+
+        try:
+            smtp_server(url)
+        except ValueError as error:
+            raise SettingsError(str(error)) from None
+    return url
 
 
 def _auth_rate_limits(v: Variables) -> AuthRateLimits:

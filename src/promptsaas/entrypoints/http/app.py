@@ -15,12 +15,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from promptsaas.entrypoints.composition.container import Container, shutdown
 from promptsaas.entrypoints.composition.persistence import open_persistence
+from promptsaas.entrypoints.http.controllers.account_links import AccountLinksController
 from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
 from promptsaas.entrypoints.http.controllers.admin.audit import AdminAuditController
 from promptsaas.entrypoints.http.controllers.admin.billing import AdminBillingController
 from promptsaas.entrypoints.http.controllers.admin.catalog import AdminCatalogController
 from promptsaas.entrypoints.http.controllers.admin.models import AdminModelsController
 from promptsaas.entrypoints.http.controllers.admin.plans import AdminPlansController
+from promptsaas.entrypoints.http.controllers.admin.signup import AdminSignupController
 from promptsaas.entrypoints.http.controllers.admin.subscriptions import AdminSubscriptionsController
 from promptsaas.entrypoints.http.controllers.admin.usage import AdminUsageController
 from promptsaas.entrypoints.http.controllers.admin.users import AdminUsersController
@@ -59,6 +61,7 @@ CONTROLLERS = [
     HomeController,
     HealthController,
     AuthController,
+    AccountLinksController,
     MeController,
     ApiKeysController,
     ProviderKeysController,
@@ -72,6 +75,7 @@ CONTROLLERS = [
     AdminCatalogController,
     AdminModelsController,
     AdminUsersController,
+    AdminSignupController,
     AdminSubscriptionsController,
     AdminUsageController,
     AdminAuditController,

@@ -37,6 +37,7 @@ def user_read(user: User) -> UserRead:
         role=user.role.value,
         status=user.status.value,
         created_at=user.created_at.isoformat(),
+        email_verified=user.email_verified,
     )
 
 

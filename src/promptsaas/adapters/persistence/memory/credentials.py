@@ -20,11 +20,11 @@ class MemoryRefreshTokens(_Repo, ports.RefreshTokenRepository):
     async def get_by_hash(self, tenant_id: str, token_hash: str) -> RefreshToken | None:
         return next((t for t in self._of(tenant_id) if t.token_hash == token_hash), None)
 
-    async def mark_used(self, tenant_id: str, token_id: str, at: datetime) -> bool:
+    async def mark_used(self, tenant_id: str, token_id: str, at: datetime, successor: bytes | None = None) -> bool:
         stored: RefreshToken | None = self._table.rows.get((tenant_id, token_id))
         if stored is None or stored.was_spent:
             return False
-        self._table.put(self._journal, (tenant_id, token_id), replace(stored, used_at=at))
+        self._table.put(self._journal, (tenant_id, token_id), replace(stored, used_at=at, successor=successor))
         return True
 
     async def revoke_family(self, tenant_id: str, family_id: str, at: datetime) -> int:
@@ -32,6 +32,12 @@ class MemoryRefreshTokens(_Repo, ports.RefreshTokenRepository):
         for token in family:
             self._table.put(self._journal, (tenant_id, token.id), replace(token, revoked_at=at))
         return len(family)
+
+    async def revoke_for_user(self, tenant_id: str, user_id: str, at: datetime) -> int:
+        live = [t for t in self._of(tenant_id) if t.user_id == user_id and t.revoked_at is None]
+        for token in live:
+            self._table.put(self._journal, (tenant_id, token.id), replace(token, revoked_at=at))
+        return len(live)
 
 
 class MemoryApiKeys(_Repo, ports.ApiKeyRepository):

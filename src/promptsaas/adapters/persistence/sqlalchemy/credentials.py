@@ -28,7 +28,7 @@ class SqlRefreshTokens(SqlRepository, ports.RefreshTokenRepository):
         row = await self._db.row(_TOKEN_BY_HASH, {"tenant_id": tenant_id, "token_hash": token_hash})
         return a.refresh_token_of(row) if row else None
 
-    async def mark_used(self, tenant_id: str, token_id: str, at: datetime) -> bool:
+    async def mark_used(self, tenant_id: str, token_id: str, at: datetime, successor: bytes | None = None) -> bool:
         statement = (
             update(_tokens)
             .where(
@@ -37,7 +37,7 @@ class SqlRefreshTokens(SqlRepository, ports.RefreshTokenRepository):
                 _tokens.c.used_at.is_(None),
                 _tokens.c.revoked_at.is_(None),
             )
-            .values(used_at=at)
+            .values(used_at=at, successor=successor)
         )
         return await self._db.write(statement) == 1
 
@@ -45,6 +45,14 @@ class SqlRefreshTokens(SqlRepository, ports.RefreshTokenRepository):
         statement = (
             update(_tokens)
             .where(_tokens.c.tenant_id == tenant_id, _tokens.c.family_id == family_id, _tokens.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return await self._db.write(statement)
+
+    async def revoke_for_user(self, tenant_id: str, user_id: str, at: datetime) -> int:
+        statement = (
+            update(_tokens)
+            .where(_tokens.c.tenant_id == tenant_id, _tokens.c.user_id == user_id, _tokens.c.revoked_at.is_(None))
             .values(revoked_at=at)
         )
         return await self._db.write(statement)

@@ -29,6 +29,7 @@ PURGE_EVERY = 1000
 _w = t.rate_limit_windows
 _NOW = bindparam("now", type_=UtcDateTime())
 _ENDS = select(_w.c.ends_at).where(_w.c.key_hash == bindparam("k_hash"))
+_WINDOW = select(_w.c.hits, _w.c.ends_at).where(_w.c.key_hash == bindparam("k_hash"), _w.c.ends_at > _NOW)
 _PURGE = delete(_w).where(_w.c.ends_at <= _NOW)
 
 
@@ -67,6 +68,17 @@ class SqlRateLimiter(RateLimiter):
         if counted:
             return None
         return max(1, math.ceil((ends_at - now).total_seconds())) if ends_at is not None else 1
+
+    async def blocked(self, key: str, limit: int, window_seconds: int) -> int | None:
+        if limit <= 0:
+            return max(1, window_seconds)
+        now = self._clock.now()
+        params = {"k_hash": hashlib.sha256(key.encode()).hexdigest(), "now": now}
+        async with self._database.connect() as conn:
+            window = (await conn.execute(_WINDOW, params)).first()
+        if window is None or window.hits < limit:
+            return None
+        return max(1, math.ceil((window.ends_at - now).total_seconds()))  # type: ignore[no-any-return]
 
     async def purge(self) -> int:
         """Delete the windows that have ended; how many."""

@@ -7,23 +7,28 @@ from typing import Any
 from litestar import Controller, Request, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from promptsaas.application.auth.service import AuthService
 from promptsaas.entrypoints.http.caller import anonymous_tenant
 from promptsaas.entrypoints.http.openapi import ANONYMOUS, AS_TENANT, problems
 from promptsaas.entrypoints.http.parameters import SignInProvider
-from promptsaas.entrypoints.http.schemas.auth import LoginIn, OAuthIn, RefreshIn, RegisterIn, SessionRead, TokensRead
-from promptsaas.entrypoints.http.views import user_read
+from promptsaas.entrypoints.http.schemas.auth import AcceptedRead, LoginIn, OAuthIn, RefreshIn, RegisterIn, TokensRead
 
 SESSION_ENDS = (*ANONYMOUS, "invalid_token", "refresh_token_reused", "tenant_suspended")
 
 
-def _ip(request: Request[Any, Any, Any]) -> str:
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address: the socket peer, or the forwarded client behind a proxy that `serve` trusts
+    (`--proxy-headers --forwarded-allow-ips`, which rewrite the peer before the app sees it)."""
     return request.client.host if request.client else "unknown"
 
 
-def _tokens(pair: Any) -> TokensRead:
+def accepted(message: str) -> AcceptedRead:
+    return AcceptedRead(status="accepted", message=message)
+
+
+def tokens_read(pair: Any) -> TokensRead:
     return TokensRead(
         access_token=pair.access_token,
         refresh_token=pair.refresh_token,
@@ -39,10 +44,10 @@ class AuthController(Controller):
 
     @post(
         "/register",
-        status_code=HTTP_201_CREATED,
+        status_code=HTTP_202_ACCEPTED,
         operation_id="register",
         summary="Create a member account",
-        responses=problems(*AS_TENANT, "weak_password", "user_exists", "rate_limited"),
+        responses=problems(*AS_TENANT, "weak_password", "signup_closed", "invite_required", "rate_limited"),
     )
     async def register(
         self,
@@ -50,27 +55,27 @@ class AuthController(Controller):
         auth: NamedDependency[AuthService],
         tenant_id: NamedDependency[str],
         data: JSONBody[RegisterIn],
-    ) -> SessionRead:
-        """Create a member account with a password in the `X-Tenant` tenant, on its default plan; returns the user
-        and a first pair of tokens. Registrations are rate-limited per IP and per email."""
-        user = await auth.register(
-            tenant_id, data.email, data.password, display_name=data.display_name or "", ip=_ip(request)
+    ) -> AcceptedRead:
+        """Create a member account with a password in the `X-Tenant` tenant, under its sign-up mode (`invite` needs
+        the invite's token). The answer is the same whether the address already has an account: a new account gets
+        a verification mail, an existing one's owner a warning. Then log in (after verifying, in `verified` mode).
+        Registrations are rate-limited per IP and per email."""
+        await auth.sign_up(
+            tenant_id,
+            data.email,
+            data.password,
+            display_name=data.display_name or "",
+            invite=data.invite,
+            ip=client_address(request),
         )
-        pair = await auth.issue_tokens(user)
-        return SessionRead(
-            user=user_read(user),
-            access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
-            token_type=pair.token_type,
-            expires_in=pair.expires_in,
-        )
+        return accepted("check your mailbox: the next step is in the mail we sent")
 
     @post(
         "/login",
         status_code=HTTP_200_OK,
         operation_id="logIn",
         summary="Log in with email and password",
-        responses=problems(*AS_TENANT, "invalid_credentials", "rate_limited"),
+        responses=problems(*AS_TENANT, "invalid_credentials", "email_verification_required", "rate_limited"),
     )
     async def login(
         self,
@@ -80,8 +85,9 @@ class AuthController(Controller):
         data: JSONBody[LoginIn],
     ) -> TokensRead:
         """Exchange email and password for an access token and a refresh token. An unknown email and a wrong
-        password answer alike (401 `invalid_credentials`); attempts are rate-limited per IP and per email."""
-        return _tokens(await auth.login(tenant_id, data.email, data.password, ip=_ip(request)))
+        password answer alike (401 `invalid_credentials`); failed attempts are limited per IP, per email and IP, and
+        per email (an IP that signed in to it before still gets in)."""
+        return tokens_read(await auth.login(tenant_id, data.email, data.password, ip=client_address(request)))
 
     @post(
         "/refresh",
@@ -93,7 +99,7 @@ class AuthController(Controller):
     async def refresh(self, auth: NamedDependency[AuthService], data: JSONBody[RefreshIn]) -> TokensRead:
         """Rotate a refresh token: the answer is a new access token and a new refresh token, and the old one is
         spent. Presenting a spent one revokes every token of that sign-in (401 `refresh_token_reused`)."""
-        return _tokens(await auth.refresh(data.refresh_token))
+        return tokens_read(await auth.refresh(data.refresh_token))
 
     @post(
         "/logout",
@@ -111,7 +117,7 @@ class AuthController(Controller):
         status_code=HTTP_200_OK,
         operation_id="signInWithIdToken",
         summary="Sign in with Google or Apple",
-        responses=problems(*AS_TENANT, "invalid_token", "email_not_verified"),
+        responses=problems(*AS_TENANT, "invalid_token", "email_not_verified", "signup_closed", "invite_required"),
     )
     async def oauth(
         self,
@@ -121,5 +127,6 @@ class AuthController(Controller):
         data: JSONBody[OAuthIn],
     ) -> TokensRead:
         """Sign in with a Google or Apple ID token, verified against the provider's keys; the user is created on
-        first sign-in, or linked to the account with the same verified email."""
-        return _tokens(await auth.oauth_sign_in(tenant_id, provider, data.id_token, data.nonce))
+        first sign-in (unless the sign-up mode forbids), or linked to the account with the same verified email; an
+        account whose email was never verified loses its password, sessions and API keys on linking."""
+        return tokens_read(await auth.oauth_sign_in(tenant_id, provider, data.id_token, data.nonce))

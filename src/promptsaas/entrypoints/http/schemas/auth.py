@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -19,10 +19,43 @@ RefreshToken = Annotated[
 ]
 
 
+LinkToken = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=2048),
+    about(
+        "The token of a mailed link (after `token=` or `invite=`)", "eyJhbGciOiJIUzI1NiIsImtpZCI6Im1haW4ifQ.e30.c2ln"
+    ),
+]
+
+
 class RegisterIn(Request):
     email: Email
     password: Password
     display_name: Annotated[str, msgspec.Meta(max_length=120), about("How the member is greeted", "Ada")] | None = None
+    invite: LinkToken | None = None
+
+
+class AcceptedRead(Read):
+    status: Annotated[str, about("Always `accepted`: what happens next arrives by mail", "accepted")]
+    message: Annotated[str, about("What to do next", "check your mailbox")]
+
+
+class VerifyEmailIn(Request):
+    token: LinkToken
+
+
+class ForgotPasswordIn(Request):
+    email: Email
+
+
+class ResetPasswordIn(Request):
+    token: LinkToken
+    password: Password
+
+
+class PasswordChangeIn(Request):
+    current_password: Password
+    new_password: Password
 
 
 class LoginIn(Request):
@@ -55,6 +88,7 @@ class UserRead(Read):
     role: Annotated[str, about("`member` or `admin`", "member")]
     status: Annotated[str, about("`active` or `disabled`", "active")]
     created_at: CreatedAt
+    email_verified: Annotated[bool, about("Whether the owner of the mailbox proved it", True)] = False
 
 
 class TokensRead(Read):
@@ -70,3 +104,27 @@ class TokensRead(Read):
 
 class SessionRead(TokensRead):
     user: Annotated[UserRead, msgspec.Meta(description="The account just created")]
+
+
+class InviteIn(Request):
+    email: Email
+    role: Annotated[Literal["member", "admin"], about("The role the account gets", "member")] = "member"
+
+
+class InviteRead(Read):
+    email: Annotated[str, about("Who was invited (normalised)", "ada@example.com")]
+    role: Annotated[str, about("The role the account gets", "member")]
+    link: Annotated[
+        str, about("The link mailed to them, to hand over yourself if need be", "https://app/sign-up?invite=e")
+    ]
+
+
+class SignupModeIn(Request):
+    mode: Annotated[
+        Literal["open", "verified", "invite", "closed"],
+        about("Who may create an account: anyone, anyone who verifies first, invitees, nobody", "verified"),
+    ]
+
+
+class SignupModeRead(Read):
+    mode: Annotated[str, about("The tenant's sign-up mode", "verified")]

@@ -8,7 +8,7 @@ from typing import Any
 from promptsaas.adapters.persistence.sqlalchemy.mapping import Row
 from promptsaas.domain.credentials import ApiKey, RefreshToken
 from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
-from promptsaas.domain.tenants import Tenant, TenantStatus
+from promptsaas.domain.tenants import SignupMode, Tenant, TenantStatus
 from promptsaas.domain.users import Identity, IdentityProvider, Role, User, UserStatus
 
 
@@ -20,11 +20,13 @@ def tenant_row(t: Tenant) -> dict[str, Any]:
         "status": t.status.value,
         "default_plan_code": t.default_plan_code,
         "created_at": t.created_at,
+        "signup_mode": t.signup_mode.value,
     }
 
 
 def tenant_of(r: Row) -> Tenant:
-    return Tenant(r["id"], r["slug"], r["name"], r["created_at"], TenantStatus(r["status"]), r["default_plan_code"])
+    status, mode = TenantStatus(r["status"]), SignupMode(r["signup_mode"])
+    return Tenant(r["id"], r["slug"], r["name"], r["created_at"], status, r["default_plan_code"], mode)
 
 
 def user_row(u: User) -> dict[str, Any]:
@@ -37,6 +39,8 @@ def user_row(u: User) -> dict[str, Any]:
         "status": u.status.value,
         "password_hash": u.password_hash,
         "created_at": u.created_at,
+        "email_verified_at": u.email_verified_at,
+        "token_epoch": u.token_epoch,
     }
 
 
@@ -50,6 +54,8 @@ def user_of(r: Row) -> User:
         Role(r["role"]),
         UserStatus(r["status"]),
         r["password_hash"],
+        r["email_verified_at"],
+        r["token_epoch"],
     )
 
 

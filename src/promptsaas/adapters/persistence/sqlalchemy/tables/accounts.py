@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, LargeBinary, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint
 
 from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import metadata, tenant_key
@@ -16,6 +16,7 @@ tenants = Table(
     Column("status", String(16), nullable=False),
     Column("default_plan_code", String(64)),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("signup_mode", String(16), nullable=False, server_default="open"),
 )
 
 
@@ -30,6 +31,8 @@ users = Table(
     Column("status", String(16), nullable=False),
     Column("password_hash", Text),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("email_verified_at", UtcDateTime),
+    Column("token_epoch", Integer, nullable=False, server_default="0"),
     tenant_key("id"),
     UniqueConstraint("tenant_id", "email"),
 )
@@ -60,6 +63,7 @@ refresh_tokens = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime),
     Column("revoked_at", UtcDateTime),
+    Column("successor", LargeBinary),
     tenant_key("id"),
     UniqueConstraint("tenant_id", "token_hash"),
     Index(None, "tenant_id", "family_id"),

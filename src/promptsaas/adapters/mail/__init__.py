@@ -1,0 +1,1 @@
+"""Mail adapters: SMTP for real delivery, the console for development, and a refusal when none is configured."""
