@@ -25,6 +25,7 @@ from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
 from promptsaas.application.catalog.service import CatalogService
+from promptsaas.application.channels import ChannelService, LinkService, People
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.model_registry import ModelRegistry
@@ -152,6 +153,9 @@ class Container(containers.DeclarativeContainer):
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
+    people = providers.Singleton(People, uow, admin, audit, clock)
+    links = providers.Singleton(LinkService, uow, audit, clock)
+    channels = providers.Singleton(ChannelService, uow, people, links, conversations, storefront, access, plans, clock)
 
 
 def build_container(settings: Settings) -> Container:

@@ -27,6 +27,12 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.catalog import (
     subscriptions,
     tenant_models,
 )
+from promptsaas.adapters.persistence.sqlalchemy.tables.channels import (
+    channel_secrets,
+    chat_states,
+    link_codes,
+    messenger_updates,
+)
 from promptsaas.adapters.persistence.sqlalchemy.tables.guards import idempotency_keys, rate_limit_windows
 from promptsaas.adapters.persistence.sqlalchemy.tables.ledger import quota_counters, reservations
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import metadata
@@ -35,10 +41,14 @@ __all__ = [
     "agents",
     "api_keys",
     "audit_entries",
+    "channel_secrets",
+    "chat_states",
     "conversations",
     "idempotency_keys",
     "identities",
+    "link_codes",
     "messages",
+    "messenger_updates",
     "metadata",
     "plans",
     "prompt_versions",
