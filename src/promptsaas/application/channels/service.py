@@ -166,6 +166,21 @@ class ChannelService:
             await self._save(state)
         return Answer(reply.text)
 
+    async def press(self, person: Person, action: str) -> Answer:
+        """A button under an earlier answer: `agents`, `agent:<slug>`, `new`, `usage` or `plans`."""
+        kind, _, value = action.partition(":")
+        if kind == "agent" and value:
+            return await self.choose_agent(person, value)
+        if kind == "agents":
+            return await self.agents(person)
+        if kind == "new":
+            return await self.new_conversation(person)
+        if kind == "usage":
+            return await self.usage(person)
+        if kind == "plans":
+            return await self.plans(person)
+        return Answer("That button is no longer valid. " + wording.HELP)
+
     async def link(self, person: Person, code: str | None = None) -> Answer:
         """With a code from the website: join that account. Without: a code to enter on the website."""
         if code is None:

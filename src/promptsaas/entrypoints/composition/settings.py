@@ -65,6 +65,10 @@ class Settings:
     """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachments_per_message: int = 4
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    """`PROMPTSAAS_TELEGRAM_BOT_TOKEN`: the bot's token when a tenant has stored none."""
+    telegram_api_base: str | None = None
+    """`PROMPTSAAS_TELEGRAM_API_BASE`: another Bot API server (a local one, or a test stub)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -102,6 +106,8 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            telegram_bot_token=v.optional("PROMPTSAAS_TELEGRAM_BOT_TOKEN"),
+            telegram_api_base=v.optional("PROMPTSAAS_TELEGRAM_API_BASE"),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
 
