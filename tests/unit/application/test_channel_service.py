@@ -189,3 +189,15 @@ async def test_a_retired_chosen_agent_falls_back_with_a_clear_message(
 
     assert answer.text == "The agent you chose is no longer available; choose another one: /agents"
     assert after.text == "You said: hello again"
+
+
+async def test_buttons_lead_to_the_same_answers_as_commands(tenant: AsyncTenant, channels: ChannelService) -> None:
+    person = await enter(channels, tenant)
+
+    chosen = await channels.press(person, "agent:writer")
+    buy = await channels.press(person, "buy:pro")
+    stale = await channels.press(person, "gone")
+
+    assert chosen.text.startswith("You are now talking to Writer.")
+    assert "not available yet" in buy.text
+    assert stale.text.startswith("That button is no longer valid.")

@@ -179,6 +179,8 @@ class ChannelService:
             return await self.usage(person)
         if kind == "plans":
             return await self.plans(person)
+        if kind == "buy":
+            return Answer(f"Paying for {value} in the chat is not available yet; please upgrade on the website.")
         return Answer("That button is no longer valid. " + wording.HELP)
 
     async def link(self, person: Person, code: str | None = None) -> Answer:
