@@ -8,6 +8,12 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from promptsaas.application.ports.billing_store import BillingRepository
+from promptsaas.application.ports.channels import (
+    ChannelSecretRepository,
+    ChatStateRepository,
+    LinkRepository,
+    MessengerUpdateRepository,
+)
 from promptsaas.application.ports.repositories import (
     AgentRepository,
     ApiKeyRepository,
@@ -42,6 +48,10 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     provider_keys: ProviderKeyRepository
     billing: BillingRepository
+    chats: ChatStateRepository
+    links: LinkRepository
+    channel_secrets: ChannelSecretRepository
+    updates: MessengerUpdateRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...

@@ -32,6 +32,9 @@ from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
 from promptsaas.application.catalog.service import CatalogService
+from promptsaas.application.channels import ChannelService, LinkService, People
+from promptsaas.application.channels.inbox import MessengerInbox
+from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.model_registry import ModelRegistry
@@ -184,6 +187,11 @@ class Container(containers.DeclarativeContainer):
     )
     billing_inbox = providers.Singleton(BillingInbox, uow, payment_providers, payment_accounts, clock, ids, audit)
     revenue = providers.Singleton(RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit)
+    people = providers.Singleton(People, uow, admin, audit, clock)
+    links = providers.Singleton(LinkService, uow, audit, clock)
+    channels = providers.Singleton(ChannelService, uow, people, links, conversations, storefront, access, plans, clock)
+    messenger_inbox = providers.Singleton(MessengerInbox, uow, clock)
+    channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 
 
 def build_container(settings: Settings) -> Container:

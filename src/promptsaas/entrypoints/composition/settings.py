@@ -86,6 +86,10 @@ class Settings:
     mail_from: str = "promptsaas <no-reply@localhost>"
     public_url: str = "http://127.0.0.1:8000"
     """`PROMPTSAAS_PUBLIC_URL`: where mailed links (verify, reset, invite) point."""
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    """`PROMPTSAAS_TELEGRAM_BOT_TOKEN`: the bot's token when a tenant has stored none."""
+    telegram_api_base: str | None = None
+    """`PROMPTSAAS_TELEGRAM_API_BASE`: another Bot API server (a local one, or a test stub)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -123,6 +127,8 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            telegram_bot_token=v.optional("PROMPTSAAS_TELEGRAM_BOT_TOKEN"),
+            telegram_api_base=v.optional("PROMPTSAAS_TELEGRAM_API_BASE"),
             smtp_url=_smtp_url(v),
             mail_from=v.text("PROMPTSAAS_MAIL_FROM", cls.mail_from),
             public_url=v.url("PROMPTSAAS_PUBLIC_URL", cls.public_url),

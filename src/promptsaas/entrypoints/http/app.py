@@ -20,6 +20,7 @@ from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsCont
 from promptsaas.entrypoints.http.controllers.admin.audit import AdminAuditController
 from promptsaas.entrypoints.http.controllers.admin.billing import AdminBillingController
 from promptsaas.entrypoints.http.controllers.admin.catalog import AdminCatalogController
+from promptsaas.entrypoints.http.controllers.admin.channels import AdminChannelsController
 from promptsaas.entrypoints.http.controllers.admin.models import AdminModelsController
 from promptsaas.entrypoints.http.controllers.admin.plans import AdminPlansController
 from promptsaas.entrypoints.http.controllers.admin.signup import AdminSignupController
@@ -34,9 +35,11 @@ from promptsaas.entrypoints.http.controllers.billing import BillingController
 from promptsaas.entrypoints.http.controllers.conversations import ConversationsController
 from promptsaas.entrypoints.http.controllers.health import HealthController
 from promptsaas.entrypoints.http.controllers.home import HomeController
+from promptsaas.entrypoints.http.controllers.links import LinksController
 from promptsaas.entrypoints.http.controllers.me import MeController
 from promptsaas.entrypoints.http.controllers.plans import PlansController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
+from promptsaas.entrypoints.http.controllers.telegram_webhook import TelegramWebhookController
 from promptsaas.entrypoints.http.controllers.usage import UsageController
 from promptsaas.entrypoints.http.controllers.webhooks import WebhooksController
 from promptsaas.entrypoints.http.dependencies import SERVICES
@@ -84,6 +87,9 @@ CONTROLLERS = [
     AdminBillingController,
     OpenAIModelsController,
     OpenAICompletionsController,
+    LinksController,
+    AdminChannelsController,
+    TelegramWebhookController,
 ]
 
 
@@ -99,6 +105,9 @@ def create_app(container: Container) -> Litestar:
             yield
         finally:
             retries.cancel()
+            hooks = app.state.get("telegram_webhooks")
+            if hooks is not None:
+                await hooks.close()
             await shutdown(container)
 
     settings = container.settings()

@@ -19,6 +19,8 @@ from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.service import CatalogService
+from promptsaas.application.channels.linking import LinkService
+from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.plans import PlanService
@@ -96,6 +98,14 @@ def usage(state: State) -> UsageService:
     return _container(state).usage()
 
 
+def links(state: State) -> LinkService:
+    return _container(state).links()
+
+
+def channel_settings(state: State) -> ChannelSettings:
+    return _container(state).channel_settings()
+
+
 SERVICES: dict[str, Provide] = {
     "access": Provide(access, sync_to_thread=False),
     "admin": Provide(admin, sync_to_thread=False),
@@ -113,5 +123,7 @@ SERVICES: dict[str, Provide] = {
     "billing_inbox": Provide(billing_inbox, sync_to_thread=False),
     "payment_accounts": Provide(payment_accounts, sync_to_thread=False),
     "revenue": Provide(revenue, sync_to_thread=False),
+    "links": Provide(links, sync_to_thread=False),
+    "channel_settings": Provide(channel_settings, sync_to_thread=False),
 }
 """Every service dependency, keyed by the name a handler's parameter gives it."""

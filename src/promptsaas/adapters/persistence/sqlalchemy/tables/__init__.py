@@ -33,6 +33,12 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.catalog import (
     subscriptions,
     tenant_models,
 )
+from promptsaas.adapters.persistence.sqlalchemy.tables.channels import (
+    channel_secrets,
+    chat_states,
+    link_codes,
+    messenger_updates,
+)
 from promptsaas.adapters.persistence.sqlalchemy.tables.guards import idempotency_keys, rate_limit_windows
 from promptsaas.adapters.persistence.sqlalchemy.tables.ledger import quota_counters, reservations
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import metadata
@@ -43,10 +49,14 @@ __all__ = [
     "audit_entries",
     "billing_customers",
     "billing_inbox",
+    "channel_secrets",
+    "chat_states",
     "conversations",
     "idempotency_keys",
     "identities",
+    "link_codes",
     "messages",
+    "messenger_updates",
     "metadata",
     "payment_provider_keys",
     "payments",

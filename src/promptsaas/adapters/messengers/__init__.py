@@ -1,0 +1,1 @@
+"""Messenger adapters: each implements `application.ports.messenger.Messenger` for one chat app."""
