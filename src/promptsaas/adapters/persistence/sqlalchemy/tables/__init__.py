@@ -30,6 +30,11 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.catalog import (
 from promptsaas.adapters.persistence.sqlalchemy.tables.guards import idempotency_keys, rate_limit_windows
 from promptsaas.adapters.persistence.sqlalchemy.tables.ledger import quota_counters, reservations
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import metadata
+from promptsaas.adapters.persistence.sqlalchemy.tables.whatsapp import (
+    whatsapp_accounts,
+    whatsapp_inbox,
+    whatsapp_outbound,
+)
 
 __all__ = [
     "agents",
@@ -52,4 +57,7 @@ __all__ = [
     "tenants",
     "usage_records",
     "users",
+    "whatsapp_accounts",
+    "whatsapp_inbox",
+    "whatsapp_outbound",
 ]

@@ -1,0 +1,1 @@
+"""Messenger adapters: each implements its messenger's port in `application.ports`."""
