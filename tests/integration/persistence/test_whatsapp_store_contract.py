@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from promptsaas.adapters.persistence.memory.whatsapp import MemoryWhatsAppStore
 from promptsaas.adapters.persistence.sqlalchemy.whatsapp import SqlWhatsAppStore
-from promptsaas.application.ports.whatsapp_store import InboxState, SealedAccount, WhatsAppStore
+from promptsaas.application.ports.whatsapp_store import InboxState, PersonState, SealedAccount, WhatsAppStore
 from promptsaas.domain.whatsapp import DeliveryState, DeliveryStatus, InboundKind, InboundWhatsApp
 from tests.integration.persistence.conftest import Backend
 
@@ -88,3 +88,12 @@ async def test_the_account_is_replaced_whole(backend: Backend) -> None:
     await store.put_account(SealedAccount("t1", "222", "k2", b"d", b"e", b"f", NOW))
     assert await store.account("t1") == SealedAccount("t1", "222", "k2", b"d", b"e", b"f", NOW)
     assert await store.account("t2") is None
+
+
+async def test_a_persons_chosen_agent_and_conversation_are_kept(backend: Backend) -> None:
+    store = store_on(backend)
+    assert await store.person("t1", "US.1") is None
+    await store.put_person(PersonState("t1", "US.1", "tutor", None), NOW)
+    await store.put_person(PersonState("t1", "US.1", "tutor", "c-9"), NOW)
+    assert await store.person("t1", "US.1") == PersonState("t1", "US.1", "tutor", "c-9")
+    assert await store.person("t2", "US.1") is None

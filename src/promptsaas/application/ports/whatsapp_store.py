@@ -65,7 +65,23 @@ class OutboundRecord:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PersonState:
+    """Where a person is in the chat: the agent they chose and the conversation under way (None: a new one)."""
+
+    tenant_id: str
+    person: str
+    agent: str | None = None
+    conversation_id: str | None = None
+
+
 class WhatsAppStore(Protocol):
+    @abstractmethod
+    async def person(self, tenant_id: str, person: str) -> PersonState | None: ...
+
+    @abstractmethod
+    async def put_person(self, state: PersonState, now: datetime) -> None: ...
+
     @abstractmethod
     async def account(self, tenant_id: str) -> SealedAccount | None: ...
 

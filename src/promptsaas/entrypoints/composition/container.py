@@ -35,9 +35,14 @@ from promptsaas.application.runtime import Runtime
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
+from promptsaas.application.whatsapp.accounts import WhatsAppAccounts
+from promptsaas.application.whatsapp.dialogue import WhatsAppDialogue
+from promptsaas.application.whatsapp.people import WhatsAppPeople
+from promptsaas.application.whatsapp.responder import WhatsAppResponder
 from promptsaas.entrypoints.composition import security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
+from promptsaas.entrypoints.composition.messengers import WhatsAppClients, whatsapp_default
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
 
@@ -153,6 +158,25 @@ class Container(containers.DeclarativeContainer):
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
 
+    whatsapp_store = persistence.whatsapp
+    whatsapp_clients = providers.Singleton(
+        WhatsAppClients, settings.provided.whatsapp_api_base, settings.provided.whatsapp_api_version
+    )
+    whatsapp_accounts = providers.Singleton(
+        WhatsAppAccounts, whatsapp_store, cipher, uow, audit, clock, providers.Callable(whatsapp_default, settings)
+    )
+    whatsapp = providers.Singleton(
+        WhatsAppResponder,
+        whatsapp_store,
+        whatsapp_accounts,
+        whatsapp_clients.provided.api.call(),
+        providers.Singleton(WhatsAppPeople, uow, admin, audit, clock),
+        providers.Singleton(WhatsAppDialogue, runs, storefront, access, plans),
+        clock,
+        attachment_limits,
+        providers.Factory(timedelta, seconds=settings.provided.whatsapp_lease_seconds),
+    )
+
 
 def build_container(settings: Settings) -> Container:
     container = Container(settings=settings)
@@ -174,4 +198,5 @@ async def shutdown(container: Container) -> None:
     close = getattr(container.llm(), "aclose", None)
     if close is not None:
         await close()
+    await container.whatsapp_clients().aclose()
     await close_persistence(container.persistence())

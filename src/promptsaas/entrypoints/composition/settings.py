@@ -65,6 +65,17 @@ class Settings:
     """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachments_per_message: int = 4
+    whatsapp_phone_number_id: str | None = None
+    """The deployment's default WhatsApp number (`PROMPTSAAS_WHATSAPP_*`), for tenants without their own."""
+    whatsapp_access_token: str | None = field(default=None, repr=False)
+    whatsapp_app_secret: str | None = field(default=None, repr=False)
+    whatsapp_verify_token: str | None = field(default=None, repr=False)
+    whatsapp_api_base: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v26.0"
+    whatsapp_lease_seconds: int = 300
+    """How long an inbound message is held by the process answering it; a crashed holder's is taken over after."""
+    whatsapp_sweep_seconds: float = 30.0
+    """How often a server looks for WhatsApp messages left unanswered (by a crash, or due for another try)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -102,6 +113,16 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            whatsapp_phone_number_id=v.optional("PROMPTSAAS_WHATSAPP_PHONE_NUMBER_ID"),
+            whatsapp_access_token=v.optional("PROMPTSAAS_WHATSAPP_ACCESS_TOKEN"),
+            whatsapp_app_secret=v.optional("PROMPTSAAS_WHATSAPP_APP_SECRET"),
+            whatsapp_verify_token=v.optional("PROMPTSAAS_WHATSAPP_VERIFY_TOKEN"),
+            whatsapp_api_base=v.url("PROMPTSAAS_WHATSAPP_API_BASE", cls.whatsapp_api_base),
+            whatsapp_api_version=v.text("PROMPTSAAS_WHATSAPP_API_VERSION", cls.whatsapp_api_version),
+            whatsapp_lease_seconds=v.integer("PROMPTSAAS_WHATSAPP_LEASE_SECONDS", cls.whatsapp_lease_seconds),
+            whatsapp_sweep_seconds=v.number(
+                "PROMPTSAAS_WHATSAPP_SWEEP_SECONDS", cls.whatsapp_sweep_seconds, positive=True
+            ),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -22,6 +23,7 @@ from promptsaas.entrypoints.http.controllers.admin.subscriptions import AdminSub
 from promptsaas.entrypoints.http.controllers.admin.usage import AdminUsageController
 from promptsaas.entrypoints.http.controllers.admin.users import AdminUsersController
 from promptsaas.entrypoints.http.controllers.admin.versions import AdminVersionsController
+from promptsaas.entrypoints.http.controllers.admin.whatsapp import AdminWhatsAppController
 from promptsaas.entrypoints.http.controllers.agents import AgentsController
 from promptsaas.entrypoints.http.controllers.api_keys import ApiKeysController
 from promptsaas.entrypoints.http.controllers.auth import AuthController
@@ -32,6 +34,7 @@ from promptsaas.entrypoints.http.controllers.me import MeController
 from promptsaas.entrypoints.http.controllers.plans import PlansController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
 from promptsaas.entrypoints.http.controllers.usage import UsageController
+from promptsaas.entrypoints.http.controllers.whatsapp_webhook import WhatsAppWebhookController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
 from promptsaas.entrypoints.http.problems import HANDLERS
@@ -66,19 +69,26 @@ CONTROLLERS = [
     AdminSubscriptionsController,
     AdminUsageController,
     AdminAuditController,
+    AdminWhatsAppController,
+    WhatsAppWebhookController,
 ]
 
 
 def create_app(container: Container) -> Litestar:
     """An app over one container. At startup the schema must be current (a new SQLite file is migrated, an
-    outdated PostgreSQL one refused); the container's resources close when the app shuts down."""
+    outdated PostgreSQL one refused), and WhatsApp messages left unanswered are taken up (then every sweep); the
+    container's resources close when the app shuts down."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_persistence(container.persistence())
+        sweeper = asyncio.create_task(container.whatsapp().sweep_forever(settings.whatsapp_sweep_seconds))
         try:
             yield
         finally:
+            sweeper.cancel()
+            with suppress(asyncio.CancelledError):
+                await sweeper
             await shutdown(container)
 
     settings = container.settings()

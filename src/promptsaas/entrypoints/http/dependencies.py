@@ -21,6 +21,8 @@ from promptsaas.application.plans import PlanService
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.usage import UsageService
+from promptsaas.application.whatsapp.accounts import WhatsAppAccounts
+from promptsaas.application.whatsapp.responder import WhatsAppResponder
 from promptsaas.entrypoints.composition.container import Container
 
 
@@ -76,6 +78,14 @@ def usage(state: State) -> UsageService:
     return _container(state).usage()
 
 
+def whatsapp(state: State) -> WhatsAppResponder:
+    return _container(state).whatsapp()
+
+
+def whatsapp_accounts(state: State) -> WhatsAppAccounts:
+    return _container(state).whatsapp_accounts()
+
+
 SERVICES: dict[str, Provide] = {
     "access": Provide(access, sync_to_thread=False),
     "admin": Provide(admin, sync_to_thread=False),
@@ -89,5 +99,7 @@ SERVICES: dict[str, Provide] = {
     "runs": Provide(runs, sync_to_thread=False),
     "storefront": Provide(storefront, sync_to_thread=False),
     "usage": Provide(usage, sync_to_thread=False),
+    "whatsapp": Provide(whatsapp, sync_to_thread=False),
+    "whatsapp_accounts": Provide(whatsapp_accounts, sync_to_thread=False),
 }
 """Every service dependency, keyed by the name a handler's parameter gives it."""

@@ -70,5 +70,8 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "database_not_migrated": ProblemCode(503, "the database schema is older than this version"),
     "byok_key_undecryptable": ProblemCode(503, "the server's encryption key changed and cannot open your stored key"),
     "setup_failed": ProblemCode(503, "the deployment is not set up correctly; the operator sees the cause"),
+    "invalid_signature": ProblemCode(401, "the webhook's signature header is missing or does not match its body"),
+    "verification_failed": ProblemCode(403, "the webhook subscription's verify token does not match"),
+    "whatsapp_not_configured": ProblemCode(404, "the tenant has no WhatsApp number and the deployment no default"),
     "llm_timeout": ProblemCode(504, "the model provider did not answer in time; nothing is charged"),
 }

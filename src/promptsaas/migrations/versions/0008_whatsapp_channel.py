@@ -1,4 +1,5 @@
-"""The WhatsApp channel: sealed number settings per tenant, the inbox of inbound messages, outbound statuses.
+"""The WhatsApp channel: sealed number settings per tenant, the inbox of inbound messages, outbound
+statuses, and each person's chosen agent and conversation.
 
 Revision ID: 0008
 Revises: 0003
@@ -63,9 +64,19 @@ def upgrade() -> None:
         ["tenant_id", "updated_at"],
         unique=False,
     )
+    op.create_table(
+        "whatsapp_people",
+        sa.Column("tenant_id", sa.String(length=64), nullable=False),
+        sa.Column("person", sa.String(length=255), nullable=False),
+        sa.Column("agent", sa.String(length=64), nullable=True),
+        sa.Column("conversation_id", sa.String(length=64), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "person", name=op.f("pk_whatsapp_people")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("whatsapp_people")
     op.drop_index(op.f("ix_whatsapp_outbound_tenant_id_updated_at"), table_name="whatsapp_outbound")
     op.drop_table("whatsapp_outbound")
     op.drop_index(op.f("ix_whatsapp_inbox_state_lease_until"), table_name="whatsapp_inbox")

@@ -61,7 +61,7 @@ def _recipient(to: str) -> dict[str, str]:
 class GraphWhatsAppApi(WhatsAppApi):
     def __init__(self, settings: GraphSettings, client: httpx.AsyncClient | None = None) -> None:
         self._settings = settings
-        self._client = client or httpx.AsyncClient(timeout=settings.timeout_seconds)
+        self._client = client or httpx.AsyncClient(timeout=settings.timeout_seconds, follow_redirects=True)
 
     def _url(self, path: str) -> str:
         return f"{self._settings.api_base.rstrip('/')}/{self._settings.api_version}/{path.lstrip('/')}"

@@ -12,6 +12,7 @@ from promptsaas.application.ports.whatsapp_store import (
     InboxEntry,
     InboxState,
     OutboundRecord,
+    PersonState,
     SealedAccount,
     WhatsAppStore,
     rank_of,
@@ -24,7 +25,14 @@ class MemoryWhatsAppStore(WhatsAppStore):
         self._accounts: dict[str, SealedAccount] = {}
         self._inbox: dict[tuple[str, str], tuple[InboxEntry, datetime | None]] = {}
         self._outbound: dict[tuple[str, str], OutboundRecord] = {}
+        self._people: dict[tuple[str, str], PersonState] = {}
         self._lock = asyncio.Lock()
+
+    async def person(self, tenant_id: str, person: str) -> PersonState | None:
+        return self._people.get((tenant_id, person))
+
+    async def put_person(self, state: PersonState, now: datetime) -> None:
+        self._people[state.tenant_id, state.person] = state
 
     async def account(self, tenant_id: str) -> SealedAccount | None:
         return self._accounts.get(tenant_id)

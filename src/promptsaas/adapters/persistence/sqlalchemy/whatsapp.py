@@ -17,13 +17,14 @@ from promptsaas.application.ports.whatsapp_store import (
     InboxEntry,
     InboxState,
     OutboundRecord,
+    PersonState,
     SealedAccount,
     WhatsAppStore,
     rank_of,
 )
 from promptsaas.domain.whatsapp import DeliveryStatus, InboundKind, InboundWhatsApp
 
-_a, _i, _o = t.whatsapp_accounts, t.whatsapp_inbox, t.whatsapp_outbound
+_a, _i, _o, _p = t.whatsapp_accounts, t.whatsapp_inbox, t.whatsapp_outbound, t.whatsapp_people
 
 
 def message_to_json(message: InboundWhatsApp) -> dict[str, Any]:
@@ -70,6 +71,19 @@ class SqlWhatsAppStore(WhatsAppStore):
     def __init__(self, database: Database) -> None:
         self._database = database
         self._dialect = postgresql if database.dialect == "postgresql" else sqlite
+
+    async def person(self, tenant_id: str, person: str) -> PersonState | None:
+        query = select(_p).where(_p.c.tenant_id == tenant_id, _p.c.person == person)
+        async with self._database.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else PersonState(row.tenant_id, row.person, row.agent, row.conversation_id)
+
+    async def put_person(self, state: PersonState, now: datetime) -> None:
+        values = {"agent": state.agent, "conversation_id": state.conversation_id, "updated_at": now}
+        statement = self._dialect.insert(_p).values(tenant_id=state.tenant_id, person=state.person, **values)
+        statement = statement.on_conflict_do_update(index_elements=[_p.c.tenant_id, _p.c.person], set_=values)
+        async with self._database.transaction() as tx:
+            await tx.conn.execute(statement)
 
     async def account(self, tenant_id: str) -> SealedAccount | None:
         async with self._database.connect() as conn:

@@ -34,6 +34,7 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.whatsapp import (
     whatsapp_accounts,
     whatsapp_inbox,
     whatsapp_outbound,
+    whatsapp_people,
 )
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "whatsapp_accounts",
     "whatsapp_inbox",
     "whatsapp_outbound",
+    "whatsapp_people",
 ]

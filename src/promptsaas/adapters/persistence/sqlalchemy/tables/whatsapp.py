@@ -52,3 +52,15 @@ whatsapp_outbound = Table(
     Index(None, "tenant_id", "updated_at"),
 )
 """One row per outbound `wamid`, with its latest delivery status (a status may arrive before the send's answer)."""
+
+whatsapp_people = Table(
+    "whatsapp_people",
+    metadata,
+    Column("tenant_id", String(64), nullable=False),
+    Column("person", String(255), nullable=False),
+    Column("agent", String(64)),
+    Column("conversation_id", String(64)),
+    Column("updated_at", UtcDateTime, nullable=False),
+    tenant_key("person"),
+)
+"""Each person's chosen agent and current conversation."""
