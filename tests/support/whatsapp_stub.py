@@ -61,7 +61,9 @@ class WhatsAppStub:
         self.media: dict[str, tuple[bytes, str]] = {}
         self.media_fetches: list[str] = []
         self.held = threading.Event()
-        """Set: sends hang (no answer) until cleared, as a Graph API that never replies."""
+        """Set: sends hang and are lost (never delivered; a 503 once cleared), as a Graph API that never replies."""
+        self.waiting = 0
+        """Sends that arrived while `held` was set."""
         self._failures: deque[tuple[int, int]] = deque()
         self._lock = threading.Lock()
         self._counter = 0
@@ -86,6 +88,7 @@ class WhatsAppStub:
             self.attempts = 0
             self.media.clear()
             self.media_fetches.clear()
+            self.waiting = 0
         self.held.clear()
 
     def add_media(self, media_id: str, data: bytes, mime_type: str) -> None:
@@ -111,8 +114,12 @@ class WhatsAppStub:
         self._server.server_close()
 
     def _answer_send(self, phone_number_id: str, token: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        while self.held.is_set():
-            time.sleep(0.02)
+        if self.held.is_set():
+            with self._lock:
+                self.waiting += 1
+            while self.held.is_set():
+                time.sleep(0.02)
+            return 503, {"error": {"message": "Service temporarily unavailable", "code": 2}}
         with self._lock:
             self.attempts += 1
             if self._failures:

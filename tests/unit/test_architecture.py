@@ -30,6 +30,7 @@ VIOLATIONS = {
     "billing-blind": ("application/billing/subscriptions.py", "import promptsaas.application.runtime"),
     "policy-owner": ("application/catalog/service.py", "import promptsaas.domain.policy"),
     "entrypoints-top": ("adapters/clock.py", "import promptsaas.entrypoints.library"),
+    "messenger-shells-translate": ("entrypoints/telegram/chat.py", "from promptsaas.application import access"),
 }
 UNCHANGED = "unchanged"
 

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from promptsaas.adapters.messengers.whatsapp.graph import GraphSettings, GraphWhatsAppApi, split_text
+from promptsaas.adapters.messengers.whatsapp.messenger import WhatsAppMessenger
+from promptsaas.application.ports.messenger import Answer, Button
 from promptsaas.application.ports.whatsapp import (
     ListRow,
     MediaRejected,
@@ -111,3 +113,26 @@ async def test_an_expired_token_is_not_tried_again_and_is_not_named(stub: WhatsA
         await api(stub).send_text(expired, "15551234567", "hello")
     assert "EAAG-expired-token-secret" not in str(raised.value)
     assert stub.attempts == 0
+
+
+async def test_an_answer_with_buttons_ends_in_a_list_and_links_stay_in_the_text(stub: WhatsAppStub) -> None:
+    answer = Answer(
+        "Agents:\nMath tutor",
+        ((Button("Math tutor", "agent:tutor"),), (Button("Pricing", url="https://example.test/pricing"),)),
+    )
+    ids = await api(stub).send_answer(ACCOUNT, "15551234567", answer)
+    [sent] = stub.sent
+    assert ids == [sent.id]
+    assert sent.type == "interactive"
+    assert [row["id"] for row in sent.rows] == ["agent:tutor"]
+    assert "Pricing: https://example.test/pricing" in sent.text
+
+
+async def test_the_messenger_port_sends_answers_and_fetches_pictures(stub: WhatsAppStub) -> None:
+    messenger = WhatsAppMessenger(api(stub), ACCOUNT)
+    await messenger.send("15551234567", Answer("Hello"))
+    stub.add_media("m2", PNG, "image/png")
+    attachment = await messenger.fetch_attachment("m2")
+    assert stub.texts() == ["Hello"]
+    assert messenger.sent == [stub.sent[0].id]
+    assert (attachment.mime_type, attachment.data) == ("image/png", PNG)

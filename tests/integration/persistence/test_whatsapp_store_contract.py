@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from promptsaas.adapters.persistence.memory.whatsapp import MemoryWhatsAppStore
 from promptsaas.adapters.persistence.sqlalchemy.whatsapp import SqlWhatsAppStore
-from promptsaas.application.ports.whatsapp_store import InboxState, PersonState, SealedAccount, WhatsAppStore
+from promptsaas.application.ports.whatsapp_store import InboxState, WhatsAppStore
 from promptsaas.domain.whatsapp import DeliveryState, DeliveryStatus, InboundKind, InboundWhatsApp
 from tests.integration.persistence.conftest import Backend
 
@@ -82,18 +82,13 @@ async def test_statuses_move_forward_only_and_may_come_before_the_send_is_record
     assert (out.state, out.error_code) == ("failed", "131047")
 
 
-async def test_the_account_is_replaced_whole(backend: Backend) -> None:
+async def test_an_answer_kept_before_sending_comes_back_with_the_next_claim(backend: Backend) -> None:
     store = store_on(backend)
-    await store.put_account(SealedAccount("t1", "111", "k1", b"a", b"b", b"c", NOW))
-    await store.put_account(SealedAccount("t1", "222", "k2", b"d", b"e", b"f", NOW))
-    assert await store.account("t1") == SealedAccount("t1", "222", "k2", b"d", b"e", b"f", NOW)
-    assert await store.account("t2") is None
-
-
-async def test_a_persons_chosen_agent_and_conversation_are_kept(backend: Backend) -> None:
-    store = store_on(backend)
-    assert await store.person("t1", "US.1") is None
-    await store.put_person(PersonState("t1", "US.1", "tutor", None), NOW)
-    await store.put_person(PersonState("t1", "US.1", "tutor", "c-9"), NOW)
-    assert await store.person("t1", "US.1") == PersonState("t1", "US.1", "tutor", "c-9")
-    assert await store.person("t2", "US.1") is None
+    await store.accept("t1", [hello()], [], NOW)
+    first = await store.claim("t1", "wamid.1", NOW, NOW + LEASE)
+    assert first is not None
+    assert first.answer is None
+    await store.save_answer("t1", "wamid.1", {"text": "Bonjour", "buttons": []})
+    again = await store.claim("t1", "wamid.1", NOW + LEASE, NOW + 2 * LEASE)
+    assert again is not None
+    assert again.answer == {"text": "Bonjour", "buttons": []}

@@ -1,1 +1,1 @@
-"""Messenger adapters: each implements its messenger's port in `application.ports`."""
+"""Messenger adapters: each implements `application.ports.messenger.Messenger` for one chat app."""

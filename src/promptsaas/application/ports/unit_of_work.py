@@ -7,6 +7,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from promptsaas.application.ports.channels import (
+    ChannelSecretRepository,
+    ChatStateRepository,
+    LinkRepository,
+    MessengerUpdateRepository,
+)
 from promptsaas.application.ports.repositories import (
     AgentRepository,
     ApiKeyRepository,
@@ -40,6 +46,10 @@ class UnitOfWork(Protocol):
     refresh_tokens: RefreshTokenRepository
     api_keys: ApiKeyRepository
     provider_keys: ProviderKeyRepository
+    chats: ChatStateRepository
+    links: LinkRepository
+    channel_secrets: ChannelSecretRepository
+    updates: MessengerUpdateRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...

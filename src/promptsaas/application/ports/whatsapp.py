@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from promptsaas.application.ports.messenger import Answer
 from promptsaas.domain.whatsapp import WhatsAppAccount
 
 TEXT_LIMIT = 4096
@@ -82,6 +83,11 @@ class WhatsAppApi(Protocol):
         self, account: WhatsAppAccount, to: str, body: str, button: str, rows: Sequence[ListRow]
     ) -> str:
         """An interactive list message (at most 10 rows); its `wamid`."""
+
+    @abstractmethod
+    async def send_answer(self, account: WhatsAppAccount, to: str, answer: Answer) -> list[str]:
+        """A channel answer: its text split at `TEXT_LIMIT`, its action buttons as an interactive list on the last
+        piece, its link buttons as lines of text; the `wamid`s in order."""
 
     @abstractmethod
     async def fetch_media(

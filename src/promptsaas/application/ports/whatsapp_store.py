@@ -1,4 +1,4 @@
-"""What the WhatsApp channel keeps: the tenant's sealed number settings, the inbox, the outbound messages.
+"""What the WhatsApp channel keeps: the inbox of inbound messages and the outbound messages with their statuses.
 
 The inbox holds each inbound message under its `wamid` from the transaction that answers Meta's webhook until it is
 answered; a message is claimed for a lease before it is processed, so of concurrent or repeated deliveries, and of
@@ -9,25 +9,12 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from promptsaas.domain.whatsapp import DeliveryState, DeliveryStatus, InboundWhatsApp
-
-
-@dataclass(frozen=True, slots=True)
-class SealedAccount:
-    """A tenant's number settings as stored: each secret sealed by the cipher key `key_id`."""
-
-    tenant_id: str
-    phone_number_id: str
-    key_id: str
-    access_token: bytes = field(repr=False)
-    app_secret: bytes = field(repr=False)
-    verify_token: bytes = field(repr=False)
-    updated_at: datetime
 
 
 class InboxState(StrEnum):
@@ -45,6 +32,8 @@ class InboxEntry:
     received_at: datetime
     error_code: str | None = None
     error: str | None = None
+    answer: dict[str, Any] | None = None
+    """The answer worked out on an earlier try, to send as it is (the agent is not asked, nor charged, twice)."""
 
 
 OUTBOUND_ACCEPTED = "accepted"
@@ -65,30 +54,7 @@ class OutboundRecord:
     updated_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class PersonState:
-    """Where a person is in the chat: the agent they chose and the conversation under way (None: a new one)."""
-
-    tenant_id: str
-    person: str
-    agent: str | None = None
-    conversation_id: str | None = None
-
-
 class WhatsAppStore(Protocol):
-    @abstractmethod
-    async def person(self, tenant_id: str, person: str) -> PersonState | None: ...
-
-    @abstractmethod
-    async def put_person(self, state: PersonState, now: datetime) -> None: ...
-
-    @abstractmethod
-    async def account(self, tenant_id: str) -> SealedAccount | None: ...
-
-    @abstractmethod
-    async def put_account(self, account: SealedAccount) -> None:
-        """Store the tenant's settings, replacing the previous ones."""
-
     @abstractmethod
     async def accept(
         self, tenant_id: str, messages: Sequence[InboundWhatsApp], statuses: Sequence[DeliveryStatus], now: datetime
@@ -103,6 +69,10 @@ class WhatsAppStore(Protocol):
     @abstractmethod
     async def due(self, now: datetime, limit: int = 50) -> list[tuple[str, str]]:
         """(tenant id, message id) of pending messages nobody holds, oldest first, across tenants."""
+
+    @abstractmethod
+    async def save_answer(self, tenant_id: str, message_id: str, answer: dict[str, Any]) -> None:
+        """Keep the answer of a claimed message (JSON-compatible) before it is sent."""
 
     @abstractmethod
     async def finish(

@@ -1,4 +1,5 @@
-"""A tenant's WhatsApp number: its settings sealed at rest, or the deployment's defaults, and the webhook's checks.
+"""A tenant's WhatsApp number: its settings sealed at rest (as channel secrets, with the AES-GCM cipher), or the
+deployment's defaults, and the webhook's checks.
 
 The verify token answers Meta's subscription challenge; the app secret signs every delivery (`X-Hub-Signature-256`,
 HMAC-SHA256 of the raw body), compared in constant time.
@@ -10,14 +11,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from promptsaas.application.audit_trail import AuditTrail
-from promptsaas.application.ports.clock import Clock
-from promptsaas.application.ports.secrets import SecretCipher
+from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
-from promptsaas.application.ports.whatsapp_store import SealedAccount, WhatsAppStore
 from promptsaas.domain.errors import DomainError, InvalidInput
 from promptsaas.domain.whatsapp import WhatsAppAccount
 
+CHANNEL = "whatsapp"
 SECRETS = ("access_token", "app_secret", "verify_token")
 
 
@@ -50,59 +49,29 @@ class AccountView:
     """`tenant` (stored) or `default` (the deployment's PROMPTSAAS_WHATSAPP_* settings)."""
 
 
-def _aad(tenant_id: str, name: str) -> str:
-    return f"whatsapp:{tenant_id}:{name}"
-
-
 class WhatsAppAccounts:
     def __init__(
-        self,
-        store: WhatsAppStore,
-        cipher: SecretCipher,
-        uow: UnitOfWorkFactory,
-        audit: AuditTrail,
-        clock: Clock,
-        default: WhatsAppAccount | None = None,
+        self, settings: ChannelSettings, uow: UnitOfWorkFactory, default: WhatsAppAccount | None = None
     ) -> None:
-        self._store = store
-        self._cipher = cipher
+        self._settings = settings
         self._uow = uow
-        self._audit = audit
-        self._clock = clock
         self._default = default
 
     async def configure(self, tenant_id: str, account: WhatsAppAccount, actor: str) -> AccountView:
-        """Seal and store the tenant's settings (replacing any), and audit the change without its secrets."""
-        values = {name: getattr(account, name).strip() for name in SECRETS}
+        """Seal and store the tenant's settings (replacing any), each change audited without its value."""
         phone = account.phone_number_id.strip()
         if not phone.isdigit() or len(phone) > 64:
             raise InvalidInput("phone_number_id is the number's id in Meta's app (digits)", field="phone_number_id")
+        values = {"phone_number_id": phone, **{name: getattr(account, name) for name in SECRETS}}
         for name, value in values.items():
-            if not value or len(value) > 4096:
-                raise InvalidInput(f"{name} must be 1 to 4096 characters", field=name)
-        sealed = {name: self._cipher.encrypt(value, _aad(tenant_id, name)) for name, value in values.items()}
-        key_id = sealed["access_token"][0]
-        await self._store.put_account(
-            SealedAccount(
-                tenant_id,
-                phone,
-                key_id,
-                sealed["access_token"][1],
-                sealed["app_secret"][1],
-                sealed["verify_token"][1],
-                self._clock.now(),
-            )
-        )
-        async with self._uow() as uow:
-            await self._audit.record(uow, tenant_id, actor, "channel.whatsapp.set", "whatsapp", after=phone)
-            await uow.commit()
+            await self._settings.set_secret(tenant_id, CHANNEL, name, value, actor)
         return await self.view(tenant_id)
 
     async def view(self, tenant_id: str) -> AccountView:
         async with self._uow() as uow:
             tenant = await uow.tenants.get(tenant_id)
         slug = tenant.slug if tenant else tenant_id
-        stored = await self._store.account(tenant_id)
+        stored = await self._stored(tenant_id)
         if stored is not None:
             return AccountView(slug, stored.phone_number_id, "tenant")
         if self._default is not None:
@@ -111,13 +80,13 @@ class WhatsAppAccounts:
 
     async def resolve(self, tenant_id: str) -> WhatsAppAccount | None:
         """The tenant's own settings, opened; else the deployment's defaults; else None."""
-        stored = await self._store.account(tenant_id)
-        if stored is None:
-            return self._default
-        opened = {
-            name: self._cipher.decrypt(stored.key_id, getattr(stored, name), _aad(tenant_id, name)) for name in SECRETS
-        }
-        return WhatsAppAccount(stored.phone_number_id, **opened)
+        return await self._stored(tenant_id) or self._default
+
+    async def _stored(self, tenant_id: str) -> WhatsAppAccount | None:
+        values = {name: await self._settings.secret(tenant_id, CHANNEL, name) for name in ("phone_number_id", *SECRETS)}
+        if not all(values.values()):
+            return None
+        return WhatsAppAccount(**{name: str(value) for name, value in values.items()})
 
     async def verify_subscription(self, tenant_id: str, mode: str | None, token: str | None) -> None:
         """Meta's `hub.mode=subscribe` with the tenant's verify token; `VerificationFailed` otherwise."""

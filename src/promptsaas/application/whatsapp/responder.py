@@ -1,8 +1,9 @@
-"""Answering each stored WhatsApp message once: claim it, work out the answer, send it, record what was sent.
+"""Answering each stored WhatsApp message once: claim it, work out the answer, keep it, send it, record the sends.
 
-The agent call carries the message's `wamid` as its idempotency key, so a message taken over after a crash is
-charged once; a send that fails for a while (rate limit, Meta unavailable) is tried again later with backoff, one
-that cannot work (outside the 24-hour window, an expired token) is recorded as failed with its code.
+The answer is kept in the inbox before it is sent, so a message taken over after a crash (or a failed send) is sent
+as it was worked out: the agent runs, and charges, once per message. A send that fails for a while (a rate limit,
+Meta unavailable) is tried again later with backoff; one that cannot work (outside the 24-hour window, an expired
+token) is recorded as failed with its code.
 """
 
 from __future__ import annotations
@@ -12,21 +13,24 @@ import base64
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from promptsaas.application.attachments import IMAGE_TYPES, AttachmentLimits
+from promptsaas.application.channels import ChannelService
 from promptsaas.application.ports.clock import Clock
+from promptsaas.application.ports.messenger import Answer, Button
 from promptsaas.application.ports.whatsapp import MediaRejected, WhatsAppApi, WhatsAppSendFailed
 from promptsaas.application.ports.whatsapp_store import (
     InboxEntry,
     InboxState,
     OutboundRecord,
-    PersonState,
     WhatsAppStore,
 )
+from promptsaas.application.whatsapp import commands
 from promptsaas.application.whatsapp.accounts import WhatsAppAccounts
-from promptsaas.application.whatsapp.dialogue import Offer, Response, Say, WhatsAppDialogue
-from promptsaas.application.whatsapp.people import WhatsAppPeople
+from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import ImagePart
+from promptsaas.domain.links import UserDisabled
 from promptsaas.domain.whatsapp import DeliveryStatus, InboundKind, InboundWhatsApp, WhatsAppAccount
 
 log = logging.getLogger("promptsaas.whatsapp")
@@ -41,8 +45,7 @@ class WhatsAppResponder:
         store: WhatsAppStore,
         accounts: WhatsAppAccounts,
         api: WhatsAppApi,
-        people: WhatsAppPeople,
-        dialogue: WhatsAppDialogue,
+        channels: ChannelService,
         clock: Clock,
         limits: AttachmentLimits,
         lease: timedelta,
@@ -50,8 +53,7 @@ class WhatsAppResponder:
         self._store = store
         self._accounts = accounts
         self._api = api
-        self._people = people
-        self._dialogue = dialogue
+        self._channels = channels
         self._clock = clock
         self._limits = limits
         self._lease = lease
@@ -99,9 +101,14 @@ class WhatsAppResponder:
             return
         sent: list[tuple[str, str]] = []
         try:
-            response = await self._respond(account, entry)
-            for item in response.items:
-                sent += await self._send(account, entry.message.reply_to, item)
+            reply = _answer_from(entry.answer) if entry.answer else None
+            if reply is None:
+                reply = await self._respond(account, entry)
+                await self._store.save_answer(tenant_id, message_id, _answer_to(reply))
+            sent = [
+                (wamid, entry.message.reply_to)
+                for wamid in await self._api.send_answer(account, entry.message.reply_to, reply)
+            ]
         except WhatsAppSendFailed as fault:
             await self._failed(entry, sent, fault.code, fault.message, retry=fault.retryable)
             return
@@ -110,30 +117,24 @@ class WhatsAppResponder:
             await self._failed(entry, sent, "internal_error", type(error).__name__, retry=True)
             return
         await self._store.finish(tenant_id, message_id, InboxState.ANSWERED, sent, self._clock.now())
-        if response.state is not None:
-            await self._store.put_person(response.state, self._clock.now())
 
-    async def _respond(self, account: WhatsAppAccount, entry: InboxEntry) -> Response:
+    async def _respond(self, account: WhatsAppAccount, entry: InboxEntry) -> Answer:
+        """The channel service's answer; the agent runs here, so the answer is kept before anything is sent."""
         message = entry.message
-        user = await self._people.user(entry.tenant_id, message.person, message.name)
-        state = await self._store.person(entry.tenant_id, message.person) or PersonState(
-            entry.tenant_id, message.person
-        )
-        images: list[ImagePart] = []
+        try:
+            person = await self._channels.enter(entry.tenant_id, Channel.WHATSAPP, message.person, message.name)
+        except UserDisabled as disabled:
+            return Answer(f"Sorry, {disabled.message}.")
+        images: tuple[ImagePart, ...] = ()
         if message.kind is InboundKind.IMAGE and message.media_id:
             try:
                 media = await self._api.fetch_media(
                     account, message.media_id, allowed_types=IMAGE_TYPES, max_bytes=self._limits.max_bytes
                 )
             except MediaRejected as rejected:
-                return Response([Say(f"I could not use that image: {rejected.message}.")])
-            images.append(ImagePart(media.mime_type, data=base64.b64encode(media.data).decode()))
-        return await self._dialogue.respond(user, state, message, images)
-
-    async def _send(self, account: WhatsAppAccount, to: str, item: Say | Offer) -> list[tuple[str, str]]:
-        if isinstance(item, Offer):
-            return [(await self._api.send_list(account, to, item.body, item.button, item.rows), to)]
-        return [(wamid, to) for wamid in await self._api.send_text(account, to, item.text)]
+                return Answer(f"I could not use that picture: {rejected.message}.")
+            images = (ImagePart(media.mime_type, data=base64.b64encode(media.data).decode()),)
+        return await commands.answer(self._channels, person, message, images)
 
     async def _failed(
         self, entry: InboxEntry, sent: list[tuple[str, str]], code: str, detail: str, *, retry: bool
@@ -147,3 +148,13 @@ class WhatsAppResponder:
             return
         log.warning("WhatsApp message %s could not be answered: %s", message_id, code)
         await self._store.finish(tenant_id, message_id, InboxState.FAILED, sent, now, error_code=code, error=detail)
+
+
+def _answer_to(answer: Answer) -> dict[str, Any]:
+    rows = [[[b.label, b.action, b.url] for b in row] for row in answer.buttons]
+    return {"text": answer.text, "buttons": rows}
+
+
+def _answer_from(data: dict[str, Any]) -> Answer:
+    rows = tuple(tuple(Button(label, action, url) for label, action, url in row) for row in data.get("buttons", []))
+    return Answer(str(data.get("text", "")), rows)

@@ -15,7 +15,9 @@ from promptsaas.__about__ import __version__
 from promptsaas.entrypoints.cli import (
     agents,
     audit,
+    bot,
     catalog,
+    channels,
     chat,
     db,
     demo,
@@ -78,6 +80,8 @@ app.command("audit")(audit.command)
 app.add_typer(quota.app, name="quota")
 app.command("purge")(purge.command)
 app.command("serve")(serve.command)
+app.command("bot")(bot.command)
+app.add_typer(channels.app, name="channel")
 
 
 def run() -> None:

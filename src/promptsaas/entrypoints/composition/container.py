@@ -25,6 +25,9 @@ from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
 from promptsaas.application.catalog.service import CatalogService
+from promptsaas.application.channels import ChannelService, LinkService, People
+from promptsaas.application.channels.inbox import MessengerInbox
+from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.model_registry import ModelRegistry
@@ -36,8 +39,6 @@ from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
 from promptsaas.application.whatsapp.accounts import WhatsAppAccounts
-from promptsaas.application.whatsapp.dialogue import WhatsAppDialogue
-from promptsaas.application.whatsapp.people import WhatsAppPeople
 from promptsaas.application.whatsapp.responder import WhatsAppResponder
 from promptsaas.entrypoints.composition import security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
@@ -157,21 +158,25 @@ class Container(containers.DeclarativeContainer):
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
+    people = providers.Singleton(People, uow, admin, audit, clock)
+    links = providers.Singleton(LinkService, uow, audit, clock)
+    channels = providers.Singleton(ChannelService, uow, people, links, conversations, storefront, access, plans, clock)
+    messenger_inbox = providers.Singleton(MessengerInbox, uow, clock)
+    channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 
     whatsapp_store = persistence.whatsapp
     whatsapp_clients = providers.Singleton(
         WhatsAppClients, settings.provided.whatsapp_api_base, settings.provided.whatsapp_api_version
     )
     whatsapp_accounts = providers.Singleton(
-        WhatsAppAccounts, whatsapp_store, cipher, uow, audit, clock, providers.Callable(whatsapp_default, settings)
+        WhatsAppAccounts, channel_settings, uow, providers.Callable(whatsapp_default, settings)
     )
     whatsapp = providers.Singleton(
         WhatsAppResponder,
         whatsapp_store,
         whatsapp_accounts,
         whatsapp_clients.provided.api.call(),
-        providers.Singleton(WhatsAppPeople, uow, admin, audit, clock),
-        providers.Singleton(WhatsAppDialogue, runs, storefront, access, plans),
+        channels,
         clock,
         attachment_limits,
         providers.Factory(timedelta, seconds=settings.provided.whatsapp_lease_seconds),

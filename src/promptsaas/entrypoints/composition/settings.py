@@ -65,6 +65,10 @@ class Settings:
     """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachments_per_message: int = 4
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    """`PROMPTSAAS_TELEGRAM_BOT_TOKEN`: the bot's token when a tenant has stored none."""
+    telegram_api_base: str | None = None
+    """`PROMPTSAAS_TELEGRAM_API_BASE`: another Bot API server (a local one, or a test stub)."""
     whatsapp_phone_number_id: str | None = None
     """The deployment's default WhatsApp number (`PROMPTSAAS_WHATSAPP_*`), for tenants without their own."""
     whatsapp_access_token: str | None = field(default=None, repr=False)
@@ -113,6 +117,8 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            telegram_bot_token=v.optional("PROMPTSAAS_TELEGRAM_BOT_TOKEN"),
+            telegram_api_base=v.optional("PROMPTSAAS_TELEGRAM_API_BASE"),
             whatsapp_phone_number_id=v.optional("PROMPTSAAS_WHATSAPP_PHONE_NUMBER_ID"),
             whatsapp_access_token=v.optional("PROMPTSAAS_WHATSAPP_ACCESS_TOKEN"),
             whatsapp_app_secret=v.optional("PROMPTSAAS_WHATSAPP_APP_SECRET"),

@@ -1,8 +1,8 @@
-"""The WhatsApp channel: sealed number settings per tenant, the inbox of inbound messages, outbound
-statuses, and each person's chosen agent and conversation.
+"""The WhatsApp channel: the inbox of inbound messages (with the answer worked out for each) and the outbound
+messages with their delivery statuses.
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0007
 Create Date: 2026-12-03 17:00:00.000000
 """
 
@@ -12,23 +12,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "whatsapp_accounts",
-        sa.Column("tenant_id", sa.String(length=64), nullable=False),
-        sa.Column("phone_number_id", sa.String(length=64), nullable=False),
-        sa.Column("key_id", sa.String(length=64), nullable=False),
-        sa.Column("access_token", sa.LargeBinary(), nullable=False),
-        sa.Column("app_secret", sa.LargeBinary(), nullable=False),
-        sa.Column("verify_token", sa.LargeBinary(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("tenant_id", name=op.f("pk_whatsapp_accounts")),
-    )
     op.create_table(
         "whatsapp_inbox",
         sa.Column("tenant_id", sa.String(length=64), nullable=False),
@@ -41,6 +30,7 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("answer", sa.JSON(none_as_null=True), nullable=True),
         sa.PrimaryKeyConstraint("tenant_id", "message_id", name=op.f("pk_whatsapp_inbox")),
     )
     op.create_index(
@@ -64,21 +54,10 @@ def upgrade() -> None:
         ["tenant_id", "updated_at"],
         unique=False,
     )
-    op.create_table(
-        "whatsapp_people",
-        sa.Column("tenant_id", sa.String(length=64), nullable=False),
-        sa.Column("person", sa.String(length=255), nullable=False),
-        sa.Column("agent", sa.String(length=64), nullable=True),
-        sa.Column("conversation_id", sa.String(length=64), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("tenant_id", "person", name=op.f("pk_whatsapp_people")),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("whatsapp_people")
     op.drop_index(op.f("ix_whatsapp_outbound_tenant_id_updated_at"), table_name="whatsapp_outbound")
     op.drop_table("whatsapp_outbound")
     op.drop_index(op.f("ix_whatsapp_inbox_state_lease_until"), table_name="whatsapp_inbox")
     op.drop_table("whatsapp_inbox")
-    op.drop_table("whatsapp_accounts")

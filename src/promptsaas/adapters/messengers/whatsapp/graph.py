@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 
 from promptsaas.adapters.messengers.whatsapp.faults import fault_from
+from promptsaas.application.ports.messenger import Answer
 from promptsaas.application.ports.whatsapp import (
     TEXT_LIMIT,
     ListRow,
@@ -53,6 +54,10 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return [*pieces, rest] if rest or not pieces else pieces
 
 
+def _text(piece: str) -> dict[str, Any]:
+    return {"type": "text", "text": {"body": piece, "preview_url": False}}
+
+
 def _recipient(to: str) -> dict[str, str]:
     """A phone number goes in `to`; a business-scoped user id (`CC.digits`) in `recipient`."""
     return {"recipient": to} if "." in to else {"to": to}
@@ -69,9 +74,19 @@ class GraphWhatsAppApi(WhatsAppApi):
     async def send_text(self, account: WhatsAppAccount, to: str, text: str) -> list[str]:
         ids = []
         for piece in split_text(text or " "):
-            body = {"type": "text", "text": {"body": piece, "preview_url": False}}
-            ids.append(await self._send(account, to, body))
+            ids.append(await self._send(account, to, _text(piece)))
         return ids
+
+    async def send_answer(self, account: WhatsAppAccount, to: str, answer: Answer) -> list[str]:
+        buttons = [button for row in answer.buttons for button in row]
+        links = [f"{b.label}: {b.url}" for b in buttons if b.url]
+        rows = [ListRow(b.action, b.label) for b in buttons if b.action and not b.url]
+        text = "\n\n".join([answer.text, "\n".join(links)]) if links else answer.text
+        if not rows:
+            return await self.send_text(account, to, text)
+        *before, last = split_text(text or "Choose:")
+        ids = [await self._send(account, to, _text(piece)) for piece in before]
+        return [*ids, await self.send_list(account, to, last, "Choose", rows)]
 
     async def send_list(
         self, account: WhatsAppAccount, to: str, body: str, button: str, rows: Sequence[ListRow]

@@ -6,6 +6,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from promptsaas.adapters.persistence.memory.channels import (
+    MemoryChannelSecrets,
+    MemoryChats,
+    MemoryLinks,
+    MemoryMessengerUpdates,
+)
 from promptsaas.adapters.persistence.memory.credentials import MemoryApiKeys, MemoryRefreshTokens
 from promptsaas.adapters.persistence.memory.provider_keys import MemoryProviderKeys
 from promptsaas.adapters.persistence.memory.repositories import (
@@ -43,6 +49,10 @@ class MemoryUnitOfWork(UnitOfWork):
         self.refresh_tokens = MemoryRefreshTokens(store.refresh_tokens, journal)
         self.api_keys = MemoryApiKeys(store.api_keys, journal)
         self.provider_keys = MemoryProviderKeys(store.provider_keys, journal)
+        self.chats = MemoryChats(store.chats, journal)
+        self.links = MemoryLinks(store, journal)
+        self.channel_secrets = MemoryChannelSecrets(store.channel_secrets, journal)
+        self.updates = MemoryMessengerUpdates(store.updates, journal)
 
     async def __aenter__(self) -> Self:
         return self

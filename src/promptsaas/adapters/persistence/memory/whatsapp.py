@@ -6,14 +6,13 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from promptsaas.application.ports.whatsapp_store import (
     OUTBOUND_ACCEPTED,
     InboxEntry,
     InboxState,
     OutboundRecord,
-    PersonState,
-    SealedAccount,
     WhatsAppStore,
     rank_of,
 )
@@ -22,23 +21,9 @@ from promptsaas.domain.whatsapp import DeliveryStatus, InboundWhatsApp
 
 class MemoryWhatsAppStore(WhatsAppStore):
     def __init__(self) -> None:
-        self._accounts: dict[str, SealedAccount] = {}
         self._inbox: dict[tuple[str, str], tuple[InboxEntry, datetime | None]] = {}
         self._outbound: dict[tuple[str, str], OutboundRecord] = {}
-        self._people: dict[tuple[str, str], PersonState] = {}
         self._lock = asyncio.Lock()
-
-    async def person(self, tenant_id: str, person: str) -> PersonState | None:
-        return self._people.get((tenant_id, person))
-
-    async def put_person(self, state: PersonState, now: datetime) -> None:
-        self._people[state.tenant_id, state.person] = state
-
-    async def account(self, tenant_id: str) -> SealedAccount | None:
-        return self._accounts.get(tenant_id)
-
-    async def put_account(self, account: SealedAccount) -> None:
-        self._accounts[account.tenant_id] = account
 
     async def accept(
         self, tenant_id: str, messages: Sequence[InboundWhatsApp], statuses: Sequence[DeliveryStatus], now: datetime
@@ -85,6 +70,11 @@ class MemoryWhatsAppStore(WhatsAppStore):
             if entry.state is InboxState.PENDING and (lease is None or lease <= now)
         ]
         return [key for _, key in sorted(ready)[:limit]]
+
+    async def save_answer(self, tenant_id: str, message_id: str, answer: dict[str, Any]) -> None:
+        async with self._lock:
+            entry, lease = self._inbox[tenant_id, message_id]
+            self._inbox[tenant_id, message_id] = (replace(entry, answer=answer), lease)
 
     async def finish(
         self,

@@ -9,6 +9,12 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from promptsaas.adapters.persistence.sqlalchemy.channels import (
+    SqlChannelSecrets,
+    SqlChats,
+    SqlLinks,
+    SqlMessengerUpdates,
+)
 from promptsaas.adapters.persistence.sqlalchemy.conversations import SqlConversations
 from promptsaas.adapters.persistence.sqlalchemy.credentials import SqlApiKeys, SqlRefreshTokens
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
@@ -53,6 +59,10 @@ class SqlUnitOfWork(UnitOfWork):
         self.refresh_tokens = SqlRefreshTokens(db)
         self.api_keys = SqlApiKeys(db)
         self.provider_keys = SqlProviderKeys(db)
+        self.chats = SqlChats(db)
+        self.links = SqlLinks(db)
+        self.channel_secrets = SqlChannelSecrets(db)
+        self.updates = SqlMessengerUpdates(db)
         return self
 
     async def __aexit__(

@@ -17,14 +17,12 @@ from promptsaas.application.ports.whatsapp_store import (
     InboxEntry,
     InboxState,
     OutboundRecord,
-    PersonState,
-    SealedAccount,
     WhatsAppStore,
     rank_of,
 )
 from promptsaas.domain.whatsapp import DeliveryStatus, InboundKind, InboundWhatsApp
 
-_a, _i, _o, _p = t.whatsapp_accounts, t.whatsapp_inbox, t.whatsapp_outbound, t.whatsapp_people
+_i, _o = t.whatsapp_inbox, t.whatsapp_outbound
 
 
 def message_to_json(message: InboundWhatsApp) -> dict[str, Any]:
@@ -64,6 +62,7 @@ def _entry(row: Any) -> InboxEntry:
         row.received_at,
         row.error_code,
         row.error,
+        row.answer,
     )
 
 
@@ -71,49 +70,6 @@ class SqlWhatsAppStore(WhatsAppStore):
     def __init__(self, database: Database) -> None:
         self._database = database
         self._dialect = postgresql if database.dialect == "postgresql" else sqlite
-
-    async def person(self, tenant_id: str, person: str) -> PersonState | None:
-        query = select(_p).where(_p.c.tenant_id == tenant_id, _p.c.person == person)
-        async with self._database.connect() as conn:
-            row = (await conn.execute(query)).first()
-        return None if row is None else PersonState(row.tenant_id, row.person, row.agent, row.conversation_id)
-
-    async def put_person(self, state: PersonState, now: datetime) -> None:
-        values = {"agent": state.agent, "conversation_id": state.conversation_id, "updated_at": now}
-        statement = self._dialect.insert(_p).values(tenant_id=state.tenant_id, person=state.person, **values)
-        statement = statement.on_conflict_do_update(index_elements=[_p.c.tenant_id, _p.c.person], set_=values)
-        async with self._database.transaction() as tx:
-            await tx.conn.execute(statement)
-
-    async def account(self, tenant_id: str) -> SealedAccount | None:
-        async with self._database.connect() as conn:
-            row = (await conn.execute(select(_a).where(_a.c.tenant_id == tenant_id))).first()
-        if row is None:
-            return None
-        return SealedAccount(
-            row.tenant_id,
-            row.phone_number_id,
-            row.key_id,
-            row.access_token,
-            row.app_secret,
-            row.verify_token,
-            row.updated_at,
-        )
-
-    async def put_account(self, account: SealedAccount) -> None:
-        values = {
-            "tenant_id": account.tenant_id,
-            "phone_number_id": account.phone_number_id,
-            "key_id": account.key_id,
-            "access_token": account.access_token,
-            "app_secret": account.app_secret,
-            "verify_token": account.verify_token,
-            "updated_at": account.updated_at,
-        }
-        statement = self._dialect.insert(_a).values(**values)
-        statement = statement.on_conflict_do_update(index_elements=[_a.c.tenant_id], set_=values)
-        async with self._database.transaction() as tx:
-            await tx.conn.execute(statement)
 
     async def accept(
         self, tenant_id: str, messages: Sequence[InboundWhatsApp], statuses: Sequence[DeliveryStatus], now: datetime
@@ -186,6 +142,12 @@ class SqlWhatsAppStore(WhatsAppStore):
         )
         async with self._database.connect() as conn:
             return [(row.tenant_id, row.message_id) for row in await conn.execute(query)]
+
+    async def save_answer(self, tenant_id: str, message_id: str, answer: dict[str, Any]) -> None:
+        async with self._database.transaction() as tx:
+            await tx.conn.execute(
+                update(_i).where(_i.c.tenant_id == tenant_id, _i.c.message_id == message_id).values(answer=answer)
+            )
 
     async def finish(
         self,

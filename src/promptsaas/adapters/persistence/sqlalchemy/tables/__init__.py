@@ -27,24 +27,32 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.catalog import (
     subscriptions,
     tenant_models,
 )
+from promptsaas.adapters.persistence.sqlalchemy.tables.channels import (
+    channel_secrets,
+    chat_states,
+    link_codes,
+    messenger_updates,
+)
 from promptsaas.adapters.persistence.sqlalchemy.tables.guards import idempotency_keys, rate_limit_windows
 from promptsaas.adapters.persistence.sqlalchemy.tables.ledger import quota_counters, reservations
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import metadata
 from promptsaas.adapters.persistence.sqlalchemy.tables.whatsapp import (
-    whatsapp_accounts,
     whatsapp_inbox,
     whatsapp_outbound,
-    whatsapp_people,
 )
 
 __all__ = [
     "agents",
     "api_keys",
     "audit_entries",
+    "channel_secrets",
+    "chat_states",
     "conversations",
     "idempotency_keys",
     "identities",
+    "link_codes",
     "messages",
+    "messenger_updates",
     "metadata",
     "plans",
     "prompt_versions",
@@ -58,8 +66,6 @@ __all__ = [
     "tenants",
     "usage_records",
     "users",
-    "whatsapp_accounts",
     "whatsapp_inbox",
     "whatsapp_outbound",
-    "whatsapp_people",
 ]

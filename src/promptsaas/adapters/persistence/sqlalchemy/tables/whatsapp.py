@@ -1,23 +1,11 @@
-"""The WhatsApp channel: a tenant's sealed number settings, the inbox of inbound messages, the outbound messages."""
+"""The WhatsApp channel: the inbox of inbound messages and the outbound messages with their delivery statuses."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import Column, Index, Integer, String, Table, Text
 
 from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import Json, metadata, tenant_key
-
-whatsapp_accounts = Table(
-    "whatsapp_accounts",
-    metadata,
-    Column("tenant_id", String(64), primary_key=True),
-    Column("phone_number_id", String(64), nullable=False),
-    Column("key_id", String(64), nullable=False),
-    Column("access_token", LargeBinary, nullable=False),
-    Column("app_secret", LargeBinary, nullable=False),
-    Column("verify_token", LargeBinary, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
-)
 
 whatsapp_inbox = Table(
     "whatsapp_inbox",
@@ -32,6 +20,7 @@ whatsapp_inbox = Table(
     Column("finished_at", UtcDateTime),
     Column("error_code", String(64)),
     Column("error", Text),
+    Column("answer", Json),
     tenant_key("message_id"),
     Index(None, "state", "lease_until"),
 )
@@ -52,15 +41,3 @@ whatsapp_outbound = Table(
     Index(None, "tenant_id", "updated_at"),
 )
 """One row per outbound `wamid`, with its latest delivery status (a status may arrive before the send's answer)."""
-
-whatsapp_people = Table(
-    "whatsapp_people",
-    metadata,
-    Column("tenant_id", String(64), nullable=False),
-    Column("person", String(255), nullable=False),
-    Column("agent", String(64)),
-    Column("conversation_id", String(64)),
-    Column("updated_at", UtcDateTime, nullable=False),
-    tenant_key("person"),
-)
-"""Each person's chosen agent and current conversation."""

@@ -1,0 +1,100 @@
+"""The Telegram `Messenger`: aiogram's Bot API client, with Telegram's 4096-character limit and HTML escaping.
+
+Every text is escaped, so model output can never break a message's formatting; long answers are split on line
+breaks where they can be, and the buttons go under the last part.
+"""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import Bot
+from aiogram.enums import ChatAction, ParseMode
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
+
+from promptsaas.application.ports.messenger import Answer, Attachment, Messenger, PaymentAsk
+
+MESSAGE_LIMIT = 4096
+STARS = "XTR"
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Parts whose escaped text fits `limit`, cut after a line break (else a space) when one is near the end."""
+    parts: list[str] = []
+    rest = text or " "
+    while rest:
+        cut, size = 0, 0
+        for index, char in enumerate(rest):
+            size += len(html.escape(char))
+            if size > limit:
+                break
+            cut = index + 1
+        if cut < len(rest):
+            window = rest[:cut]
+            soft = max(window.rfind("\n"), window.rfind(" "))
+            if soft > cut // 2:
+                cut = soft + 1
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    return parts
+
+
+def keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
+    if not answer.buttons:
+        return None
+    rows = [
+        [
+            InlineKeyboardButton(text=b.label, url=b.url)
+            if b.url
+            else InlineKeyboardButton(text=b.label, callback_data=b.action[:64])
+            for b in row
+        ]
+        for row in answer.buttons
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+class TelegramMessenger(Messenger):
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: str, answer: Answer) -> None:
+        parts = split_message(answer.text)
+        for index, part in enumerate(parts):
+            markup = keyboard(answer) if index == len(parts) - 1 else None
+            await self.bot.send_message(
+                chat_id=int(chat_id), text=html.escape(part), parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+
+    async def typing(self, chat_id: str) -> None:
+        await self.bot.send_chat_action(chat_id=int(chat_id), action=ChatAction.TYPING)
+
+    async def fetch_attachment(self, reference: str) -> Attachment:
+        """A photo by its `file_id` (Telegram serves photos as JPEG; the stored path tells otherwise)."""
+        found = await self.bot.get_file(reference)
+        path = found.file_path or ""
+        data = await self.bot.download_file(path)
+        mime = "image/png" if path.endswith(".png") else "image/webp" if path.endswith(".webp") else "image/jpeg"
+        return Attachment(data.read() if data else b"", mime)
+
+    async def ask_payment(self, chat_id: str, ask: PaymentAsk) -> str | None:
+        """Stars: a subscription is a link (`createInvoiceLink` with a period), a one-off an invoice in the chat."""
+        prices = [LabeledPrice(label=ask.title, amount=ask.amount)]
+        if ask.subscription_period_seconds:
+            return await self.bot.create_invoice_link(
+                title=ask.title,
+                description=ask.description,
+                payload=ask.payload,
+                currency=ask.currency,
+                prices=prices,
+                subscription_period=ask.subscription_period_seconds,
+            )
+        await self.bot.send_invoice(
+            chat_id=int(chat_id),
+            title=ask.title,
+            description=ask.description,
+            payload=ask.payload,
+            currency=ask.currency,
+            prices=prices,
+        )
+        return None

@@ -1,0 +1,92 @@
+"""In-memory chat state, link codes, channel secrets and the messenger updates (their inbox)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from promptsaas.adapters.persistence.memory.repositories import _Repo
+from promptsaas.adapters.persistence.memory.store import Journal, MemoryStore
+from promptsaas.application.ports import channels as ports
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.links import ChatState, LinkCode
+from promptsaas.domain.messengers import ChannelSecret, MessengerUpdate
+from promptsaas.domain.users import IdentityProvider
+
+
+class MemoryChats(_Repo, ports.ChatStateRepository):
+    async def get(self, tenant_id: str, channel: Channel, subject: str) -> ChatState | None:
+        return self._table.get((tenant_id, channel, subject))  # type: ignore[no-any-return]
+
+    async def put(self, state: ChatState) -> None:
+        self._table.put(self._journal, (state.tenant_id, state.channel, state.subject), state)
+
+
+class MemoryLinks(ports.LinkRepository):
+    def __init__(self, store: MemoryStore, journal: Journal) -> None:
+        self._store = store
+        self._journal = journal
+
+    async def add_code(self, code: LinkCode) -> None:
+        self._store.link_codes.put(self._journal, (code.tenant_id, code.code_hash), code)
+
+    async def get_code(self, tenant_id: str, code_hash: str) -> LinkCode | None:
+        return self._store.link_codes.get((tenant_id, code_hash))  # type: ignore[no-any-return]
+
+    async def use_code(self, tenant_id: str, code_hash: str, at: datetime) -> bool:
+        stored: LinkCode | None = self._store.link_codes.rows.get((tenant_id, code_hash))
+        if stored is None or stored.used_at is not None:
+            return False
+        self._store.link_codes.put(self._journal, (tenant_id, code_hash), replace(stored, used_at=at))
+        return True
+
+    async def move_identity(self, tenant_id: str, provider: str, subject: str, user_id: str) -> None:
+        key = (tenant_id, IdentityProvider(provider), subject)
+        identity = self._store.identities.get(key)
+        if identity is not None:
+            self._store.identities.put(self._journal, key, replace(identity, user_id=user_id))
+
+    async def move_conversations(self, tenant_id: str, from_user: str, to_user: str) -> int:
+        table = self._store.conversations
+        moved = [c for c in table.values() if c.tenant_id == tenant_id and c.user_id == from_user]
+        for conversation in moved:
+            conversation.user_id = to_user
+            table.put(self._journal, (tenant_id, conversation.id), conversation)
+        return len(moved)
+
+    async def move_subscriptions(self, tenant_id: str, from_user: str, to_user: str) -> int:
+        table = self._store.subscriptions
+        moved = [s for s in table.values() if s.tenant_id == tenant_id and s.user_id == from_user]
+        for subscription in moved:
+            subscription.user_id = to_user
+            table.put(self._journal, (tenant_id, subscription.id), subscription)
+        return len(moved)
+
+
+class MemoryChannelSecrets(_Repo, ports.ChannelSecretRepository):
+    async def get(self, tenant_id: str, channel: str, name: str) -> ChannelSecret | None:
+        return self._table.get((tenant_id, channel, name))  # type: ignore[no-any-return]
+
+    async def put(self, secret: ChannelSecret) -> None:
+        self._table.put(self._journal, (secret.tenant_id, secret.channel, secret.name), secret)
+
+
+class MemoryMessengerUpdates(_Repo, ports.MessengerUpdateRepository):
+    async def accept(self, event: MessengerUpdate) -> bool:
+        key = (event.tenant_id, event.provider, event.external_id)
+        if key in self._table.rows:
+            return False
+        self._table.put(self._journal, key, event)
+        return True
+
+    async def mark_processed(self, tenant_id: str, provider: str, external_id: str, at: datetime) -> bool:
+        key = (tenant_id, provider, external_id)
+        stored: MessengerUpdate | None = self._table.rows.get(key)
+        if stored is None or stored.processed_at is not None:
+            return False
+        self._table.put(self._journal, key, replace(stored, processed_at=at))
+        return True
+
+    async def pending(self, tenant_id: str, provider: str, limit: int = 100) -> list[MessengerUpdate]:
+        rows = [e for e in self._of(tenant_id) if e.provider == provider and e.processed_at is None]
+        return sorted(rows, key=lambda e: e.received_at)[:limit]

@@ -1,0 +1,48 @@
+"""What runs around every handler: each update applied once (the inbox), and the person behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import TelegramObject, Update, User
+
+from promptsaas.application.channels.inbox import MessengerInbox
+from promptsaas.application.channels.service import ChannelService
+from promptsaas.application.ports.messenger import Answer
+from promptsaas.domain.channels import Channel
+from promptsaas.domain.links import UserDisabled
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+PROVIDER = "telegram"
+
+
+async def once(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+    """Store the update under its `update_id` and apply it only if it is new (or a replay of a stored one); mark
+    it processed after its handler ran, so a crash in between leaves it pending."""
+    assert isinstance(event, Update)
+    inbox: MessengerInbox = data["inbox"]
+    tenant_id: str = data["tenant_id"]
+    update_id = str(event.update_id)
+    payload = event.model_dump_json(exclude_none=True, by_alias=True)
+    if not data.get("replay") and not await inbox.accept(tenant_id, PROVIDER, update_id, payload):
+        return UNHANDLED
+    try:
+        return await handler(event, data)
+    finally:
+        await inbox.processed(tenant_id, PROVIDER, update_id)
+
+
+async def person(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+    """The person behind the update's sender, created on first contact; a disabled one gets a polite refusal."""
+    sender: User | None = data.get("event_from_user")
+    if sender is None or sender.is_bot:
+        return await handler(event, data)
+    channels: ChannelService = data["channels"]
+    try:
+        data["person"] = await channels.enter(data["tenant_id"], Channel.TELEGRAM, str(sender.id), sender.full_name)
+    except UserDisabled as refused:
+        await data["messenger"].send(str(sender.id), Answer(f"Sorry, {refused.message}."))
+        return None
+    return await handler(event, data)

@@ -1,0 +1,59 @@
+"""The bot process: long polling for one tenant, or registering the HTTP app's webhook with a fresh secret."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+
+from promptsaas.domain.errors import SetupFailed
+from promptsaas.entrypoints.composition.container import Container
+from promptsaas.entrypoints.telegram.commands import MENU
+from promptsaas.entrypoints.telegram.shell import WEBHOOK_SECRET, TelegramShell, build_shell
+
+POLLING_TIMEOUT_SECONDS = 30
+
+
+def webhook_path(tenant_slug: str) -> str:
+    return f"/v1/webhooks/telegram/{tenant_slug}"
+
+
+async def run_polling(container: Container, tenant_slug: str, on_ready: Callable[[str], None]) -> None:
+    """Poll until SIGINT or SIGTERM; updates a stopped process accepted but never applied are applied first."""
+    shell = await build_shell(container, tenant_slug)
+    try:
+        name = await _introduce(shell)
+        await shell.bot.delete_webhook()
+        await shell.replay_pending()
+        on_ready(f"@{name} is polling for tenant {tenant_slug} (Ctrl-C stops)")
+        await shell.dispatcher.start_polling(
+            shell.bot, polling_timeout=POLLING_TIMEOUT_SECONDS, handle_signals=True, close_bot_session=False
+        )
+    except (TelegramAPIError, TelegramNetworkError) as error:
+        raise SetupFailed(f"Telegram refused the bot: {error.message}") from None
+    finally:
+        await shell.close()
+
+
+async def set_webhook(container: Container, tenant_slug: str, base_url: str) -> str:
+    """Point Telegram at this deployment's webhook route with a new secret (stored encrypted); the route's URL."""
+    shell = await build_shell(container, tenant_slug)
+    url = base_url.rstrip("/") + webhook_path(tenant_slug)
+    secret = secrets.token_urlsafe(32)
+    try:
+        await _introduce(shell)
+        await container.channel_settings().set_secret(shell.tenant_id, "telegram", WEBHOOK_SECRET, secret)
+        await shell.bot.set_webhook(url=url, secret_token=secret)
+    except (TelegramAPIError, TelegramNetworkError) as error:
+        raise SetupFailed(f"Telegram refused the webhook: {error.message}") from None
+    finally:
+        await shell.close()
+    return url
+
+
+async def _introduce(shell: TelegramShell) -> str:
+    """Check the token (getMe) and publish the command menu; the bot's username."""
+    me = await shell.bot.get_me()
+    await shell.bot.set_my_commands(MENU)
+    return me.username or str(me.id)

@@ -1,0 +1,80 @@
+"""One tenant's bot: aiogram's Bot (pointed at `PROMPTSAAS_TELEGRAM_API_BASE` when set) and one Dispatcher with
+the routers, the middlewares and the services the handlers receive by name."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Update
+
+from promptsaas.adapters.messengers.telegram import TelegramMessenger
+from promptsaas.domain.errors import SetupFailed
+from promptsaas.entrypoints.composition.container import Container
+from promptsaas.entrypoints.telegram import chat, commands, middleware
+
+TOKEN = "bot_token"
+WEBHOOK_SECRET = "webhook_secret"
+
+
+@dataclass
+class TelegramShell:
+    tenant_id: str
+    bot: Bot
+    dispatcher: Dispatcher
+    messenger: TelegramMessenger
+
+    async def feed(self, raw: dict[str, Any]) -> None:
+        """Apply an update the inbox already stored (a webhook delivery, or one left pending)."""
+        update = Update.model_validate(raw, context={"bot": self.bot})
+        await self.dispatcher.feed_update(self.bot, update, replay=True)
+
+    async def replay_pending(self) -> int:
+        """Apply what a stopped process accepted but never applied."""
+        pending = await self.dispatcher["inbox"].pending(self.tenant_id, middleware.PROVIDER)
+        for event in pending:
+            await self.feed(json.loads(event.payload))
+        return len(pending)
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+
+async def bot_token(container: Container, tenant_id: str) -> str:
+    """The tenant's stored token, else `PROMPTSAAS_TELEGRAM_BOT_TOKEN`; a clear setup fault when neither is set."""
+    stored = await container.channel_settings().secret(tenant_id, "telegram", TOKEN)
+    token = stored or container.settings().telegram_bot_token
+    if not token:
+        raise SetupFailed(
+            "no Telegram bot token: store one with `promptsaas channel telegram set --tenant T --token-stdin` "
+            "or set PROMPTSAAS_TELEGRAM_BOT_TOKEN"
+        )
+    return token
+
+
+async def build_shell(container: Container, tenant_slug: str) -> TelegramShell:
+    tenant = await container.admin().tenant(tenant_slug)
+    token = await bot_token(container, tenant.id)
+    base = container.settings().telegram_api_base
+    session = AiohttpSession(api=TelegramAPIServer.from_base(base)) if base else AiohttpSession()
+    try:
+        bot = Bot(token=token, session=session)
+    except Exception as error:  # aiogram refuses a malformed token before any call
+        await session.close()
+        raise SetupFailed(f"the Telegram bot token is malformed: {type(error).__name__}") from None
+    messenger = TelegramMessenger(bot)
+    dispatcher = Dispatcher(
+        tenant_id=tenant.id,
+        channels=container.channels(),
+        inbox=container.messenger_inbox(),
+        messenger=messenger,
+    )
+    dispatcher.update.outer_middleware(middleware.once)
+    dispatcher.message.outer_middleware(middleware.person)
+    dispatcher.callback_query.outer_middleware(middleware.person)
+    dispatcher.include_routers(commands.router_for(), chat.router_for())
+    return TelegramShell(tenant.id, bot, dispatcher, messenger)
