@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from promptsaas.domain.users import UserStatus
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
-from promptsaas.entrypoints.telegram.shell import TelegramShell
+from promptsaas.entrypoints.telegram.shell import TelegramShell, build_shell
+from tests.e2e.telegram.conftest import CATALOG, bot_settings
 from tests.support.telegram_stub import TelegramStub
 
 TOM = 7001
@@ -99,3 +101,20 @@ async def test_the_web_code_links_the_chat_by_deep_link(
 
     assert stub.texts(TOM)[0].startswith("Linked!")
     assert "Your link code is" in stub.texts(TOM)[1]
+
+
+async def test_an_update_seen_before_a_restart_is_not_applied_again(stub: TelegramStub, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'restart.db'}"
+    update = stub.text_update(TOM, "before the restart")
+    for _ in range(2):  # two processes in turn over one database
+        async with AsyncPlatform.open(url, bot_settings(stub, url)) as platform:
+            if not await platform.tenants():
+                acme = await platform.create_tenant("acme")
+                await acme.apply_catalog(CATALOG)
+            shell = await build_shell(platform.container, "acme")
+            try:
+                await feed(shell, update)
+            finally:
+                await shell.close()
+
+    assert stub.texts(TOM) == ["You said: before the restart"]

@@ -17,6 +17,7 @@ from promptsaas.entrypoints.composition.persistence import open_persistence
 from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
 from promptsaas.entrypoints.http.controllers.admin.audit import AdminAuditController
 from promptsaas.entrypoints.http.controllers.admin.catalog import AdminCatalogController
+from promptsaas.entrypoints.http.controllers.admin.channels import AdminChannelsController
 from promptsaas.entrypoints.http.controllers.admin.models import AdminModelsController
 from promptsaas.entrypoints.http.controllers.admin.plans import AdminPlansController
 from promptsaas.entrypoints.http.controllers.admin.subscriptions import AdminSubscriptionsController
@@ -30,9 +31,11 @@ from promptsaas.entrypoints.http.controllers.auth import AuthController
 from promptsaas.entrypoints.http.controllers.conversations import ConversationsController
 from promptsaas.entrypoints.http.controllers.health import HealthController
 from promptsaas.entrypoints.http.controllers.home import HomeController
+from promptsaas.entrypoints.http.controllers.links import LinksController
 from promptsaas.entrypoints.http.controllers.me import MeController
 from promptsaas.entrypoints.http.controllers.plans import PlansController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
+from promptsaas.entrypoints.http.controllers.telegram_webhook import TelegramWebhookController
 from promptsaas.entrypoints.http.controllers.usage import UsageController
 from promptsaas.entrypoints.http.controllers.whatsapp_webhook import WhatsAppWebhookController
 from promptsaas.entrypoints.http.dependencies import SERVICES
@@ -69,6 +72,9 @@ CONTROLLERS = [
     AdminSubscriptionsController,
     AdminUsageController,
     AdminAuditController,
+    LinksController,
+    AdminChannelsController,
+    TelegramWebhookController,
     AdminWhatsAppController,
     WhatsAppWebhookController,
 ]
@@ -86,6 +92,9 @@ def create_app(container: Container) -> Litestar:
         try:
             yield
         finally:
+            hooks = app.state.get("telegram_webhooks")
+            if hooks is not None:
+                await hooks.close()
             sweeper.cancel()
             with suppress(asyncio.CancelledError):
                 await sweeper

@@ -15,6 +15,8 @@ from promptsaas.application.auth.service import AuthService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.service import CatalogService
+from promptsaas.application.channels.linking import LinkService
+from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.plans import PlanService
@@ -78,6 +80,14 @@ def usage(state: State) -> UsageService:
     return _container(state).usage()
 
 
+def links(state: State) -> LinkService:
+    return _container(state).links()
+
+
+def channel_settings(state: State) -> ChannelSettings:
+    return _container(state).channel_settings()
+
+
 def whatsapp(state: State) -> WhatsAppResponder:
     return _container(state).whatsapp()
 
@@ -99,6 +109,8 @@ SERVICES: dict[str, Provide] = {
     "runs": Provide(runs, sync_to_thread=False),
     "storefront": Provide(storefront, sync_to_thread=False),
     "usage": Provide(usage, sync_to_thread=False),
+    "links": Provide(links, sync_to_thread=False),
+    "channel_settings": Provide(channel_settings, sync_to_thread=False),
     "whatsapp": Provide(whatsapp, sync_to_thread=False),
     "whatsapp_accounts": Provide(whatsapp_accounts, sync_to_thread=False),
 }

@@ -24,3 +24,4 @@ ApiKeyId = Annotated[str, _path("The API key's id", "0193a5b2-4c3b-7a29-8f1e-0d9
 ConversationId = Annotated[str, _path("The conversation's id", "0193a5b3-0a1b-7c2d-8e3f-4a5b6c7d8e9f")]
 Provider = Annotated[str, _path("The LLM provider, as model references name it", "openai")]
 SignInProvider = Annotated[Literal["google", "apple"], _path("Who issued the ID token", "google")]
+TenantSlug = Annotated[str, _path("The tenant's slug, as `promptsaas bot --set-webhook` registered it", "demo")]

@@ -13,20 +13,25 @@ from promptsaas.application.channels.service import ChannelService
 from promptsaas.application.ports.messenger import Answer
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.links import UserDisabled
+from promptsaas.entrypoints.telegram.webhooks import PROVIDER
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
-PROVIDER = "telegram"
 
 
 async def once(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-    """Store the update under its `update_id` and apply it only if it is new (or a replay of a stored one); mark
-    it processed after its handler ran, so a crash in between leaves it pending."""
+    """Store the update under its `update_id` and apply it only if it is new; mark it processed after its handler
+    ran, so a crash in between leaves it pending. A stored one (webhook, or left pending) is claimed first, so two
+    replays never both apply it."""
     assert isinstance(event, Update)
     inbox: MessengerInbox = data["inbox"]
     tenant_id: str = data["tenant_id"]
     update_id = str(event.update_id)
+    if data.get("replay"):  # stored already: whoever marks it processed first applies it
+        if not await inbox.processed(tenant_id, PROVIDER, update_id):
+            return UNHANDLED
+        return await handler(event, data)
     payload = event.model_dump_json(exclude_none=True, by_alias=True)
-    if not data.get("replay") and not await inbox.accept(tenant_id, PROVIDER, update_id, payload):
+    if not await inbox.accept(tenant_id, PROVIDER, update_id, payload):
         return UNHANDLED
     try:
         return await handler(event, data)

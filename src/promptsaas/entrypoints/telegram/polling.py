@@ -10,7 +10,8 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from promptsaas.domain.errors import SetupFailed
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.telegram.commands import MENU
-from promptsaas.entrypoints.telegram.shell import WEBHOOK_SECRET, TelegramShell, build_shell
+from promptsaas.entrypoints.telegram.shell import BOT_USERNAME, TelegramShell, build_shell
+from promptsaas.entrypoints.telegram.webhooks import WEBHOOK_SECRET
 
 POLLING_TIMEOUT_SECONDS = 30
 
@@ -23,7 +24,7 @@ async def run_polling(container: Container, tenant_slug: str, on_ready: Callable
     """Poll until SIGINT or SIGTERM; updates a stopped process accepted but never applied are applied first."""
     shell = await build_shell(container, tenant_slug)
     try:
-        name = await _introduce(shell)
+        name = await _introduce(container, shell)
         await shell.bot.delete_webhook()
         await shell.replay_pending()
         on_ready(f"@{name} is polling for tenant {tenant_slug} (Ctrl-C stops)")
@@ -42,7 +43,7 @@ async def set_webhook(container: Container, tenant_slug: str, base_url: str) -> 
     url = base_url.rstrip("/") + webhook_path(tenant_slug)
     secret = secrets.token_urlsafe(32)
     try:
-        await _introduce(shell)
+        await _introduce(container, shell)
         await container.channel_settings().set_secret(shell.tenant_id, "telegram", WEBHOOK_SECRET, secret)
         await shell.bot.set_webhook(url=url, secret_token=secret)
     except (TelegramAPIError, TelegramNetworkError) as error:
@@ -52,8 +53,10 @@ async def set_webhook(container: Container, tenant_slug: str, base_url: str) -> 
     return url
 
 
-async def _introduce(shell: TelegramShell) -> str:
-    """Check the token (getMe) and publish the command menu; the bot's username."""
+async def _introduce(container: Container, shell: TelegramShell) -> str:
+    """Check the token (getMe), remember the bot's username (for t.me links) and publish the command menu."""
     me = await shell.bot.get_me()
+    name = me.username or str(me.id)
+    await container.channel_settings().set_secret(shell.tenant_id, "telegram", BOT_USERNAME, name, actor="bot")
     await shell.bot.set_my_commands(MENU)
-    return me.username or str(me.id)
+    return name

@@ -16,9 +16,10 @@ from promptsaas.adapters.messengers.telegram import TelegramMessenger
 from promptsaas.domain.errors import SetupFailed
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.telegram import chat, commands, middleware
+from promptsaas.entrypoints.telegram.webhooks import PROVIDER
 
 TOKEN = "bot_token"
-WEBHOOK_SECRET = "webhook_secret"
+BOT_USERNAME = "bot_username"
 
 
 @dataclass
@@ -35,7 +36,7 @@ class TelegramShell:
 
     async def replay_pending(self) -> int:
         """Apply what a stopped process accepted but never applied."""
-        pending = await self.dispatcher["inbox"].pending(self.tenant_id, middleware.PROVIDER)
+        pending = await self.dispatcher["inbox"].pending(self.tenant_id, PROVIDER)
         for event in pending:
             await self.feed(json.loads(event.payload))
         return len(pending)
