@@ -104,9 +104,12 @@ def start_server(database_url: str, workdir: Path) -> ServerProcess:
     return launch_server(database_url, workdir, demo)
 
 
-def launch_server(database_url: str, workdir: Path, demo: Demo, log_name: str = "server.log") -> ServerProcess:
-    """Serve an already migrated database on a free port (another server process may share it)."""
-    env = server_env(database_url, workdir)
+def launch_server(
+    database_url: str, workdir: Path, demo: Demo, log_name: str = "server.log", extra_env: dict[str, str] | None = None
+) -> ServerProcess:
+    """Serve an already migrated database on a free port (another server process may share it); `extra_env` adds
+    settings of its own."""
+    env = {**server_env(database_url, workdir), **(extra_env or {})}
     port = _free_port()
     command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "promptsaas.entrypoints.cli.main"]
     log = workdir / log_name

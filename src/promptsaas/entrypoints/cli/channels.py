@@ -38,3 +38,48 @@ def set_telegram(
 
     s.run(store)
     s.out.done(f"stored the Telegram bot token of {tenant}", {"tenant": tenant, "channel": "telegram"})
+
+
+whatsapp = Shell(help="The tenant's WhatsApp Business number (Cloud API).")
+app.add_typer(whatsapp, name="whatsapp")
+
+
+@whatsapp.command("set")
+def set_whatsapp(
+    ctx: typer.Context,
+    tenant: Tenant,
+    phone_number_id: Annotated[str, typer.Option("--phone-number-id", help="The number's id in Meta's app.")],
+    secrets_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--secrets-stdin", help="Read the access token, app secret and verify token from stdin, one a line."
+        ),
+    ] = False,
+) -> None:
+    """Store the number and its secrets (encrypted, never shown again); Meta's webhook is /v1/webhooks/whatsapp/T."""
+    s = session(ctx)
+    if secrets_stdin:
+        lines = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
+        if len(lines) != 3:
+            raise typer.BadParameter("stdin must hold three lines: access token, app secret, verify token")
+        token, app_secret, verify = lines
+    else:
+        token = str(typer.prompt("Access token", hide_input=True))
+        app_secret = str(typer.prompt("App secret", hide_input=True))
+        verify = str(typer.prompt("Verify token", hide_input=True))
+
+    async def store(platform: object) -> None:
+        from promptsaas.domain.whatsapp import WhatsAppAccount
+        from promptsaas.entrypoints.library import AsyncPlatform
+
+        assert isinstance(platform, AsyncPlatform)
+        container = platform.container
+        tenant_id = (await container.admin().tenant(tenant)).id
+        account = WhatsAppAccount(phone_number_id, token, app_secret, verify)
+        await container.whatsapp_accounts().configure(tenant_id, account, actor="cli")
+
+    s.run(store)
+    s.out.done(
+        f"stored the WhatsApp number {phone_number_id} of {tenant}; webhook: /v1/webhooks/whatsapp/{tenant}",
+        {"tenant": tenant, "channel": "whatsapp", "phone_number_id": phone_number_id},
+    )

@@ -46,8 +46,11 @@ from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
 from promptsaas.entrypoints.composition import mail, payments, security
+from promptsaas.application.whatsapp.accounts import WhatsAppAccounts
+from promptsaas.application.whatsapp.responder import WhatsAppResponder
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
+from promptsaas.entrypoints.composition.messengers import WhatsAppClients, whatsapp_default
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
 
@@ -193,6 +196,24 @@ class Container(containers.DeclarativeContainer):
     messenger_inbox = providers.Singleton(MessengerInbox, uow, clock)
     channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 
+    whatsapp_store = persistence.whatsapp
+    whatsapp_clients = providers.Singleton(
+        WhatsAppClients, settings.provided.whatsapp_api_base, settings.provided.whatsapp_api_version
+    )
+    whatsapp_accounts = providers.Singleton(
+        WhatsAppAccounts, channel_settings, uow, providers.Callable(whatsapp_default, settings)
+    )
+    whatsapp = providers.Singleton(
+        WhatsAppResponder,
+        whatsapp_store,
+        whatsapp_accounts,
+        whatsapp_clients.provided.api.call(),
+        channels,
+        clock,
+        attachment_limits,
+        providers.Factory(timedelta, seconds=settings.provided.whatsapp_lease_seconds),
+    )
+
 
 def build_container(settings: Settings) -> Container:
     container = Container(settings=settings)
@@ -214,4 +235,5 @@ async def shutdown(container: Container) -> None:
     close = getattr(container.llm(), "aclose", None)
     if close is not None:
         await close()
+    await container.whatsapp_clients().aclose()
     await close_persistence(container.persistence())

@@ -15,6 +15,7 @@ from promptsaas.adapters.persistence.memory.idempotency import MemoryIdempotency
 from promptsaas.adapters.persistence.memory.ledger import MemoryQuotaLedger
 from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.adapters.persistence.memory.unit_of_work import MemoryUnitOfWorkFactory
+from promptsaas.adapters.persistence.memory.whatsapp import MemoryWhatsAppStore
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database, is_memory
 from promptsaas.adapters.persistence.sqlalchemy.idempotency import SqlIdempotencyStore
 from promptsaas.adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
@@ -27,6 +28,7 @@ from promptsaas.adapters.persistence.sqlalchemy.migrate import (
 from promptsaas.adapters.persistence.sqlalchemy.rate_limit import SqlRateLimiter
 from promptsaas.adapters.persistence.sqlalchemy.reconciliation import SqlQuotaReconciler
 from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from promptsaas.adapters.persistence.sqlalchemy.whatsapp import SqlWhatsAppStore
 from promptsaas.adapters.security.rate_limit import SlidingWindowRateLimiter
 from promptsaas.application.ports.clock import Clock
 from promptsaas.domain.errors import DatabaseNotMigrated
@@ -65,6 +67,11 @@ class Persistence(containers.DeclarativeContainer):
         backend,
         memory=providers.Singleton(SlidingWindowRateLimiter),
         sql=providers.Singleton(SqlRateLimiter, database, clock),
+    )
+    whatsapp = providers.Selector(
+        backend,
+        memory=providers.Singleton(MemoryWhatsAppStore),
+        sql=providers.Singleton(SqlWhatsAppStore, database),
     )
 
 

@@ -90,6 +90,17 @@ class Settings:
     """`PROMPTSAAS_TELEGRAM_BOT_TOKEN`: the bot's token when a tenant has stored none."""
     telegram_api_base: str | None = None
     """`PROMPTSAAS_TELEGRAM_API_BASE`: another Bot API server (a local one, or a test stub)."""
+    whatsapp_phone_number_id: str | None = None
+    """The deployment's default WhatsApp number (`PROMPTSAAS_WHATSAPP_*`), for tenants without their own."""
+    whatsapp_access_token: str | None = field(default=None, repr=False)
+    whatsapp_app_secret: str | None = field(default=None, repr=False)
+    whatsapp_verify_token: str | None = field(default=None, repr=False)
+    whatsapp_api_base: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v26.0"
+    whatsapp_lease_seconds: int = 300
+    """How long an inbound message is held by the process answering it; a crashed holder's is taken over after."""
+    whatsapp_sweep_seconds: float = 30.0
+    """How often a server looks for WhatsApp messages left unanswered (by a crash, or due for another try)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -129,6 +140,16 @@ class Settings:
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
             telegram_bot_token=v.optional("PROMPTSAAS_TELEGRAM_BOT_TOKEN"),
             telegram_api_base=v.optional("PROMPTSAAS_TELEGRAM_API_BASE"),
+            whatsapp_phone_number_id=v.optional("PROMPTSAAS_WHATSAPP_PHONE_NUMBER_ID"),
+            whatsapp_access_token=v.optional("PROMPTSAAS_WHATSAPP_ACCESS_TOKEN"),
+            whatsapp_app_secret=v.optional("PROMPTSAAS_WHATSAPP_APP_SECRET"),
+            whatsapp_verify_token=v.optional("PROMPTSAAS_WHATSAPP_VERIFY_TOKEN"),
+            whatsapp_api_base=v.url("PROMPTSAAS_WHATSAPP_API_BASE", cls.whatsapp_api_base),
+            whatsapp_api_version=v.text("PROMPTSAAS_WHATSAPP_API_VERSION", cls.whatsapp_api_version),
+            whatsapp_lease_seconds=v.integer("PROMPTSAAS_WHATSAPP_LEASE_SECONDS", cls.whatsapp_lease_seconds),
+            whatsapp_sweep_seconds=v.number(
+                "PROMPTSAAS_WHATSAPP_SWEEP_SECONDS", cls.whatsapp_sweep_seconds, positive=True
+            ),
             smtp_url=_smtp_url(v),
             mail_from=v.text("PROMPTSAAS_MAIL_FROM", cls.mail_from),
             public_url=v.url("PROMPTSAAS_PUBLIC_URL", cls.public_url),

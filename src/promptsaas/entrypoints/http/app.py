@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -28,6 +28,7 @@ from promptsaas.entrypoints.http.controllers.admin.subscriptions import AdminSub
 from promptsaas.entrypoints.http.controllers.admin.usage import AdminUsageController
 from promptsaas.entrypoints.http.controllers.admin.users import AdminUsersController
 from promptsaas.entrypoints.http.controllers.admin.versions import AdminVersionsController
+from promptsaas.entrypoints.http.controllers.admin.whatsapp import AdminWhatsAppController
 from promptsaas.entrypoints.http.controllers.agents import AgentsController
 from promptsaas.entrypoints.http.controllers.api_keys import ApiKeysController
 from promptsaas.entrypoints.http.controllers.auth import AuthController
@@ -42,6 +43,7 @@ from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysCo
 from promptsaas.entrypoints.http.controllers.telegram_webhook import TelegramWebhookController
 from promptsaas.entrypoints.http.controllers.usage import UsageController
 from promptsaas.entrypoints.http.controllers.webhooks import WebhooksController
+from promptsaas.entrypoints.http.controllers.whatsapp_webhook import WhatsAppWebhookController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
 from promptsaas.entrypoints.http.input_guard import refuse_hostile_input
@@ -90,17 +92,21 @@ CONTROLLERS = [
     LinksController,
     AdminChannelsController,
     TelegramWebhookController,
+    AdminWhatsAppController,
+    WhatsAppWebhookController,
 ]
 
 
 def create_app(container: Container) -> Litestar:
     """An app over one container. At startup the schema must be current (a new SQLite file is migrated, an
-    outdated PostgreSQL one refused); the container's resources close when the app shuts down."""
+    outdated PostgreSQL one refused), and WhatsApp messages left unanswered are taken up (then every sweep); the
+    container's resources close when the app shuts down."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_persistence(container.persistence())
         retries = asyncio.create_task(container.billing_inbox().retry_forever(settings.billing_retry_seconds))
+        sweeper = asyncio.create_task(container.whatsapp().sweep_forever(settings.whatsapp_sweep_seconds))
         try:
             yield
         finally:
@@ -108,6 +114,9 @@ def create_app(container: Container) -> Litestar:
             hooks = app.state.get("telegram_webhooks")
             if hooks is not None:
                 await hooks.close()
+            sweeper.cancel()
+            with suppress(asyncio.CancelledError):
+                await sweeper
             await shutdown(container)
 
     settings = container.settings()

@@ -27,6 +27,8 @@ from promptsaas.application.plans import PlanService
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.usage import UsageService
+from promptsaas.application.whatsapp.accounts import WhatsAppAccounts
+from promptsaas.application.whatsapp.responder import WhatsAppResponder
 from promptsaas.entrypoints.composition.container import Container
 
 
@@ -106,6 +108,14 @@ def channel_settings(state: State) -> ChannelSettings:
     return _container(state).channel_settings()
 
 
+def whatsapp(state: State) -> WhatsAppResponder:
+    return _container(state).whatsapp()
+
+
+def whatsapp_accounts(state: State) -> WhatsAppAccounts:
+    return _container(state).whatsapp_accounts()
+
+
 SERVICES: dict[str, Provide] = {
     "access": Provide(access, sync_to_thread=False),
     "admin": Provide(admin, sync_to_thread=False),
@@ -125,5 +135,7 @@ SERVICES: dict[str, Provide] = {
     "revenue": Provide(revenue, sync_to_thread=False),
     "links": Provide(links, sync_to_thread=False),
     "channel_settings": Provide(channel_settings, sync_to_thread=False),
+    "whatsapp": Provide(whatsapp, sync_to_thread=False),
+    "whatsapp_accounts": Provide(whatsapp_accounts, sync_to_thread=False),
 }
 """Every service dependency, keyed by the name a handler's parameter gives it."""

@@ -88,6 +88,9 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         502, "the payment provider failed or is unreachable; nothing was created"
     ),
     "billing_not_configured": ProblemCode(503, "the tenant has no keys for this payment provider"),
+    "invalid_signature": ProblemCode(401, "the webhook's signature header is missing or does not match its body"),
+    "verification_failed": ProblemCode(403, "the webhook subscription's verify token does not match"),
+    "whatsapp_not_configured": ProblemCode(404, "the tenant has no WhatsApp number and the deployment no default"),
     "llm_timeout": ProblemCode(504, "the model provider did not answer in time; nothing is charged"),
     "request_timeout": ProblemCode(408, "the request's headers or body did not arrive in time"),
 }

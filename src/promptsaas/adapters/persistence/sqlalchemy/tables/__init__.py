@@ -42,6 +42,10 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.channels import (
 from promptsaas.adapters.persistence.sqlalchemy.tables.guards import idempotency_keys, rate_limit_windows
 from promptsaas.adapters.persistence.sqlalchemy.tables.ledger import quota_counters, reservations
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import metadata
+from promptsaas.adapters.persistence.sqlalchemy.tables.whatsapp import (
+    whatsapp_inbox,
+    whatsapp_outbound,
+)
 
 __all__ = [
     "agents",
@@ -72,4 +76,6 @@ __all__ = [
     "tenants",
     "usage_records",
     "users",
+    "whatsapp_inbox",
+    "whatsapp_outbound",
 ]
