@@ -23,11 +23,11 @@ from promptsaas.application.auth.api_keys import ApiKeyService
 from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
 from promptsaas.application.auth.service import AuthService
 from promptsaas.application.auth.sessions import SessionService
+from promptsaas.application.auth.signup import SignUpService
 from promptsaas.application.billing.accounts import PaymentAccounts
 from promptsaas.application.billing.checkout import CheckoutService
 from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.revenue import RevenueService
-from promptsaas.application.auth.signup import SignUpService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
@@ -45,9 +45,9 @@ from promptsaas.application.runtime import Runtime
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
-from promptsaas.entrypoints.composition import mail, payments, security
 from promptsaas.application.whatsapp.accounts import WhatsAppAccounts
 from promptsaas.application.whatsapp.responder import WhatsAppResponder
+from promptsaas.entrypoints.composition import mail, payments, security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
 from promptsaas.entrypoints.composition.messengers import WhatsAppClients, whatsapp_default
