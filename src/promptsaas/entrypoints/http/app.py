@@ -27,7 +27,6 @@ from promptsaas.entrypoints.http.controllers.api_keys import ApiKeysController
 from promptsaas.entrypoints.http.controllers.auth import AuthController
 from promptsaas.entrypoints.http.controllers.conversations import ConversationsController
 from promptsaas.entrypoints.http.controllers.health import HealthController
-from promptsaas.entrypoints.http.controllers.home import HomeController
 from promptsaas.entrypoints.http.controllers.me import MeController
 from promptsaas.entrypoints.http.controllers.plans import PlansController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
@@ -35,6 +34,7 @@ from promptsaas.entrypoints.http.controllers.usage import UsageController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
 from promptsaas.entrypoints.http.problems import HANDLERS
+from promptsaas.entrypoints.web.router import static_router, template_config, web_router
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
 """HTTP client libraries that log every request at INFO: one line per model call is noise and costs the hot path."""
@@ -47,7 +47,6 @@ LOGGING = LoggingConfig(
 )
 
 CONTROLLERS = [
-    HomeController,
     HealthController,
     AuthController,
     MeController,
@@ -83,7 +82,8 @@ def create_app(container: Container) -> Litestar:
 
     settings = container.settings()
     return Litestar(
-        route_handlers=CONTROLLERS,
+        route_handlers=[*CONTROLLERS, web_router(), static_router()],
+        template_config=template_config(),
         dependencies=SERVICES,
         exception_handlers=HANDLERS,
         request_max_body_size=settings.max_body_bytes,
