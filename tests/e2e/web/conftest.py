@@ -1,5 +1,7 @@
 """The web app in a real browser: `promptsaas serve` on a real socket (after `db upgrade` and `demo`), driven by
-Debian's Chromium headless through Playwright; one server and one browser for the whole module set."""
+Debian's Chromium headless through Playwright; one server and one browser for this package, closed after its last
+test (Playwright's sync API keeps an event loop running in this thread while it is open, so async tests live
+elsewhere)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 """Screenshots of each main page, kept after the run (git-ignored)."""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     workdir = tmp_path_factory.mktemp("web")
     server = start_server(f"sqlite:///{workdir / 'promptsaas.db'}", workdir)
@@ -27,7 +29,7 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProce
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: `apt-get install -y chromium` (.ci/run installs it)")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from promptsaas.application.admin import AdminService
@@ -41,7 +42,10 @@ class AccountController(Controller):
 
     @get("/login")
     async def login_page(
-        self, request: Request[Any, Any, Any], admin: NamedDependency[AdminService], next: str | None = None
+        self,
+        request: Request[Any, Any, Any],
+        admin: NamedDependency[AdminService],
+        next: Annotated[str | None, QueryParameter(max_length=500)] = None,
     ) -> Template | Redirect:
         if await current_user(request) is not None:
             return Redirect(path=_next(next))

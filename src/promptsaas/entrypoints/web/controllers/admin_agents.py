@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from promptsaas.application.catalog.document import parse_prompt
@@ -61,14 +62,18 @@ class AdminAgentsController(Controller):
 
     @get("/")
     async def agents(
-        self, request: Request[Any, Any, Any], catalog: NamedDependency[CatalogService], user: User
+        self, request: Request[Any, Any, Any], catalog: NamedDependency[CatalogService], user: NamedDependency[User]
     ) -> Template:
         overview = await catalog.overview(user.tenant_id)
         return page(request, "admin/agents.html", overview=overview)
 
     @get("/{slug:str}")
     async def agent(
-        self, request: Request[Any, Any, Any], catalog: NamedDependency[CatalogService], user: User, slug: str
+        self,
+        request: Request[Any, Any, Any],
+        catalog: NamedDependency[CatalogService],
+        user: NamedDependency[User],
+        slug: FromPath[str],
     ) -> Template:
         return await _agent_page(request, catalog, user, slug)
 
@@ -77,8 +82,8 @@ class AdminAgentsController(Controller):
         self,
         request: Request[Any, Any, Any],
         catalog: NamedDependency[CatalogService],
-        user: User,
-        slug: str,
+        user: NamedDependency[User],
+        slug: FromPath[str],
         form: NamedDependency[dict[str, str]],
     ) -> Template | Redirect:
         draft = {k: form.get(k, "") for k in ("system", "user", "model", "variables", "params", "note")}
@@ -105,10 +110,10 @@ class AdminAgentsController(Controller):
         self,
         request: Request[Any, Any, Any],
         catalog: NamedDependency[CatalogService],
-        user: User,
-        slug: str,
-        a: int,
-        b: int,
+        user: NamedDependency[User],
+        slug: FromPath[str],
+        a: Annotated[int, QueryParameter(ge=1)],
+        b: Annotated[int, QueryParameter(ge=1)],
     ) -> Template:
         agent = await catalog.agent(user.tenant_id, slug)
         old = await catalog.version(user.tenant_id, slug, a)
@@ -119,9 +124,9 @@ class AdminAgentsController(Controller):
     async def activate(
         self,
         catalog: NamedDependency[CatalogService],
-        user: User,
-        slug: str,
-        number: int,
+        user: NamedDependency[User],
+        slug: FromPath[str],
+        number: FromPath[int],
         form: NamedDependency[dict[str, str]],
     ) -> Redirect:
         await catalog.activate(user.tenant_id, slug, number, actor=_actor(user))
@@ -129,7 +134,11 @@ class AdminAgentsController(Controller):
 
     @post("/{slug:str}/rollback")
     async def rollback(
-        self, catalog: NamedDependency[CatalogService], user: User, slug: str, form: NamedDependency[dict[str, str]]
+        self,
+        catalog: NamedDependency[CatalogService],
+        user: NamedDependency[User],
+        slug: FromPath[str],
+        form: NamedDependency[dict[str, str]],
     ) -> Redirect:
         version = await catalog.rollback(user.tenant_id, slug, actor=_actor(user))
         return Redirect(path=f"/admin/agents/{slug}?done=rolled_back&number={version.number}")

@@ -26,7 +26,7 @@ class AdminDashboardController(Controller):
 
     @get("/admin")
     async def dashboard(
-        self, request: Request[Any, Any, Any], usage: NamedDependency[UsageService], user: User
+        self, request: Request[Any, Any, Any], usage: NamedDependency[UsageService], user: NamedDependency[User]
     ) -> Template:
         today = datetime.now(UTC).date()
         first = today - timedelta(days=WINDOW_DAYS - 1)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from promptsaas.application.admin import AdminService
@@ -28,7 +28,9 @@ class AdminPeopleController(Controller):
     dependencies = {"user": Provide(signed_user), "form": Provide(checked_form)}
 
     @get("/plans")
-    async def plans(self, request: Request[Any, Any, Any], plans: NamedDependency[PlanService], user: User) -> Template:
+    async def plans(
+        self, request: Request[Any, Any, Any], plans: NamedDependency[PlanService], user: NamedDependency[User]
+    ) -> Template:
         listed, default = await plans.catalog(user.tenant_id)
         return page(request, "admin/plans.html", plans=listed, default=default, micros=micros)
 
@@ -37,7 +39,7 @@ class AdminPeopleController(Controller):
         self,
         request: Request[Any, Any, Any],
         admin: NamedDependency[AdminService],
-        user: User,
+        user: NamedDependency[User],
         page_number: PageNumber = 1,
     ) -> Template:
         everyone = sorted(await admin.users(user.tenant_id), key=lambda u: (u.email or "", u.id))
@@ -57,7 +59,11 @@ class AdminPeopleController(Controller):
 
     @post("/users/{user_id:str}")
     async def update_user(
-        self, admin: NamedDependency[AdminService], user: User, user_id: str, form: NamedDependency[dict[str, str]]
+        self,
+        admin: NamedDependency[AdminService],
+        user: NamedDependency[User],
+        user_id: FromPath[str],
+        form: NamedDependency[dict[str, str]],
     ) -> Redirect:
         role = Role(form["role"]) if form.get("role") in {r.value for r in Role} else None
         status = UserStatus(form["status"]) if form.get("status") in {s.value for s in UserStatus} else None
@@ -71,7 +77,7 @@ class AdminPeopleController(Controller):
         self,
         request: Request[Any, Any, Any],
         admin: NamedDependency[AdminService],
-        user: User,
+        user: NamedDependency[User],
         page_number: PageNumber = 1,
     ) -> Template:
         entries = await admin.audit_log(user.tenant_id, AUDIT_DEPTH)

@@ -22,6 +22,8 @@ from promptsaas.entrypoints.web.paging import paginate
 from promptsaas.entrypoints.web.session import admin_only, signed_user
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
+Text = Annotated[str | None, QueryParameter(max_length=100)]
+Group = Annotated[str, QueryParameter(max_length=20)]
 COLUMNS = ("key", "requests", "input_tokens", "output_tokens", "cost_micros", "errors")
 
 
@@ -46,9 +48,9 @@ class AdminUsageController(Controller):
         request: Request[Any, Any, Any],
         usage: NamedDependency[UsageService],
         user: User,
-        group_by: str = "agent",
-        since: str | None = None,
-        until: str | None = None,
+        group_by: Group = "agent",
+        since: Text = None,
+        until: Text = None,
         page_number: PageNumber = 1,
     ) -> Template:
         rows = await _rows(usage, user, group_by, since, until)
@@ -70,9 +72,9 @@ class AdminUsageController(Controller):
         self,
         usage: NamedDependency[UsageService],
         user: User,
-        group_by: str = "agent",
-        since: str | None = None,
-        until: str | None = None,
+        group_by: Group = "agent",
+        since: Text = None,
+        until: Text = None,
     ) -> Response[bytes]:
         rows = await _rows(usage, user, group_by, since, until)
         out = io.StringIO()

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from promptsaas.application.access import AccessService
@@ -30,7 +31,10 @@ class ChatController(Controller):
 
     @get("/")
     async def gallery(
-        self, request: Request[Any, Any, Any], storefront: NamedDependency[StorefrontService], user: User
+        self,
+        request: Request[Any, Any, Any],
+        storefront: NamedDependency[StorefrontService],
+        user: NamedDependency[User],
     ) -> Template:
         """Every published agent, usable or locked with the policy's reason."""
         listing = await storefront.agents(user.tenant_id, user.id, Channel.WEB)
@@ -45,9 +49,9 @@ class ChatController(Controller):
         catalog: NamedDependency[CatalogService],
         conversations: NamedDependency[ConversationService],
         access: NamedDependency[AccessService],
-        user: User,
-        slug: str,
-        conversation_id: str | None = None,
+        user: NamedDependency[User],
+        slug: FromPath[str],
+        conversation_id: FromPath[str | None] = None,
     ) -> Template:
         """A new conversation with an agent, or one of the member's conversations with its history."""
         context = await _chat_context(storefront, catalog, conversations, user, slug, conversation_id)
@@ -62,8 +66,8 @@ class ChatController(Controller):
         storefront: NamedDependency[StorefrontService],
         catalog: NamedDependency[CatalogService],
         conversations: NamedDependency[ConversationService],
-        user: User,
-        slug: str,
+        user: NamedDependency[User],
+        slug: FromPath[str],
         form: NamedDependency[dict[str, str]],
     ) -> Template | Redirect:
         """One message to the agent: the reply and the remaining limits, or the denial with its reset time."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from promptsaas.application.access import AccessService
@@ -36,7 +37,7 @@ class SettingsController(Controller):
         request: Request[Any, Any, Any],
         auth: NamedDependency[AuthService],
         provider_keys: NamedDependency[ProviderKeyService],
-        user: User,
+        user: NamedDependency[User],
     ) -> Template:
         return await _settings(request, auth, provider_keys, user)
 
@@ -46,7 +47,7 @@ class SettingsController(Controller):
         request: Request[Any, Any, Any],
         auth: NamedDependency[AuthService],
         provider_keys: NamedDependency[ProviderKeyService],
-        user: User,
+        user: NamedDependency[User],
         form: NamedDependency[dict[str, str]],
     ) -> Template:
         """The new key's secret is on this answer only (never stored readable, never shown again)."""
@@ -58,7 +59,11 @@ class SettingsController(Controller):
 
     @post("/settings/api-keys/{key_id:str}/revoke")
     async def revoke_api_key(
-        self, auth: NamedDependency[AuthService], user: User, key_id: str, form: NamedDependency[dict[str, str]]
+        self,
+        auth: NamedDependency[AuthService],
+        user: NamedDependency[User],
+        key_id: FromPath[str],
+        form: NamedDependency[dict[str, str]],
     ) -> Redirect:
         await auth.revoke_api_key(user.tenant_id, user.id, key_id)
         return Redirect(path="/settings?done=revoked")
@@ -69,7 +74,7 @@ class SettingsController(Controller):
         request: Request[Any, Any, Any],
         auth: NamedDependency[AuthService],
         provider_keys: NamedDependency[ProviderKeyService],
-        user: User,
+        user: NamedDependency[User],
         form: NamedDependency[dict[str, str]],
     ) -> Template | Redirect:
         try:
@@ -84,8 +89,8 @@ class SettingsController(Controller):
     async def delete_provider_key(
         self,
         provider_keys: NamedDependency[ProviderKeyService],
-        user: User,
-        provider: str,
+        user: NamedDependency[User],
+        provider: FromPath[str],
         form: NamedDependency[dict[str, str]],
     ) -> Redirect:
         await provider_keys.delete_provider_key(user.tenant_id, user.id, provider)
@@ -93,7 +98,7 @@ class SettingsController(Controller):
 
     @get("/usage")
     async def usage(
-        self, request: Request[Any, Any, Any], access: NamedDependency[AccessService], user: User
+        self, request: Request[Any, Any, Any], access: NamedDependency[AccessService], user: NamedDependency[User]
     ) -> Template:
         plans = [(code, limit_lines(views)) for code, views in await access.limits(user.tenant_id, user.id)]
         return page(request, "usage.html", plans=plans, when=when)
@@ -104,7 +109,7 @@ class SettingsController(Controller):
         request: Request[Any, Any, Any],
         plans: NamedDependency[PlanService],
         access: NamedDependency[AccessService],
-        user: User,
+        user: NamedDependency[User],
     ) -> Template:
         listed, default = await plans.storefront(user.tenant_id)
         account = await access.account(user.tenant_id, user.id)
