@@ -1,5 +1,5 @@
-"""The API docs over a real socket: `GET /` leads to them, and the page loads nothing from another origin, so it
-renders without internet."""
+"""The API docs over a real socket: served at `/schema` (`GET /` is the web app), and the page loads nothing from
+another origin, so it renders without internet."""
 
 from __future__ import annotations
 
@@ -45,12 +45,13 @@ def docs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
         server.stop()
 
 
-def test_the_root_redirects_to_the_docs(docs_server: ServerProcess) -> None:
+def test_the_root_is_the_web_app_and_the_docs_stay_at_schema(docs_server: ServerProcess) -> None:
     with docs_server.client() as http:
         response = http.get("/", follow_redirects=False)
         assert response.is_redirect
-        assert response.headers["location"] == "/schema"
+        assert response.headers["location"] == "/login"
         assert http.get("/", follow_redirects=True).headers["content-type"].startswith("text/html")
+        assert http.get("/schema").status_code == 200
 
 
 def test_every_asset_of_the_docs_page_is_served_by_the_app_itself(docs_server: ServerProcess) -> None:

@@ -35,7 +35,6 @@ from promptsaas.entrypoints.http.controllers.auth import AuthController
 from promptsaas.entrypoints.http.controllers.billing import BillingController
 from promptsaas.entrypoints.http.controllers.conversations import ConversationsController
 from promptsaas.entrypoints.http.controllers.health import HealthController
-from promptsaas.entrypoints.http.controllers.home import HomeController
 from promptsaas.entrypoints.http.controllers.links import LinksController
 from promptsaas.entrypoints.http.controllers.me import MeController
 from promptsaas.entrypoints.http.controllers.plans import PlansController
@@ -51,6 +50,7 @@ from promptsaas.entrypoints.http.openai.completions import OpenAICompletionsCont
 from promptsaas.entrypoints.http.openai.models import OpenAIModelsController
 from promptsaas.entrypoints.http.problems import HANDLERS
 from promptsaas.entrypoints.http.slow_clients import BodyDeadline
+from promptsaas.entrypoints.web.router import static_router, template_config, web_router
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
 """HTTP client libraries that log every request at INFO: one line per model call is noise and costs the hot path."""
@@ -63,7 +63,6 @@ LOGGING = LoggingConfig(
 )
 
 CONTROLLERS = [
-    HomeController,
     HealthController,
     AuthController,
     AccountLinksController,
@@ -121,7 +120,8 @@ def create_app(container: Container) -> Litestar:
 
     settings = container.settings()
     return Litestar(
-        route_handlers=CONTROLLERS,
+        route_handlers=[*CONTROLLERS, web_router(), static_router()],
+        template_config=template_config(),
         dependencies=SERVICES,
         exception_handlers=HANDLERS,
         before_request=refuse_hostile_input,

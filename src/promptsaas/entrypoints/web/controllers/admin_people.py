@@ -1,0 +1,84 @@
+"""The console's plans, users (role and status) and audit log; long lists are paginated."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from promptsaas.application.admin import AdminService
+from promptsaas.application.plans import PlanService
+from promptsaas.domain.users import Role, User, UserStatus
+from promptsaas.entrypoints.web.pages import micros, page, when
+from promptsaas.entrypoints.web.paging import paginate
+from promptsaas.entrypoints.web.session import admin_only, checked_form, signed_user
+
+PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
+AUDIT_DEPTH = 1000
+"""How far back the audit pages reach (the newest entries)."""
+
+
+class AdminPeopleController(Controller):
+    include_in_schema = False
+    path = "/admin"
+    guards = [admin_only]
+    dependencies = {"user": Provide(signed_user), "form": Provide(checked_form)}
+
+    @get("/plans")
+    async def plans(
+        self, request: Request[Any, Any, Any], plans: NamedDependency[PlanService], user: NamedDependency[User]
+    ) -> Template:
+        listed, default = await plans.catalog(user.tenant_id)
+        return page(request, "admin/plans.html", plans=listed, default=default, micros=micros)
+
+    @get("/users")
+    async def users(
+        self,
+        request: Request[Any, Any, Any],
+        admin: NamedDependency[AdminService],
+        user: NamedDependency[User],
+        page_number: PageNumber = 1,
+    ) -> Template:
+        everyone = sorted(await admin.users(user.tenant_id), key=lambda u: (u.email or "", u.id))
+        subscriptions: dict[str, list[str]] = {}
+        for sub in await admin.subscriptions(user.tenant_id):
+            subscriptions.setdefault(sub.user_id, []).append(f"{sub.plan_code} ({sub.status.value})")
+        return page(
+            request,
+            "admin/users.html",
+            listing=paginate(everyone, page_number),
+            subscriptions=subscriptions,
+            roles=[r.value for r in Role],
+            statuses=[s.value for s in UserStatus],
+            done=request.query_params.get("done"),
+            when=when,
+        )
+
+    @post("/users/{user_id:str}")
+    async def update_user(
+        self,
+        admin: NamedDependency[AdminService],
+        user: NamedDependency[User],
+        user_id: FromPath[str],
+        form: NamedDependency[dict[str, str]],
+    ) -> Redirect:
+        role = Role(form["role"]) if form.get("role") in {r.value for r in Role} else None
+        status = UserStatus(form["status"]) if form.get("status") in {s.value for s in UserStatus} else None
+        changed = await admin.update_user(
+            user.tenant_id, user_id, role=role, status=status, actor=user.email or user.id
+        )
+        return Redirect(path=f"/admin/users?done={changed.email or changed.id}")
+
+    @get("/audit")
+    async def audit(
+        self,
+        request: Request[Any, Any, Any],
+        admin: NamedDependency[AdminService],
+        user: NamedDependency[User],
+        page_number: PageNumber = 1,
+    ) -> Template:
+        entries = await admin.audit_log(user.tenant_id, AUDIT_DEPTH)
+        return page(request, "admin/audit.html", listing=paginate(entries, page_number), when=when)

@@ -1,0 +1,75 @@
+"""The web app in a real browser: `promptsaas serve` on a real socket (after `db upgrade` and `demo`), driven by
+Debian's Chromium headless through Playwright; one server and one browser for this package, closed after its last
+test (Playwright's sync API keeps an event loop running in this thread while it is open, so async tests live
+elsewhere)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.http.server_process import ServerProcess, start_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+"""Screenshots of each main page, kept after the run (git-ignored)."""
+
+
+@pytest.fixture(scope="package")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    workdir = tmp_path_factory.mktemp("web")
+    server = start_server(f"sqlite:///{workdir / 'promptsaas.db'}", workdir)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `apt-get install -y chromium` (.ci/run installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, web_server: ServerProcess) -> Iterator[Page]:
+    """A fresh browser context (no cookies) on a desktop-sized window; console errors fail the test."""
+    context = browser.new_context(base_url=web_server.url, viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    opened.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        yield opened
+    finally:
+        context.close()
+    assert not [p for p in problems if not EXPECTED.search(p)], problems
+
+
+EXPECTED = re.compile(r"status of (400|402|403|404)\b")
+"""Console lines a test provokes on purpose (a denied page, a refused form, a missing page)."""
+
+
+def shot(page: Page, name: str) -> None:
+    """Keep a full-page screenshot under tests/artifacts/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, caret="initial")
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/(\?.*)?$|/admin"))
