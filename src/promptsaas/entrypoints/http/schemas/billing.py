@@ -34,11 +34,13 @@ class StripeKeysPut(Request):
     secret_key: Annotated[
         str, msgspec.Meta(min_length=8, max_length=255), about("The tenant's Stripe secret key", "sk_live_51Hx")
     ]
-    webhook_secret: Annotated[
-        str | None,
-        msgspec.Meta(max_length=255),
-        about("The signing secret of the tenant's webhook endpoint", "whsec_9f8e7d"),
-    ] = None
+    webhook_secret: (
+        Annotated[
+            Annotated[str, msgspec.Meta(max_length=255)],
+            about("The signing secret of the tenant's webhook endpoint", "whsec_9f8e7d"),
+        ]
+        | None
+    ) = None
 
 
 class BillingSubscriptionRead(Read):
