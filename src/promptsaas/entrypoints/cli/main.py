@@ -30,6 +30,7 @@ from promptsaas.entrypoints.cli import (
     tenants,
     usage,
     users,
+    worker,
 )
 from promptsaas.entrypoints.cli.session import Opener, open_platform
 from promptsaas.entrypoints.cli.shell import OPENER, Shell
@@ -78,6 +79,7 @@ app.command("audit")(audit.command)
 app.add_typer(quota.app, name="quota")
 app.command("purge")(purge.command)
 app.command("serve")(serve.command)
+app.command("worker")(worker.command)
 
 
 def run() -> None:

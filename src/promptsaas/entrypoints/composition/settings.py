@@ -14,6 +14,7 @@ from promptsaas.adapters.security.defaults import APPLE_JWKS_URL, GOOGLE_JWKS_UR
 from promptsaas.application.auth.service import AuthRateLimits
 from promptsaas.entrypoints.composition.env_file import load_env_file
 from promptsaas.entrypoints.composition.llm import TRANSPORTS, LlmEndpoint, parse_endpoints, parse_transport
+from promptsaas.entrypoints.composition.operations import OperationsSettings
 from promptsaas.entrypoints.composition.variables import SettingsError, Variables
 
 __all__ = ["ENVIRONMENTS", "Settings", "SettingsError"]
@@ -65,6 +66,8 @@ class Settings:
     """Named OpenAI-compatible servers: `PROMPTSAAS_LLM_ENDPOINTS=name=base_url|KEY_VAR,...`."""
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachments_per_message: int = 4
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
+    """Logs, metrics access, proxies, CORS, background jobs and traces (see `operations.py`)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -102,6 +105,9 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            operations=OperationsSettings.from_variables(
+                v, production=v.choice("PROMPTSAAS_ENV", "development", ENVIRONMENTS) == "production"
+            ),
         )
         return replace(base, **overrides)  # type: ignore[arg-type]
 

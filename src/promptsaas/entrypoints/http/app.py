@@ -11,6 +11,7 @@ from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from promptsaas.entrypoints.composition.background import serving_in_background
 from promptsaas.entrypoints.composition.container import Container, shutdown
 from promptsaas.entrypoints.composition.persistence import open_persistence
 from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
@@ -29,11 +30,13 @@ from promptsaas.entrypoints.http.controllers.conversations import ConversationsC
 from promptsaas.entrypoints.http.controllers.health import HealthController
 from promptsaas.entrypoints.http.controllers.home import HomeController
 from promptsaas.entrypoints.http.controllers.me import MeController
+from promptsaas.entrypoints.http.controllers.metrics import MetricsController
 from promptsaas.entrypoints.http.controllers.plans import PlansController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
 from promptsaas.entrypoints.http.controllers.usage import UsageController
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
+from promptsaas.entrypoints.http.observability.wiring import cors_config, observe
 from promptsaas.entrypoints.http.problems import HANDLERS
 
 QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
@@ -66,6 +69,7 @@ CONTROLLERS = [
     AdminSubscriptionsController,
     AdminUsageController,
     AdminAuditController,
+    MetricsController,
 ]
 
 
@@ -77,18 +81,20 @@ def create_app(container: Container) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_persistence(container.persistence())
         try:
-            yield
+            async with serving_in_background(container):
+                yield
         finally:
             await shutdown(container)
 
     settings = container.settings()
-    return Litestar(
+    app = Litestar(
         route_handlers=CONTROLLERS,
         dependencies=SERVICES,
         exception_handlers=HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
-        logging_config=LOGGING,
+        logging_config=None,
+        cors_config=cors_config(settings.operations),
         state=State({"container": container}),
         openapi_config=OpenAPIConfig(
             title="promptsaas",
@@ -116,3 +122,4 @@ def create_app(container: Container) -> Litestar:
         ),
         debug=False,
     )
+    return observe(app, settings.operations)
