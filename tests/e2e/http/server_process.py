@@ -22,7 +22,7 @@ from tests.support.postgres import PostgresServer
 SCRIPT = Path(sys.executable).parent / "promptsaas"
 SIGNING_SECRET = "s3cr3t-signing-key-for-the-e2e-suite-only"
 SECRET_KEY = f"e2e:{SIGNING_SECRET}"
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 180
 
 
 def _free_port() -> int:
@@ -96,26 +96,41 @@ class ServerProcess:
                 self.process.wait()
 
 
-def start_server(database_url: str, workdir: Path) -> ServerProcess:
+def start_server(
+    database_url: str, workdir: Path, extra_env: dict[str, str] | None = None, serve_args: tuple[str, ...] = ()
+) -> ServerProcess:
     """Migrate, load the demo, then serve on a free port; returns once `/readyz` answers."""
     env = server_env(database_url, workdir)
     promptsaas(env, workdir, "--database-url", database_url, "db", "upgrade")
     demo = Demo.from_output(promptsaas(env, workdir, "--json", "--database-url", database_url, "demo"))
-    return launch_server(database_url, workdir, demo)
+    return launch_server(database_url, workdir, demo, extra_env=extra_env, serve_args=serve_args)
 
 
 def launch_server(
-    database_url: str, workdir: Path, demo: Demo, log_name: str = "server.log", extra_env: dict[str, str] | None = None
+    database_url: str,
+    workdir: Path,
+    demo: Demo,
+    log_name: str = "server.log",
+    *,
+    extra_env: dict[str, str] | None = None,
+    serve_args: tuple[str, ...] = (),
 ) -> ServerProcess:
-    """Serve an already migrated database on a free port (another server process may share it); `extra_env` adds
-    settings of its own."""
+    """Serve an already migrated database on a free port (another server process may share it); `extra_env` and
+    `serve_args` add variables and `serve` options."""
     env = {**server_env(database_url, workdir), **(extra_env or {})}
     port = _free_port()
     command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "promptsaas.entrypoints.cli.main"]
     log = workdir / log_name
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [*command, "--database-url", database_url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                *command,
+                "--database-url",
+                database_url,
+                "serve",
+                *("--host", "127.0.0.1", "--port", str(port)),
+                *serve_args,
+            ],
             stdout=sink,
             stderr=subprocess.STDOUT,
             env=env,

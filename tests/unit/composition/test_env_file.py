@@ -138,14 +138,14 @@ def test_the_example_lists_exactly_the_variables_the_settings_read() -> None:
     Settings.from_env(env)
     listed = set(read_env_file(EXAMPLE))
 
-    assert {n for n in listed if n.startswith(("PROMPTSAAS_", "STRIPE_"))} == env.asked
+    assert {n for n in listed if n.startswith(("PROMPTSAAS_", "STRIPE_", "OTEL_"))} == env.asked
 
 
 def test_the_example_lists_every_variable_the_code_names_and_no_other() -> None:
     named = {
         name
         for path in SRC.rglob("*.py")
-        for name in re.findall(r"\b(?:PROMPTSAAS|OPENAI|ANTHROPIC|STRIPE)_[A-Z0-9_]*[A-Z0-9]\b", path.read_text())
+        for name in re.findall(r"\b(?:PROMPTSAAS|OPENAI|ANTHROPIC|STRIPE|OTEL)_[A-Z0-9_]*[A-Z0-9]\b", path.read_text())
     }
     listed = set(read_env_file(EXAMPLE))
 

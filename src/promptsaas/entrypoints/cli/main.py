@@ -32,6 +32,7 @@ from promptsaas.entrypoints.cli import (
     tenants,
     usage,
     users,
+    worker,
 )
 from promptsaas.entrypoints.cli.session import Opener, open_platform
 from promptsaas.entrypoints.cli.shell import OPENER, Shell
@@ -82,6 +83,7 @@ app.command("purge")(purge.command)
 app.command("serve")(serve.command)
 app.command("bot")(bot.command)
 app.add_typer(channels.app, name="channel")
+app.command("worker")(worker.command)
 
 
 def run() -> None:

@@ -12,6 +12,7 @@ from dependency_injector import containers, providers
 
 from promptsaas.adapters.clock import SystemClock, UuidV7Generator
 from promptsaas.adapters.llm.registry import BUILTIN_MODELS
+from promptsaas.adapters.observability.timed import TimedLedger, TimedProviders
 from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
@@ -71,11 +72,11 @@ class Container(containers.DeclarativeContainer):
         Persistence, database_url=settings.provided.database_url, store=store, clock=clock
     )
     uow = persistence.uow
-    ledger = persistence.ledger
+    ledger = providers.Singleton(TimedLedger, persistence.ledger)
     idempotency = persistence.idempotency
     rate_limiter = persistence.rate_limiter
 
-    llm = providers.Singleton(llm_providers, settings)
+    llm = providers.Singleton(TimedProviders, providers.Singleton(llm_providers, settings))
     models = providers.Singleton(ModelRegistry, BUILTIN_MODELS, llm)
 
     read_cache = providers.Singleton(ReadCache, settings.provided.cache_ttl_seconds)

@@ -14,6 +14,7 @@ from promptsaas.adapters.security.defaults import APPLE_JWKS_URL, GOOGLE_JWKS_UR
 from promptsaas.application.auth.service import AuthRateLimits
 from promptsaas.entrypoints.composition.env_file import load_env_file
 from promptsaas.entrypoints.composition.llm import TRANSPORTS, LlmEndpoint, parse_endpoints, parse_transport
+from promptsaas.entrypoints.composition.operations import OperationsSettings
 from promptsaas.entrypoints.composition.variables import SettingsError, Variables
 
 __all__ = ["ENVIRONMENTS", "Settings", "SettingsError"]
@@ -101,6 +102,8 @@ class Settings:
     """How long an inbound message is held by the process answering it; a crashed holder's is taken over after."""
     whatsapp_sweep_seconds: float = 30.0
     """How often a server looks for WhatsApp messages left unanswered (by a crash, or due for another try)."""
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
+    """Logs, metrics access, proxies, CORS, background jobs and traces (see `operations.py`)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -138,6 +141,9 @@ class Settings:
             llm_endpoints=_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
+            operations=OperationsSettings.from_variables(
+                v, production=v.choice("PROMPTSAAS_ENV", "development", ENVIRONMENTS) == "production"
+            ),
             telegram_bot_token=v.optional("PROMPTSAAS_TELEGRAM_BOT_TOKEN"),
             telegram_api_base=v.optional("PROMPTSAAS_TELEGRAM_API_BASE"),
             whatsapp_phone_number_id=v.optional("PROMPTSAAS_WHATSAPP_PHONE_NUMBER_ID"),

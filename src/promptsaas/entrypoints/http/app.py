@@ -13,6 +13,7 @@ from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from promptsaas.entrypoints.composition.background import serving_in_background
 from promptsaas.entrypoints.composition.container import Container, shutdown
 from promptsaas.entrypoints.composition.persistence import open_persistence
 from promptsaas.entrypoints.http.controllers.account_links import AccountLinksController
@@ -37,6 +38,7 @@ from promptsaas.entrypoints.http.controllers.conversations import ConversationsC
 from promptsaas.entrypoints.http.controllers.health import HealthController
 from promptsaas.entrypoints.http.controllers.links import LinksController
 from promptsaas.entrypoints.http.controllers.me import MeController
+from promptsaas.entrypoints.http.controllers.metrics import MetricsController
 from promptsaas.entrypoints.http.controllers.plans import PlansController
 from promptsaas.entrypoints.http.controllers.provider_keys import ProviderKeysController
 from promptsaas.entrypoints.http.controllers.telegram_webhook import TelegramWebhookController
@@ -46,6 +48,7 @@ from promptsaas.entrypoints.http.controllers.whatsapp_webhook import WhatsAppWeb
 from promptsaas.entrypoints.http.dependencies import SERVICES
 from promptsaas.entrypoints.http.docs import SwaggerDocs
 from promptsaas.entrypoints.http.input_guard import refuse_hostile_input
+from promptsaas.entrypoints.http.observability.wiring import cors_config, observe
 from promptsaas.entrypoints.http.openai.completions import OpenAICompletionsController
 from promptsaas.entrypoints.http.openai.models import OpenAIModelsController
 from promptsaas.entrypoints.http.problems import HANDLERS
@@ -93,6 +96,7 @@ CONTROLLERS = [
     TelegramWebhookController,
     AdminWhatsAppController,
     WhatsAppWebhookController,
+    MetricsController,
 ]
 
 
@@ -107,7 +111,8 @@ def create_app(container: Container) -> Litestar:
         retries = asyncio.create_task(container.billing_inbox().retry_forever(settings.billing_retry_seconds))
         sweeper = asyncio.create_task(container.whatsapp().sweep_forever(settings.whatsapp_sweep_seconds))
         try:
-            yield
+            async with serving_in_background(container):
+                yield
         finally:
             retries.cancel()
             hooks = app.state.get("telegram_webhooks")
@@ -119,7 +124,7 @@ def create_app(container: Container) -> Litestar:
             await shutdown(container)
 
     settings = container.settings()
-    return Litestar(
+    app = Litestar(
         route_handlers=[*CONTROLLERS, web_router(), static_router()],
         template_config=template_config(),
         dependencies=SERVICES,
@@ -128,7 +133,8 @@ def create_app(container: Container) -> Litestar:
         middleware=[functools.partial(BodyDeadline, timeout=settings.body_timeout_seconds)],
         request_max_body_size=settings.max_body_bytes,
         lifespan=[lifespan],
-        logging_config=LOGGING,
+        logging_config=None,
+        cors_config=cors_config(settings.operations),
         state=State({"container": container}),
         openapi_config=OpenAPIConfig(
             title="promptsaas",
@@ -156,3 +162,4 @@ def create_app(container: Container) -> Litestar:
         ),
         debug=False,
     )
+    return observe(app, settings.operations)

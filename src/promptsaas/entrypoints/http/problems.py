@@ -11,7 +11,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from promptsaas.adapters.observability.metrics import series
 from promptsaas.domain.errors import AccessDenied, DomainError
+from promptsaas.entrypoints.http.observability.request_id import current_request_id
 from promptsaas.entrypoints.http.problem_codes import PROBLEM_CODES
 from promptsaas.entrypoints.http.schemas.base import LimitRead, Problem
 from promptsaas.entrypoints.http.slow_clients import BodyTooSlow
@@ -57,6 +59,7 @@ def problem(
         status=status,
         detail=detail,
         code=code,
+        request_id=current_request_id(),
         **extra,
     )
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
@@ -85,6 +88,7 @@ def _field_of(error: DomainError) -> str | None:
 
 
 def _denied(error: AccessDenied, status: int) -> Response[Problem]:
+    series().denials.labels(error.code).inc()
     decision = error.decision
     limits = [
         LimitRead(

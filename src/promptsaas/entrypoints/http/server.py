@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import uvicorn
 from litestar import Litestar
 
+from promptsaas.adapters.observability.metrics import MULTIPROCESS_DIR
 from promptsaas.entrypoints.composition.container import build_container
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.http.app import create_app
@@ -25,6 +27,15 @@ def create() -> Litestar:
 
 def create_app_from(settings: Settings) -> Litestar:
     return create_app(build_container(settings))
+
+
+def share_metrics_between_workers() -> None:
+    """Prometheus multi-process mode: every worker writes its series under one fresh directory that `/metrics`
+    aggregates (an operator's own `PROMETHEUS_MULTIPROC_DIR` is kept, emptied of a previous run's files)."""
+    directory = os.environ.get(MULTIPROCESS_DIR) or tempfile.mkdtemp(prefix="promptsaas-metrics-")
+    for stale in Path(directory).glob("*.db"):
+        stale.unlink()
+    os.environ[MULTIPROCESS_DIR] = directory
 
 
 def serve(
@@ -45,6 +56,11 @@ def serve(
     request heads of at most 16 KiB, idle keep-alive connections closed after 5 seconds."""
     if database_url:
         os.environ["PROMPTSAAS_DATABASE_URL"] = database_url
+    trusted = Settings.from_env().operations.forwarded_allow_ips
+    if forwarded_allow_ips is None and trusted:
+        proxy_headers, forwarded_allow_ips = True, trusted
+    if workers > 1:
+        share_metrics_between_workers()
     uvicorn.run(
         "promptsaas.entrypoints.http.server:create",
         factory=True,

@@ -15,6 +15,7 @@ from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.conversations import ImagePart
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
+from promptsaas.entrypoints.http.observability.calls import count_usage
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
 from promptsaas.entrypoints.http.parameters import AgentSlug
 from promptsaas.entrypoints.http.schemas.members import (
@@ -146,6 +147,9 @@ class AgentsController(MemberController):
             idempotency_key=idempotency_key,
         )
         reply = await runs.chat(message)
+        count_usage(
+            caller.tenant_id, slug, reply.usage.input_tokens, reply.usage.output_tokens, reply.usage.cost_micros
+        )
         return RunRead(
             text=reply.text,
             conversation_id=reply.conversation_id,

@@ -52,6 +52,9 @@ class Problem(Read, omit_defaults=True):
     resets_at: Annotated[
         str | None, about("For a denial: when the exhausted limit resets (ISO 8601)", "2026-02-01T00:00:00+00:00")
     ] = None
+    request_id: Annotated[
+        str | None, about("The request's id (its X-Request-ID), to quote when reporting it", "0b9f3c1e4d2a")
+    ] = None
 
 
 class Health(Read):

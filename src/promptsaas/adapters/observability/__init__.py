@@ -1,0 +1,1 @@
+"""Logs, metrics and traces: structlog, prometheus-client and (only when configured) OpenTelemetry."""

@@ -1,0 +1,82 @@
+"""Structured logs: JSON lines in production, a readable console in development, the request id in every line.
+
+Every standard-library logger (uvicorn, litestar, promptsaas) goes through the same structlog pipeline, and a last
+processor masks anything shaped like a credential, so a secret that slips into a message never reaches the sink.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+FORMATS = ("json", "console")
+SECRET_SHAPES = re.compile(
+    r"(psk_[A-Za-z0-9_\-]{6,}|sk-[A-Za-z0-9_\-]{6,}|eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+"
+    r"|(?i:bearer)\s+[A-Za-z0-9_\-.=]{8,})"
+)
+SECRET_KEYS = frozenset({"password", "authorization", "api_key", "token", "secret", "cookie", "x-api-key"})
+QUIET = ("httpx", "httpcore", "openai", "anthropic", "aiohttp.access", "uvicorn.access")
+"""Libraries that log every request at INFO; the access line of our middleware replaces uvicorn's."""
+MASK = "[redacted]"
+HANDLER_NAME = "promptsaas"
+"""Our handler on the root logger: replaced when logging is configured again, others (a test's capture) kept."""
+
+
+def redact(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Mask values under secret-looking keys and credential-shaped substrings anywhere in the line."""
+    for key, value in list(event.items()):
+        if key.lower() in SECRET_KEYS and value:
+            event[key] = MASK
+        elif isinstance(value, str):
+            event[key] = SECRET_SHAPES.sub(MASK, value)
+    return event
+
+
+def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
+    """Route structlog and the standard library through one renderer (`json` or `console`) on stderr."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        redact,
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if log_format == "json"
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    )
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(HANDLER_NAME)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != HANDLER_NAME] + [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "litestar"):
+        named = logging.getLogger(name)
+        named.handlers[:] = []
+        named.propagate = True
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def logger(name: str) -> Any:
+    """A structlog logger bound to `name` (the line's `logger` field)."""
+    return structlog.stdlib.get_logger(name)

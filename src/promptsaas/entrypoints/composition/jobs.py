@@ -1,0 +1,58 @@
+"""The background jobs this build runs, and their runner: each run logged and counted.
+
+To add a job (webhook inbox retries, outbound messenger retries, ...), register it in `register_jobs`:
+`registry.register(Job("telegram-retries", 30, container.telegram_outbox().retry_due))`, `run(now)` returning how
+many items it handled. The runner is the same in `promptsaas worker`, `worker --once` and inside `serve`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from promptsaas.adapters.observability.logs import logger
+from promptsaas.adapters.observability.metrics import series
+from promptsaas.adapters.persistence.sqlalchemy.runner_lock import ProcessLock, runner_lock
+from promptsaas.application.jobs import Job, JobRegistry, JobRun, JobRunner
+from promptsaas.application.ports.jobs import RunnerLock
+from promptsaas.entrypoints.composition.container import Container
+from promptsaas.entrypoints.composition.persistence import SQL
+
+SWEEP_SECONDS = 60.0
+PURGE_SECONDS = 24 * 3600.0
+log = logger("promptsaas.jobs")
+
+
+def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
+    """The built-in jobs: the reservation sweep (every minute) and the retention purge (daily, per plan)."""
+
+    async def sweep(now: datetime) -> int:
+        return await container.ledger().sweep(now)
+
+    async def purge(now: datetime) -> int:
+        return sum(result.messages for result in await container.conversations().purge(now))
+
+    registry.register(Job("reservation-sweep", SWEEP_SECONDS, sweep))
+    registry.register(Job("retention-purge", PURGE_SECONDS, purge))
+    return registry
+
+
+def observe(run: JobRun) -> None:
+    """A log line and the `promptsaas_job_runs` / `promptsaas_job_seconds` series for each run."""
+    metrics = series()
+    metrics.job_runs.labels(run.job, run.outcome).inc()
+    metrics.job_seconds.labels(run.job).observe(run.seconds)
+    fields = {"job": run.job, "handled": run.handled, "duration_ms": round(run.seconds * 1000, 2)}
+    if run.error is None:
+        log.info(f"job {run.job} ran", **fields)
+    else:
+        log.error(f"job {run.job} failed", error=run.error, **fields)
+
+
+def lock_of(container: Container) -> RunnerLock:
+    persistence = container.persistence()
+    return runner_lock(persistence.database()) if persistence.backend() == SQL else ProcessLock()
+
+
+def job_runner(container: Container) -> JobRunner:
+    registry = register_jobs(container, JobRegistry())
+    return JobRunner(registry, lock_of(container), container.clock(), observe)

@@ -1,0 +1,50 @@
+"""What an operator configures to run the service: log format, metrics access, proxies, CORS, jobs, traces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from promptsaas.entrypoints.composition.variables import Variables
+
+LOG_FORMATS = ("json", "console")
+JOB_RUNNERS = ("serve", "worker", "off")
+"""`PROMPTSAAS_JOBS`: where background jobs run (inside `serve`, only in `promptsaas worker`, or nowhere)."""
+LOOPBACK = ("127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class OperationsSettings:
+    log_format: str = "console"
+    """`PROMPTSAAS_LOG_FORMAT`: `json` lines (the production default) or a readable `console` (development)."""
+    log_level: str = "info"
+    metrics_token: str | None = field(default=None, repr=False)
+    """`PROMPTSAAS_METRICS_TOKEN`: a bearer token that opens `/metrics` from any address."""
+    metrics_allow_ips: tuple[str, ...] = LOOPBACK
+    """`PROMPTSAAS_METRICS_ALLOW_IPS`: client addresses that read `/metrics` without the token."""
+    forwarded_allow_ips: str | None = None
+    """`PROMPTSAAS_FORWARDED_ALLOW_IPS`: proxies whose X-Forwarded-For is trusted (turns on proxy headers)."""
+    cors_origins: tuple[str, ...] = ()
+    """`PROMPTSAAS_CORS_ORIGINS`: browser origins on other hosts allowed to call the API (`*` for any)."""
+    jobs: str = "serve"
+    job_tick_seconds: float = 1.0
+    """How often a runner checks which jobs are due (and a waiting process tries for the runner's lock)."""
+    otel_endpoint: str | None = None
+    """`OTEL_EXPORTER_OTLP_ENDPOINT`: traces are exported there; unset, no OpenTelemetry module is imported."""
+    change_poll_seconds: float = 0.05
+    """How often each process looks for changes made by other processes (cache invalidation)."""
+
+    @classmethod
+    def from_variables(cls, v: Variables, *, production: bool) -> OperationsSettings:
+        default = cls()
+        return cls(
+            log_format=v.choice("PROMPTSAAS_LOG_FORMAT", "json" if production else "console", LOG_FORMATS),
+            log_level=v.choice("PROMPTSAAS_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
+            metrics_token=v.optional("PROMPTSAAS_METRICS_TOKEN"),
+            metrics_allow_ips=v.items("PROMPTSAAS_METRICS_ALLOW_IPS") or LOOPBACK,
+            forwarded_allow_ips=v.optional("PROMPTSAAS_FORWARDED_ALLOW_IPS"),
+            cors_origins=v.items("PROMPTSAAS_CORS_ORIGINS"),
+            jobs=v.choice("PROMPTSAAS_JOBS", default.jobs, JOB_RUNNERS),
+            job_tick_seconds=v.number("PROMPTSAAS_JOB_TICK_SECONDS", default.job_tick_seconds, positive=True),
+            otel_endpoint=(v.env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or "").strip() or None,  # OpenTelemetry's own
+            change_poll_seconds=v.number("PROMPTSAAS_CHANGE_POLL_SECONDS", default.change_poll_seconds, positive=True),
+        )

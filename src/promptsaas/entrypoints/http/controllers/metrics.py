@@ -1,0 +1,33 @@
+"""`/metrics`: the Prometheus scrape, for the metrics token or the configured addresses only."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+
+from promptsaas.adapters.observability.metrics import exposition
+from promptsaas.entrypoints.http.caller import container_of
+from promptsaas.entrypoints.http.problems import problem
+
+
+def may_scrape(request: Request[Any, Any, Any]) -> bool:
+    """The bearer metrics token (compared in constant time), or a client address the operator allowed."""
+    operations = container_of(request).settings().operations
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if operations.metrics_token and scheme.lower() == "bearer":
+        return hmac.compare_digest(token.strip().encode(), operations.metrics_token.encode())
+    client = request.client.host if request.client else ""
+    return "*" in operations.metrics_allow_ips or client in operations.metrics_allow_ips
+
+
+class MetricsController(Controller):
+    @get("/metrics", include_in_schema=False, sync_to_thread=False)
+    def metrics(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """The Prometheus text exposition; 403 `forbidden` without the token from an address not allowed."""
+        if not may_scrape(request):
+            return problem(403, "forbidden", "the metrics need PROMPTSAAS_METRICS_TOKEN or an allowed address")
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)

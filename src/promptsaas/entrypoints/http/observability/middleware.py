@@ -1,0 +1,100 @@
+"""One ASGI layer for every request: the request id (bound to every log line, echoed in `X-Request-ID`), one
+access line when the response ends, and the request's series (duration, status, and agent calls by outcome)."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import structlog
+
+from promptsaas.adapters.observability.logs import logger
+from promptsaas.adapters.observability.metrics import series
+from promptsaas.entrypoints.http.caller import Identity
+from promptsaas.entrypoints.http.observability.request_id import HEADER, current, request_id_from
+
+HEADER_BYTES = HEADER.encode()
+RUN_ROUTE = "/v1/agents/{slug}/runs"
+UNMATCHED = "unmatched"
+log = logger("promptsaas.access")
+WORKER = os.getpid()
+"""The serving process, in each access line: under `--workers N` it tells the workers apart."""
+
+
+def outcome_of(status: int) -> str:
+    """A call's outcome as a metric label: answered, denied by the policy, refused as a bad request, or failed."""
+    if status < 400:
+        return "ok"
+    if status in (402, 429):
+        return "denied"
+    if status < 500:
+        return "rejected"
+    return "error"
+
+
+class ObservabilityMiddleware:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        metrics = series()
+        self._requests = metrics.requests
+        self._seconds = metrics.request_seconds
+        self._calls = metrics.calls
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_from(_header(scope, HEADER_BYTES))
+        token = current.set(request_id)
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (HEADER_BYTES, request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self._finish(scope, status, time.perf_counter() - started)
+            structlog.contextvars.unbind_contextvars("request_id")
+            current.reset(token)
+
+    def _finish(self, scope: Any, status: int, seconds: float) -> None:
+        route = scope.get("path_template") or UNMATCHED
+        method = scope["method"]
+        identity = (scope.get("state") or {}).get("identity")
+        tenant = user = channel = None
+        if isinstance(identity, Identity):
+            tenant, user = identity.user.tenant_id, identity.user.id
+            channel = "api" if identity.by_api_key else (_header(scope, b"x-channel") or b"web").decode("latin-1")
+        self._requests.labels(method, route, str(status)).inc()
+        self._seconds.labels(method, route).observe(seconds)
+        if route == RUN_ROUTE and method == "POST":
+            agent = (scope.get("path_params") or {}).get("slug", "")
+            self._calls.labels(tenant or "", agent, channel or "", outcome_of(status)).inc()
+        client = scope.get("client")
+        log.info(
+            f"{method} {route} {status}",
+            method=method,
+            route=route,
+            status=status,
+            duration_ms=round(seconds * 1000, 2),
+            tenant=tenant,
+            user=user,
+            channel=channel,
+            client=client[0] if client else None,
+            worker=WORKER,
+        )
+
+
+def _header(scope: Any, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value  # type: ignore[no-any-return]
+    return None

@@ -1,0 +1,120 @@
+"""`serve --workers 2` on one database: a revoked API key and a disabled user are refused by every worker within
+100 ms (the read cache's own ttl is 2 s), and `/metrics` adds up both workers' series."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.http.server_process import ENGINES, ServerProcess, fresh_database, start_server
+
+pytestmark = pytest.mark.slow
+PROPAGATION_SECONDS = 0.1
+SPREAD = 24
+"""Requests on fresh connections, enough that both workers answer some (checked in the access lines)."""
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def two_workers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    workdir = tmp_path_factory.mktemp(f"workers-{request.param}")
+    env = {"PROMPTSAAS_LOG_FORMAT": "json", "PROMPTSAAS_CACHE_TTL_SECONDS": "2"}
+    with fresh_database(request, workdir) as url:
+        server = start_server(url, workdir, extra_env=env, serve_args=("--workers", "2"))
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def spread(server: ServerProcess, headers: dict[str, str], path: str = "/v1/me") -> list[tuple[int, str]]:
+    """`SPREAD` requests, each on its own connection at once: their statuses and request ids."""
+
+    def one(_: int) -> tuple[int, str]:
+        response = httpx.get(f"{server.url}{path}", headers=headers, timeout=30)
+        return response.status_code, response.headers["x-request-id"]
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(SPREAD)))
+
+
+def workers_of(server: ServerProcess, request_ids: set[str]) -> set[int]:
+    time.sleep(0.3)
+    lines = [json.loads(line) for line in server.output().splitlines() if line.startswith("{")]
+    return {line["worker"] for line in lines if line.get("request_id") in request_ids and "worker" in line}
+
+
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, (response.status_code, response.text)
+    return response.json() if response.content else None
+
+
+def admin_client(server: ServerProcess) -> httpx.Client:
+    credentials = {"email": server.demo.admin["email"], "password": server.demo.admin["password"]}
+    with server.client(**{"X-Tenant": server.demo.tenant}) as http:
+        token = ok(http.post("/v1/auth/login", json=credentials))["access_token"]
+    return server.client(Authorization=f"Bearer {token}")
+
+
+def warmed_then_refused(server: ServerProcess, headers: dict[str, str], change: Any) -> list[int]:
+    """Both workers cache the caller (each answers 200), `change` runs, and 100 ms later every worker answers."""
+    warm = spread(server, headers)
+    assert {status for status, _ in warm} == {200}
+    assert len(workers_of(server, {rid for _, rid in warm})) == 2
+    change()
+    time.sleep(PROPAGATION_SECONDS)
+    after = spread(server, headers)
+    assert len(workers_of(server, {rid for _, rid in after})) == 2
+    return [status for status, _ in after]
+
+
+def test_a_revoked_api_key_is_refused_by_every_worker_within_100_ms(two_workers: ServerProcess) -> None:
+    with two_workers.client(**{"X-Tenant": two_workers.demo.tenant}) as http:
+        member = {"email": two_workers.demo.member["email"], "password": two_workers.demo.member["password"]}
+        token = ok(http.post("/v1/auth/login", json=member))["access_token"]
+    with two_workers.client(Authorization=f"Bearer {token}") as http:
+        key = ok(http.post("/v1/me/api-keys", json={"name": "to revoke"}), 201)
+        secret = key["key"]
+
+        def revoke() -> None:
+            ok(http.delete(f"/v1/me/api-keys/{key['id']}"), 204)
+
+        statuses = warmed_then_refused(two_workers, {"X-API-Key": secret}, revoke)
+    assert statuses == [401] * SPREAD
+
+
+def test_a_disabled_user_is_refused_by_every_worker_within_100_ms(two_workers: ServerProcess) -> None:
+    body = {"email": "soon-disabled@example.com", "password": "disabled-pa55word-long"}
+    with two_workers.client(**{"X-Tenant": two_workers.demo.tenant}) as http:
+        session = ok(http.post("/v1/auth/register", json=body), 201)
+    with admin_client(two_workers) as admin:
+        user_id = {u["email"]: u["id"] for u in ok(admin.get("/v1/admin/users"))}[body["email"]]
+
+        def disable() -> None:
+            ok(admin.patch(f"/v1/admin/users/{user_id}", json={"status": "disabled"}))
+
+        statuses = warmed_then_refused(two_workers, {"Authorization": f"Bearer {session['access_token']}"}, disable)
+    assert set(statuses) == {401} or set(statuses) == {403}, statuses
+
+
+def test_metrics_add_up_both_workers(two_workers: ServerProcess) -> None:
+    statuses = spread(two_workers, {}, "/healthz")
+    assert {status for status, _ in statuses} == {200}
+    scrape = ok_text(httpx.get(f"{two_workers.url}/metrics"))
+    counted = [
+        line
+        for line in scrape.splitlines()
+        if line.startswith('promptsaas_http_requests_total{method="GET",route="/healthz",status="200"}')
+    ]
+    assert counted, scrape
+    assert float(counted[0].rsplit(" ", 1)[1]) >= SPREAD
+
+
+def ok_text(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text
+    return response.text

@@ -1,0 +1,76 @@
+"""Background jobs: each runs on its interval and is observed; one runner at a time holds the lock, a failing job
+does not stop the others."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from promptsaas.adapters.clock import SystemClock
+from promptsaas.adapters.persistence.sqlalchemy.runner_lock import FileLock
+from promptsaas.application.jobs import Job, JobRegistry, JobRun, JobRunner
+
+
+def registry_of(calls: list[str]) -> JobRegistry:
+    async def sweep(now: datetime) -> int:
+        calls.append("sweep")
+        return 3
+
+    async def broken(now: datetime) -> int:
+        raise RuntimeError("provider down")
+
+    registry = JobRegistry()
+    registry.register(Job("sweep", 3600, sweep))
+    registry.register(Job("broken", 3600, broken))
+    return registry
+
+
+async def test_only_one_runner_runs_the_jobs_while_it_holds_the_lock(tmp_path: Path) -> None:
+    calls: list[str] = []
+    seen: list[JobRun] = []
+    lock_path = tmp_path / "db.jobs.lock"
+    first = JobRunner(registry_of(calls), FileLock(lock_path), SystemClock(), seen.append)
+    second = JobRunner(registry_of(calls), FileLock(lock_path), SystemClock(), seen.append)
+
+    holder = FileLock(lock_path)
+    assert await holder.try_acquire()
+    assert await first.run_once() is None
+    await holder.release()
+
+    runs = await first.run_once()
+    assert runs is not None
+    assert [(r.job, r.outcome, r.handled) for r in runs] == [("sweep", "ok", 3), ("broken", "failed", 0)]
+    assert runs[1].error == "RuntimeError: provider down"
+    assert await second.run_once() is not None  # the first released it when done
+    assert calls == ["sweep", "sweep"]
+    assert len(seen) == 4
+
+
+async def test_a_due_job_runs_once_per_interval() -> None:
+    calls: list[str] = []
+
+    class Held:
+        async def try_acquire(self) -> bool:
+            return True
+
+        async def release(self) -> None:
+            return None
+
+    runner = JobRunner(registry_of(calls), Held(), SystemClock(), lambda run: None)
+    await runner.run_due()
+    await runner.run_due()
+    assert calls == ["sweep"]
+
+
+def test_a_job_needs_a_positive_interval_and_a_unique_name() -> None:
+    async def run(now: datetime) -> int:
+        return 0
+
+    with pytest.raises(ValueError, match="positive interval"):
+        Job("never", 0, run)
+    registry = JobRegistry()
+    registry.register(Job("once", 1, run))
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(Job("once", 1, run))

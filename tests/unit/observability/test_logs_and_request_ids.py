@@ -1,0 +1,42 @@
+"""Log lines mask credentials, and a request id is kept only when it cannot forge a line or a header."""
+
+from __future__ import annotations
+
+from promptsaas.adapters.observability.logs import MASK, redact
+from promptsaas.entrypoints.composition.operations import OperationsSettings
+from promptsaas.entrypoints.composition.variables import Variables
+from promptsaas.entrypoints.http.observability.request_id import request_id_from
+
+
+def test_credentials_are_masked_wherever_they_appear_in_a_line() -> None:
+    line = {
+        "event": "calling with psk_abcdefgh12345678 and Bearer eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl",
+        "password": "hunter2-hunter2",
+        "detail": "sk-proj-0123456789abcdef rejected",
+        "status": 401,
+    }
+    masked = redact(None, "info", dict(line))
+    assert "psk_abcdefgh12345678" not in masked["event"]
+    assert "eyJzdWIiOiIx" not in masked["event"]
+    assert masked["password"] == MASK
+    assert masked["detail"] == f"{MASK} rejected"
+    assert masked["status"] == 401
+
+
+def test_a_sane_request_id_is_kept_and_a_forged_one_replaced() -> None:
+    assert request_id_from(b"lb-7f3a:42") == "lb-7f3a:42"
+    for forged in (b'x" status=200', b"a\r\nSet-Cookie: x", b"x" * 129, b""):
+        replaced = request_id_from(forged)
+        assert replaced != forged.decode("latin-1")
+        assert len(replaced) == 32
+
+
+def test_production_logs_json_and_development_a_console() -> None:
+    assert OperationsSettings.from_variables(Variables({}), production=True).log_format == "json"
+    assert OperationsSettings.from_variables(Variables({}), production=False).log_format == "console"
+    chosen = Variables(
+        {"PROMPTSAAS_LOG_FORMAT": "json", "PROMPTSAAS_CORS_ORIGINS": "https://a.example, https://b.example"}
+    )
+    operations = OperationsSettings.from_variables(chosen, production=False)
+    assert operations.log_format == "json"
+    assert operations.cors_origins == ("https://a.example", "https://b.example")
