@@ -33,16 +33,19 @@ async def test_the_bot_process_polls_answers_and_applies_a_redelivery_once(
     bot = await start(demo_env, tmp_path, "bot", "--tenant", "demo", log="bot.log")
     try:
         stub.push(stub.text_update(TOM, "/start"))
+        stub.push(stub.button_update(TOM, "agent:tutor"))
+        await stub.wait_for("sendMessage", 2, within=STARTUP)  # the bot handles updates concurrently
         hello = stub.push(stub.text_update(TOM, "hello bot"))
         for _ in range(4):
             stub.push(dict(hello))  # redelivered in the same batch
-        await stub.wait_for("sendMessage", 2, within=STARTUP)
+        await stub.wait_for("sendMessage", 3, within=STARTUP)
         await asyncio.sleep(0.5)
     finally:
         await stop(bot)
-    assert stub.texts(TOM)[0].startswith("Hello! You are talking to tutor.")
-    assert stub.texts(TOM)[1] == "You said: hello bot"
-    assert len(stub.texts(TOM)) == 2
+    assert stub.texts(TOM)[0].startswith("Hello! You are talking to ")
+    assert stub.texts(TOM)[1].startswith("You are now talking to Math tutor.")
+    assert stub.texts(TOM)[2] == "You said: hello bot"
+    assert len(stub.texts(TOM)) == 3
     assert [c["command"] for c in stub.sent("setMyCommands")[0]["commands"]][:2] == ["start", "agents"]
     assert TOKEN not in (tmp_path / "bot.log").read_text()
 
@@ -61,19 +64,25 @@ async def test_the_webhook_route_checks_the_secret_answers_at_once_and_replies_o
         secret = str(hook["secret_token"])
         url = f"{base}/v1/webhooks/telegram/demo"
         update = stub.text_update(TOM, "via webhook")
+        choose = stub.button_update(TOM, "agent:tutor")
         async with httpx.AsyncClient(timeout=10) as client:
+            chosen = await client.post(url, json=choose, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+            await stub.wait_for("sendMessage", 1, within=STARTUP)
             wrong = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
             missing = await client.post(url, json=stub.text_update(TOM, "no secret"))
             answers = [
                 await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
                 for _ in range(5)
             ]
-        await stub.wait_for("sendMessage", 1, within=STARTUP)
+        await stub.wait_for("sendMessage", 2, within=STARTUP)
         await asyncio.sleep(0.5)
     finally:
         await stop(server)
     assert (wrong.status_code, missing.status_code) == (403, 403)
     assert wrong.json()["code"] == "webhook_forbidden"
     assert [a.status_code for a in answers] == [200] * 5
-    assert stub.texts(TOM) == ["You said: via webhook"]
+    assert chosen.status_code == 200
+    chose, replied = stub.texts(TOM)
+    assert chose.startswith("You are now talking to Math tutor.")
+    assert replied == "You said: via webhook"
     assert secret not in (tmp_path / "serve.log").read_text()
