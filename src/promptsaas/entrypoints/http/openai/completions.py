@@ -38,6 +38,7 @@ class OpenAICompletionsController(MemberController):
         "/",
         status_code=HTTP_200_OK,
         operation_id="createChatCompletion",
+        include_in_schema=False,  # OpenAI's own API reference documents these shapes
         summary="Chat with an agent",
         responses=documented(*SIGNED_IN, *RUN_PROBLEMS, "internal_error"),
     )

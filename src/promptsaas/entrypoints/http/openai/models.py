@@ -25,6 +25,7 @@ class OpenAIModelsController(MemberController):
     @get(
         "/",
         operation_id="listModels",
+        include_in_schema=False,  # OpenAI's own API reference documents these shapes
         summary="List the agents as OpenAI models",
         responses=documented(*SIGNED_IN, "internal_error"),
     )
