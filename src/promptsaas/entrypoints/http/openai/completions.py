@@ -19,11 +19,12 @@ from promptsaas.application.conversations import ConversationService, Reply
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.domain.errors import DomainError
 from promptsaas.entrypoints.http.caller import Caller
-from promptsaas.entrypoints.http.controllers.agents import IdempotencyKey
+from promptsaas.entrypoints.http.controllers.agents import RUN_PROBLEMS, IdempotencyKey
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
-from promptsaas.entrypoints.http.openai.errors import HANDLERS, error_event
+from promptsaas.entrypoints.http.openai.errors import HANDLERS, documented, error_event
 from promptsaas.entrypoints.http.openai.schemas import Completion, CompletionCreate
 from promptsaas.entrypoints.http.openai.translate import ChunkWriter, completion, inbound
+from promptsaas.entrypoints.http.openapi import SIGNED_IN
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -33,7 +34,14 @@ class OpenAICompletionsController(MemberController):
     tags = ["openai"]
     exception_handlers = HANDLERS
 
-    @post("/", status_code=HTTP_200_OK, operation_id="createChatCompletion", summary="Chat with an agent")
+    @post(
+        "/",
+        status_code=HTTP_200_OK,
+        operation_id="createChatCompletion",
+        include_in_schema=False,  # OpenAI's own API reference documents these shapes
+        summary="Chat with an agent",
+        responses=documented(*SIGNED_IN, *RUN_PROBLEMS, "internal_error"),
+    )
     async def create(
         self,
         runs: NamedDependency[IdempotentRuns],

@@ -8,10 +8,12 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 
 from promptsaas.domain.errors import DomainError
 from promptsaas.entrypoints.http import problems
 from promptsaas.entrypoints.http.openai.schemas import ErrorBody, ErrorDetail
+from promptsaas.entrypoints.http.problem_codes import PROBLEM_CODES
 
 TYPES = {401: "authentication_error", 402: "insufficient_quota", 403: "permission_error", 404: "not_found_error"}
 
@@ -65,3 +67,19 @@ HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: http_error,
     Exception: internal_error,
 }
+
+
+def documented(*codes: str) -> dict[int, ResponseSpec]:
+    """The OpenAPI error responses of an OpenAI route: OpenAI's error body, listing the codes of each status."""
+    by_status: dict[int, list[str]] = {}
+    for code in dict.fromkeys(codes):
+        by_status.setdefault(PROBLEM_CODES[code].status, []).append(code)
+    return {
+        status: ResponseSpec(
+            data_container=ErrorBody,
+            generate_examples=False,
+            description=f"{problems.TITLES.get(status, 'Error')}: " + ", ".join(f"`{c}`" for c in found),
+            media_type="application/json",
+        )
+        for status, found in sorted(by_status.items())
+    }

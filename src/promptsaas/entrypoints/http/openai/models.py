@@ -9,8 +9,9 @@ from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.decisions import Reason
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
-from promptsaas.entrypoints.http.openai.errors import HANDLERS
+from promptsaas.entrypoints.http.openai.errors import HANDLERS, documented
 from promptsaas.entrypoints.http.openai.schemas import ModelCard, ModelList
+from promptsaas.entrypoints.http.openapi import SIGNED_IN
 
 USABLE = frozenset({Reason.OK, Reason.RATE_LIMITED, Reason.QUOTA_EXCEEDED})
 """A limit used up for now does not take an agent off the list: the plan still grants it."""
@@ -21,7 +22,13 @@ class OpenAIModelsController(MemberController):
     tags = ["openai"]
     exception_handlers = HANDLERS
 
-    @get("/", operation_id="listModels", summary="List the agents as OpenAI models")
+    @get(
+        "/",
+        operation_id="listModels",
+        include_in_schema=False,  # OpenAI's own API reference documents these shapes
+        summary="List the agents as OpenAI models",
+        responses=documented(*SIGNED_IN, "internal_error"),
+    )
     async def models(
         self, storefront: NamedDependency[StorefrontService], caller: NamedDependency[Caller]
     ) -> ModelList:
