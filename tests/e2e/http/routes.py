@@ -38,6 +38,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/v1/admin/models/{model_id}"): {"input_usd_per_mtok": 1.0, "output_usd_per_mtok": 2.0},
     ("PATCH", "/v1/admin/users/{user_id}"): {"status": "active"},
     ("POST", "/v1/admin/subscriptions"): {"email": "someone@example.com", "plan": "pro"},
+    ("POST", "/v1/auth/verify-email"): {"token": "not-a-link-token"},
+    ("POST", "/v1/auth/forgot-password"): {"email": "someone@example.com"},
+    ("POST", "/v1/auth/reset-password"): {"token": "not-a-link-token", "password": "pa55word-long-enough"},
+    ("POST", "/v1/me/password"): {"current_password": "pa55word-long-enough", "new_password": "pa55word-longer-still"},
+    ("POST", "/v1/admin/invites"): {"email": "probe-invite@example.com"},
+    ("PUT", "/v1/admin/signup-mode"): {"mode": "open"},
 }
 
 
