@@ -2,9 +2,8 @@
 `PROMPTSAAS_HEADER_TIMEOUT_SECONDS` (default 10), or whose body stalls for `PROMPTSAAS_BODY_TIMEOUT_SECONDS`
 (default 30) between chunks, is answered 408 and its connection closed.
 
-The header deadline is uvicorn's HTTP protocol (httptools when installed, as uvicorn picks, else h11) with one timer
-per request; the body deadline is an ASGI wrapper of `receive`. The connection cap is uvicorn's `limit_concurrency`
-(`promptsaas serve --max-connections`).
+The header deadline is uvicorn's httptools protocol with one timer per request; the body deadline is an ASGI
+wrapper of `receive`. The connection cap is uvicorn's `limit_concurrency` (`promptsaas serve --max-connections`).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import asyncio
 import os
 from typing import Any
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEADER_TIMEOUT = "PROMPTSAAS_HEADER_TIMEOUT_SECONDS"
 _BODY = b'{"type":"https://promptsaas.dev/problems/request_timeout","title":"Request timeout","status":408,'
@@ -60,17 +59,14 @@ class HeaderDeadline:
         super().connection_lost(exc)  # type: ignore[misc]
 
 
-class H11WithDeadline(HeaderDeadline, H11Protocol):
-    pass
+class HttpToolsWithDeadline(HeaderDeadline, HttpToolsProtocol):
+    """uvicorn's httptools protocol (httptools is a dependency) with the header deadline. A module-level class, so
+    `--workers` and `--reload` can pass it to their child processes."""
 
 
 def protocol() -> type[asyncio.Protocol]:
-    """The protocol uvicorn's `http="auto"` would choose, with the header deadline."""
-    try:
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-    except ImportError:
-        return H11WithDeadline
-    return type("HttpToolsWithDeadline", (HeaderDeadline, HttpToolsProtocol), {})
+    """The protocol `serve` runs: httptools with the header deadline."""
+    return HttpToolsWithDeadline
 
 
 class BodyTooSlow(Exception):
