@@ -51,4 +51,4 @@ async def test_a_suspended_tenant_refuses_every_credential_until_reactivated(any
     await a.library.reactivate()
 
     statuses = {name: (await attempt()).status_code for name, attempt in tries.items()}
-    assert statuses == {name: 201 if name == "register" else 200 for name in tries}
+    assert statuses == {name: 202 if name == "register" else 200 for name in tries}

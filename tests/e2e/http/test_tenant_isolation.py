@@ -62,6 +62,7 @@ async def _tenant_b_objects(world: World) -> Secrets:
         "key_id": key["id"],
         "conversation_id": run["conversation_id"],
         "provider": "openai",
+        "payment_id": "01a23d00-0000-7000-8000-000000000000",
     }
     markers = {
         b.id,
@@ -156,6 +157,7 @@ async def test_a_member_gets_403_forbidden_on_every_admin_route(app_world: World
         "user_id": app_world.a.admin.user_id,
         "subscription_id": "s",
         "key_id": "k",
+        "payment_id": "p",
     }
     failures, requests = [], 0
     admin_routes = [o for o in tenant_scoped(http.app) if o.admin]

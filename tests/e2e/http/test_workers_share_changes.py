@@ -91,7 +91,8 @@ def test_a_revoked_api_key_is_refused_by_every_worker_within_100_ms(two_workers:
 def test_a_disabled_user_is_refused_by_every_worker_within_100_ms(two_workers: ServerProcess) -> None:
     body = {"email": "soon-disabled@example.com", "password": "disabled-pa55word-long"}
     with two_workers.client(**{"X-Tenant": two_workers.demo.tenant}) as http:
-        session = ok(http.post("/v1/auth/register", json=body), 201)
+        ok(http.post("/v1/auth/register", json=body), 202)  # open sign-up: the account exists, no tokens yet
+        session = ok(http.post("/v1/auth/login", json=body))
     with admin_client(two_workers) as admin:
         user_id = {u["email"]: u["id"] for u in ok(admin.get("/v1/admin/users"))}[body["email"]]
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 
 from promptsaas.adapters.observability.metrics import series
-from promptsaas.application.ports.llm import Completion, LlmProvider, LlmProviders, LlmRequest
+from promptsaas.application.ports.llm import Completion, LlmProvider, LlmProviders, LlmRequest, StreamEvent
 from promptsaas.application.ports.quota import QuotaLedger, Settlement
 from promptsaas.domain.quota import Counter, CounterKey, Reservation
 
@@ -46,6 +46,8 @@ class TimedLedger(QuotaLedger):
 
 
 class TimedProvider(LlmProvider):
+    """One provider's `complete` and `stream` timed."""
+
     def __init__(self, name: str, inner: LlmProvider) -> None:
         self._inner = inner
         histogram = series().llm_seconds
@@ -61,6 +63,17 @@ class TimedProvider(LlmProvider):
             raise
         self._ok.observe(time.perf_counter() - started)
         return completion
+
+    async def stream(self, request: LlmRequest) -> AsyncIterator[StreamEvent]:
+        """The inner provider's own stream (never the one-piece default), timed from open to its last event."""
+        started = time.perf_counter()
+        try:
+            async for event in self._inner.stream(request):
+                yield event
+        except BaseException:
+            self._failed.observe(time.perf_counter() - started)
+            raise
+        self._ok.observe(time.perf_counter() - started)
 
 
 class TimedProviders(LlmProviders):

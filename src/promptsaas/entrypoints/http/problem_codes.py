@@ -93,4 +93,5 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "whatsapp_not_configured": ProblemCode(404, "the tenant has no WhatsApp number and the deployment no default"),
     "llm_timeout": ProblemCode(504, "the model provider did not answer in time; nothing is charged"),
     "request_timeout": ProblemCode(408, "the request's headers or body did not arrive in time"),
+    "csrf_failed": ProblemCode(403, "a web form without this site's CSRF token; nothing was changed"),
 }
