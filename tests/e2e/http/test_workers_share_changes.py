@@ -1,5 +1,6 @@
 """`serve --workers 2` on one database: a revoked API key and a disabled user are refused by every worker within
-100 ms (the read cache's own ttl is 2 s), and `/metrics` adds up both workers' series."""
+100 ms (the read cache's own ttl is set to a minute, so only the cross-process invalidation can explain a refusal),
+and `/metrics` adds up both workers' series."""
 
 from __future__ import annotations
 
@@ -17,16 +18,19 @@ from tests.e2e.http.server_process import ENGINES, ServerProcess, fresh_database
 pytestmark = pytest.mark.slow
 PROPAGATION_SECONDS = 0.1
 SPREAD = 24
-"""Requests on fresh connections, enough that both workers answer some (checked in the access lines)."""
+"""Requests on fresh connections in one round; rounds repeat until both workers answered (checked in the access
+lines), since the kernel may hand one round's connections all to one worker."""
+ROUNDS = 20
 
 
 @pytest.fixture(scope="module", params=ENGINES)
 def two_workers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     workdir = tmp_path_factory.mktemp(f"workers-{request.param}")
-    env = {"PROMPTSAAS_LOG_FORMAT": "json", "PROMPTSAAS_CACHE_TTL_SECONDS": "2"}
+    env = {"PROMPTSAAS_LOG_FORMAT": "json", "PROMPTSAAS_CACHE_TTL_SECONDS": "60"}
     with fresh_database(request, workdir) as url:
         server = start_server(url, workdir, extra_env=env, serve_args=("--workers", "2"))
         try:
+            both_workers_answer(server)  # /readyz answered from one worker; the other may still be starting
             yield server
         finally:
             server.stop()
@@ -41,6 +45,24 @@ def spread(server: ServerProcess, headers: dict[str, str], path: str = "/v1/me")
 
     with ThreadPoolExecutor(8) as pool:
         return list(pool.map(one, range(SPREAD)))
+
+
+def spread_over_both(server: ServerProcess, headers: dict[str, str], path: str = "/v1/me") -> list[tuple[int, str]]:
+    """Rounds of `spread` until both workers have answered one of them: every round's statuses and request ids."""
+    answered: list[tuple[int, str]] = []
+    for _ in range(ROUNDS):
+        answered += spread(server, headers, path)
+        if len(workers_of(server, {rid for _, rid in answered})) == 2:
+            return answered
+    raise AssertionError(f"one worker answered all {len(answered)} requests")
+
+
+def both_workers_answer(server: ServerProcess) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if len(workers_of(server, {rid for _, rid in spread(server, {}, "/healthz")})) == 2:
+            return
+    raise AssertionError(f"the second worker never answered:\n{server.output()}")
 
 
 def workers_of(server: ServerProcess, request_ids: set[str]) -> set[int]:
@@ -63,14 +85,11 @@ def admin_client(server: ServerProcess) -> httpx.Client:
 
 def warmed_then_refused(server: ServerProcess, headers: dict[str, str], change: Any) -> list[int]:
     """Both workers cache the caller (each answers 200), `change` runs, and 100 ms later every worker answers."""
-    warm = spread(server, headers)
+    warm = spread_over_both(server, headers)
     assert {status for status, _ in warm} == {200}
-    assert len(workers_of(server, {rid for _, rid in warm})) == 2
     change()
     time.sleep(PROPAGATION_SECONDS)
-    after = spread(server, headers)
-    assert len(workers_of(server, {rid for _, rid in after})) == 2
-    return [status for status, _ in after]
+    return [status for status, _ in spread_over_both(server, headers)]
 
 
 def test_a_revoked_api_key_is_refused_by_every_worker_within_100_ms(two_workers: ServerProcess) -> None:
@@ -85,7 +104,7 @@ def test_a_revoked_api_key_is_refused_by_every_worker_within_100_ms(two_workers:
             ok(http.delete(f"/v1/me/api-keys/{key['id']}"), 204)
 
         statuses = warmed_then_refused(two_workers, {"X-API-Key": secret}, revoke)
-    assert statuses == [401] * SPREAD
+    assert set(statuses) == {401}, statuses
 
 
 def test_a_disabled_user_is_refused_by_every_worker_within_100_ms(two_workers: ServerProcess) -> None:
@@ -104,16 +123,19 @@ def test_a_disabled_user_is_refused_by_every_worker_within_100_ms(two_workers: S
 
 
 def test_metrics_add_up_both_workers(two_workers: ServerProcess) -> None:
-    statuses = spread(two_workers, {}, "/healthz")
-    assert {status for status, _ in statuses} == {200}
-    scrape = ok_text(httpx.get(f"{two_workers.url}/metrics"))
-    counted = [
-        line
-        for line in scrape.splitlines()
-        if line.startswith('promptsaas_http_requests_total{method="GET",route="/healthz",status="200"}')
-    ]
+    before = healthz_count(two_workers)
+    answered = spread_over_both(two_workers, {}, "/healthz")
+    assert {status for status, _ in answered} == {200}
+    assert healthz_count(two_workers) - before == len(answered)
+
+
+def healthz_count(server: ServerProcess) -> float:
+    """The scraped count of `GET /healthz` 200s, whichever worker answers the scrape."""
+    scrape = ok_text(httpx.get(f"{server.url}/metrics"))
+    prefix = 'promptsaas_http_requests_total{method="GET",route="/healthz",status="200"}'
+    counted = [line for line in scrape.splitlines() if line.startswith(prefix)]
     assert counted, scrape
-    assert float(counted[0].rsplit(" ", 1)[1]) >= SPREAD
+    return float(counted[0].rsplit(" ", 1)[1])
 
 
 def ok_text(response: httpx.Response) -> str:
