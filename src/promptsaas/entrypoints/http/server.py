@@ -31,8 +31,10 @@ def create_app_from(settings: Settings) -> Litestar:
 
 def share_metrics_between_workers() -> None:
     """Prometheus multi-process mode: every worker writes its series under one fresh directory that `/metrics`
-    aggregates (an operator's own `PROMETHEUS_MULTIPROC_DIR` is kept, emptied of a previous run's files)."""
+    aggregates (an operator's own `PROMETHEUS_MULTIPROC_DIR` is made if missing and emptied of a previous run's
+    files)."""
     directory = os.environ.get(MULTIPROCESS_DIR) or tempfile.mkdtemp(prefix="promptsaas-metrics-")
+    Path(directory).mkdir(parents=True, exist_ok=True)
     for stale in Path(directory).glob("*.db"):
         stale.unlink()
     os.environ[MULTIPROCESS_DIR] = directory
