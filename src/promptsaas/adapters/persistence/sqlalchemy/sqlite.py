@@ -6,8 +6,9 @@
   `sqlalchemy.dialects.sqlite.aiosqlite` uses, handed to it through `create_async_engine(async_creator=...)`.
 * WAL journal, `synchronous=NORMAL` and a busy timeout, set on every new connection.
 * Write transactions begin IMMEDIATE (`SqliteDriver.begin`), after this process's writers took turns at a
-  `WriteGate`: they queue on an asyncio lock instead of waiting inside SQLite, which blocks the loop only while
-  another *process* holds the write lock (a short ledger or unit-of-work transaction).
+  `WriteGate`: they queue on an asyncio lock instead of waiting inside SQLite. While another *process* holds the
+  write lock, BEGIN is tried without SQLite's busy wait and retried after an asynchronous sleep, so the event loop
+  keeps serving other requests for as long as that process writes (up to the busy timeout).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 BUSY_TIMEOUT_S = 30.0
+RETRY_FIRST_S = 0.001
+RETRY_MAX_S = 0.02
 BEGIN_WRITE = "BEGIN IMMEDIATE"
 """Take the database's write lock when the transaction begins, so two writers never deadlock upgrading a read."""
 
@@ -82,7 +85,30 @@ class SqliteDriver:
         self._conn: sqlite3.Connection = inline.sqlite3_connection
 
     async def begin(self) -> None:
-        self._conn.execute(BEGIN_WRITE)
+        """BEGIN IMMEDIATE without SQLite's busy wait (which would block the loop): while another process holds
+        the write lock, sleep asynchronously and try again, until the busy timeout."""
+        if self._try_begin():
+            return
+        loop = asyncio.get_running_loop()
+        deadline, pause = loop.time() + BUSY_TIMEOUT_S, RETRY_FIRST_S
+        while loop.time() < deadline:
+            await asyncio.sleep(pause)
+            if self._try_begin():
+                return
+            pause = min(pause * 2, RETRY_MAX_S)
+        raise TimeoutError(f"the database stayed locked for {BUSY_TIMEOUT_S:.0f} s by another process")
+
+    def _try_begin(self) -> bool:
+        self._conn.execute("PRAGMA busy_timeout=0")
+        try:
+            self._conn.execute(BEGIN_WRITE)
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            return False
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        return True
 
     async def fetch(self, sql: str, parameters: Any) -> list[Any]:
         return self._conn.execute(sql, parameters).fetchall()
