@@ -65,6 +65,7 @@ class WhatsAppStub:
         self.waiting = 0
         """Sends that arrived while `held` was set."""
         self._failures: deque[tuple[int, int]] = deque()
+        self._fail_after = 0
         self._lock = threading.Lock()
         self._counter = 0
         self._server = ThreadingHTTPServer((host, port), self._handler())
@@ -76,15 +77,17 @@ class WhatsAppStub:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def fail_next(self, code: int, *, status: int = 400, times: int = 1, title: str = "Stub failure") -> None:
-        """Answer the next `times` sends with a Graph API error of this `code`."""
+    def fail_next(self, code: int, *, status: int = 400, times: int = 1, after: int = 0) -> None:
+        """Answer the next `times` sends with a Graph API error of this `code`, once `after` more sends went through."""
         with self._lock:
             self._failures.extend([(status, code)] * times)
+            self._fail_after = after
 
     def reset(self) -> None:
         with self._lock:
             self.sent.clear()
             self._failures.clear()
+            self._fail_after = 0
             self.attempts = 0
             self.media.clear()
             self.media_fetches.clear()
@@ -122,7 +125,9 @@ class WhatsAppStub:
             return 503, {"error": {"message": "Service temporarily unavailable", "code": 2}}
         with self._lock:
             self.attempts += 1
-            if self._failures:
+            if self._failures and self._fail_after > 0:
+                self._fail_after -= 1
+            elif self._failures:
                 status, code = self._failures.popleft()
                 return status, {
                     "error": {

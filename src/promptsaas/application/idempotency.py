@@ -19,6 +19,8 @@ from promptsaas.domain.errors import DomainError, InvalidInput
 
 CLAIM_TTL = timedelta(minutes=10)
 """How long a running request holds its key; a claim whose process died is taken over after that."""
+MESSAGE_CLAIM_TTL = timedelta(minutes=2)
+"""A messenger message's claim: shorter, so a message its inbox hands over after a crash is not kept waiting."""
 ANSWER_TTL = timedelta(hours=24)
 """How long a finished request's answer is replayed to retries; after that the key may be used anew."""
 
@@ -36,10 +38,20 @@ class IdempotentRuns:
     async def chat(self, message: InboundMessage) -> Reply:
         if not message.idempotency_key:
             return await self._conversations.chat(message)
+        return await self._run(message, _fingerprint(message), CLAIM_TTL)
+
+    async def chat_message(self, message: InboundMessage) -> Reply:
+        """A messenger message keyed by its own id: a retry is that message whatever changed since (the
+        conversation it opened, the agent chosen), so it gets the first reply and is charged once."""
+        if not message.idempotency_key:
+            return await self._conversations.chat(message)
+        fingerprint = hashlib.sha256(f"message:{message.idempotency_key}".encode()).hexdigest()
+        return await self._run(message, fingerprint, MESSAGE_CLAIM_TTL)
+
+    async def _run(self, message: InboundMessage, fingerprint: str, hold: timedelta) -> Reply:
         tenant_id, scope = message.tenant_id, f"{message.user_id}:{message.idempotency_key}"
-        fingerprint = _fingerprint(message)
         now = self._clock.now()
-        claim = await self._store.claim(tenant_id, scope, fingerprint, now, now + CLAIM_TTL)
+        claim = await self._store.claim(tenant_id, scope, fingerprint, now, now + hold)
         if not claim.claimed:
             if claim.fingerprint != fingerprint:
                 raise InvalidInput(

@@ -15,8 +15,24 @@ import pytest
 
 from tests.e2e.http.server_process import ENGINES, Demo, ServerProcess, fresh_database, launch_server, promptsaas
 from tests.e2e.http.server_process import server_env as base_env
+from tests.e2e.whatsapp.shop import shop, stripe, unpaid_shop
+from tests.integration.persistence.conftest import (
+    migrated_postgres_database,
+    migrated_postgres_url,
+    migrated_sqlite_template,
+    migrated_sqlite_url,
+)
 from tests.support.whatsapp_stub import ACCESS_TOKEN, PHONE_NUMBER_ID, WhatsAppStub, list_reply, signature
 
+__all__ = [
+    "migrated_postgres_database",
+    "migrated_postgres_url",
+    "migrated_sqlite_template",
+    "migrated_sqlite_url",
+    "shop",
+    "stripe",
+    "unpaid_shop",
+]
 APP_SECRET = "e2e-meta-app-secret-0123456789"
 VERIFY_TOKEN = "e2e-verify-token-abcdef"
 LEASE_SECONDS = 2

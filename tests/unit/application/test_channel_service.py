@@ -201,3 +201,18 @@ async def test_buttons_lead_to_the_same_answers_as_commands(tenant: AsyncTenant,
     assert chosen.text.startswith("You are now talking to Writer.")
     assert "not available yet" in buy.text
     assert stale.text.startswith("That button is no longer valid.")
+
+
+async def test_a_message_said_again_under_its_id_is_answered_from_the_first_turn_and_charged_once(
+    tenant: AsyncTenant, channels: ChannelService, model: RecordingProvider
+) -> None:
+    person = await enter(channels, tenant)
+
+    first = await channels.say(person, "once", idempotency_key="telegram:41")
+    await channels.new_conversation(person)
+    again = await channels.say(person, "once", idempotency_key="telegram:41")
+    other = await channels.say(person, "twice", idempotency_key="telegram:42")
+
+    assert (first.text, again.text, other.text) == ("You said: once", "You said: once", "You said: twice")
+    assert len(model.requests) == 2
+    assert "2 of" in (await channels.usage(person)).text

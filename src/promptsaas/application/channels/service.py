@@ -13,11 +13,11 @@ from dataclasses import replace
 from promptsaas.application.access import AccessService
 from promptsaas.application.channels import wording
 from promptsaas.application.channels.linking import LinkService
+from promptsaas.application.channels.offers import Offers
 from promptsaas.application.channels.people import People, Person
 from promptsaas.application.channels.variables import parse_variable, typed_variables
-from promptsaas.application.conversations import ConversationService, InboundMessage
-from promptsaas.application.plans import PlanService
-from promptsaas.application.ports.clock import Clock
+from promptsaas.application.conversations import InboundMessage
+from promptsaas.application.idempotency import IdempotencyConflict, IdempotentRuns
 from promptsaas.application.ports.messenger import Answer, Button
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.storefront import StorefrontService
@@ -25,7 +25,6 @@ from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import ImagePart
 from promptsaas.domain.errors import AccessDenied, DomainError, NotFound
 from promptsaas.domain.links import ChatState, LinkRefused
-from promptsaas.domain.plans import Plan
 
 TYPING_EVERY_SECONDS = 4.0
 Typing = Callable[[], Awaitable[None]]
@@ -37,20 +36,18 @@ class ChannelService:
         uow: UnitOfWorkFactory,
         people: People,
         links: LinkService,
-        conversations: ConversationService,
+        runs: IdempotentRuns,
         storefront: StorefrontService,
         access: AccessService,
-        plans: PlanService,
-        clock: Clock,
+        offers: Offers,
     ) -> None:
         self._uow = uow
         self.people = people
         self.links = links
-        self._conversations = conversations
+        self._runs = runs
         self._storefront = storefront
         self._access = access
-        self._plans = plans
-        self._clock = clock
+        self._offers = offers
 
     async def enter(self, tenant_id: str, channel: Channel, subject: str, display_name: str = "") -> Person:
         """The person writing (created on first contact); `UserDisabled` for a disabled account."""
@@ -95,8 +92,10 @@ class ChannelService:
         return wording.usage_answer(await self._access.limits(person.tenant_id, person.user_id))
 
     async def plans(self, person: Person) -> Answer:
-        offers, held = await self._offers(person)
-        return wording.plans_answer(offers, held)
+        """The plans and packs on sale, with a way to buy each one the person may (see `Offers`)."""
+        plans, held = await self._offers.on_sale(person)
+        buying = await self._offers.buttons(person, plans, held)
+        return wording.plans_answer(plans, held, buying.rows, buying.note)
 
     async def set_variable(self, person: Person, name: str, value: str) -> Answer:
         """Set one of the current agent's declared variables for this chat (checked against its declaration)."""
@@ -123,8 +122,8 @@ class ChannelService:
         idempotency_key: str | None = None,
         typing: Typing | None = None,
     ) -> Answer:
-        """One turn with the current agent in the open conversation, through `application.conversations`; a
-        denial or a failure becomes a sentence with buttons."""
+        """One turn with the current agent in the open conversation; a denial or a failure becomes a sentence with
+        buttons. With the message's `idempotency_key`, a retry of it replays the first reply, charged once."""
         state = await self._state(person)
         slug = await self._current_agent(person, state)
         if slug is None:
@@ -150,15 +149,18 @@ class ChannelService:
             )
             async with _typing(typing):
                 try:
-                    reply = await self._conversations.chat(message)
+                    reply = await self._runs.chat_message(message)
                 except NotFound as error:
                     if error.kind != "conversation":
                         raise
                     message = replace(message, conversation_id=None)
-                    reply = await self._conversations.chat(message)
+                    reply = await self._runs.chat_message(message)
+        except IdempotencyConflict:
+            raise  # the message is still being answered elsewhere: its inbox tries again later
         except AccessDenied as denied:
-            offers, held = await self._offers(person)
-            return wording.denial_answer(denied.decision, offers, held)
+            plans, held = await self._offers.on_sale(person)
+            buying = await self._offers.buttons(person, plans, held)
+            return wording.denial_answer(denied.decision, buying.rows, buying.note)
         except DomainError as error:
             return wording.error_answer(error)
         if reply.conversation_id != state.conversation_id or state.agent != slug:
@@ -198,13 +200,6 @@ class ChannelService:
         except LinkRefused as refused:
             return Answer(f"Sorry, I could not link your account: {refused.message}.")
         return Answer("Linked! This chat now uses your web account, its plans and its limits.")
-
-    async def _offers(self, person: Person) -> tuple[list[Plan], set[str]]:
-        """The plans on sale, and the codes of those the person holds now."""
-        plans, _default = await self._plans.storefront(person.tenant_id)
-        account = await self._access.account(person.tenant_id, person.user_id)
-        now = self._clock.now()
-        return plans, {s.plan_code for s in account.subscriptions if s.is_active(now)}
 
     async def _current_agent(self, person: Person, state: ChatState) -> str | None:
         """The chosen agent; else the first published agent the person may use."""

@@ -15,6 +15,7 @@ from promptsaas.domain.decisions import Decision, LimitState, Reason
 from promptsaas.domain.errors import DomainError, LlmError
 from promptsaas.domain.plans import Plan
 
+Rows = tuple[tuple[Button, ...], ...]
 WINDOW_WORDS = {
     "minute": "per minute",
     "hour": "per hour",
@@ -53,6 +54,8 @@ def price_text(plan: Plan) -> str:
         parts.append(f"{money(price.monthly, price.currency)} a month")
     if price.yearly is not None:
         parts.append(f"{money(price.yearly, price.currency)} a year")
+    if price.once is not None:
+        parts.append(f"{money(price.once, price.currency)} once")
     return ", ".join(parts) or "free"
 
 
@@ -75,15 +78,12 @@ def usage_answer(plans: Sequence[tuple[str, list[LimitView]]]) -> Answer:
     return Answer("\n".join(lines))
 
 
-def plans_answer(plans: Sequence[Plan], held: set[str]) -> Answer:
+def plans_answer(plans: Sequence[Plan], held: set[str], buttons: Rows = (), note: str = "") -> Answer:
+    """The plans with their prices, the buttons to buy with, and `note` when paying is not possible here."""
     if not plans:
         return Answer("There are no plans to buy at the moment.")
     lines = [f"{p.name} ({p.code}): {price_text(p)}" + (" - your plan" if p.code in held else "") for p in plans]
-    return Answer("Plans:\n" + "\n".join(lines), offer_buttons(plans, held))
-
-
-def offer_buttons(plans: Sequence[Plan], held: set[str]) -> tuple[tuple[Button, ...], ...]:
-    return tuple((Button(f"Buy {p.name}", f"buy:{p.code}"),) for p in plans if p.price and p.code not in held)
+    return Answer("Plans:\n" + "\n".join(lines) + (f"\n\n{note}" if note else ""), buttons)
 
 
 def agents_answer(choices: Sequence[tuple[Agent, Decision]], current: str | None) -> Answer:
@@ -123,16 +123,17 @@ def _exhausted_text(state: LimitState) -> str:
     return f"you used all {state.limit} {state.metric.value} {window}; it resets {when(state.resets_at)}"
 
 
-def denial_answer(decision: Decision, offers: Sequence[Plan], held: set[str]) -> Answer:
-    """Which limit, when it resets, and buttons to upgrade or buy a pack."""
+def denial_answer(decision: Decision, buttons: Rows = (), note: str = "") -> Answer:
+    """Which limit, when it resets, and buttons to upgrade or buy a pack (or `note`: why paying is not possible)."""
     if decision.code in (Reason.RATE_LIMITED,):
         text = f"Slow down a little: {reason_text(decision)}."
     elif decision.code is Reason.QUOTA_EXCEEDED:
         text = f"Sorry, {reason_text(decision)}. Upgrade or buy a pack to keep going now."
     else:
         text = f"Sorry, I can't answer that: {reason_text(decision)}."
-    buttons = () if decision.code is Reason.USER_DISABLED else offer_buttons(offers, held)
-    return Answer(text, buttons)
+    if decision.code is Reason.USER_DISABLED:
+        return Answer(text)
+    return Answer(text + (f" {note}" if note else ""), buttons)
 
 
 def error_answer(error: DomainError) -> Answer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -73,6 +73,10 @@ class MediaFile:
     data: bytes
 
 
+PartSent = Callable[[str], Awaitable[None]]
+"""Told the `wamid` of each message of an answer as soon as it was sent."""
+
+
 class WhatsAppApi(Protocol):
     @abstractmethod
     async def send_text(self, account: WhatsAppAccount, to: str, text: str) -> list[str]:
@@ -85,9 +89,14 @@ class WhatsAppApi(Protocol):
         """An interactive list message (at most 10 rows); its `wamid`."""
 
     @abstractmethod
-    async def send_answer(self, account: WhatsAppAccount, to: str, answer: Answer) -> list[str]:
+    async def send_answer(
+        self, account: WhatsAppAccount, to: str, answer: Answer, *, delivered: int = 0, on_sent: PartSent | None = None
+    ) -> list[str]:
         """A channel answer: its text split at `TEXT_LIMIT`, its action buttons as an interactive list on the last
-        piece, its link buttons as lines of text; the `wamid`s in order."""
+        piece, its link buttons as lines of text; the `wamid`s sent, in order.
+
+        The first `delivered` messages (sent on an earlier try) are skipped; `on_sent` hears each `wamid` as soon as
+        its message went, so a try that fails half-way can be resumed where it stopped."""
 
     @abstractmethod
     async def fetch_media(

@@ -10,6 +10,7 @@ from promptsaas.domain.whatsapp import InboundKind, InboundWhatsApp
 
 UNSUPPORTED = Answer("I can read text and pictures only. Write help to see what I can do.")
 BUY = "buy:"
+"""A buy row of an older answer: WhatsApp pays by Checkout link, so it answers with the plans and their links."""
 
 
 def command_of(text: str) -> tuple[str, str] | None:
@@ -25,16 +26,14 @@ async def answer(
     """The channel service's answer to this message; the agent turn carries the message's id as idempotency key."""
     if message.kind is InboundKind.CHOICE and message.choice:
         if message.choice.startswith(BUY):
-            return _payable(await channels.plans(person))
-        return _payable(await channels.press(person, message.choice))
+            return await channels.plans(person)
+        return await channels.press(person, message.choice)
     if message.kind is InboundKind.UNSUPPORTED:
         return UNSUPPORTED
     command = command_of(message.text) if message.kind is InboundKind.TEXT else None
     if command is None:
         text = message.text.strip() or "What is in this picture?"
-        return _payable(
-            await channels.say(person, text, images=images, idempotency_key=f"whatsapp:{message.message_id}")
-        )
+        return await channels.say(person, text, images=images, idempotency_key=f"whatsapp:{message.message_id}")
     word, rest = command
     if word == "agents":
         return await channels.agents(person)
@@ -43,7 +42,7 @@ async def answer(
     if word == "usage":
         return await channels.usage(person)
     if word == "plans":
-        return _payable(await channels.plans(person))
+        return await channels.plans(person)
     if word == "link":
         return await channels.link(person, rest.split()[0] if rest else None)
     if word == "set" and " " in rest:
@@ -52,9 +51,3 @@ async def answer(
     if word == "start":
         return await channels.start(person)
     return channels.help()
-
-
-def _payable(answer: Answer) -> Answer:
-    """WhatsApp takes no payment in the chat: the buy buttons go, the plans' text stays."""
-    rows = tuple(r for r in (tuple(b for b in row if not b.action.startswith(BUY)) for row in answer.buttons) if r)
-    return Answer(answer.text, rows)

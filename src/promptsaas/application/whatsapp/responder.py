@@ -1,9 +1,10 @@
 """Answering each stored WhatsApp message once: claim it, work out the answer, keep it, send it, record the sends.
 
-The answer is kept in the inbox before it is sent, so a message taken over after a crash (or a failed send) is sent
-as it was worked out: the agent runs, and charges, once per message. A send that fails for a while (a rate limit,
-Meta unavailable) is tried again later with backoff; one that cannot work (outside the 24-hour window, an expired
-token) is recorded as failed with its code.
+The answer is kept in the inbox before it is sent, and each of its messages as it goes, so a message taken over after
+a crash (or a failed send) sends what is left of the answer as it was worked out. The agent runs, and charges, once
+per message: the turn is idempotent by message id, so a crash before the answer was kept replays the charged reply.
+A send that fails for a while (a rate limit, Meta unavailable) is tried again later with backoff; one that cannot
+work (outside the 24-hour window, an expired token) is recorded as failed with its code.
 """
 
 from __future__ import annotations
@@ -99,16 +100,21 @@ class WhatsAppResponder:
                 tenant_id, message_id, InboxState.FAILED, [], now, error_code="whatsapp_not_configured"
             )
             return
-        sent: list[tuple[str, str]] = []
+        to = entry.message.reply_to
+        kept = entry.answer or {}
+        sent: list[tuple[str, str]] = [(wamid, to) for wamid in kept.get("sent", [])]
         try:
-            reply = _answer_from(entry.answer) if entry.answer else None
+            reply = _answer_from(kept) if kept else None
             if reply is None:
                 reply = await self._respond(account, entry)
-                await self._store.save_answer(tenant_id, message_id, _answer_to(reply))
-            sent = [
-                (wamid, entry.message.reply_to)
-                for wamid in await self._api.send_answer(account, entry.message.reply_to, reply)
-            ]
+                kept = _answer_to(reply)
+                await self._store.save_answer(tenant_id, message_id, kept)
+
+            async def part_sent(wamid: str) -> None:
+                sent.append((wamid, to))
+                await self._store.save_answer(tenant_id, message_id, {**kept, "sent": [w for w, _ in sent]})
+
+            await self._api.send_answer(account, to, reply, delivered=len(sent), on_sent=part_sent)
         except WhatsAppSendFailed as fault:
             await self._failed(entry, sent, fault.code, fault.message, retry=fault.retryable)
             return

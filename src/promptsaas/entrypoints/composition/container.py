@@ -35,6 +35,7 @@ from promptsaas.application.catalog.export import CatalogExporter
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels import ChannelService, LinkService, People
 from promptsaas.application.channels.inbox import MessengerInbox
+from promptsaas.application.channels.offers import Offers
 from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
@@ -193,7 +194,8 @@ class Container(containers.DeclarativeContainer):
     revenue = providers.Singleton(RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit)
     people = providers.Singleton(People, uow, admin, audit, clock)
     links = providers.Singleton(LinkService, uow, audit, clock)
-    channels = providers.Singleton(ChannelService, uow, people, links, conversations, storefront, access, plans, clock)
+    offers = providers.Singleton(Offers, plans, access, checkout, clock)
+    channels = providers.Singleton(ChannelService, uow, people, links, runs, storefront, access, offers)
     messenger_inbox = providers.Singleton(MessengerInbox, uow, clock)
     channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 

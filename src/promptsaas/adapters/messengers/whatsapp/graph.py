@@ -22,6 +22,7 @@ from promptsaas.application.ports.whatsapp import (
     ListRow,
     MediaFile,
     MediaRejected,
+    PartSent,
     WhatsAppApi,
     WhatsAppSendFailed,
 )
@@ -58,6 +59,36 @@ def _text(piece: str) -> dict[str, Any]:
     return {"type": "text", "text": {"body": piece, "preview_url": False}}
 
 
+def _messages(answer: Answer) -> list[dict[str, Any]]:
+    """The messages an answer takes: its text (and link buttons as lines) in pieces, the action buttons as a list
+    message carrying the last piece."""
+    buttons = [button for row in answer.buttons for button in row]
+    links = [f"{b.label}: {b.url}" for b in buttons if b.url]
+    rows = [ListRow(b.action, b.label) for b in buttons if b.action and not b.url]
+    text = "\n\n".join([answer.text, "\n".join(links)]) if links else answer.text
+    if not rows:
+        return [_text(piece) for piece in split_text(text or " ")]
+    *before, last = split_text(text or "Choose:")
+    return [*(_text(piece) for piece in before), _list(last, "Choose", rows)]
+
+
+def _list(body: str, button: str, rows: Sequence[ListRow]) -> dict[str, Any]:
+    section_rows = [
+        {
+            "id": row.id[:200],
+            "title": row.title[:24],
+            **({"description": row.description[:72]} if row.description else {}),
+        }
+        for row in rows[:LIST_ROWS]
+    ]
+    interactive = {
+        "type": "list",
+        "body": {"text": body[:TEXT_LIMIT]},
+        "action": {"button": button[:20], "sections": [{"title": button[:24], "rows": section_rows}]},
+    }
+    return {"type": "interactive", "interactive": interactive}
+
+
 def _recipient(to: str) -> dict[str, str]:
     """A phone number goes in `to`; a business-scoped user id (`CC.digits`) in `recipient`."""
     return {"recipient": to} if "." in to else {"to": to}
@@ -77,34 +108,20 @@ class GraphWhatsAppApi(WhatsAppApi):
             ids.append(await self._send(account, to, _text(piece)))
         return ids
 
-    async def send_answer(self, account: WhatsAppAccount, to: str, answer: Answer) -> list[str]:
-        buttons = [button for row in answer.buttons for button in row]
-        links = [f"{b.label}: {b.url}" for b in buttons if b.url]
-        rows = [ListRow(b.action, b.label) for b in buttons if b.action and not b.url]
-        text = "\n\n".join([answer.text, "\n".join(links)]) if links else answer.text
-        if not rows:
-            return await self.send_text(account, to, text)
-        *before, last = split_text(text or "Choose:")
-        ids = [await self._send(account, to, _text(piece)) for piece in before]
-        return [*ids, await self.send_list(account, to, last, "Choose", rows)]
+    async def send_answer(
+        self, account: WhatsAppAccount, to: str, answer: Answer, *, delivered: int = 0, on_sent: PartSent | None = None
+    ) -> list[str]:
+        ids = []
+        for message in _messages(answer)[delivered:]:
+            ids.append(await self._send(account, to, message))
+            if on_sent is not None:
+                await on_sent(ids[-1])
+        return ids
 
     async def send_list(
         self, account: WhatsAppAccount, to: str, body: str, button: str, rows: Sequence[ListRow]
     ) -> str:
-        section_rows = [
-            {
-                "id": row.id[:200],
-                "title": row.title[:24],
-                **({"description": row.description[:72]} if row.description else {}),
-            }
-            for row in rows[:LIST_ROWS]
-        ]
-        interactive = {
-            "type": "list",
-            "body": {"text": body[:TEXT_LIMIT]},
-            "action": {"button": button[:20], "sections": [{"title": button[:24], "rows": section_rows}]},
-        }
-        return await self._send(account, to, {"type": "interactive", "interactive": interactive})
+        return await self._send(account, to, _list(body, button, rows))
 
     async def _send(self, account: WhatsAppAccount, to: str, message: dict[str, Any]) -> str:
         payload = {"messaging_product": "whatsapp", "recipient_type": "individual", **_recipient(to), **message}
