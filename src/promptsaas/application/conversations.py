@@ -20,6 +20,7 @@ from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, ImagePart, Message, Role, TextPart
 from promptsaas.domain.decisions import AgentFacts
 from promptsaas.domain.errors import ByokKeyInvalid, ByokKeyUndecryptable, LlmAuthFailed, LlmError, NotFound
+from promptsaas.domain.requested_params import RequestedParams
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
 
 MAX_COST_MICROS = 2**63 - 1
@@ -42,6 +43,10 @@ class InboundMessage:
     idempotency_key: str | None = None
     prior: tuple[tuple[Role, str], ...] | None = None
     """The conversation so far as the client holds it (OpenAI-style), used instead of a stored one."""
+    requested: RequestedParams = field(default_factory=RequestedParams)
+    """The caller's model parameters (OpenAI-style); the agent's own bound them."""
+    client_system: str | None = None
+    """The client's own instructions (OpenAI `system`/`developer`), used only by an agent that accepts them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +169,8 @@ class ConversationService:
                 style=message.style,
                 history=history,
                 images=message.images,
+                requested=message.requested,
+                client_system=message.client_system,
             )
         own_key = functools.partial(self._keys.usable_key, message.tenant_id, message.user_id, setup.provider)
         grant = await self._access.authorize(

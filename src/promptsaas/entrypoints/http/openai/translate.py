@@ -1,5 +1,6 @@
 """A Chat Completions request into the one `InboundMessage` every channel gives, and replies back into OpenAI's
-shapes. The agent's own prompt always leads: the client's `system` and `developer` messages are dropped."""
+shapes. The client's `system` and `developer` messages ride along; only an agent that accepts them uses them, after
+its own prompt. Sampling parameters ride along too, and the agent's own bound them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import msgspec
 from promptsaas.application.conversations import InboundMessage, Reply
 from promptsaas.domain.conversations import ImagePart, Role
 from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.requested_params import RequestedParams
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.openai.schemas import (
     Choice,
@@ -25,7 +27,7 @@ from promptsaas.entrypoints.http.openai.schemas import (
 )
 
 ROLES = {"user": Role.USER, "assistant": Role.ASSISTANT}
-IGNORED_ROLES = frozenset({"system", "developer"})
+CLIENT_SYSTEM_ROLES = frozenset({"system", "developer"})
 DATA_URL_PREFIX = "data:"
 
 
@@ -45,7 +47,8 @@ def inbound(caller: Caller, body: CompletionCreate, idempotency_key: str | None)
     field = _unsupported(body)
     if field is not None:
         raise InvalidInput(f"`{field}` is not supported by promptsaas agents", field=field)
-    turns = [m for m in body.messages if m.role not in IGNORED_ROLES]
+    turns = [m for m in body.messages if m.role not in CLIENT_SYSTEM_ROLES]
+    client_system = "\n\n".join(_text(m) for m in body.messages if m.role in CLIENT_SYSTEM_ROLES and _text(m))
     if not turns or turns[-1].role != "user":
         raise InvalidInput("the last message must be the user's", field="messages")
     prior: list[tuple[Role, str]] = []
@@ -65,7 +68,16 @@ def inbound(caller: Caller, body: CompletionCreate, idempotency_key: str | None)
         images=_images(last),
         idempotency_key=idempotency_key,
         prior=tuple(prior),
+        requested=_requested(body),
+        client_system=client_system or None,
     )
+
+
+def _requested(body: CompletionCreate) -> RequestedParams:
+    """The caller's sampling parameters; of `max_tokens` and `max_completion_tokens`, the smaller one given."""
+    budgets = [n for n in (body.max_tokens, body.max_completion_tokens) if n is not None]
+    stop = (body.stop,) if isinstance(body.stop, str) else tuple(body.stop or ())
+    return RequestedParams(body.temperature, body.top_p, min(budgets) if budgets else None, stop)
 
 
 def _parts(message: MessageIn) -> list[ContentPart]:
