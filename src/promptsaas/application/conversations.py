@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -112,10 +112,13 @@ class ConversationService:
             raise
         return await self._settle(message, turn, answer, keep)
 
-    async def stream(self, message: InboundMessage) -> AsyncIterator[str | Reply]:
+    async def stream(
+        self, message: InboundMessage, keep: Callable[[Reply], KeptReply] | None = None
+    ) -> AsyncGenerator[str | Reply, None]:
         """The same call streamed: text pieces, then the `Reply`. Reserved before the first piece, settled after the
         last. A stream cut short (the client left, or the provider failed after some text) is charged for the prompt
-        and the text delivered and settles its reservation; a failure before any text charges nothing."""
+        and the text delivered and settles its reservation; a failure before any text charges nothing. `keep` is
+        `chat`'s, for a stream that ran to its end."""
         turn = await self._begin(message)
         delivered: list[str] = []
         answer: Answer | None = None
@@ -139,7 +142,7 @@ class ConversationService:
             await asyncio.shield(self._cut_short(message, turn, delivered, "internal_error"))
             raise
         assert answer is not None
-        yield await asyncio.shield(self._settle(message, turn, answer))
+        yield await asyncio.shield(self._settle(message, turn, answer, keep))
 
     async def _begin(self, message: InboundMessage) -> _Turn:
         setup = await self._runtime.setup(message.tenant_id, message.agent)

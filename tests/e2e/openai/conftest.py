@@ -37,7 +37,7 @@ def catalog(limits: list[dict[str, Any]]) -> dict[str, Any]:
         "agents": [
             agent("echo", "offline:echo", {"max_output_tokens": 300}),
             agent("gpt", "openai:gpt-4o-mini", GPT_PARAMS),
-            agent("open", "openai:gpt-4o-mini", {"max_output_tokens": 300}, accepts_client_system=True),
+            agent("open", "openai:o3-mini", {"max_output_tokens": 300}, accepts_client_system=True),  # no images
             agent("secret", "offline:echo", {"max_output_tokens": 300}),
         ],
         "plans": [

@@ -4,6 +4,7 @@ its own prompt. Sampling parameters ride along too, and the agent's own bound th
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import msgspec
@@ -123,11 +124,19 @@ def completion(model: str, reply: Reply) -> Completion:
     )
 
 
+def stream_id(caller: Caller, idempotency_key: str | None) -> str:
+    """A streamed completion's id, known before its first chunk: the same for every retry under one key."""
+    if idempotency_key is None:
+        return f"chatcmpl-{time.time_ns()}"
+    digest = hashlib.sha256(f"{caller.tenant_id}:{caller.user.id}:{idempotency_key}".encode()).hexdigest()
+    return f"chatcmpl-{digest[:32]}"
+
+
 class ChunkWriter:
     """The `chat.completion.chunk` events of one streamed reply, encoded as server-sent events."""
 
-    def __init__(self, model: str, include_usage: bool) -> None:
-        self._id = f"chatcmpl-{time.time_ns()}"
+    def __init__(self, model: str, include_usage: bool, completion_id: str) -> None:
+        self._id = completion_id
         self._created = int(time.time())
         self._model = model
         self._include_usage = include_usage
