@@ -45,11 +45,13 @@ async def test_a_retried_stream_replays_the_first_completion_as_a_stream_and_is_
     first_ids, first_text = await _streamed(client, "k-stream")
     retry_ids, retry_text = await _streamed(client, "k-stream")
     other_ids, _ = await _streamed(client, "k-other")
+    whole = await client.chat.completions.create(model="gpt", messages=ASK, extra_headers=_key("k-stream"))  # type: ignore[arg-type]
 
     assert first_text == retry_text == "one two three"
     assert len(first_ids) == 1
     assert retry_ids == first_ids, "the replay carries the first completion's id"
     assert other_ids != first_ids
+    assert whole.choices[0].message.content == "one two three", "a plain retry gets the streamed completion whole"
     assert len(served.stub.received) == 2, "only the first call under each key reached the model"
     assert len(await served.records()) == 2
     assert await served.pending() == 0
