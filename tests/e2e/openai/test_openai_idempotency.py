@@ -4,6 +4,7 @@ and is charged once; a stream cut short keeps nothing, so its retry runs anew.""
 from __future__ import annotations
 
 import openai
+import pytest
 
 from tests.e2e.openai.conftest import Served
 from tests.support.llm_stub import Reply
@@ -72,3 +73,15 @@ async def test_a_stream_cut_short_keeps_nothing_so_its_retry_runs_anew(served: S
 
     assert text == "the whole reply"
     assert len(served.stub.received) == 2
+
+
+async def test_the_same_key_on_a_different_conversation_or_parameters_is_refused(served: Served) -> None:
+    client = served.client()
+    earlier = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}, *ASK]
+    await client.chat.completions.create(model="gpt", messages=ASK, extra_headers=_key("k-same"))  # type: ignore[arg-type]
+
+    for changed in ({"messages": earlier}, {"messages": ASK, "temperature": 0.1}):
+        with pytest.raises(openai.BadRequestError) as refused:
+            await client.chat.completions.create(model="gpt", extra_headers=_key("k-same"), **changed)  # type: ignore[call-overload]
+        assert (refused.value.code, refused.value.param) == ("idempotency_key_reused", "Idempotency-Key")
+    assert len(served.stub.received) == 1
