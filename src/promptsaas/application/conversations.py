@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, ImagePart, Message, Role, TextPart
 from promptsaas.domain.decisions import AgentFacts
 from promptsaas.domain.errors import ByokKeyInvalid, ByokKeyUndecryptable, LlmAuthFailed, LlmError, NotFound
+from promptsaas.domain.requested_params import RequestedParams
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
 
 MAX_COST_MICROS = 2**63 - 1
@@ -42,6 +43,10 @@ class InboundMessage:
     idempotency_key: str | None = None
     prior: tuple[tuple[Role, str], ...] | None = None
     """The conversation so far as the client holds it (OpenAI-style), used instead of a stored one."""
+    requested: RequestedParams = field(default_factory=RequestedParams)
+    """The caller's model parameters (OpenAI-style); the agent's own bound them."""
+    client_system: str | None = None
+    """The client's own instructions (OpenAI `system`/`developer`), used only by an agent that accepts them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +112,13 @@ class ConversationService:
             raise
         return await self._settle(message, turn, answer, keep)
 
-    async def stream(self, message: InboundMessage) -> AsyncIterator[str | Reply]:
+    async def stream(
+        self, message: InboundMessage, keep: Callable[[Reply], KeptReply] | None = None
+    ) -> AsyncGenerator[str | Reply, None]:
         """The same call streamed: text pieces, then the `Reply`. Reserved before the first piece, settled after the
         last. A stream cut short (the client left, or the provider failed after some text) is charged for the prompt
-        and the text delivered and settles its reservation; a failure before any text charges nothing."""
+        and the text delivered and settles its reservation; a failure before any text charges nothing. `keep` is
+        `chat`'s, for a stream that ran to its end."""
         turn = await self._begin(message)
         delivered: list[str] = []
         answer: Answer | None = None
@@ -134,7 +142,7 @@ class ConversationService:
             await asyncio.shield(self._cut_short(message, turn, delivered, "internal_error"))
             raise
         assert answer is not None
-        yield await asyncio.shield(self._settle(message, turn, answer))
+        yield await asyncio.shield(self._settle(message, turn, answer, keep))
 
     async def _begin(self, message: InboundMessage) -> _Turn:
         setup = await self._runtime.setup(message.tenant_id, message.agent)
@@ -164,6 +172,8 @@ class ConversationService:
                 style=message.style,
                 history=history,
                 images=message.images,
+                requested=message.requested,
+                client_system=message.client_system,
             )
         own_key = functools.partial(self._keys.usable_key, message.tenant_id, message.user_id, setup.provider)
         grant = await self._access.authorize(

@@ -1,12 +1,16 @@
-"""Idempotent runs: a retry with the same `Idempotency-Key` returns the first reply and is charged once.
+"""Idempotent runs: a retry with the same `Idempotency-Key` returns the first reply and is charged once, whole or
+streamed (a streamed retry gets the kept reply as one piece of text).
 
 The reply is stored in the settlement's transaction (see `KeptReply`), so no crash can leave a charged call without
-it, and a failure after the settlement cannot drop it."""
+it, and a failure after the settlement cannot drop it. A stream cut short keeps nothing: its retry runs anew."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +20,7 @@ from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.idempotency import IdempotencyStore
 from promptsaas.application.ports.quota import KeptReply
 from promptsaas.domain.errors import DomainError, InvalidInput
+from promptsaas.domain.requested_params import RequestedParams
 
 CLAIM_TTL = timedelta(minutes=10)
 """How long a running request holds its key; a claim whose process died is taken over after that."""
@@ -49,6 +54,41 @@ class IdempotentRuns:
         return await self._run(message, fingerprint, MESSAGE_CLAIM_TTL)
 
     async def _run(self, message: InboundMessage, fingerprint: str, hold: timedelta) -> Reply:
+        scope, kept = await self._claim(message, fingerprint, hold)
+        if isinstance(kept, Reply):
+            return kept
+        try:
+            return await self._conversations.chat(message, keep=kept)
+        except BaseException:
+            await self._store.release(message.tenant_id, scope)  # unless the settlement stored the reply
+            raise
+
+    async def stream(self, message: InboundMessage) -> AsyncGenerator[str | Reply, None]:
+        """`ConversationService.stream` under the same key: text pieces then the `Reply`, or the kept reply again."""
+        scope = ""
+        if not message.idempotency_key:
+            events = self._conversations.stream(message)
+        else:
+            scope, kept = await self._claim(message, _fingerprint(message), CLAIM_TTL)
+            if isinstance(kept, Reply):
+                if kept.text:
+                    yield kept.text
+                yield kept
+                return
+            events = self._conversations.stream(message, keep=kept)
+        async with contextlib.aclosing(events):
+            try:
+                async for event in events:
+                    yield event
+            except BaseException:
+                if scope:  # unless the settlement stored the reply
+                    await asyncio.shield(self._store.release(message.tenant_id, scope))
+                raise
+
+    async def _claim(
+        self, message: InboundMessage, fingerprint: str, hold: timedelta
+    ) -> tuple[str, Reply | Callable[[Reply], KeptReply]]:
+        """Claim the key: the kept reply of a finished first call, or how to keep this call's reply."""
         tenant_id, scope = message.tenant_id, f"{message.user_id}:{message.idempotency_key}"
         now = self._clock.now()
         claim = await self._store.claim(tenant_id, scope, fingerprint, now, now + hold)
@@ -61,20 +101,13 @@ class IdempotentRuns:
                 )
             if claim.response is None:
                 raise IdempotencyConflict("a request with this Idempotency-Key is still running; retry shortly")
-            return reply_from_dict(claim.response)
+            return scope, reply_from_dict(claim.response)
         keep_until = now + ANSWER_TTL
-        try:
-            reply = await self._conversations.chat(
-                message, keep=lambda reply: KeptReply(scope, reply_to_dict(reply), keep_until)
-            )
-        except BaseException:
-            await self._store.release(tenant_id, scope)  # unless the settlement stored the reply
-            raise
-        return reply
+        return scope, lambda reply: KeptReply(scope, reply_to_dict(reply), keep_until)
 
 
 def _fingerprint(message: InboundMessage) -> str:
-    parts = [
+    parts: list[object] = [
         message.agent,
         message.text,
         message.style,
@@ -82,6 +115,8 @@ def _fingerprint(message: InboundMessage) -> str:
         sorted(message.variables.items()),
         [(i.mime_type, i.url, hashlib.sha256((i.data or "").encode()).hexdigest()) for i in message.images],
     ]
+    if message.prior or message.client_system or message.requested != RequestedParams():
+        parts.append([message.prior, message.client_system, message.requested])  # OpenAI-style calls only
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 

@@ -20,10 +20,12 @@ from promptsaas.domain.conversations import ImagePart, Message, Part, Role, Text
 from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.prompts import PromptVersion
+from promptsaas.domain.requested_params import RequestedParams, params_within_agent
 from promptsaas.domain.templates import INPUT, render, resolve
 
 MESSAGE_OVERHEAD_TOKENS = 8
 IMAGE_TOKENS = 1600
+AS_THE_AGENT_SETS = RequestedParams()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +101,11 @@ class Runtime:
         style: str | None,
         history: list[Message],
         images: tuple[ImagePart, ...] = (),
+        requested: RequestedParams = AS_THE_AGENT_SETS,
+        client_system: str | None = None,
     ) -> PreparedCall:
         """Render the active version with the variables, style and conversation history (sent as given: the caller
-        reads only the agent's last `history_messages`)."""
+        reads only the agent's last `history_messages`), under the caller's parameters as the agent bounds them."""
         assert setup.version is not None
         assert setup.model is not None
         content = setup.version.content
@@ -117,11 +121,12 @@ class Runtime:
         fragment = setup.agent.style_text(style)
         if fragment:
             system = f"{system}\n\n{fragment}"
+        system = setup.agent.with_client_system(system, client_system)
         user_text = render(content.user, {**values, INPUT: text}) if content.user else text
         user_parts: tuple[Part, ...] = (TextPart(user_text), *images)
         messages = (*tuple(ChatMessage(m.role, m.parts) for m in history), ChatMessage(Role.USER, user_parts))
         _, model_name = setup.model.id.split(":", 1)
-        request = LlmRequest(model_name, system, messages, content.params)
+        request = LlmRequest(model_name, system, messages, params_within_agent(content.params, requested))
         estimate = estimate_tokens(system) + sum(_estimate_message(m) for m in messages)
         return PreparedCall(setup, request, user_parts, estimate)
 

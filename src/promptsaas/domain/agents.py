@@ -26,6 +26,8 @@ class Agent:
     status: AgentStatus = AgentStatus.PUBLISHED
     history_turns: int = 6
     styles: dict[str, str] = field(default_factory=dict)
+    accepts_client_system: bool = False
+    """Whether a client's own `system`/`developer` instructions reach the model (after the agent's prompt)."""
 
     def __post_init__(self) -> None:
         if self.history_turns < 0 or self.history_turns > 100:
@@ -43,3 +45,9 @@ class Agent:
         if style not in self.styles:
             raise InvalidInput(f"agent {self.slug!r} has no style {style!r}", field="style", code="unknown_style")
         return self.styles[style]
+
+    def with_client_system(self, system: str, client_system: str | None) -> str:
+        """The agent's prompt, then the client's instructions if the agent accepts them: the agent's always leads."""
+        if not self.accepts_client_system or not client_system:
+            return system
+        return f"{system}\n\n{client_system}"

@@ -23,22 +23,25 @@ from tests.support.llm_stub import LlmStub
 MEMBER = "ann@example.com"
 
 
-def catalog(requests_per_day: int) -> dict[str, Any]:
-    def agent(slug: str, model: str) -> dict[str, Any]:
-        prompt = {"system": "You are {{ who }}.", "model": model, "params": {"max_output_tokens": 300}}
+GPT_PARAMS = {"max_output_tokens": 300, "temperature": 0.7, "top_p": 0.9, "stop": ["###"]}
+"""The `gpt` agent's own parameters: what a caller's may lower (or add to), never exceed."""
+
+
+def catalog(limits: list[dict[str, Any]]) -> dict[str, Any]:
+    def agent(slug: str, model: str, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        prompt = {"system": "You are {{ who }}.", "model": model, "params": params}
         prompt["variables"] = {"who": {"type": "string", "default": slug}}
-        return {"slug": slug, "name": slug.title(), "history_turns": 1, "prompt": prompt}
+        return {"slug": slug, "name": slug.title(), "history_turns": 1, "prompt": prompt, **extra}
 
     return {
-        "agents": [agent("echo", "offline:echo"), agent("gpt", "openai:gpt-4o-mini"), agent("secret", "offline:echo")],
+        "agents": [
+            agent("echo", "offline:echo", {"max_output_tokens": 300}),
+            agent("gpt", "openai:gpt-4o-mini", GPT_PARAMS),
+            agent("open", "openai:o3-mini", {"max_output_tokens": 300}, accepts_client_system=True),  # no images
+            agent("secret", "offline:echo", {"max_output_tokens": 300}),
+        ],
         "plans": [
-            {
-                "code": "free",
-                "name": "Free",
-                "default": True,
-                "agents": ["echo", "gpt"],
-                "limits": [{"metric": "requests", "window": "day", "amount": requests_per_day}],
-            }
+            {"code": "free", "name": "Free", "default": True, "agents": ["echo", "gpt", "open"], "limits": limits}
         ],
     }
 
@@ -85,7 +88,14 @@ def requests_per_day() -> int:
 
 
 @pytest.fixture
-async def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, requests_per_day: int) -> AsyncIterator[Served]:
+def limits(requests_per_day: int) -> list[dict[str, Any]]:
+    return [{"metric": "requests", "window": "day", "amount": requests_per_day}]
+
+
+@pytest.fixture
+async def served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limits: list[dict[str, Any]]
+) -> AsyncIterator[Served]:
     async with LlmStub() as stub:
         monkeypatch.setenv("OPENAI_BASE_URL", stub.openai_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-platform-0123456789")
@@ -99,7 +109,7 @@ async def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, requests_per_d
         )
         platform = await AsyncPlatform.open(settings=settings)
         tenant = await platform.create_tenant("acme", name="Acme")
-        await tenant.apply_catalog(catalog(requests_per_day))
+        await tenant.apply_catalog(catalog(limits))
         await tenant.create_user(MEMBER)
         key = await tenant.create_api_key(MEMBER, "sdk")
         port = _free_port()

@@ -13,7 +13,7 @@ from tests.support.llm_stub import Reply
 async def test_models_lists_the_agents_the_callers_plan_grants(served: Served) -> None:
     models = await served.client().models.list()
 
-    assert sorted(m.id for m in models.data) == ["echo", "gpt"]
+    assert sorted(m.id for m in models.data) == ["echo", "gpt", "open"]
     tenant_id = await served.tenant.id()
     assert all(m.owned_by == tenant_id for m in models.data)
 

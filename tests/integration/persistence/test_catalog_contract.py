@@ -22,11 +22,13 @@ async def test_agents_round_trip_by_id_and_slug_in_slug_order(backend: Backend) 
         assert await uow.agents.get_by_slug("t1", "tutor") == tutor
         assert await uow.agents.get_by_slug("t1", "nope") is None
         assert await uow.agents.list("t1") == [tutor, writer]
-        await uow.agents.update(replace(writer, status=AgentStatus.RETIRED, styles={}, history_turns=0))
+        await uow.agents.update(
+            replace(writer, status=AgentStatus.RETIRED, styles={}, history_turns=0, accepts_client_system=True)
+        )
         await uow.commit()
     async with backend.uow() as uow:
         assert await uow.agents.get("t1", "a1") == replace(
-            writer, status=AgentStatus.RETIRED, styles={}, history_turns=0
+            writer, status=AgentStatus.RETIRED, styles={}, history_turns=0, accepts_client_system=True
         )
 
 

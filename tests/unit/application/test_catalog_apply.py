@@ -160,7 +160,8 @@ async def test_every_problem_is_named_by_its_path(tenant: AsyncTenant) -> None:
         await tenant.apply_catalog(document)
 
     assert set(raised.value.problems) >= {
-        "agents[0].colour: unknown field (allowed: slug, name, description, status, history_turns, styles, prompt)",
+        "agents[0].colour: unknown field (allowed: slug, name, description, status, history_turns, styles,"
+        " accepts_client_system, prompt)",
         "agents[0].prompt.model: is required",
         "plans[0].code: is required",
     }

@@ -109,7 +109,14 @@ def test_a_minimal_document_gets_the_documented_defaults() -> None:
     doc = parse_catalog({"agents": [{"slug": "echo"}], "plans": [{"code": "free"}]})
 
     agent, plan = doc.agents[0], doc.plans[0]
-    assert agent.fields == {"name": "echo", "description": "", "status": "published", "history_turns": 6, "styles": {}}
+    assert agent.fields == {
+        "name": "echo",
+        "description": "",
+        "status": "published",
+        "history_turns": 6,
+        "accepts_client_system": False,
+        "styles": {},
+    }
     assert agent.prompt is None
     assert (plan.name, plan.agents, plan.channels, plan.limits, plan.byok, plan.priority) == (
         "free",

@@ -20,6 +20,7 @@ EVERYTHING: dict[str, Any] = {
             "scorer",
             status="draft",
             description="Scores essays",
+            accepts_client_system=True,
             prompt={
                 "system": "Score out of {{ scale }} with threshold {{ pass_mark }}; strict={{ strict }}.",
                 "variables": {
@@ -74,3 +75,21 @@ async def test_the_export_names_the_default_plan_and_only_the_tenants_own_models
     assert "prompt" not in next(a for a in exported["agents"] if a["slug"] == "retired-one")
     scorer = next(a for a in exported["agents"] if a["slug"] == "scorer")
     assert scorer["prompt"]["note"] == "first cut"
+
+
+async def test_an_agent_that_accepts_client_instructions_exports_so_and_applies_back_so(
+    platform: AsyncPlatform,
+) -> None:
+    acme = await platform.create_tenant("acme")
+    await acme.apply_catalog(EVERYTHING)
+    exported = await acme.export_catalog()
+
+    by_slug = {a["slug"]: a for a in exported["agents"]}
+    assert by_slug["scorer"]["accepts_client_system"] is True
+    assert "accepts_client_system" not in by_slug["tutor"], "the default is left out"
+    copy = await platform.create_tenant("copy")
+    await copy.apply_catalog(exported)
+    async with platform.container.uow()() as uow:
+        agent = await uow.agents.get_by_slug(await copy.id(), "scorer")
+    assert agent is not None
+    assert agent.accepts_client_system

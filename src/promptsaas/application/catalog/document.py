@@ -17,7 +17,7 @@ from promptsaas.domain.plans import Plan
 from promptsaas.domain.prompts import PromptContent
 from promptsaas.domain.tenants import check_slug
 
-AGENT_KEYS = ("slug", "name", "description", "status", "history_turns", "styles", "prompt")
+AGENT_KEYS = ("slug", "name", "description", "status", "history_turns", "styles", "accepts_client_system", "prompt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,7 @@ def _agent(node: Node) -> AgentSpec | None:
         "description": node.child("description").get(str, ""),
         "status": node.child("status").choice(("draft", "published", "retired"), "published"),
         "history_turns": node.child("history_turns").get(int, 6),
+        "accepts_client_system": node.child("accepts_client_system").get(bool, False),
     }
     styles = node.child("styles")
     if styles.mapping(tuple(styles.value) if isinstance(styles.value, dict) else ()):

@@ -51,6 +51,8 @@ def agent_entry(agent: Agent, active: PromptVersion | None) -> dict[str, Any]:
     }
     if agent.styles:
         entry["styles"] = dict(agent.styles)
+    if agent.accepts_client_system:
+        entry["accepts_client_system"] = True
     if active is not None:
         entry["prompt"] = prompt_block(active.content, active.note)
     return entry

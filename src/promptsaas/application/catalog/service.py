@@ -16,7 +16,7 @@ from promptsaas.domain.prompts import PromptContent, PromptVersion, VersionStatu
 from promptsaas.domain.tenants import check_slug
 
 SYSTEM_ACTOR = "system"
-AGENT_FIELDS = ("name", "description", "status", "history_turns", "styles")
+AGENT_FIELDS = ("name", "description", "status", "history_turns", "styles", "accepts_client_system")
 
 
 class CatalogService:

@@ -105,6 +105,7 @@ def agent_admin_read(agent: Agent, active: int | None) -> AgentAdminRead:
         status=agent.status.value,
         history_turns=agent.history_turns,
         styles=dict(agent.styles),
+        accepts_client_system=agent.accepts_client_system,
         active_version=active,
         created_at=agent.created_at.isoformat(),
     )

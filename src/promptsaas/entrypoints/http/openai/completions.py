@@ -1,7 +1,8 @@
 """`POST /v1/chat/completions`: one call to the agent named by `model`, whole or streamed (`stream: true`).
 
 A denial or a bad request is known before the first token, so it is an HTTP error status; an error after the
-stream began ends it with an error event (OpenAI's own way), after the text already sent.
+stream began ends it with an error event (OpenAI's own way), after the text already sent. An `Idempotency-Key`
+holds whole and streamed calls alike: a retry replays the first completion, with the same id, charged once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from litestar.params import JSONBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
-from promptsaas.application.conversations import ConversationService, Reply
+from promptsaas.application.conversations import Reply
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.domain.errors import DomainError
 from promptsaas.entrypoints.http.caller import Caller
@@ -23,7 +24,7 @@ from promptsaas.entrypoints.http.controllers.agents import RUN_PROBLEMS, Idempot
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openai.errors import HANDLERS, documented, error_event
 from promptsaas.entrypoints.http.openai.schemas import Completion, CompletionCreate
-from promptsaas.entrypoints.http.openai.translate import ChunkWriter, completion, inbound
+from promptsaas.entrypoints.http.openai.translate import ChunkWriter, completion, inbound, stream_id
 from promptsaas.entrypoints.http.openapi import SIGNED_IN
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -45,7 +46,6 @@ class OpenAICompletionsController(MemberController):
     async def create(
         self,
         runs: NamedDependency[IdempotentRuns],
-        conversations: NamedDependency[ConversationService],
         caller: NamedDependency[Caller],
         data: JSONBody[CompletionCreate],
         idempotency_key: IdempotencyKey = None,
@@ -55,10 +55,11 @@ class OpenAICompletionsController(MemberController):
         if not data.stream:
             reply = await runs.chat(message)
             return Response[Completion](completion(data.model, reply))
-        events = conversations.stream(message)
+        events = runs.stream(message)
         first = await anext(events)  # the reservation, and any denial, come before the response starts
         include_usage = bool(data.stream_options and data.stream_options.include_usage)
-        chunks = _chunks(ChunkWriter(data.model, include_usage), first, events)
+        writer = ChunkWriter(data.model, include_usage, stream_id(caller, idempotency_key))
+        chunks = _chunks(writer, first, events)
         return Stream(chunks, media_type="text/event-stream", headers=SSE_HEADERS)
 
 

@@ -1,8 +1,10 @@
 """A Chat Completions request into the one `InboundMessage` every channel gives, and replies back into OpenAI's
-shapes. The agent's own prompt always leads: the client's `system` and `developer` messages are dropped."""
+shapes. The client's `system` and `developer` messages ride along; only an agent that accepts them uses them, after
+its own prompt. Sampling parameters ride along too, and the agent's own bound them."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import msgspec
@@ -10,6 +12,7 @@ import msgspec
 from promptsaas.application.conversations import InboundMessage, Reply
 from promptsaas.domain.conversations import ImagePart, Role
 from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.requested_params import RequestedParams
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.openai.schemas import (
     Choice,
@@ -25,7 +28,7 @@ from promptsaas.entrypoints.http.openai.schemas import (
 )
 
 ROLES = {"user": Role.USER, "assistant": Role.ASSISTANT}
-IGNORED_ROLES = frozenset({"system", "developer"})
+CLIENT_SYSTEM_ROLES = frozenset({"system", "developer"})
 DATA_URL_PREFIX = "data:"
 
 
@@ -45,7 +48,8 @@ def inbound(caller: Caller, body: CompletionCreate, idempotency_key: str | None)
     field = _unsupported(body)
     if field is not None:
         raise InvalidInput(f"`{field}` is not supported by promptsaas agents", field=field)
-    turns = [m for m in body.messages if m.role not in IGNORED_ROLES]
+    turns = [m for m in body.messages if m.role not in CLIENT_SYSTEM_ROLES]
+    client_system = "\n\n".join(_text(m) for m in body.messages if m.role in CLIENT_SYSTEM_ROLES and _text(m))
     if not turns or turns[-1].role != "user":
         raise InvalidInput("the last message must be the user's", field="messages")
     prior: list[tuple[Role, str]] = []
@@ -65,7 +69,16 @@ def inbound(caller: Caller, body: CompletionCreate, idempotency_key: str | None)
         images=_images(last),
         idempotency_key=idempotency_key,
         prior=tuple(prior),
+        requested=_requested(body),
+        client_system=client_system or None,
     )
+
+
+def _requested(body: CompletionCreate) -> RequestedParams:
+    """The caller's sampling parameters; of `max_tokens` and `max_completion_tokens`, the smaller one given."""
+    budgets = [n for n in (body.max_tokens, body.max_completion_tokens) if n is not None]
+    stop = (body.stop,) if isinstance(body.stop, str) else tuple(body.stop or ())
+    return RequestedParams(body.temperature, body.top_p, min(budgets) if budgets else None, stop)
 
 
 def _parts(message: MessageIn) -> list[ContentPart]:
@@ -111,11 +124,19 @@ def completion(model: str, reply: Reply) -> Completion:
     )
 
 
+def stream_id(caller: Caller, idempotency_key: str | None) -> str:
+    """A streamed completion's id, known before its first chunk: the same for every retry under one key."""
+    if idempotency_key is None:
+        return f"chatcmpl-{time.time_ns()}"
+    digest = hashlib.sha256(f"{caller.tenant_id}:{caller.user.id}:{idempotency_key}".encode()).hexdigest()
+    return f"chatcmpl-{digest[:32]}"
+
+
 class ChunkWriter:
     """The `chat.completion.chunk` events of one streamed reply, encoded as server-sent events."""
 
-    def __init__(self, model: str, include_usage: bool) -> None:
-        self._id = f"chatcmpl-{time.time_ns()}"
+    def __init__(self, model: str, include_usage: bool, completion_id: str) -> None:
+        self._id = completion_id
         self._created = int(time.time())
         self._model = model
         self._include_usage = include_usage

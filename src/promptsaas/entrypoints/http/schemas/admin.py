@@ -27,6 +27,9 @@ RetentionDays = Annotated[int, msgspec.Meta(ge=1, le=MAX_DAYS), about("Days conv
 Priority = Annotated[int, msgspec.Meta(ge=-MAX_PRIORITY, le=MAX_PRIORITY), about("Higher plans fund a call first", 10)]
 Public = Annotated[bool, about("Listed in `GET /v1/plans`", True)]
 Number = Annotated[int, about("The version's number (1, 2, …)", 3)]
+AcceptsClientSystem = Annotated[
+    bool, about("OpenAI-compatible calls pass the client's `system`/`developer` text after the agent's prompt", False)
+]
 
 
 class AgentCreate(Request):
@@ -36,6 +39,7 @@ class AgentCreate(Request):
     status: AgentStatus = "draft"
     history_turns: HistoryTurns = 6
     styles: Styles = {}
+    accepts_client_system: AcceptsClientSystem = False
 
 
 class AgentUpdate(Request):
@@ -44,6 +48,7 @@ class AgentUpdate(Request):
     status: AgentStatus | None = None
     history_turns: HistoryTurns | None = None
     styles: Styles | None = None
+    accepts_client_system: AcceptsClientSystem | None = None
 
 
 class AgentAdminRead(Read):
@@ -54,6 +59,7 @@ class AgentAdminRead(Read):
     status: Annotated[str, about("`draft`, `published` or `retired`", "published")]
     history_turns: Annotated[int, about("How many earlier turns are sent to the model", 6)]
     styles: Annotated[dict[str, str], about("Named prompt fragments", {"concise": "Answer briefly."})]
+    accepts_client_system: AcceptsClientSystem
     active_version: Annotated[int | None, about("The number of the active version; `null` for none", 3)]
     created_at: CreatedAt
 

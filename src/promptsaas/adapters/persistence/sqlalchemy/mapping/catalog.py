@@ -25,6 +25,7 @@ def agent_row(a: Agent) -> dict[str, Any]:
         "history_turns": a.history_turns,
         "styles": dict(a.styles),
         "created_at": a.created_at,
+        "accepts_client_system": a.accepts_client_system,
     }
 
 
@@ -39,6 +40,7 @@ def agent_of(r: Row) -> Agent:
         AgentStatus(r["status"]),
         r["history_turns"],
         dict(r["styles"]),
+        bool(r["accepts_client_system"]),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, Index, Integer, String, Table, Text, UniqueConstraint, false, text
 
 from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import Json, metadata, tenant_key
@@ -19,6 +19,7 @@ agents = Table(
     Column("history_turns", Integer, nullable=False),
     Column("styles", Json, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("accepts_client_system", Boolean, nullable=False, server_default=false()),
     tenant_key("id"),
     UniqueConstraint("tenant_id", "slug"),
 )

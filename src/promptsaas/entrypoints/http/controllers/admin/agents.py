@@ -48,6 +48,7 @@ class AdminAgentsController(AdminController):
             status=data.status,
             history_turns=data.history_turns,
             styles=data.styles,
+            accepts_client_system=data.accepts_client_system,
         )
         return agent_admin_read(agent, None)
 
@@ -77,7 +78,7 @@ class AdminAgentsController(AdminController):
         slug: AgentSlug,
         data: JSONBody[AgentUpdate],
     ) -> AgentAdminRead:
-        """Change the fields given (name, description, status, history, styles); the change is audited."""
+        """Change the fields given (name, description, status, history, styles, client instructions); audited."""
         await catalog.update_agent(
             caller.tenant_id,
             slug,
@@ -87,6 +88,7 @@ class AdminAgentsController(AdminController):
             status=data.status,
             history_turns=data.history_turns,
             styles=data.styles,
+            accepts_client_system=data.accepts_client_system,
         )
         agent, active = await catalog.agent_with_active(caller.tenant_id, slug)
         return agent_admin_read(agent, active)
