@@ -109,3 +109,21 @@ async def test_a_long_conversation_keeps_answering_with_its_oldest_turns_dropped
         assert response.status_code == 200, response.text
         # offline:echo counts four characters a token: two 12,000-character messages fit its window, three do not
         assert response.json()["usage"]["input_tokens"] < 8_000
+
+
+async def test_the_history_an_openai_client_sends_is_cut_to_the_window_too(app_world: World) -> None:
+    prior = [
+        {"role": "user", "content": "a" * 12_000},
+        {"role": "assistant", "content": "b" * 12_000},
+        {"role": "user", "content": "c" * 12_000},
+        {"role": "assistant", "content": "d" * 12_000},
+    ]
+    response = await app_world.client.post(
+        "/v1/chat/completions",
+        json={"model": "tutor", "messages": [*prior, {"role": "user", "content": "And now?"}]},
+        headers=app_world.a.member.bearer,
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["choices"][0]["message"]["content"] == "You said: And now?"
+    assert response.json()["usage"]["prompt_tokens"] < 8_000  # two of the four long messages, not all
