@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.http.server_process import ServerProcess
 from tests.e2e.http.world import World
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(32)).decode()
@@ -127,3 +128,18 @@ async def test_the_history_an_openai_client_sends_is_cut_to_the_window_too(app_w
     assert response.status_code == 200, response.text
     assert response.json()["choices"][0]["message"]["content"] == "You said: And now?"
     assert response.json()["usage"]["prompt_tokens"] < 8_000  # two of the four long messages, not all
+
+
+def test_over_a_real_socket_images_and_long_input_behave_alike(served: ServerProcess) -> None:
+    with served.client(**{"X-API-Key": served.demo.api_key}) as member:
+        seen = member.post("/v1/agents/tutor/runs", json={"input": "What is this?", "attachments": [{"url": DATA_URL}]})
+        metadata = member.post(
+            "/v1/agents/tutor/runs",
+            json={"input": "Look", "attachments": [{"url": "http://169.254.169.254/latest/meta-data/"}]},
+        )
+        too_long = member.post("/v1/agents/tutor/runs", json={"input": "x" * 40_000})
+
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["text"] == "You said: What is this? [1 image]"
+    assert problem_of(metadata) == (400, "attachment_url_not_allowed", "attachments[0]")
+    assert problem_of(too_long) == (400, "input_too_long", "input")
