@@ -9,7 +9,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
-from promptsaas.application.attachments import AttachmentLimits, check_images
+from promptsaas.application.attachments import ImageRules
 from promptsaas.application.lookups import agent_by_slug
 from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.ports.llm import ChatMessage, Completion, LlmProviders, LlmRequest, TextDelta
@@ -17,7 +17,7 @@ from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.read_cache import ReadCache
 from promptsaas.domain.agents import Agent
 from promptsaas.domain.conversations import ImagePart, Message, Part, Role, TextPart, text_of
-from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.errors import InputTooLong, InvalidInput
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.prompts import PromptVersion
 from promptsaas.domain.requested_params import RequestedParams, params_within_agent
@@ -72,14 +72,14 @@ class Runtime:
         uow: UnitOfWorkFactory,
         registry: ModelRegistry,
         providers: LlmProviders,
-        attachments: AttachmentLimits | None = None,
+        images: ImageRules,
         cache: ReadCache | None = None,
     ) -> None:
         self._cache = cache or ReadCache(ttl_seconds=0)
         self._uow = uow
         self._registry = registry
         self._providers = providers
-        self._attachments = attachments or AttachmentLimits()
+        self._images = images
 
     async def setup(self, tenant_id: str, slug: str) -> AgentSetup:
         """The agent, its active version (if any) and that version's registry entry."""
@@ -104,8 +104,10 @@ class Runtime:
         requested: RequestedParams = AS_THE_AGENT_SETS,
         client_system: str | None = None,
     ) -> PreparedCall:
-        """Render the active version with the variables, style and conversation history (sent as given: the caller
-        reads only the agent's last `history_messages`), under the caller's parameters as the agent bounds them."""
+        """Render the active version with the variables, style and conversation history (the caller reads only the
+        agent's last `history_messages`), under the caller's parameters as the agent bounds them, leaving out the
+        oldest turns that do not fit the model's context window beside the output budget; raise `InputTooLong`
+        when the new message alone does not fit."""
         assert setup.version is not None
         assert setup.model is not None
         content = setup.version.content
@@ -115,7 +117,7 @@ class Runtime:
                 field="attachments",
                 code="attachments_not_supported",
             )
-        check_images(images, self._attachments)
+        await self._images.check(images)
         values = resolve(content.variables, variables)
         system = render(content.system, values)
         fragment = setup.agent.style_text(style)
@@ -124,10 +126,12 @@ class Runtime:
         system = setup.agent.with_client_system(system, client_system)
         user_text = render(content.user, {**values, INPUT: text}) if content.user else text
         user_parts: tuple[Part, ...] = (TextPart(user_text), *images)
-        messages = (*tuple(ChatMessage(m.role, m.parts) for m in history), ChatMessage(Role.USER, user_parts))
+        params = params_within_agent(content.params, requested)
+        room = setup.model.context_window - params.output_budget
+        earlier = [ChatMessage(m.role, m.parts) for m in history]
+        messages, estimate = fit_window(system, earlier, ChatMessage(Role.USER, user_parts), room, setup.model)
         _, model_name = setup.model.id.split(":", 1)
-        request = LlmRequest(model_name, system, messages, params_within_agent(content.params, requested))
-        estimate = estimate_tokens(system) + sum(_estimate_message(m) for m in messages)
+        request = LlmRequest(model_name, system, messages, params)
         return PreparedCall(setup, request, user_parts, estimate)
 
     async def execute(self, call: PreparedCall, api_key: str | None = None) -> Answer:
@@ -163,6 +167,26 @@ class Runtime:
         prompt = len(request.system) + sum(len(text_of(m.parts)) for m in request.messages)
         input_tokens, output_tokens = -(-prompt // 4), -(-len(text) // 4)
         return Answer(text, input_tokens, output_tokens, call.setup.model.cost_micros(input_tokens, output_tokens), 0)
+
+
+def fit_window(
+    system: str, history: list[ChatMessage], new: ChatMessage, room: int, model: ModelSpec
+) -> tuple[tuple[ChatMessage, ...], int]:
+    """The messages to send and their estimated tokens: the history without its oldest messages while the total is
+    over `room`, never starting with an answer whose question was left out."""
+    total = estimate_tokens(system) + _estimate_message(new)
+    if total > room:
+        raise InputTooLong(total, max(room, 0), model.context_window)
+    sizes = [_estimate_message(m) for m in history]
+    total += sum(sizes)
+    start = 0
+    while total > room:
+        total -= sizes[start]
+        start += 1
+    while 0 < start < len(history) and history[start].role is not Role.USER:
+        total -= sizes[start]
+        start += 1
+    return (*history[start:], new), total
 
 
 def _estimate_message(message: ChatMessage) -> int:

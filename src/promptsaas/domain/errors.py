@@ -53,6 +53,20 @@ class TemplateError(InvalidInput):
     code = "invalid_variables"
 
 
+class InputTooLong(InvalidInput):
+    """The new message with the agent's prompt does not fit the model's context window beside its output budget,
+    even with no history at all."""
+
+    code = "input_too_long"
+
+    def __init__(self, tokens: int, room: int, window: int) -> None:
+        super().__init__(
+            f"the message with the agent's prompt is about {tokens} tokens; the model reads {window}, of which "
+            f"{room} are left once its answer has room: send a shorter message",
+            field="input",
+        )
+
+
 class CatalogInvalid(InvalidInput):
     """A catalog document was rejected as a whole; `problems` are `path: message` lines."""
 

@@ -165,7 +165,7 @@ class AsyncTenant:
             variables or {},
             style,
             conversation_id,
-            images=tuple(image_from(a) for a in attachments or ()),
+            images=tuple(image_from(a, i) for i, a in enumerate(attachments or ())),
         )
         return await self._c.conversations().chat(message)
 

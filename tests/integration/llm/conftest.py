@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 
 from promptsaas.adapters.llm.anthropic import AnthropicProvider
 from promptsaas.adapters.llm.clients import Transport
@@ -18,6 +19,7 @@ from promptsaas.domain.prompts import ModelParams
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 from tests.support.llm_stub import LlmStub
+from tests.support.resolver import PUBLIC, StaticResolver
 
 OPENAI_KEY = "sk-platform-openai-0123456789"
 ANTHROPIC_KEY = "sk-ant-platform-0123456789"
@@ -147,6 +149,7 @@ def catalog(**extra: Any) -> dict[str, Any]:
 @pytest.fixture
 async def platform(sdk_env: LlmStub) -> AsyncIterator[AsyncPlatform]:
     async with AsyncPlatform.in_memory(fast_settings()) as platform:
+        platform.container.host_resolver.override(providers.Object(StaticResolver({"example.com": (PUBLIC,)})))
         yield platform
 
 

@@ -55,7 +55,7 @@ async def test_images_are_kept_in_the_conversation_history(tenant: AsyncTenant, 
         ([{"url": f"data:image/bmp;base64,{PNG}"}], "attachment_type_not_supported", "image/bmp"),
         ([{"data": "not base64!", "mime_type": "image/png"}], "attachment_invalid", "base64"),
         ([{"data": PNG}], "attachment_invalid", "mime_type"),
-        ([{"url": "https://example.com/x.png", "data": PNG}], "invalid_request", "either"),
+        ([{"url": "https://example.com/x.png", "data": PNG}], "attachment_invalid", "either"),
     ],
 )
 async def test_a_bad_attachment_is_refused_before_anything_is_reserved_or_sent(
@@ -90,6 +90,6 @@ async def test_the_size_limit_is_configurable(sdk_env: LlmStub) -> None:
             await acme.chat(ANN, "gpt", "Look", attachments=[{"data": PNG, "mime_type": "image/png"}])
         assert raised.value.code == "attachment_too_large"
         assert "72 bytes" in raised.value.message
-        small = base64.b64encode(bytes(64)).decode()
+        small = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(56)).decode()
         await acme.chat(ANN, "gpt", "Look", attachments=[{"data": small, "mime_type": "image/png"}])
     assert len(sdk_env.received) == 1

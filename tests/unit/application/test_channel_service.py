@@ -14,6 +14,7 @@ from promptsaas.domain.links import UserDisabled
 from promptsaas.domain.users import IdentityProvider, UserStatus
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 
+PNG = "iVBORw0KGgoAAAAAAAAAAAAAAAAAAAAA"
 PRO = plan("pro", "all", ("requests", "day", 100), price={"monthly": 900, "currency": "usd"}, priority=1)
 
 
@@ -156,9 +157,22 @@ async def test_an_agent_whose_model_reads_no_images_says_so(
     await tenant.apply_catalog(small_catalog(models=[blind]))
     person = await enter(channels, tenant)
 
-    answer = await channels.say(person, "what is this", images=(ImagePart("image/png", data="aGk="),))
+    answer = await channels.say(person, "what is this", images=(ImagePart("image/png", data=PNG),))
 
     assert "reads text only" in answer.text
+    assert model.requests == []
+
+
+async def test_a_message_too_long_for_the_model_is_answered_in_words(
+    tenant: AsyncTenant, channels: ChannelService, model: RecordingProvider
+) -> None:
+    tiny = {"id": "offline:echo", "input_usd_per_mtok": 0, "output_usd_per_mtok": 0, "context_window": 200}
+    await tenant.apply_catalog(small_catalog(models=[tiny]))
+    person = await enter(channels, tenant)
+
+    answer = await channels.say(person, "x" * 500)
+
+    assert "too long" in answer.text
     assert model.requests == []
 
 

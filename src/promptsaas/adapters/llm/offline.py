@@ -1,4 +1,5 @@
-"""`offline:echo`: a deterministic local model for demos and tests, no network and no key."""
+"""`offline:echo`: a deterministic local model for demos and tests, no network and no key. It repeats the last user
+message and says how many images came with it, so a demo shows what reached the model."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from collections.abc import AsyncIterator
 
 from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest, StreamEvent, TextDelta
-from promptsaas.domain.conversations import Role, text_of
+from promptsaas.domain.conversations import ImagePart, Role, text_of
 
 REPLY_CHARS = 200
 WORDS = re.compile(r"\S+\s*")
@@ -23,6 +24,9 @@ class OfflineProvider(LlmProvider):
         last = next((m for m in reversed(request.messages) if m.role is Role.USER), None)
         said = " ".join(text_of(last.parts).split()) if last else ""
         reply = f"You said: {said[:REPLY_CHARS]}" if said else "Hello! Ask me anything."
+        images = sum(isinstance(p, ImagePart) for p in last.parts) if last else 0
+        if images:
+            reply += f" [{images} image{'s' if images > 1 else ''}]"
         reply = reply[: request.params.output_budget * 4]
         prompt = request.system + "".join(text_of(m.parts) for m in request.messages)
         return Completion(reply, estimate(prompt) + 4 * len(request.messages), estimate(reply))

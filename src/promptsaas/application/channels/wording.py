@@ -142,4 +142,6 @@ def error_answer(error: DomainError) -> Answer:
         return Answer("The model could not answer right now; nothing was charged. Please try again in a moment.")
     if error.code == "attachments_not_supported":
         return Answer("This agent reads text only; please describe the picture in words.")
+    if error.code == "input_too_long":
+        return Answer("That message is too long for this agent to read; please send a shorter one.")
     return Answer(f"Sorry, that did not work: {error.message}.")

@@ -10,13 +10,12 @@ work (outside the 24-hour window, an expired token) is recorded as failed with i
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from promptsaas.application.attachments import IMAGE_TYPES, AttachmentLimits
+from promptsaas.application.attachments import IMAGE_TYPES, AttachmentLimits, image_of_bytes
 from promptsaas.application.channels import ChannelService
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.messenger import Answer, Button
@@ -139,7 +138,7 @@ class WhatsAppResponder:
                 )
             except MediaRejected as rejected:
                 return Answer(f"I could not use that picture: {rejected.message}.")
-            images = (ImagePart(media.mime_type, data=base64.b64encode(media.data).decode()),)
+            images = (image_of_bytes(media.mime_type, media.data),)
         return await commands.answer(self._channels, person, message, images)
 
     async def _failed(

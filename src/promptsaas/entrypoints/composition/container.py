@@ -12,11 +12,12 @@ from dependency_injector import containers, providers
 
 from promptsaas.adapters.clock import SystemClock, UuidV7Generator
 from promptsaas.adapters.llm.registry import BUILTIN_MODELS
+from promptsaas.adapters.network.resolver import SystemResolver
 from promptsaas.adapters.observability.timed import TimedLedger, TimedProviders
 from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
-from promptsaas.application.attachments import AttachmentLimits
+from promptsaas.application.attachments import AttachmentLimits, ImageRules
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.auth.account_mail import AccountMail
 from promptsaas.application.auth.accounts import AccountService
@@ -167,7 +168,9 @@ class Container(containers.DeclarativeContainer):
         max_bytes=settings.provided.attachment_max_bytes,
         per_message=settings.provided.attachments_per_message,
     )
-    runtime = providers.Singleton(Runtime, uow, models, llm, attachment_limits, read_cache)
+    host_resolver = providers.Singleton(SystemResolver)
+    image_rules = providers.Singleton(ImageRules, attachment_limits, host_resolver)
+    runtime = providers.Singleton(Runtime, uow, models, llm, image_rules, read_cache)
     transcript = providers.Singleton(Transcript, uow, ids, clock)
     provider_keys = providers.Singleton(ProviderKeyService, uow, cipher, llm, clock, audit)
     conversations = providers.Singleton(

@@ -27,8 +27,14 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "attachments_not_supported": ProblemCode(400, "the agent's model does not accept images"),
     "too_many_attachments": ProblemCode(400, "more images than one message may carry"),
     "attachment_type_not_supported": ProblemCode(400, "the image type is not one the model accepts"),
-    "attachment_invalid": ProblemCode(400, "the image is neither an http(s) URL nor base64 data with its type"),
+    "attachment_invalid": ProblemCode(
+        400, "the image is not one http(s) or data: URL or base64 data of its declared type (empty, wrong bytes, both)"
+    ),
     "attachment_too_large": ProblemCode(400, "the image is larger than allowed"),
+    "attachment_url_not_allowed": ProblemCode(
+        400, "the image URL's host is, or resolves to, a loopback, private, link-local or other non-public address"
+    ),
+    "input_too_long": ProblemCode(400, "the message alone does not fit the model's context window with its answer"),
     "plan_not_purchasable": ProblemCode(400, "the plan is free, archived, or has no price for that interval"),
     "webhook_signature_invalid": ProblemCode(
         400, "the webhook signature, timestamp or body did not verify; nothing stored"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from promptsaas.adapters.messengers.telegram import TelegramMessenger
+from promptsaas.application.attachments import image_of_bytes
 from promptsaas.application.channels import ChannelService, Person
 from promptsaas.application.channels.service import Typing
-from promptsaas.domain.conversations import ImagePart
 
 
 async def text(message: Message, channels: ChannelService, person: Person, messenger: TelegramMessenger) -> None:
@@ -25,7 +23,7 @@ async def photo(message: Message, channels: ChannelService, person: Person, mess
     chat = str(message.chat.id)
     largest = max(message.photo or [], key=lambda p: p.width * p.height)
     attachment = await messenger.fetch_attachment(largest.file_id)
-    image = ImagePart(attachment.mime_type, data=base64.b64encode(attachment.data).decode())
+    image = image_of_bytes(attachment.mime_type, attachment.data)
     answer = await channels.say(person, message.caption or "", images=(image,), typing=_typing(messenger, chat))
     await messenger.send(chat, answer)
 

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from promptsaas.application.attachments import image_of
 from promptsaas.application.conversations import InboundMessage
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.storefront import StorefrontService
@@ -40,6 +41,8 @@ RUN_PROBLEMS = (
     "attachment_type_not_supported",
     "attachment_invalid",
     "attachment_too_large",
+    "attachment_url_not_allowed",
+    "input_too_long",
     "idempotency_key_reused",
     "byok_key_invalid",
     "llm_bad_request",
@@ -69,8 +72,10 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _image(attachment: Attachment) -> ImagePart:
-    return ImagePart(mime_type=attachment.mime_type or "", url=attachment.url, data=attachment.data)
+def _images(attachments: list[Attachment] | None) -> tuple[ImagePart, ...]:
+    return tuple(
+        image_of(url=a.url, data=a.data, mime_type=a.mime_type, index=i) for i, a in enumerate(attachments or ())
+    )
 
 
 class AgentsController(MemberController):
@@ -143,7 +148,7 @@ class AgentsController(MemberController):
             variables=data.variables or {},
             style=data.style,
             conversation_id=data.conversation_id,
-            images=tuple(_image(a) for a in data.attachments or ()),
+            images=_images(data.attachments),
             idempotency_key=idempotency_key,
         )
         reply = await runs.chat(message)

@@ -9,6 +9,7 @@ import time
 
 import msgspec
 
+from promptsaas.application.attachments import image_of
 from promptsaas.application.conversations import InboundMessage, Reply
 from promptsaas.domain.conversations import ImagePart, Role
 from promptsaas.domain.errors import InvalidInput
@@ -29,7 +30,6 @@ from promptsaas.entrypoints.http.openai.schemas import (
 
 ROLES = {"user": Role.USER, "assistant": Role.ASSISTANT}
 CLIENT_SYSTEM_ROLES = frozenset({"system", "developer"})
-DATA_URL_PREFIX = "data:"
 
 
 def _unsupported(body: CompletionCreate) -> str | None:
@@ -92,21 +92,13 @@ def _text(message: MessageIn) -> str:
 
 
 def _images(message: MessageIn) -> tuple[ImagePart, ...]:
-    images = []
+    images: list[ImagePart] = []
     for part in _parts(message):
         if part.type == "image_url" and part.image_url is not None:
-            images.append(_image(part.image_url.url))
+            images.append(image_of(url=part.image_url.url, index=len(images)))
         elif part.type != "text":
             raise InvalidInput(f"content parts of type {part.type!r} are not supported", field="messages")
     return tuple(images)
-
-
-def _image(url: str) -> ImagePart:
-    if not url.startswith(DATA_URL_PREFIX):
-        return ImagePart(mime_type="", url=url)
-    head, _, data = url.partition(",")
-    mime_type = head.removeprefix(DATA_URL_PREFIX).removesuffix(";base64")
-    return ImagePart(mime_type=mime_type, data=data)
 
 
 def usage_of(reply: Reply) -> Usage:

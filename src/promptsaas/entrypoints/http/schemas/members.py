@@ -123,13 +123,19 @@ class AgentDetail(Read):
 class Attachment(Request):
     url: (
         Annotated[
-            str, msgspec.Meta(max_length=4096), about("An http(s) URL of an image", "https://example.com/triangle.png")
+            str,
+            about(
+                "An http(s) URL of an image on a public host (at most 4096 characters), or the image itself as a "
+                "`data:image/png;base64,...` URL",
+                "https://example.com/triangle.png",
+            ),
         ]
         | None
     ) = None
-    data: Annotated[str, about("The image as base64, instead of a URL", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB")] | None = (
-        None
-    )
+    data: (
+        Annotated[str, about("The image as base64, instead of a URL (never both)", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB")]
+        | None
+    ) = None
     mime_type: (
         Annotated[str, msgspec.Meta(max_length=100), about("The image type, required with `data`", "image/png")] | None
     ) = None

@@ -1,0 +1,1 @@
+"""Network adapters: name resolution for the checks on image URLs."""
