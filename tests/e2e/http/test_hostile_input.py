@@ -141,7 +141,8 @@ async def test_a_catalog_with_out_of_range_numbers_is_refused_naming_each(app_wo
                 "priority": 10**12,
                 "retention_days": 10**9,
                 "limits": [{"metric": "requests", "window": "day", "amount": 2**63}],
-            }
+            },
+            {"code": "forever", "name": "Forever", "kind": "pack", "grace_days": 2**63 - 1, "expires_days": 10**9},
         ],
     }
     response = await app_world.client.put("/v1/admin/catalog", json=document, headers=app_world.a.admin.bearer)
@@ -153,5 +154,7 @@ async def test_a_catalog_with_out_of_range_numbers_is_refused_naming_each(app_wo
         "plans[0].priority",
         "plans[0].retention_days",
         "plans[0].limits[0].amount",
+        "plans[1].grace_days",
+        "plans[1].expires_days",
     ):
         assert path in detail
