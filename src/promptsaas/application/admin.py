@@ -118,10 +118,10 @@ class AdminService:
             user.role = role or user.role
             user.status = status or user.status
             if was_admin and not (user.role is Role.ADMIN and user.is_active):
-                others = [u for u in await uow.users.list(tenant_id) if u.id != user.id]
-                if not any(u.role is Role.ADMIN and u.is_active for u in others):
+                if not await uow.users.update_keeping_an_admin(user):
                     raise LastAdmin()
-            await uow.users.update(user)
+            else:
+                await uow.users.update(user)
             after = f"role={user.role} status={user.status}"
             if after != before:
                 await self._audit.record(uow, tenant_id, actor, "user.update", user.email or user.id, before, after)
