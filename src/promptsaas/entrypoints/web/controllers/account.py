@@ -31,7 +31,8 @@ def _next(target: str | None) -> str:
     return "/"
 
 
-async def _workspace(admin: AdminService, asked: str | None) -> str:
+async def default_workspace(admin: AdminService, asked: str | None) -> str:
+    """The workspace a form starts with: the one asked for, the only one, or the demo's."""
     if asked:
         return asked
     tenants = await admin.tenants()
@@ -51,7 +52,7 @@ class AccountController(Controller):
     ) -> Template | Redirect:
         if await current_user(request) is not None:
             return Redirect(path=_next(next))
-        workspace = await _workspace(admin, request.query_params.get("workspace"))
+        workspace = await default_workspace(admin, request.query_params.get("workspace"))
         return page(request, "login.html", workspace=workspace, next=_next(next), email="")
 
     @post("/login")
@@ -84,7 +85,7 @@ class AccountController(Controller):
         admin: NamedDependency[AdminService],
         invite: Annotated[str | None, QueryParameter(max_length=2000)] = None,
     ) -> Template:
-        workspace = await _workspace(admin, request.query_params.get("workspace"))
+        workspace = await default_workspace(admin, request.query_params.get("workspace"))
         return page(request, "signup.html", workspace=workspace, email="", display_name="", invite=invite or "")
 
     @post("/signup")
