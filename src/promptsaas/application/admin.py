@@ -9,7 +9,7 @@ from promptsaas.application.lookups import tenant_by_slug, user_by_email, user_b
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.audit import AuditEntry
-from promptsaas.domain.errors import AlreadyExists, LastAdmin
+from promptsaas.domain.errors import AlreadyExists, LastAdmin, NotFound
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus, check_slug
 from promptsaas.domain.users import Identity, IdentityProvider, Role, User, UserStatus, normalize_email
@@ -38,6 +38,14 @@ class AdminService:
     async def tenant(self, slug: str) -> Tenant:
         async with self._uow() as uow:
             return await tenant_by_slug(uow, slug)
+
+    async def tenant_by_id(self, tenant_id: str) -> Tenant:
+        """The tenant a user or a mailed link names by id (a page then links to its slug)."""
+        async with self._uow() as uow:
+            tenant = await uow.tenants.get(tenant_id)
+        if tenant is None:
+            raise NotFound("tenant", tenant_id)
+        return tenant
 
     async def tenants(self) -> list[Tenant]:
         async with self._uow() as uow:
@@ -118,10 +126,10 @@ class AdminService:
             user.role = role or user.role
             user.status = status or user.status
             if was_admin and not (user.role is Role.ADMIN and user.is_active):
-                others = [u for u in await uow.users.list(tenant_id) if u.id != user.id]
-                if not any(u.role is Role.ADMIN and u.is_active for u in others):
+                if not await uow.users.update_keeping_an_admin(user):
                     raise LastAdmin()
-            await uow.users.update(user)
+            else:
+                await uow.users.update(user)
             after = f"role={user.role} status={user.status}"
             if after != before:
                 await self._audit.record(uow, tenant_id, actor, "user.update", user.email or user.id, before, after)

@@ -15,6 +15,7 @@ from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.retention import PurgeResult, purge_expired_content
 from promptsaas.application.runtime import Answer, PreparedCall, Runtime
+from promptsaas.application.stream_deadline import stream_budget, within
 from promptsaas.application.transcripts import Transcript
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, ImagePart, Message, Role, TextPart
@@ -116,14 +117,16 @@ class ConversationService:
         self, message: InboundMessage, keep: Callable[[Reply], KeptReply] | None = None
     ) -> AsyncGenerator[str | Reply, None]:
         """The same call streamed: text pieces, then the `Reply`. Reserved before the first piece, settled after the
-        last. A stream cut short (the client left, or the provider failed after some text) is charged for the prompt
-        and the text delivered and settles its reservation; a failure before any text charges nothing. `keep` is
-        `chat`'s, for a stream that ran to its end."""
+        last. A stream cut short (the client left, the provider failed after some text, or it ran up to its
+        reservation's expiry: `llm_timeout`) is charged for the prompt and the text delivered and settles its
+        reservation; a failure before any text charges nothing. `keep` is `chat`'s, for a stream that ran to its
+        end."""
         turn = await self._begin(message)
         delivered: list[str] = []
         answer: Answer | None = None
         try:
-            async for event in self._runtime.stream(turn.call, api_key=self._api_key(turn.grant)):
+            events = self._runtime.stream(turn.call, api_key=self._api_key(turn.grant))
+            async for event in within(events, self._stream_budget(turn.grant)):
                 if isinstance(event, Answer):
                     answer = event
                 else:
@@ -143,6 +146,10 @@ class ConversationService:
             raise
         assert answer is not None
         yield await asyncio.shield(self._settle(message, turn, answer, keep))
+
+    def _stream_budget(self, grant: Grant) -> float | None:
+        expires_at = grant.reservation.expires_at if grant.reservation else None
+        return stream_budget(expires_at, self._clock.now())
 
     async def _begin(self, message: InboundMessage) -> _Turn:
         setup = await self._runtime.setup(message.tenant_id, message.agent)

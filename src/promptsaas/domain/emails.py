@@ -2,7 +2,7 @@
 
 NFKC folds fullwidth and compatibility forms, invisible characters are removed, the domain is lowercased, loses a
 trailing dot and is stored in its ASCII (IDNA) form, and a part that mixes scripts (a Cyrillic `е` among Latin
-letters) is refused rather than stored beside the address it imitates.
+letters) is refused rather than stored beside the address it imitates; so is any control character (NUL among them).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from promptsaas.domain.errors import InvalidInput
 
 MAX_EMAIL = 254
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"))
+CONTROL = frozenset({"Cc", "Cf", "Cs", "Co"})
+"""Control, format, surrogate and private-use characters: no mailbox has one, and NUL cannot even be stored."""
 LOCAL = re.compile(r"^[^@\s\"(),:;<>\[\\\]]{1,64}\Z")
 LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)\Z")
 
@@ -21,6 +23,8 @@ LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)\Z")
 def normalize_email(email: str) -> str:
     """The one stored form of an address; `InvalidInput` (field `email`) for anything that is not an address."""
     text = unicodedata.normalize("NFKC", email).translate(INVISIBLE).strip().lower()
+    if any(unicodedata.category(ch) in CONTROL for ch in text):
+        raise InvalidInput("an email address must not contain a control character", field="email")
     local, at, domain = text.rpartition("@")
     if not at or not LOCAL.match(local) or "@" in local:
         raise _invalid(email)

@@ -41,6 +41,31 @@ async def test_a_nul_byte_in_a_path_parameter_is_a_400(any_world: World) -> None
     assert response.json()["code"] == "invalid_request"
 
 
+async def test_a_nul_byte_in_a_refresh_token_is_a_400_naming_the_field(any_world: World) -> None:
+    response = await any_world.client.post("/v1/auth/refresh", json={"refresh_token": "abc\x00def"})
+    assert problem_of(response) == (400, "invalid_request", "refresh_token")
+
+
+NAMED = {
+    "an agent's name": ("post", "/v1/admin/agents", {"slug": "nul", "name": "Tu\x00tor"}, "name"),
+    "a plan's name": ("post", "/v1/admin/plans", {"code": "nul", "name": "Pro\x00"}, "name"),
+    "a member's name": (
+        "post",
+        "/v1/auth/register",
+        {"email": "nul@acme.example", "display_name": "A\x00da", "password": "n3w-pa55word"},
+        "display_name",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NAMED), ids=list(NAMED))
+async def test_a_nul_byte_in_a_name_is_a_400_naming_the_field(any_world: World, case: str) -> None:
+    method, path, body, field = NAMED[case]
+    headers = {**any_world.a.admin.bearer, "X-Tenant": any_world.a.slug}
+    response = await any_world.client.request(method, path, json=body, headers=headers)
+    assert problem_of(response) == (400, "invalid_request", field)
+
+
 @pytest.mark.parametrize(
     "body", [b"\xff\xfe{}", b'{"input": "\xc3\x28"}', DEEP, b'{"input": ' + b"[" * 10_000 + b"]" * 10_000 + b"}"]
 )
@@ -116,7 +141,8 @@ async def test_a_catalog_with_out_of_range_numbers_is_refused_naming_each(app_wo
                 "priority": 10**12,
                 "retention_days": 10**9,
                 "limits": [{"metric": "requests", "window": "day", "amount": 2**63}],
-            }
+            },
+            {"code": "forever", "name": "Forever", "kind": "pack", "grace_days": 2**63 - 1, "expires_days": 10**9},
         ],
     }
     response = await app_world.client.put("/v1/admin/catalog", json=document, headers=app_world.a.admin.bearer)
@@ -128,5 +154,7 @@ async def test_a_catalog_with_out_of_range_numbers_is_refused_naming_each(app_wo
         "plans[0].priority",
         "plans[0].retention_days",
         "plans[0].limits[0].amount",
+        "plans[1].grace_days",
+        "plans[1].expires_days",
     ):
         assert path in detail

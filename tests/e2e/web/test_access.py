@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.http.server_process import ServerProcess
 from tests.e2e.web.conftest import log_in, shot
 
+SIGNED_OUT_PAGES = ["/login", "/signup", "/forgot-password", "/verify-email?token=t", "/reset-password?token=t"]
 MEMBER_PAGES = ["/", "/chat/tutor", "/usage", "/plans", "/settings"]
 ADMIN_PAGES = ["/admin", "/admin/agents/tutor", "/admin/users", "/admin/usage", "/admin/audit", "/admin/plans"]
 UNLABELLED = """els => els.filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)
@@ -19,16 +20,22 @@ def unlabelled(page: Page) -> list[str]:
     return found
 
 
+def fits_a_phone_with_every_control_labelled(page: Page, path: str) -> None:
+    page.goto(path)
+    assert unlabelled(page) == [], path
+    width = page.locator("body").evaluate("b => b.scrollWidth")
+    assert width <= 390, (path, width)
+
+
 def test_every_control_has_a_label_and_phone_pages_do_not_scroll_sideways(
     page: Page, web_server: ServerProcess
 ) -> None:
-    log_in(page, web_server.demo.admin["email"], web_server.demo.admin["password"])
     page.set_viewport_size({"width": 390, "height": 844})
+    for path in SIGNED_OUT_PAGES:
+        fits_a_phone_with_every_control_labelled(page, path)
+    log_in(page, web_server.demo.admin["email"], web_server.demo.admin["password"])
     for path in MEMBER_PAGES + ADMIN_PAGES:
-        page.goto(path)
-        assert unlabelled(page) == [], path
-        width = page.locator("body").evaluate("b => b.scrollWidth")
-        assert width <= 390, (path, width)
+        fits_a_phone_with_every_control_labelled(page, path)
     page.goto("/")
     shot(page, "gallery-phone")
 

@@ -1,5 +1,5 @@
-"""A member in the browser: signs up, finds the agents (usable or locked, with the reason), chats until the free
-plan's daily limit, and sees the denial with its reset time and an upgrade button."""
+"""A member in the browser: signs up (then logs in), finds the agents (usable or locked, with the reason), chats
+until the free plan's daily limit, and sees the denial with its reset time and an upgrade button."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ def sign_up(page: Page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("a-long-enough-password")
     page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your mailbox")).to_be_visible()
+    log_in(page, email, "a-long-enough-password")
     expect(page).to_have_url(re.compile(r"/$"))
 
 

@@ -179,6 +179,22 @@ async def test_a_reset_link_works_once_and_ends_every_session(
     assert (await auth.login(tenant_id, "cat@example.com", "brand new pa55word", ip=IP)).token_type == "bearer"
 
 
+async def test_checking_a_reset_link_uses_nothing_and_tells_a_used_or_forged_one(
+    auth: AuthService, tenant_id: str, outbox: Outbox, tenant: AsyncTenant
+) -> None:
+    await tenant.create_user("cat@example.com", password=PASSWORD)
+    await auth.forgot_password(tenant_id, "cat@example.com", ip=IP)
+    token = outbox.token("cat@example.com")
+
+    await auth.accounts.check_reset_link(token)
+    await auth.accounts.check_reset_link(token)
+    await auth.accounts.reset_password(token, "brand new pa55word")
+
+    for used_or_forged in (token, token[:-4] + "AAAA", ""):
+        with pytest.raises(InvalidLink):
+            await auth.accounts.check_reset_link(used_or_forged)
+
+
 async def test_changing_the_password_ends_other_sessions_and_gives_a_new_one(
     auth: AuthService, tenant_id: str, tenant: AsyncTenant
 ) -> None:

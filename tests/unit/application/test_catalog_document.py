@@ -160,6 +160,8 @@ def test_a_limit_without_an_amount_is_unlimited() -> None:
         ("plans.1.trial_days", -7, "plans[1].trial_days: must not be negative"),
         ("plans.1.retention_days", -1, "plans[1].retention_days: must not be negative"),
         ("plans.1.tier", "gold", "plans[1].tier: unknown field"),
+        ("plans.1.grace_days", 2**63 - 1, "plans[1].grace_days: must be at most 36500"),
+        ("plans.1.expires_days", 2**31, "plans[1].expires_days: must be at most 36500"),
         ("plans", {"free": {}}, "plans: must be a list"),
     ],
 )

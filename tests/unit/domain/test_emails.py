@@ -41,3 +41,20 @@ def test_what_is_not_an_address_is_refused_naming_the_field(not_an_address: str)
     with pytest.raises(InvalidInput) as refused:
         normalize_email(not_an_address)
     assert refused.value.field == "email"
+
+
+@pytest.mark.parametrize(
+    "with_control",
+    [
+        "mem\x00ber@example.com",
+        "member@example.com\x00",
+        "mem\x01ber@x.com",
+        "m\x7fember@x.com",
+        "mem\x85ber@x.com",
+        "mem\u202eber@x.com",
+    ],
+)
+def test_an_address_with_a_control_character_is_refused(with_control: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        normalize_email(with_control)
+    assert refused.value.field == "email"

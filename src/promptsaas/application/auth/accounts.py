@@ -86,15 +86,19 @@ class AccountService:
         if user is not None and user.is_active:
             await self._mail.reset(user)
 
+    async def check_reset_link(self, token: str) -> None:
+        """`InvalidLink` unless this reset link would still work (so a page says so before a password is typed)."""
+        claims = self._mail.claims(RESET_PASSWORD, token)
+        async with self._uow() as uow:
+            await self._resetting_user(uow, claims)
+
     async def reset_password(self, token: str, password: str) -> User:
         """Set a new password from a reset link, which then stops working; every session ends."""
         check_password_strength(password)
         claims = self._mail.claims(RESET_PASSWORD, token)
         password_hash = await asyncio.to_thread(self._hasher.hash, password)
         async with self._uow() as uow:
-            user = await self._linked_user(uow, claims)
-            if claims.get("ep") != user.token_epoch or not user.is_active:
-                raise InvalidLink()
+            user = await self._resetting_user(uow, claims)
             voided = await void_unproven_credentials(uow, user, self._sessions, self._clock)
             if not voided:
                 await self._sessions.sign_out_everywhere(uow, user)
@@ -142,6 +146,13 @@ class AccountService:
         check_tenant_active(await uow.tenants.get(tenant_id))
         user = await uow.users.get(tenant_id, user_id)
         if user is None:
+            raise InvalidLink()
+        return user
+
+    async def _resetting_user(self, uow: UnitOfWork, claims: dict[str, object]) -> User:
+        """The active user of a reset link not used yet (a reset raises the token epoch the link carries)."""
+        user = await self._linked_user(uow, claims)
+        if claims.get("ep") != user.token_epoch or not user.is_active:
             raise InvalidLink()
         return user
 

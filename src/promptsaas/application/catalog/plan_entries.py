@@ -58,8 +58,8 @@ def read_plan(node: Node) -> Plan | None:
             status=PlanStatus(node.child("status").choice(("active", "archived"), "active")),
             public=node.child("public").get(bool, True),
             kind=PlanKind(node.child("kind").choice(tuple(k.value for k in PlanKind), "subscription")),
-            grace_days=node.child("grace_days").count(),
-            expires_days=node.child("expires_days").count(),
+            grace_days=node.child("grace_days").count(maximum=MAX_DAYS),
+            expires_days=node.child("expires_days").count(maximum=MAX_DAYS),
         )
     )
 

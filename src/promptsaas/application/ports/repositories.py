@@ -49,6 +49,10 @@ class UserRepository(Protocol):
     async def add(self, user: User) -> None: ...
     @abstractmethod
     async def update(self, user: User) -> None: ...
+    @abstractmethod
+    async def update_keeping_an_admin(self, user: User) -> bool:
+        """Write `user` only while another active admin of its tenant remains, checked and written atomically (two
+        admins removing each other at once cannot both succeed); False, writing nothing, when none would."""
 
 
 class IdentityRepository(Protocol):

@@ -1,5 +1,6 @@
-"""What every request must be before a handler sees it: a UTF-8 body, and no NUL byte in any string of the body, the
-path or the query (PostgreSQL cannot store one, SQLite would store it silently). A refusal names the field.
+"""What every request must be before a handler sees it: a UTF-8 body, and no NUL byte in any string of the body (JSON
+or a form's fields), the path or the query (PostgreSQL cannot store one, SQLite would store it silently). A refusal
+names the field.
 
 One `before_request` hook for every route: a byte search per request, a walk of the body only when a NUL is there.
 """
@@ -15,6 +16,8 @@ from promptsaas.domain.errors import InvalidInput
 
 NUL = "\x00"
 _NUL_BYTES = (b"\x00", b"\\u0000")
+_FORM_NUL_BYTES = (b"\x00", b"%00")
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 async def refuse_hostile_input(request: Request[Any, Any, Any]) -> None:
@@ -33,6 +36,11 @@ async def refuse_hostile_input(request: Request[Any, Any, Any]) -> None:
         body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInput("the body is not valid UTF-8", field="body") from None
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith(_FORMS):
+        if any(marker in body for marker in _FORM_NUL_BYTES):
+            await _refuse_nul_in_form(request)
+        return
     if any(marker in body for marker in _NUL_BYTES):
         try:
             document = msgspec.json.decode(body)
@@ -41,6 +49,15 @@ async def refuse_hostile_input(request: Request[Any, Any, Any]) -> None:
         where = nul_path(document)
         if where is not None:
             raise _nul(where or "body")
+
+
+async def _refuse_nul_in_form(request: Request[Any, Any, Any]) -> None:
+    """A form's text fields and field names (a file's bytes may hold NUL: only its declared name is checked)."""
+    form = await request.form()
+    for name, value in form.multi_items():
+        text = value if isinstance(value, str) else (getattr(value, "filename", "") or "")
+        if NUL in name or NUL in text:
+            raise _nul(name)
 
 
 def nul_path(value: Any, path: str = "") -> str | None:

@@ -12,6 +12,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from promptsaas.entrypoints.web.controllers.account import AccountController
+from promptsaas.entrypoints.web.controllers.account_links import AccountLinksController
 from promptsaas.entrypoints.web.controllers.admin_agents import AdminAgentsController
 from promptsaas.entrypoints.web.controllers.admin_dashboard import AdminDashboardController
 from promptsaas.entrypoints.web.controllers.admin_people import AdminPeopleController
@@ -26,6 +27,7 @@ STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 PAGES = [
     AccountController,
+    AccountLinksController,
     ChatController,
     SettingsController,
     AdminDashboardController,

@@ -19,7 +19,7 @@ from promptsaas.domain.prompts import PromptVersion, VersionStatus
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant
 from promptsaas.domain.usage import Outcome, UsageRecord
-from promptsaas.domain.users import Identity, IdentityProvider, User
+from promptsaas.domain.users import Identity, IdentityProvider, Role, User
 
 
 class _Repo:
@@ -62,6 +62,13 @@ class MemoryUsers(_Repo, ports.UserRepository):
         self._table.put(self._journal, (user.tenant_id, user.id), user)
 
     update = add
+
+    async def update_keeping_an_admin(self, user: User) -> bool:
+        others = (u for u in self._of(user.tenant_id) if u.id != user.id)
+        if not any(u.role is Role.ADMIN and u.is_active for u in others):
+            return False
+        await self.update(user)
+        return True
 
 
 class MemoryIdentities(_Repo, ports.IdentityRepository):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, exists, insert, select, update
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.mapping import accounts as a
@@ -21,7 +21,7 @@ from promptsaas.domain.plans import Plan
 from promptsaas.domain.prompts import PromptVersion, VersionStatus
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant
-from promptsaas.domain.users import Identity, IdentityProvider, User
+from promptsaas.domain.users import Identity, IdentityProvider, Role, User, UserStatus
 
 
 def keyed(table: Table, *columns: str) -> list[ColumnElement[bool]]:
@@ -69,6 +69,7 @@ class SqlTenants(SqlRepository, ports.TenantRepository):
 _USER = select(t.users).where(*keyed(t.users, "id"))
 _USER_BY_EMAIL = select(t.users).where(*keyed(t.users, "email"))
 _USERS = select(t.users).where(*keyed(t.users)).order_by(t.users.c.created_at, t.users.c.id)
+_TENANT_LOCK = select(t.tenants.c.id).where(t.tenants.c.id == bindparam("id")).with_for_update()
 
 
 class SqlUsers(SqlRepository, ports.UserRepository):
@@ -88,6 +89,25 @@ class SqlUsers(SqlRepository, ports.UserRepository):
 
     async def update(self, user: User) -> None:
         await self._update(t.users, a.user_row(user), "id", conflict=("user", user.email or user.id))
+
+    async def update_keeping_an_admin(self, user: User) -> bool:
+        """The tenant's row is locked first (PostgreSQL; SQLite's write transaction is exclusive), so the check of
+        the other admins in the UPDATE sees every change committed before it."""
+        await self._db.transaction.begin()
+        await self._db.row(_TENANT_LOCK, {"id": user.tenant_id})
+        values = {name: value for name, value in a.user_row(user).items() if name not in ("tenant_id", "id")}
+        other = t.users.alias("other")
+        another_admin = exists(
+            select(other.c.id).where(
+                other.c.tenant_id == user.tenant_id,
+                other.c.id != user.id,
+                other.c.role == Role.ADMIN.value,
+                other.c.status == UserStatus.ACTIVE.value,
+            )
+        )
+        users = t.users.c
+        statement = update(t.users).where(users.tenant_id == user.tenant_id, users.id == user.id, another_admin)
+        return await self._db.write(statement.values(values), conflict=("user", user.email or user.id)) == 1
 
 
 _IDENTITY = select(t.identities).where(*keyed(t.identities, "provider", "subject"))

@@ -1,4 +1,5 @@
-"""Sign up, log in and log out: forms over `AuthService`; the session lives in HttpOnly cookies."""
+"""Sign up, log in and log out: forms over `AuthService` (the API's sign-up, under the tenant's sign-up mode); the
+session lives in HttpOnly cookies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_202_ACCEPTED
 
 from promptsaas.application.admin import AdminService
 from promptsaas.application.auth.service import AuthService
@@ -29,7 +31,8 @@ def _next(target: str | None) -> str:
     return "/"
 
 
-async def _workspace(admin: AdminService, asked: str | None) -> str:
+async def default_workspace(admin: AdminService, asked: str | None) -> str:
+    """The workspace a form starts with: the one asked for, the only one, or the demo's."""
     if asked:
         return asked
     tenants = await admin.tenants()
@@ -49,7 +52,7 @@ class AccountController(Controller):
     ) -> Template | Redirect:
         if await current_user(request) is not None:
             return Redirect(path=_next(next))
-        workspace = await _workspace(admin, request.query_params.get("workspace"))
+        workspace = await default_workspace(admin, request.query_params.get("workspace"))
         return page(request, "login.html", workspace=workspace, next=_next(next), email="")
 
     @post("/login")
@@ -75,10 +78,15 @@ class AccountController(Controller):
         remember(request, pair)
         return Redirect(path=_next(form.get("next")))
 
-    @get("/signup")
-    async def signup_page(self, request: Request[Any, Any, Any], admin: NamedDependency[AdminService]) -> Template:
-        workspace = await _workspace(admin, request.query_params.get("workspace"))
-        return page(request, "signup.html", workspace=workspace, email="", display_name="")
+    @get(["/signup", "/sign-up"])
+    async def signup_page(
+        self,
+        request: Request[Any, Any, Any],
+        admin: NamedDependency[AdminService],
+        invite: Annotated[str | None, QueryParameter(max_length=2000)] = None,
+    ) -> Template:
+        workspace = await default_workspace(admin, request.query_params.get("workspace"))
+        return page(request, "signup.html", workspace=workspace, email="", display_name="", invite=invite or "")
 
     @post("/signup")
     async def signup(
@@ -87,23 +95,26 @@ class AccountController(Controller):
         auth: NamedDependency[AuthService],
         admin: NamedDependency[AdminService],
         form: NamedDependency[dict[str, str]],
-    ) -> Template | Redirect:
+    ) -> Template:
+        """The API's sign-up under the tenant's mode: the same page whether the address has an account, and no
+        session (the new member logs in, after verifying in `verified` mode)."""
         workspace, email = form.get("workspace", "").strip(), form.get("email", "").strip()
-        name = form.get("display_name", "").strip()
+        name, invite = form.get("display_name", "").strip(), form.get("invite", "").strip() or None
         try:
             tenant = await admin.tenant(workspace)
-            user = await auth.register(tenant.id, email, form.get("password", ""), display_name=name, ip=_ip(request))
-            pair = await auth.issue_tokens(user)
+            await auth.sign_up(
+                tenant.id, email, form.get("password", ""), display_name=name, invite=invite, ip=_ip(request)
+            )
         except DomainError as error:
             context: dict[str, Any] = {
                 "workspace": workspace,
                 "email": email,
                 "display_name": name,
+                "invite": invite or "",
                 "error": error.message,
             }
             return page(request, "signup.html", 400, **context)
-        remember(request, pair)
-        return Redirect(path="/")
+        return page(request, "signup_sent.html", HTTP_202_ACCEPTED, workspace=workspace)
 
     @post("/logout")
     async def logout(
