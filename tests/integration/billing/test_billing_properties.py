@@ -131,8 +131,8 @@ async def _play(url: str, steps: list[tuple[Any, ...]]) -> int:
 EVENTS: list[int] = []
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(STEPS, min_size=1, max_size=14))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(STEPS, min_size=1, max_size=20))
 def test_any_billing_history_keeps_counters_limits_and_payments_consistent(
     migrated_sqlite_template: Path, steps: list[tuple[Any, ...]]
 ) -> None:
