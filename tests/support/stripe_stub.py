@@ -11,8 +11,10 @@ Time moves only when a test says so (`stub.now`), so periods and event `created`
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+import threading
 import time
 from types import TracebackType
 from typing import Any, Self
@@ -54,6 +56,11 @@ class StripeStub:
         self.requests: list[tuple[str, str, dict[str, Any]]] = []
         self.fail_next = 0
         """Answer the next N API calls with a 500."""
+        self.fetches_open = threading.Event()
+        """While cleared, `GET /v1/subscriptions/…` gets no answer (a worker stuck between storing and applying)."""
+        self.fetches_open.set()
+        self.idempotency_keys: list[str] = []
+        """The `Idempotency-Key` of every POST that sent one, in order."""
         self._idempotent: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -76,6 +83,7 @@ class StripeStub:
         return self
 
     async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.fetches_open.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -87,7 +95,11 @@ class StripeStub:
         if self.fail_next > 0:
             self.fail_next -= 1
             return _error(500, "stub failure", "api_error")
+        if request.method == "GET" and request.path.startswith("/v1/subscriptions/"):
+            await asyncio.to_thread(self.fetches_open.wait)
         key = request.headers.get("Idempotency-Key")
+        if request.method == "POST" and key:
+            self.idempotency_keys.append(key)
         if request.method == "POST" and key and key in self._idempotent:
             return web.json_response(self._idempotent[key])
         try:

@@ -10,16 +10,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from promptsaas.domain.errors import DomainError, InvalidInput
-from promptsaas.domain.subscriptions import SubscriptionStatus
+from promptsaas.domain.subscriptions import Interval, SubscriptionStatus
+
+__all__ = ["Interval"]
 
 DEFAULT_GRACE_DAYS = 3
-
-
-class Interval(StrEnum):
-    """How often a subscription renews; a pack is bought once and has none."""
-
-    MONTH = "month"
-    YEAR = "year"
 
 
 class PaymentKind(StrEnum):

@@ -20,6 +20,13 @@ class SubscriptionStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class Interval(StrEnum):
+    """How often a subscription renews; a pack is bought once and has none."""
+
+    MONTH = "month"
+    YEAR = "year"
+
+
 DEFAULT_PROVIDER = "default"
 """Provider of the implicit subscription to a tenant's default plan."""
 
@@ -40,6 +47,8 @@ class Subscription:
     """While `past_due`: access continues until then (the plan's grace days)."""
     provider_synced_at: datetime | None = None
     """When the provider's state was last applied (an event's `created`): an older snapshot never overwrites it."""
+    interval: Interval | None = None
+    """How often the provider charges it (from its price): MRR counts a yearly one as a twelfth a month."""
 
     def is_active(self, now: datetime) -> bool:
         if self.status is SubscriptionStatus.PAST_DUE:

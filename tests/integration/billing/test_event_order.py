@@ -1,5 +1,5 @@
 """Stripe does not order its events: every permutation of four events of one subscription ends in the state the
-in-order delivery gives (SQLite, in process; the state comes from the provider's current object)."""
+in-order delivery gives (SQLite and PostgreSQL, in process; the state comes from the provider's current object)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from tests.integration.billing.conftest import open_world
 from tests.support.stripe_stub import StripeStub
 
 
-async def test_every_permutation_of_four_events_ends_in_the_in_order_state(migrated_sqlite_url: str) -> None:
+async def test_every_permutation_of_four_events_ends_in_the_in_order_state(database_url: str) -> None:
     async with StripeStub() as stub:
         finals = set()
         for number, order in enumerate(itertools.permutations(range(4))):
-            world = await open_world(migrated_sqlite_url, stub, slug=f"shop{number}")
+            world = await open_world(database_url, stub, slug=f"shop{number}")
             async with world.platform:
                 session = await world.checkout("pro")
                 sub, events = stub.complete_checkout(session)  # created, checkout completed, invoice paid

@@ -15,7 +15,7 @@ from promptsaas.domain.plans import Limit, Metric, Plan, Price, Window
 from promptsaas.domain.prompts import ModelParams, PromptContent, PromptVersion, VersionStatus
 from promptsaas.domain.provider_keys import ProviderKey
 from promptsaas.domain.quota import CounterKey, Reservation, ReservationItem
-from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
+from promptsaas.domain.subscriptions import Interval, Subscription, SubscriptionStatus
 from promptsaas.domain.templates import Variable, VariableType
 from promptsaas.domain.tenants import Tenant
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
@@ -86,7 +86,8 @@ def subscription(tenant_id: str, sub_id: str, user_id: str, start: datetime = NO
         start + timedelta(days=30),
         cancel_at_period_end=True,
         provider="stripe",
-        provider_ref="sub_123",
+        provider_ref=f"sub_{sub_id}",  # one subscription per provider reference
+        interval=Interval.YEAR,
     )
 
 

@@ -14,7 +14,8 @@ from promptsaas.application.ports.payments import PaymentProviders
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.domain.billing import Payment, PaymentKind
 from promptsaas.domain.errors import InvalidInput, NotFound
-from promptsaas.domain.subscriptions import DEFAULT_PROVIDER
+from promptsaas.domain.plans import Plan
+from promptsaas.domain.subscriptions import DEFAULT_PROVIDER, Interval
 
 GROUPS = ("month", "plan", "provider")
 
@@ -45,6 +46,17 @@ def _group(payment: Payment, by: str) -> str:
     if by == "plan":
         return payment.plan_code or "-"
     return payment.provider
+
+
+def monthly_revenue(plan: Plan, interval: Interval | None) -> int:
+    """What one subscriber to `plan` brings a month: the yearly price a twelfth a month when billed yearly (or when
+    the plan is sold only yearly), else the monthly price."""
+    price = plan.price
+    if price is None:
+        return 0
+    if interval is Interval.YEAR or (interval is None and not price.monthly):
+        return (price.yearly or 0) // 12
+    return price.monthly or 0
 
 
 class RevenueService:
@@ -93,8 +105,7 @@ class RevenueService:
                 continue
             active += 1
             if plan.price is not None:
-                monthly = plan.price.monthly or (plan.price.yearly or 0) // 12
-                mrr[plan.price.currency] += monthly
+                mrr[plan.price.currency] += monthly_revenue(plan, sub.interval)
         return RevenueReport(lines, active, dict(mrr))
 
     async def refund(self, tenant_id: str, payment_id: str, actor: str) -> Payment:

@@ -93,6 +93,11 @@ class BillingRepository(Protocol):
     async def subscription_by_ref(self, tenant_id: str, provider: str, ref: str) -> Subscription | None: ...
 
     @abstractmethod
+    async def add_subscription_once(self, subscription: Subscription) -> bool:
+        """Insert unless a subscription with the same provider reference exists (concurrent writers included: the
+        loser waits for the winner's commit); True when inserted."""
+
+    @abstractmethod
     async def provider_subscriptions(self, tenant_id: str, provider: str) -> list[Subscription]: ...
 
     @abstractmethod

@@ -72,6 +72,8 @@ class ProviderSubscription:
     cancel_at_period_end: bool
     reference: BillingReference | None
     """From the subscription's metadata, when the checkout put it there."""
+    interval: Interval | None = None
+    """How often its price renews, when the provider says."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from promptsaas.application.ports.payments import (
     ProviderSubscription,
     SubscriptionChanged,
 )
-from promptsaas.domain.billing import ProviderStatus
+from promptsaas.domain.billing import Interval, ProviderStatus
 
 PROVIDER = "stripe"
 
@@ -59,7 +59,16 @@ def subscription_of(obj: dict[str, Any]) -> ProviderSubscription:
         current_period_end=when(end),
         cancel_at_period_end=bool(obj.get("cancel_at_period_end")),
         reference=reference(obj.get("metadata")),
+        interval=_interval(price),
     )
+
+
+def _interval(price: Any) -> Interval | None:
+    recurring = price.get("recurring") if isinstance(price, dict) else None
+    try:
+        return Interval(str((recurring or {}).get("interval")))
+    except ValueError:
+        return None
 
 
 def _invoice_subscription(obj: dict[str, Any]) -> str | None:

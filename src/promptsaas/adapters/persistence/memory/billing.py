@@ -88,6 +88,13 @@ class MemoryBilling(BillingRepository):
         found = [s for s in await self.provider_subscriptions(tenant_id, provider) if s.provider_ref == ref]
         return max(found, key=lambda s: s.current_period_start) if found else None
 
+    async def add_subscription_once(self, subscription: Subscription) -> bool:
+        ref = subscription.provider_ref
+        if ref and await self.subscription_by_ref(subscription.tenant_id, subscription.provider, ref) is not None:
+            return False
+        self._subs.put(self._journal, (subscription.tenant_id, subscription.id), subscription)
+        return True
+
     async def provider_subscriptions(self, tenant_id: str, provider: str) -> list[Subscription]:
         subs = [s for s in self._subs.values() if s.tenant_id == tenant_id and s.provider == provider]
         return sorted(subs, key=lambda s: s.id)

@@ -97,6 +97,9 @@ class SqlBilling(SqlRepository, BillingRepository):
         row = await self._db.row(_BY_REF, {"tenant_id": tenant_id, "provider": provider, "provider_ref": ref})
         return a.subscription_of(row) if row else None
 
+    async def add_subscription_once(self, subscription: Subscription) -> bool:
+        return await self._inserted(_s, a.subscription_row(subscription))
+
     async def provider_subscriptions(self, tenant_id: str, provider: str) -> list[Subscription]:
         rows = await self._db.rows(_OF_PROVIDER, {"tenant_id": tenant_id, "provider": provider})
         return [a.subscription_of(r) for r in rows]

@@ -7,7 +7,7 @@ from typing import Any
 
 from promptsaas.adapters.persistence.sqlalchemy.mapping import Row
 from promptsaas.domain.credentials import ApiKey, RefreshToken
-from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
+from promptsaas.domain.subscriptions import Interval, Subscription, SubscriptionStatus
 from promptsaas.domain.tenants import SignupMode, Tenant, TenantStatus
 from promptsaas.domain.users import Identity, IdentityProvider, Role, User, UserStatus
 
@@ -87,6 +87,7 @@ def subscription_row(s: Subscription) -> dict[str, Any]:
         "provider_ref": s.provider_ref,
         "grace_until": s.grace_until,
         "provider_synced_at": s.provider_synced_at,
+        "billing_interval": s.interval.value if s.interval else None,
     }
 
 
@@ -104,6 +105,7 @@ def subscription_of(r: Row) -> Subscription:
         r["provider_ref"],
         r["grace_until"],
         r["provider_synced_at"],
+        Interval(r["billing_interval"]) if r["billing_interval"] else None,
     )
 
 

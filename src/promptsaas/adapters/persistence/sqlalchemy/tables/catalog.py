@@ -95,9 +95,10 @@ subscriptions = Table(
     Column("provider_ref", String(255)),
     Column("grace_until", UtcDateTime),
     Column("provider_synced_at", UtcDateTime),
+    Column("billing_interval", String(8)),
     tenant_key("id"),
     Index(None, "tenant_id", "user_id"),
-    Index(None, "tenant_id", "provider", "provider_ref"),
+    Index(None, "tenant_id", "provider", "provider_ref", unique=True),
 )
 
 
