@@ -1,4 +1,4 @@
-"""Migration 0010 makes a provider's subscription reference unique: duplicates that the race made before it keep
+"""Migration 0011 makes a provider's subscription reference unique: duplicates that the race made before it keep
 the most recently synced row, and grants without a reference are left alone (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
