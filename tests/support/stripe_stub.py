@@ -94,6 +94,8 @@ class StripeStub:
             answer = self._route(request.method, request.path.removeprefix("/v1/").split("/"), body)
         except LookupError as missing:
             return _error(404, f"No such object: {missing}", "invalid_request_error")
+        except FileExistsError as taken:
+            return _error(400, f"Already exists: {taken}", "invalid_request_error")
         if request.method == "POST" and key:
             self._idempotent[key] = answer
         return web.json_response(answer)
@@ -117,11 +119,14 @@ class StripeStub:
             case "POST", ["refunds"]:
                 return self._refund(body)
             case "POST", ["products"]:
-                return self._put("prod", "product", name=body.get("name"), metadata=body.get("metadata", {}))
+                return self._product(body)
+            case "GET", ["products", product_id]:
+                return self._get(product_id)
             case "POST", ["prices"]:
                 return self._price(body)
             case "GET", ["prices"]:
-                keys = [v for k, v in body.items() if k.startswith("lookup_keys")]
+                keys = body.get("lookup_keys") or []
+                keys = keys if isinstance(keys, list) else [keys]
                 found = [o for o in self.objects.values() if o["object"] == "price" and o.get("lookup_key") in keys]
                 return {"object": "list", "data": found, "has_more": False, "url": "/v1/prices"}
         raise LookupError("/".join(path))
@@ -136,7 +141,22 @@ class StripeStub:
             raise LookupError(object_id)
         return self.objects[object_id]
 
+    def _product(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A product, under the caller's own `id` when it names one (Stripe refuses an id already taken)."""
+        fields = {"name": body.get("name"), "metadata": body.get("metadata", {})}
+        if "id" not in body:
+            return self._put("prod", "product", **fields)
+        if body["id"] in self.objects:
+            raise FileExistsError(body["id"])
+        product = {"id": body["id"], "object": "product", "created": self.now, "livemode": False, **fields}
+        self.objects[product["id"]] = product
+        return product
+
     def _price(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("lookup_key") and any(o.get("lookup_key") == body["lookup_key"] for o in self.objects.values()):
+            raise FileExistsError(body["lookup_key"])
+        if body.get("product"):
+            self._get(body["product"])
         recurring = body.get("recurring")
         return self._put(
             "price",

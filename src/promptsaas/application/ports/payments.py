@@ -11,7 +11,7 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from promptsaas.domain.billing import Interval, ProviderStatus
 
@@ -222,17 +222,46 @@ class PaymentProviders(Protocol):
     def names(self) -> frozenset[str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogPrice:
+    """One price kept at a provider: found again by `lookup_key`, under one product per plan (`product_key`)."""
+
+    product_key: str
+    product_name: str
+    lookup_key: str
+    amount: int
+    currency: str
+    interval: Interval | None
+    """`None` for a pack's one-time price."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnsuredPrice:
+    price_id: str
+    created: bool
+    """False when the provider already had a price under the lookup key (nothing was created)."""
+
+
+@runtime_checkable
 class ProviderPrices(Protocol):
     """Providers that keep a price catalog (Stripe): products and prices created once, found by lookup key."""
 
     @abstractmethod
-    async def ensure_price(
-        self,
-        credentials: ProviderCredentials,
-        lookup_key: str,
-        product_name: str,
-        amount: int,
-        currency: str,
-        interval: Interval | None,
-    ) -> str:
-        """The provider's price id for `lookup_key`, created with its product when missing (idempotent)."""
+    async def ensure_price(self, credentials: ProviderCredentials, price: CatalogPrice) -> EnsuredPrice:
+        """The provider's price for `price.lookup_key`, created with its product when missing (idempotent)."""
+
+
+@runtime_checkable
+class ProviderGrants(Protocol):
+    """Providers whose subscriptions an admin opens and ends by hand (`manual`): the snapshot a grant or an end
+    makes, applied through the same transition as a provider's events."""
+
+    @abstractmethod
+    def granted(
+        self, subscription_id: str, reference: BillingReference, start: datetime, end: datetime | None
+    ) -> ProviderSubscription: ...
+
+    @abstractmethod
+    def ended(
+        self, subscription_id: str, reference: BillingReference, start: datetime, at: datetime
+    ) -> ProviderSubscription: ...

@@ -28,6 +28,8 @@ from promptsaas.application.auth.signup import SignUpService
 from promptsaas.application.billing.accounts import PaymentAccounts
 from promptsaas.application.billing.checkout import CheckoutService
 from promptsaas.application.billing.inbox import BillingInbox
+from promptsaas.application.billing.prices import PriceCatalog
+from promptsaas.application.billing.reconcile import BillingReconciler
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
@@ -191,6 +193,10 @@ class Container(containers.DeclarativeContainer):
     )
     billing_inbox = providers.Singleton(BillingInbox, uow, payment_providers, payment_accounts, clock, ids, audit)
     revenue = providers.Singleton(RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit)
+    price_catalog = providers.Singleton(PriceCatalog, uow, payment_providers, payment_accounts, audit)
+    billing_reconciler = providers.Singleton(
+        BillingReconciler, uow, payment_providers, payment_accounts, clock, ids, audit
+    )
     people = providers.Singleton(People, uow, admin, audit, clock)
     links = providers.Singleton(LinkService, uow, audit, clock)
     channels = providers.Singleton(ChannelService, uow, people, links, conversations, storefront, access, plans, clock)
