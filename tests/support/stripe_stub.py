@@ -7,6 +7,7 @@ bodies with bracket keys (`line_items[0][price]=...`), JSON objects back, idempo
         body, header = stub.signed(events[0], secret)         # a webhook delivery
 
 Time moves only when a test says so (`stub.now`), so periods and event `created` stamps are deterministic.
+`python -m tests.support.stripe_stub` serves it for a walk-through by hand (`stripe_stub_serving.py`).
 """
 
 from __future__ import annotations
@@ -81,24 +82,30 @@ class StripeStub:
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = parse_form(await request.text() if request.can_read_body else request.query_string)
+        if request.path.startswith("/_stub/"):
+            return await self.control(request.path.removeprefix("/_stub/").split("/"), {**request.query, **body})
         self.requests.append((request.method, request.path, body))
         if not request.headers.get("Authorization", "").startswith("Bearer sk_"):
-            return _error(401, "Invalid API Key provided", "authentication_error")
+            return stripe_error(401, "Invalid API Key provided", "authentication_error")
         if self.fail_next > 0:
             self.fail_next -= 1
-            return _error(500, "stub failure", "api_error")
+            return stripe_error(500, "stub failure", "api_error")
         key = request.headers.get("Idempotency-Key")
         if request.method == "POST" and key and key in self._idempotent:
             return web.json_response(self._idempotent[key])
         try:
             answer = self._route(request.method, request.path.removeprefix("/v1/").split("/"), body)
         except LookupError as missing:
-            return _error(404, f"No such object: {missing}", "invalid_request_error")
+            return stripe_error(404, f"No such object: {missing}", "invalid_request_error")
         except FileExistsError as taken:
-            return _error(400, f"Already exists: {taken}", "invalid_request_error")
+            return stripe_error(400, f"Already exists: {taken}", "invalid_request_error")
         if request.method == "POST" and key:
             self._idempotent[key] = answer
         return web.json_response(answer)
+
+    async def control(self, path: list[str], form: dict[str, Any]) -> web.Response:
+        """The walk-through's controls (`/_stub/...`), served by `stripe_stub_serving.WalkThroughStub`."""
+        return stripe_error(404, "no stub controls here", "invalid_request_error")
 
     def _route(self, method: str, path: list[str], body: dict[str, Any]) -> dict[str, Any]:
         match method, path:
@@ -321,5 +328,11 @@ class StripeStub:
         return body.encode(), stripe.WebhookSignature.generate_signature_header(body, secret, timestamp)
 
 
-def _error(status: int, message: str, kind: str) -> web.Response:
+def stripe_error(status: int, message: str, kind: str) -> web.Response:
     return web.json_response({"error": {"message": message, "type": kind}}, status=status)
+
+
+if __name__ == "__main__":  # python -m tests.support.stripe_stub --port 12111 --webhook URL: the README's walk-through
+    from tests.support.stripe_stub_serving import main
+
+    main()

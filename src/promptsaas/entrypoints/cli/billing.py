@@ -55,7 +55,7 @@ def set_stripe(
     if secrets_stdin:
         lines = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
         if not 1 <= len(lines) <= 2:
-            raise typer.BadParameter("stdin must hold the secret key, then the webhook signing secret (one a line)")
+            s.fail("invalid_input", "stdin must hold the secret key, then the webhook signing secret, one a line")
         secret, webhook = lines[0], (lines[1] if len(lines) > 1 else None)
     else:
         secret = str(typer.prompt("Stripe secret key", hide_input=True))
