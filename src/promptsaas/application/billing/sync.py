@@ -36,8 +36,10 @@ async def apply_snapshot(
     at: datetime,
     new_id: str,
     actor: str,
+    action: str = "subscription.sync",
 ) -> Subscription | None:
-    """Create or update our subscription for `snapshot`; None when it belongs to no user of this tenant."""
+    """Create or update our subscription for `snapshot`; None when it belongs to no user of this tenant. A change
+    writes one audit row of `action` (an admin's grant or cancel names its own)."""
     existing = await uow.billing.subscription_by_ref(tenant_id, provider, snapshot.id)
     if existing is not None and existing.provider_synced_at is not None and at < existing.provider_synced_at:
         return existing
@@ -89,5 +91,5 @@ async def apply_snapshot(
     else:
         await uow.subscriptions.update(changed)
     if after != before:
-        await audit.record(uow, tenant_id, actor, "subscription.sync", changed.id, before, after)
+        await audit.record(uow, tenant_id, actor, action, changed.id, before, after)
     return changed

@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 from promptsaas.adapters.clock import SystemClock, UuidV7Generator
 from promptsaas.adapters.llm.registry import BUILTIN_MODELS
 from promptsaas.adapters.observability.timed import TimedLedger, TimedProviders
+from promptsaas.adapters.payments.manual import ManualPayments
 from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
@@ -149,7 +150,8 @@ class Container(containers.DeclarativeContainer):
         accounts,
         signup,
     )
-    billing = providers.Singleton(BillingService, uow, clock, ids, audit)
+    manual_payments = providers.Singleton(ManualPayments)
+    billing = providers.Singleton(BillingService, uow, clock, ids, audit, manual_payments)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
     plans = providers.Singleton(PlanService, uow, ids, audit)
     catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans)
@@ -177,7 +179,7 @@ class Container(containers.DeclarativeContainer):
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
-    payment_providers = providers.Singleton(payments.payment_providers, settings)
+    payment_providers = providers.Singleton(payments.payment_providers, settings, manual_payments)
     payment_accounts = providers.Singleton(
         PaymentAccounts, uow, cipher, clock, audit, providers.Callable(payments.default_credentials, settings)
     )

@@ -30,6 +30,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "attachment_invalid": ProblemCode(400, "the image is neither an http(s) URL nor base64 data with its type"),
     "attachment_too_large": ProblemCode(400, "the image is larger than allowed"),
     "plan_not_purchasable": ProblemCode(400, "the plan is free, archived, or has no price for that interval"),
+    "payment_operation_unsupported": ProblemCode(400, "that payment provider does not do this (manual: no checkout)"),
     "webhook_signature_invalid": ProblemCode(
         400, "the webhook signature, timestamp or body did not verify; nothing stored"
     ),
