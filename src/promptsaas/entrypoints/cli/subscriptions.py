@@ -98,4 +98,5 @@ def row(sub: Subscription, user: str | None) -> dict[str, object]:
         "period_start": sub.current_period_start,
         "period_end": sub.current_period_end,
         "provider": sub.provider,
+        "provider_ref": sub.provider_ref,
     }
