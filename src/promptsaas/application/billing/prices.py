@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.billing.accounts import PaymentAccounts
-from promptsaas.application.ports.payments import CatalogPrice, PaymentProviders, ProviderPrices
+from promptsaas.application.ports.payments import PaymentProviders
+from promptsaas.application.ports.price_catalog import CatalogPrice, ProviderPrices
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.domain.billing import Interval
 from promptsaas.domain.errors import InvalidInput

@@ -222,35 +222,6 @@ class PaymentProviders(Protocol):
     def names(self) -> frozenset[str]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogPrice:
-    """One price kept at a provider: found again by `lookup_key`, under one product per plan (`product_key`)."""
-
-    product_key: str
-    product_name: str
-    lookup_key: str
-    amount: int
-    currency: str
-    interval: Interval | None
-    """`None` for a pack's one-time price."""
-
-
-@dataclass(frozen=True, slots=True)
-class EnsuredPrice:
-    price_id: str
-    created: bool
-    """False when the provider already had a price under the lookup key (nothing was created)."""
-
-
-@runtime_checkable
-class ProviderPrices(Protocol):
-    """Providers that keep a price catalog (Stripe): products and prices created once, found by lookup key."""
-
-    @abstractmethod
-    async def ensure_price(self, credentials: ProviderCredentials, price: CatalogPrice) -> EnsuredPrice:
-        """The provider's price for `price.lookup_key`, created with its product when missing (idempotent)."""
-
-
 @runtime_checkable
 class ProviderGrants(Protocol):
     """Providers whose subscriptions an admin opens and ends by hand (`manual`): the snapshot a grant or an end

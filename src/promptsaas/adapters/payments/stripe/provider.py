@@ -15,16 +15,14 @@ import stripe
 from promptsaas.adapters.payments.stripe.events import event_of, subscription_of
 from promptsaas.application.ports.payments import (
     BillingEvent,
-    CatalogPrice,
     CheckoutRequest,
     CheckoutSession,
-    EnsuredPrice,
     PaymentProvider,
     ProviderCredentials,
-    ProviderPrices,
     ProviderSubscription,
     Refund,
 )
+from promptsaas.application.ports.price_catalog import CatalogPrice, EnsuredPrice, ProviderPrices
 from promptsaas.domain.billing import PaymentProviderUnavailable, WebhookRejected
 
 T = TypeVar("T")
