@@ -7,6 +7,7 @@ bodies with bracket keys (`line_items[0][price]=...`), JSON objects back, idempo
         body, header = stub.signed(events[0], secret)         # a webhook delivery
 
 Time moves only when a test says so (`stub.now`), so periods and event `created` stamps are deterministic.
+`python -m tests.support.stripe_stub` serves it for a walk-through by hand (`stripe_stub_serving.py`).
 """
 
 from __future__ import annotations
@@ -89,12 +90,14 @@ class StripeStub:
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = parse_form(await request.text() if request.can_read_body else request.query_string)
+        if request.path.startswith("/_stub/"):
+            return await self.control(request.path.removeprefix("/_stub/").split("/"), {**request.query, **body})
         self.requests.append((request.method, request.path, body))
         if not request.headers.get("Authorization", "").startswith("Bearer sk_"):
-            return _error(401, "Invalid API Key provided", "authentication_error")
+            return stripe_error(401, "Invalid API Key provided", "authentication_error")
         if self.fail_next > 0:
             self.fail_next -= 1
-            return _error(500, "stub failure", "api_error")
+            return stripe_error(500, "stub failure", "api_error")
         if request.method == "GET" and request.path.startswith("/v1/subscriptions/"):
             await asyncio.to_thread(self.fetches_open.wait)
         key = request.headers.get("Idempotency-Key")
@@ -105,10 +108,16 @@ class StripeStub:
         try:
             answer = self._route(request.method, request.path.removeprefix("/v1/").split("/"), body)
         except LookupError as missing:
-            return _error(404, f"No such object: {missing}", "invalid_request_error")
+            return stripe_error(404, f"No such object: {missing}", "invalid_request_error")
+        except FileExistsError as taken:
+            return stripe_error(400, f"Already exists: {taken}", "invalid_request_error")
         if request.method == "POST" and key:
             self._idempotent[key] = answer
         return web.json_response(answer)
+
+    async def control(self, path: list[str], form: dict[str, Any]) -> web.Response:
+        """The walk-through's controls (`/_stub/...`), served by `stripe_stub_serving.WalkThroughStub`."""
+        return stripe_error(404, "no stub controls here", "invalid_request_error")
 
     def _route(self, method: str, path: list[str], body: dict[str, Any]) -> dict[str, Any]:
         match method, path:
@@ -129,11 +138,14 @@ class StripeStub:
             case "POST", ["refunds"]:
                 return self._refund(body)
             case "POST", ["products"]:
-                return self._put("prod", "product", name=body.get("name"), metadata=body.get("metadata", {}))
+                return self._product(body)
+            case "GET", ["products", product_id]:
+                return self._get(product_id)
             case "POST", ["prices"]:
                 return self._price(body)
             case "GET", ["prices"]:
-                keys = [v for k, v in body.items() if k.startswith("lookup_keys")]
+                keys = body.get("lookup_keys") or []
+                keys = keys if isinstance(keys, list) else [keys]
                 found = [o for o in self.objects.values() if o["object"] == "price" and o.get("lookup_key") in keys]
                 return {"object": "list", "data": found, "has_more": False, "url": "/v1/prices"}
         raise LookupError("/".join(path))
@@ -148,7 +160,22 @@ class StripeStub:
             raise LookupError(object_id)
         return self.objects[object_id]
 
+    def _product(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A product, under the caller's own `id` when it names one (Stripe refuses an id already taken)."""
+        fields = {"name": body.get("name"), "metadata": body.get("metadata", {})}
+        if "id" not in body:
+            return self._put("prod", "product", **fields)
+        if body["id"] in self.objects:
+            raise FileExistsError(body["id"])
+        product = {"id": body["id"], "object": "product", "created": self.now, "livemode": False, **fields}
+        self.objects[product["id"]] = product
+        return product
+
     def _price(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("lookup_key") and any(o.get("lookup_key") == body["lookup_key"] for o in self.objects.values()):
+            raise FileExistsError(body["lookup_key"])
+        if body.get("product"):
+            self._get(body["product"])
         recurring = body.get("recurring")
         return self._put(
             "price",
@@ -313,5 +340,11 @@ class StripeStub:
         return body.encode(), stripe.WebhookSignature.generate_signature_header(body, secret, timestamp)
 
 
-def _error(status: int, message: str, kind: str) -> web.Response:
+def stripe_error(status: int, message: str, kind: str) -> web.Response:
     return web.json_response({"error": {"message": message, "type": kind}}, status=status)
+
+
+if __name__ == "__main__":  # python -m tests.support.stripe_stub --port 12111 --webhook URL: the README's walk-through
+    from tests.support.stripe_stub_serving import main
+
+    main()

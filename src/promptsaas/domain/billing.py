@@ -101,3 +101,9 @@ class BillingNotConfigured(DomainError):
     """The tenant (or the deployment) has no keys for this payment provider."""
 
     code = "billing_not_configured"
+
+
+class PaymentOperationUnsupported(InvalidInput):
+    """The provider does not do this: the `manual` provider has no checkout, portal, refund or webhook."""
+
+    code = "payment_operation_unsupported"

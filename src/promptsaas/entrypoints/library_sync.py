@@ -20,12 +20,13 @@ from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant
 from promptsaas.domain.users import User
 from promptsaas.entrypoints.library_accounts import SyncAccounts
+from promptsaas.entrypoints.library_billing import SyncTenantBilling
 from promptsaas.entrypoints.library_loop import LoopThread
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
 from promptsaas.entrypoints.library_tenant import AsyncTenant
 
 
-class SyncTenant:
+class SyncTenant(SyncTenantBilling):
     """Everything a script can do within one tenant, blocking until done (see `AsyncTenant`)."""
 
     def __init__(self, loop: LoopThread, tenant: AsyncTenant) -> None:
@@ -178,7 +179,7 @@ class SyncTenant:
 
 def _share_docstrings(twin: type, original: type) -> None:
     """`help(SyncTenant.chat)` shows the contract written once, on the async method."""
-    for name, method in vars(twin).items():
+    for name, method in [*vars(SyncTenantBilling).items(), *vars(twin).items()]:
         if callable(method) and not name.startswith("_") and method.__doc__ is None:
             method.__doc__ = getattr(original, name).__doc__
 

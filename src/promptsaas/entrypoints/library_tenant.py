@@ -29,10 +29,11 @@ from promptsaas.domain.users import Role, User
 from promptsaas.entrypoints.catalog_files import load_document
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.library_accounts import AsyncAccounts
+from promptsaas.entrypoints.library_billing import AsyncTenantBilling
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
 
 
-class AsyncTenant:
+class AsyncTenant(AsyncTenantBilling):
     """Everything a script can do within one tenant."""
 
     def __init__(self, container: Container, slug: str, tenant: Tenant | None = None) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from promptsaas.application.access.context import AccessContext, no_agent
-from promptsaas.application.access.limits import LimitView, views
+from promptsaas.application.access.limits import LimitView, PackBalance, views
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.quota import KeptReply, QuotaLedger, Settlement
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
@@ -69,6 +69,7 @@ class AccessService:
         cache: ReadCache | None = None,
     ) -> None:
         self._context = AccessContext(uow, ledger, clock, cache or ReadCache(ttl_seconds=0))
+        self._uow = uow
         self._ledger = ledger
         self._clock = clock
         self._ids = ids
@@ -193,6 +194,30 @@ class AccessService:
         )
         active = [h.plan for h in request.holdings if h.subscription.is_active(request.now)]
         return Account([h.subscription for h in request.holdings], entitlements(active))
+
+    async def pack_balances(self, tenant_id: str, user_id: str | None = None) -> list[PackBalance]:
+        """The active credit packs of a user (of every user when `user_id` is None), soonest-expiring first, with
+        the balance left on each limit."""
+        if user_id is None:
+            async with self._uow() as uow:
+                packs = {p.code for p in await uow.plans.list(tenant_id) if p.is_pack}
+                holders = {s.user_id for s in await uow.subscriptions.list(tenant_id) if s.plan_code in packs}
+        balances = []
+        for holder in sorted(holders) if user_id is None else [user_id]:
+            request = await self._context.request(tenant_id, holder, no_agent(tenant_id), Channel.API, 0)
+            balances += [
+                PackBalance(
+                    h.subscription.id,
+                    holder,
+                    h.plan.code,
+                    h.subscription.current_period_end,
+                    tuple(views(policy.limit_states(request, h))),
+                )
+                for h in request.holdings
+                if h.plan.is_pack and h.subscription.is_active(request.now)
+            ]
+        far = datetime.max.replace(tzinfo=UTC)
+        return sorted(balances, key=lambda b: (b.user_id, b.expires_at or far, b.subscription_id))
 
     def _reservation(self, tenant_id: str, request: AccessRequest, decision: Decision) -> Reservation:
         items = tuple(

@@ -27,3 +27,14 @@ def views(states: tuple[LimitState, ...], charges: Mapping[CounterKey, int] | No
         remaining = None if s.limit is None else max(s.limit - used, 0)
         out.append(LimitView(s.metric.value, s.window.value, s.limit, used, remaining, s.resets_at))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PackBalance:
+    """A credit pack a user holds: what is left on each of its limits and when it expires (`None`: never)."""
+
+    subscription_id: str
+    user_id: str
+    plan_code: str
+    expires_at: datetime | None
+    limits: tuple[LimitView, ...]

@@ -41,9 +41,11 @@ async def apply_snapshot(
     at: datetime,
     new_id: str,
     actor: str,
+    action: str = "subscription.sync",
 ) -> Subscription | None:
     """Create or update our subscription for `snapshot`; None when it belongs to no user of this tenant.
-    One row per provider reference: when a concurrent event created it first, this one updates that row."""
+    One row per provider reference: when a concurrent event created it first, this one updates that row. A change
+    writes one audit row of `action` (an admin's grant or cancel names its own)."""
     existing = await uow.billing.subscription_by_ref(tenant_id, provider, snapshot.id)
     plans = [p for p in await uow.plans.list(tenant_id) if p.price is not None]
     if existing is None:
@@ -52,7 +54,7 @@ async def apply_snapshot(
             return None
         created = await _synced(uow, fresh, snapshot, plans, at)
         if await uow.billing.add_subscription_once(created):
-            await audit.record(uow, tenant_id, actor, "subscription.sync", created.id, "none", _summary(created))
+            await audit.record(uow, tenant_id, actor, action, created.id, "none", _summary(created))
             return created
         existing = await uow.billing.subscription_by_ref(tenant_id, provider, snapshot.id)
         if existing is None:
@@ -63,7 +65,7 @@ async def apply_snapshot(
     await uow.subscriptions.update(changed)
     before, after = _summary(existing), _summary(changed)
     if after != before:
-        await audit.record(uow, tenant_id, actor, "subscription.sync", changed.id, before, after)
+        await audit.record(uow, tenant_id, actor, action, changed.id, before, after)
     return changed
 
 

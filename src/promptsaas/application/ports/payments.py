@@ -11,7 +11,7 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from promptsaas.domain.billing import Interval, ProviderStatus
 
@@ -224,17 +224,17 @@ class PaymentProviders(Protocol):
     def names(self) -> frozenset[str]: ...
 
 
-class ProviderPrices(Protocol):
-    """Providers that keep a price catalog (Stripe): products and prices created once, found by lookup key."""
+@runtime_checkable
+class ProviderGrants(Protocol):
+    """Providers whose subscriptions an admin opens and ends by hand (`manual`): the snapshot a grant or an end
+    makes, applied through the same transition as a provider's events."""
 
     @abstractmethod
-    async def ensure_price(
-        self,
-        credentials: ProviderCredentials,
-        lookup_key: str,
-        product_name: str,
-        amount: int,
-        currency: str,
-        interval: Interval | None,
-    ) -> str:
-        """The provider's price id for `lookup_key`, created with its product when missing (idempotent)."""
+    def granted(
+        self, subscription_id: str, reference: BillingReference, start: datetime, end: datetime | None
+    ) -> ProviderSubscription: ...
+
+    @abstractmethod
+    def ended(
+        self, subscription_id: str, reference: BillingReference, start: datetime, at: datetime
+    ) -> ProviderSubscription: ...

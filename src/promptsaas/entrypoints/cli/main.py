@@ -15,6 +15,7 @@ from promptsaas.__about__ import __version__
 from promptsaas.entrypoints.cli import (
     agents,
     audit,
+    billing,
     bot,
     catalog,
     channels,
@@ -83,6 +84,7 @@ app.command("purge")(purge.command)
 app.command("serve")(serve.command)
 app.command("bot")(bot.command)
 app.add_typer(channels.app, name="channel")
+app.add_typer(billing.app, name="billing")
 app.command("worker")(worker.command)
 
 

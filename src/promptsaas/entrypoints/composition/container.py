@@ -14,6 +14,7 @@ from promptsaas.adapters.clock import SystemClock, UuidV7Generator
 from promptsaas.adapters.llm.registry import BUILTIN_MODELS
 from promptsaas.adapters.network.resolver import SystemResolver
 from promptsaas.adapters.observability.timed import TimedLedger, TimedProviders
+from promptsaas.adapters.payments.manual import ManualPayments
 from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
@@ -29,6 +30,8 @@ from promptsaas.application.auth.signup import SignUpService
 from promptsaas.application.billing.accounts import PaymentAccounts
 from promptsaas.application.billing.checkout import CheckoutService
 from promptsaas.application.billing.inbox import BillingInbox
+from promptsaas.application.billing.prices import PriceCatalog
+from promptsaas.application.billing.reconcile import BillingReconciler
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
@@ -149,7 +152,8 @@ class Container(containers.DeclarativeContainer):
         accounts,
         signup,
     )
-    billing = providers.Singleton(BillingService, uow, clock, ids, audit)
+    manual_payments = providers.Singleton(ManualPayments)
+    billing = providers.Singleton(BillingService, uow, clock, ids, audit, manual_payments)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
     plans = providers.Singleton(PlanService, uow, ids, audit)
     catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans)
@@ -179,7 +183,7 @@ class Container(containers.DeclarativeContainer):
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
-    payment_providers = providers.Singleton(payments.payment_providers, settings)
+    payment_providers = providers.Singleton(payments.payment_providers, settings, manual_payments)
     payment_accounts = providers.Singleton(
         PaymentAccounts, uow, cipher, clock, audit, providers.Callable(payments.default_credentials, settings)
     )
@@ -195,6 +199,10 @@ class Container(containers.DeclarativeContainer):
     )
     billing_inbox = providers.Singleton(BillingInbox, uow, payment_providers, payment_accounts, clock, ids, audit)
     revenue = providers.Singleton(RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit)
+    price_catalog = providers.Singleton(PriceCatalog, uow, payment_providers, payment_accounts, audit)
+    billing_reconciler = providers.Singleton(
+        BillingReconciler, uow, payment_providers, payment_accounts, clock, ids, audit
+    )
     people = providers.Singleton(People, uow, admin, audit, clock)
     links = providers.Singleton(LinkService, uow, audit, clock)
     offers = providers.Singleton(Offers, plans, access, checkout, clock)

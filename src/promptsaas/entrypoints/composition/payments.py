@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from promptsaas.adapters.payments.manual import ManualPayments
 from promptsaas.adapters.payments.registry import PaymentProviderRegistry
 from promptsaas.application.billing.checkout import BillingUrls
 from promptsaas.application.ports.payments import ProviderCredentials
 from promptsaas.entrypoints.composition.settings import Settings
 
 
-def payment_providers(settings: Settings) -> PaymentProviderRegistry:
+def payment_providers(settings: Settings, manual: ManualPayments) -> PaymentProviderRegistry:
     from promptsaas.adapters.payments.stripe import StripePayments
 
-    return PaymentProviderRegistry([StripePayments(settings.stripe_api_base)])
+    return PaymentProviderRegistry([StripePayments(settings.stripe_api_base), manual])
 
 
 def default_credentials(settings: Settings) -> dict[str, ProviderCredentials]:

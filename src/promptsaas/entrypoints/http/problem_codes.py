@@ -36,6 +36,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     ),
     "input_too_long": ProblemCode(400, "the message alone does not fit the model's context window with its answer"),
     "plan_not_purchasable": ProblemCode(400, "the plan is free, archived, or has no price for that interval"),
+    "payment_operation_unsupported": ProblemCode(400, "that payment provider does not do this (manual: no checkout)"),
     "webhook_signature_invalid": ProblemCode(
         400, "the webhook signature, timestamp or body did not verify; nothing stored"
     ),

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from promptsaas.application.access import LimitView
+from promptsaas.application.access.limits import PackBalance
 from promptsaas.domain.agents import Agent
 from promptsaas.domain.conversations import Conversation
 from promptsaas.domain.plans import Plan
@@ -18,6 +19,7 @@ from promptsaas.entrypoints.http.schemas.base import LimitRead
 from promptsaas.entrypoints.http.schemas.members import (
     ApiKeyRead,
     ConversationRead,
+    PackRead,
     PlanLimitRead,
     PlanRead,
     PriceRead,
@@ -49,6 +51,15 @@ def limit_read(view: LimitView) -> LimitRead:
         used=view.used,
         remaining=view.remaining,
         resets_at=view.resets_at.isoformat(),
+    )
+
+
+def pack_read(pack: PackBalance) -> PackRead:
+    return PackRead(
+        subscription_id=pack.subscription_id,
+        plan=pack.plan_code,
+        expires_at=iso(pack.expires_at),
+        limits=[limit_read(v) for v in pack.limits],
     )
 
 

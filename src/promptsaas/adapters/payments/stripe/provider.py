@@ -19,11 +19,11 @@ from promptsaas.application.ports.payments import (
     CheckoutSession,
     PaymentProvider,
     ProviderCredentials,
-    ProviderPrices,
     ProviderSubscription,
     Refund,
 )
-from promptsaas.domain.billing import Interval, PaymentProviderUnavailable, WebhookRejected
+from promptsaas.application.ports.price_catalog import CatalogPrice, EnsuredPrice, ProviderPrices
+from promptsaas.domain.billing import PaymentProviderUnavailable, WebhookRejected
 
 T = TypeVar("T")
 TOLERANCE_SECONDS = 300
@@ -135,31 +135,38 @@ class StripePayments(PaymentProvider, ProviderPrices):
         except (ValueError, KeyError, TypeError) as error:
             raise WebhookRejected("the webhook body is not a Stripe event") from error
 
-    async def ensure_price(
-        self,
-        credentials: ProviderCredentials,
-        lookup_key: str,
-        product_name: str,
-        amount: int,
-        currency: str,
-        interval: Interval | None,
-    ) -> str:
+    async def ensure_price(self, credentials: ProviderCredentials, price: CatalogPrice) -> EnsuredPrice:
         client = self._client(credentials)
-        listed: Any = {"lookup_keys": [lookup_key], "limit": 1}
+        listed: Any = {"lookup_keys": [price.lookup_key], "limit": 1}
         found = await _call(client.v1.prices.list_async(params=listed))
         if found.data:
-            return str(found.data[0].id)
-        product_params: Any = {"name": product_name, "metadata": {"lookup_key": lookup_key}}
-        product = await _call(
-            client.v1.products.create_async(params=product_params, options={"idempotency_key": f"product-{lookup_key}"})
-        )
-        params: Any = {"product": product.id, "unit_amount": amount, "currency": currency, "lookup_key": lookup_key}
-        if interval is not None:
-            params["recurring"] = {"interval": interval.value}
-        price = await _call(
-            client.v1.prices.create_async(params=params, options={"idempotency_key": f"price-{lookup_key}"})
-        )
-        return str(price.id)
+            return EnsuredPrice(str(found.data[0].id), created=False)
+        await self._ensure_product(client, price)
+        params: Any = {
+            "product": price.product_key,
+            "unit_amount": price.amount,
+            "currency": price.currency,
+            "lookup_key": price.lookup_key,
+        }
+        if price.interval is not None:
+            params["recurring"] = {"interval": price.interval.value}
+        options: Any = {"idempotency_key": f"price-{price.lookup_key}"}
+        created = await _call(client.v1.prices.create_async(params=params, options=options))
+        return EnsuredPrice(str(created.id), created=True)
+
+    async def _ensure_product(self, client: stripe.StripeClient, price: CatalogPrice) -> None:
+        """One product per plan, under our own id, so its monthly and yearly prices share it."""
+        try:
+            await client.v1.products.retrieve_async(price.product_key)
+            return
+        except stripe.InvalidRequestError as error:
+            if error.http_status != 404:
+                raise _unavailable(error) from error
+        except stripe.StripeError as error:
+            raise _unavailable(error) from error
+        params: Any = {"id": price.product_key, "name": price.product_name}
+        options: Any = {"idempotency_key": f"product-{price.product_key}"}
+        await _call(client.v1.products.create_async(params=params, options=options))
 
 
 def _inline(request: CheckoutRequest) -> dict[str, Any]:
@@ -177,6 +184,11 @@ async def _call(pending: Awaitable[T]) -> T:
     try:
         return await pending
     except stripe.StripeError as error:
-        status = getattr(error, "http_status", None)
-        kind = type(error).__name__
-        raise PaymentProviderUnavailable(f"Stripe failed ({kind}{f', HTTP {status}' if status else ''})") from error
+        raise _unavailable(error) from error
+
+
+def _unavailable(error: stripe.StripeError) -> PaymentProviderUnavailable:
+    """A failure that names its kind and status, never a key."""
+    status = getattr(error, "http_status", None)
+    kind = type(error).__name__
+    return PaymentProviderUnavailable(f"Stripe failed ({kind}{f', HTTP {status}' if status else ''})")

@@ -16,7 +16,7 @@ from promptsaas.entrypoints.http.controllers.auth import accepted, tokens_read
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
 from promptsaas.entrypoints.http.schemas.auth import AcceptedRead, PasswordChangeIn, TokensRead
 from promptsaas.entrypoints.http.schemas.members import EntitlementsRead, MeRead
-from promptsaas.entrypoints.http.views import subscription_read, user_read
+from promptsaas.entrypoints.http.views import pack_read, subscription_read, user_read
 
 
 class MeController(MemberController):
@@ -26,8 +26,9 @@ class MeController(MemberController):
     @get("/", operation_id="getMe", summary="Show your account", responses=problems(*SIGNED_IN))
     async def me(self, access: NamedDependency[AccessService], caller: NamedDependency[Caller]) -> MeRead:
         """The caller, their subscriptions and the entitlements derived from them: which agents and channels they
-        may use (`null` for all)."""
+        may use (`null` for all); and each credit pack in force with its remaining balance and expiry."""
         account = await access.account(caller.tenant_id, caller.user.id)
+        packs = await access.pack_balances(caller.tenant_id, caller.user.id)
         return MeRead(
             user=user_read(caller.user),
             subscriptions=[subscription_read(s) for s in account.subscriptions],
@@ -35,6 +36,7 @@ class MeController(MemberController):
                 agents=sorted(account.entitlements.agents) if account.entitlements.agents is not None else None,
                 channels=sorted(account.entitlements.channels) if account.entitlements.channels is not None else None,
             ),
+            packs=[pack_read(p) for p in packs],
         )
 
     @post(

@@ -47,10 +47,20 @@ class EntitlementsRead(Read):
     channels: Annotated[list[str] | None, about("The channels you may use; `null` for all", ["web", "api"])]
 
 
+class PackRead(Read):
+    subscription_id: Id
+    plan: PlanCode
+    expires_at: Annotated[
+        str | None, about("When what is left expires (ISO 8601); `null` for never", "2026-02-19T00:00:00+00:00")
+    ]
+    limits: Annotated[list[LimitRead], Meta(description="The pack's balance: used and remaining on each limit")]
+
+
 class MeRead(Read):
     user: Annotated[UserRead, Meta(description="You")]
     subscriptions: Annotated[list[SubscriptionRead], Meta(description="Your subscriptions, of every status")]
     entitlements: Annotated[EntitlementsRead, Meta(description="What your active subscriptions grant")]
+    packs: Annotated[list[PackRead], Meta(description="Your credit packs in force, soonest-expiring first")]
 
 
 class ApiKeyCreate(Request):
