@@ -121,8 +121,14 @@ def page_of(rows: Sequence[T], request: PageRequest, key: Callable[[T], Key]) ->
     return Page(items, encode(key(items[-1])) if more and items else None)
 
 
-def slice_after(rows: Sequence[T], request: PageRequest, key: Callable[[T], str]) -> Page[T]:
-    """Page a list already in memory and sorted by one text key (a bounded list, such as the model registry)."""
-    after = request.after_text()
+def slice_after(rows: Sequence[T], request: PageRequest, key: Callable[[T], Key]) -> Page[T]:
+    """Page a short list already in memory and sorted by `key` (a tenant's plans, a user's provider keys, the
+    model registry): lists whose size the product bounds, not the database."""
+    if not rows:
+        return Page([], None)
+    width = len(key(rows[0]))
+    after = request.after(width)
+    if after is not None and any(type(a) is not type(k) for a, k in zip(after, key(rows[0]), strict=True)):
+        raise bad_cursor()
     rest = [r for r in rows if after is None or key(r) > after]
-    return page_of(rest[: request.probe], request, lambda r: (key(r),))
+    return page_of(rest[: request.probe], request, key)

@@ -16,14 +16,14 @@ NEXT_CURSOR = "X-Next-Cursor"
 PAGED = ("invalid_limit", "invalid_cursor")
 """The problems every paged route adds to its own."""
 
-Limit = Annotated[
+PageLimit = Annotated[
     int | None,
     QueryParameter(
         description=f"How many items, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}); out of range is `invalid_limit`.",
         examples=[Example(value=DEFAULT_LIMIT)],
     ),
 ]
-Cursor = Annotated[
+PageCursor = Annotated[
     str | None,
     QueryParameter(
         max_length=MAX_CURSOR_LENGTH,

@@ -17,7 +17,7 @@ from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.observability.calls import count_usage
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
-from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, Cursor, Limit, page_request, paged
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import AgentSlug
 from promptsaas.entrypoints.http.schemas.members import (
     AccessRead,
@@ -89,8 +89,8 @@ class AgentsController(MemberController):
         self,
         storefront: NamedDependency[StorefrontService],
         caller: NamedDependency[Caller],
-        limit: Limit = None,
-        cursor: Cursor = None,
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
     ) -> Response[list[AgentSummary]]:
         """The tenant's published agents by slug, a page at a time, each with whether the caller may use it now and,
         if not, the policy's reason code (`agent_not_in_plan`, `quota_exceeded`, …)."""
