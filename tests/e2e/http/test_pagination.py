@@ -40,7 +40,8 @@ async def walk(made: World, path: str, limit: int) -> tuple[list[Any], int]:
         response = await made.client.get(path, params=params, headers=made.a.admin.bearer)
         assert response.status_code == 200, response.text
         page = response.json()
-        assert isinstance(page, list) and len(page) <= limit
+        assert isinstance(page, list)
+        assert len(page) <= limit
         items.extend(page)
         pages += 1
         cursor = response.headers.get("X-Next-Cursor")
@@ -60,20 +61,23 @@ async def walk(made: World, path: str, limit: int) -> tuple[list[Any], int]:
 )
 async def test_a_page_walk_returns_every_item_once_in_order(paged_world: World, path: str, key: str) -> None:
     everything = await paged_world.client.get(path, params={"limit": 200}, headers=paged_world.a.admin.bearer)
-    assert everything.status_code == 200 and "X-Next-Cursor" not in everything.headers
+    assert everything.status_code == 200
+    assert "X-Next-Cursor" not in everything.headers
     whole = [item[key] for item in everything.json()]
 
     walked, pages = await walk(paged_world, path, 2)
 
     assert [item[key] for item in walked] == whole
-    assert len(set(whole)) == len(whole) and pages == -(-len(whole) // 2), "no empty last page"
+    assert len(set(whole)) == len(whole)
+    assert pages == -(-len(whole) // 2), "no empty last page"
 
 
 async def test_the_storefront_walk_lists_agents_by_slug_on_every_engine(paged_world: World) -> None:
     walked, _ = await walk(paged_world, "/v1/agents", 3)
 
     slugs = [agent["slug"] for agent in walked]
-    assert slugs == sorted(slugs) and set(EXTRA_AGENTS) <= set(slugs)
+    assert slugs == sorted(slugs)
+    assert set(EXTRA_AGENTS) <= set(slugs)
     assert {"tutor", "writer", "translator"} <= set(slugs)
 
 
@@ -106,4 +110,5 @@ async def test_a_small_list_answers_one_page_without_a_cursor(any_world: World) 
     response = await any_world.client.get("/v1/plans", headers=any_world.a.member.bearer)
 
     assert response.status_code == 200
-    assert len(response.json()) >= 1 and "X-Next-Cursor" not in response.headers
+    assert len(response.json()) >= 1
+    assert "X-Next-Cursor" not in response.headers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.lookups import agent_by_slug
@@ -15,6 +16,9 @@ from promptsaas.domain.errors import AlreadyExists, InvalidInput, NotFound
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.prompts import PromptContent, PromptVersion, VersionStatus, diff
 from promptsaas.domain.tenants import check_slug
+
+if TYPE_CHECKING:
+    from promptsaas.application.catalog.agent_batch import AgentStager
 
 SYSTEM_ACTOR = "system"
 AGENT_FIELDS = ("name", "description", "status", "history_turns", "styles")
@@ -34,6 +38,12 @@ class CatalogService:
         self._ids = ids
         self._audit = audit
         self.registry = registry
+
+    def stager(self, tenant_id: str, actor: str) -> AgentStager:
+        """Stages a catalog document's agents with this service's clock, ids and audit trail."""
+        from promptsaas.application.catalog.agent_batch import AgentStager
+
+        return AgentStager(self._clock, self._ids, self._audit, tenant_id, actor)
 
     # agents
     async def create_agent(

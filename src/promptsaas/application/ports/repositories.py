@@ -159,6 +159,10 @@ class AgentRepository(Protocol):
     @abstractmethod
     async def add(self, agent: Agent) -> None: ...
     @abstractmethod
+    async def add_many(self, agents: Sequence[Agent]) -> None:
+        """Insert many new agents in one statement."""
+
+    @abstractmethod
     async def update(self, agent: Agent) -> None: ...
 
 
@@ -175,6 +179,10 @@ class PromptVersionRepository(Protocol):
 
     @abstractmethod
     async def add(self, version: PromptVersion) -> None: ...
+    @abstractmethod
+    async def add_many(self, versions: Sequence[PromptVersion]) -> None:
+        """Insert many new versions in one statement."""
+
     @abstractmethod
     async def set_status(self, version: PromptVersion) -> None:
         """Store the lifecycle fields (status, activated_from); content never changes."""
@@ -275,6 +283,10 @@ class UsageRepository(Protocol):
 class AuditRepository(Protocol):
     @abstractmethod
     async def add(self, entry: AuditEntry) -> None: ...
+    @abstractmethod
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many entries in one statement, in order."""
+
     @abstractmethod
     async def list(self, tenant_id: str, limit: int = 50, before: str | None = None) -> list[AuditEntry]:
         """Newest first; `before` (an entry's id) starts after that entry."""

@@ -102,6 +102,10 @@ class MemoryAgents(_Repo, ports.AgentRepository):
     async def add(self, agent: Agent) -> None:
         self._table.put(self._journal, (agent.tenant_id, agent.id), agent)
 
+    async def add_many(self, agents: Sequence[Agent]) -> None:
+        for agent in agents:
+            await self.add(agent)
+
     update = add
 
 
@@ -120,6 +124,10 @@ class MemoryVersions(_Repo, ports.PromptVersionRepository):
 
     async def add(self, version: PromptVersion) -> None:
         self._table.put(self._journal, (version.tenant_id, version.agent_id, version.number), version)
+
+    async def add_many(self, versions: Sequence[PromptVersion]) -> None:
+        for version in versions:
+            await self.add(version)
 
     set_status = add
 
@@ -243,6 +251,10 @@ def group_key(record: UsageRecord, group_by: str) -> str:
 class MemoryAudit(_Repo, ports.AuditRepository):
     async def add(self, entry: AuditEntry) -> None:
         self._table.put(self._journal, (entry.tenant_id, entry.id), entry)
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            await self.add(entry)
 
     async def list(self, tenant_id: str, limit: int = 50, before: str | None = None) -> list[AuditEntry]:
         newest = list(reversed(self._of(tenant_id)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, String, bindparam, case, cast, func, insert, literal, select
@@ -76,6 +77,9 @@ _AUDIT = select(t.audit_entries).where(*keyed(t.audit_entries)).order_by(t.audit
 class SqlAudit(SqlRepository, ports.AuditRepository):
     async def add(self, entry: AuditEntry) -> None:
         await self._db.write(insert(t.audit_entries), m.audit_row(entry), conflict=("audit_entry", entry.id))
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        await self._db.write(insert(t.audit_entries), [m.audit_row(e) for e in entries], conflict=("audit_entry", ""))
 
     async def list(self, tenant_id: str, limit: int = 50, before: str | None = None) -> list[AuditEntry]:
         statement = _AUDIT.limit(limit)

@@ -6,6 +6,7 @@ Statements on the request path are built once, with bound parameters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -153,6 +154,10 @@ class SqlAgents(SqlRepository, ports.AgentRepository):
     async def add(self, agent: Agent) -> None:
         await self._db.write(insert(t.agents), c.agent_row(agent), conflict=("agent", agent.slug))
 
+    async def add_many(self, agents: Sequence[Agent]) -> None:
+        conflict = ("agent", ", ".join(a.slug for a in agents[:3]))
+        await self._db.write(insert(t.agents), [c.agent_row(a) for a in agents], conflict=conflict)
+
     async def update(self, agent: Agent) -> None:
         await self._update(t.agents, c.agent_row(agent), "id", conflict=("agent", agent.slug))
 
@@ -183,6 +188,10 @@ class SqlVersions(SqlRepository, ports.PromptVersionRepository):
     async def add(self, version: PromptVersion) -> None:
         conflict = ("prompt_version", f"{version.agent_id}@v{version.number}")
         await self._db.write(insert(t.prompt_versions), c.version_row(version), conflict=conflict)
+
+    async def add_many(self, versions: Sequence[PromptVersion]) -> None:
+        conflict = ("prompt_version", ", ".join(f"{v.agent_id}@v{v.number}" for v in versions[:3]))
+        await self._db.write(insert(t.prompt_versions), [c.version_row(v) for v in versions], conflict=conflict)
 
     async def set_status(self, version: PromptVersion) -> None:
         table = t.prompt_versions
