@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.lookups import tenant_by_slug, user_by_email, user_by_id
+from promptsaas.application.paging import Key, Page, PageRequest, page_of, time_key
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.audit import AuditEntry
@@ -15,6 +16,10 @@ from promptsaas.domain.tenants import Tenant, TenantStatus, check_slug
 from promptsaas.domain.users import Identity, IdentityProvider, Role, User, UserStatus, normalize_email
 
 SYSTEM_ACTOR = "system"
+
+
+def _by_period(subscription: Subscription) -> Key:
+    return time_key(subscription.current_period_start, subscription.id)
 
 
 class AdminService:
@@ -105,6 +110,12 @@ class AdminService:
         async with self._uow() as uow:
             return await uow.users.list(tenant_id)
 
+    async def users_page(self, tenant_id: str, page: PageRequest) -> Page[User]:
+        """Oldest first, by (created_at, id)."""
+        async with self._uow() as uow:
+            rows = await uow.users.list(tenant_id, after=page.after_time(), limit=page.probe)
+        return page_of(rows, page, lambda u: time_key(u.created_at, u.id))
+
     async def user(self, tenant_id: str, email: str) -> User:
         async with self._uow() as uow:
             return await user_by_email(uow, tenant_id, email)
@@ -142,6 +153,26 @@ class AdminService:
                 return await uow.subscriptions.list(tenant_id)
             user = await user_by_email(uow, tenant_id, user_email)
             return await uow.subscriptions.list_for_user(tenant_id, user.id)
+
+    async def subscriptions_page(
+        self, tenant_id: str, page: PageRequest, user_email: str | None = None
+    ) -> Page[Subscription]:
+        """By (current_period_start, id); one user's (a handful) are paged after the read."""
+        async with self._uow() as uow:
+            if user_email is None:
+                rows = await uow.subscriptions.list(tenant_id, after=page.after_time(), limit=page.probe)
+                return page_of(rows, page, _by_period)
+            user = await user_by_email(uow, tenant_id, user_email)
+            mine = await uow.subscriptions.list_for_user(tenant_id, user.id)
+        after = page.after_time()
+        rest = [s for s in mine if after is None or (s.current_period_start, s.id) > after]
+        return page_of(rest[: page.probe], page, _by_period)
+
+    async def audit_page(self, tenant_id: str, page: PageRequest) -> Page[AuditEntry]:
+        """Newest first; the cursor is the last entry's id."""
+        async with self._uow() as uow:
+            rows = await uow.audit.list(tenant_id, page.probe, before=page.after_text())
+        return page_of(rows, page, lambda e: (e.id,))
 
     async def audit_log(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
         async with self._uow() as uow:

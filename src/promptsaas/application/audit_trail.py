@@ -25,7 +25,14 @@ class AuditTrail:
         after: str = "",
     ) -> None:
         entry = AuditEntry(self._ids.new_id(), tenant_id, actor, action, target, self._clock.now(), before, after)
-        await uow.audit.add(entry)
+        await self.record_many(uow, [entry])
+
+    async def record_many(self, uow: UnitOfWork, entries: list[AuditEntry]) -> None:
+        """Entries built beforehand (a staged catalog apply), written in one statement."""
+        if not entries:
+            return
+        await uow.audit.add_many(entries)
+        tenant_id = entries[0].tenant_id
         if self._cache is not None:
             cache = self._cache
             cache.invalidate(tenant_id)

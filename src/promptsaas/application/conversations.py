@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from promptsaas.application.access import AccessService, Grant, LimitView
+from promptsaas.application.paging import Page, PageRequest, page_of, time_key
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.quota import KeptReply
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
@@ -282,6 +283,12 @@ class ConversationService:
     async def conversations(self, tenant_id: str, user_id: str) -> list[Conversation]:
         async with self._uow() as uow:
             return await uow.conversations.list_for_user(tenant_id, user_id)
+
+    async def conversations_page(self, tenant_id: str, user_id: str, page: PageRequest) -> Page[Conversation]:
+        """Most recently updated first; a conversation that moves up during the walk may be seen twice or not."""
+        async with self._uow() as uow:
+            rows = await uow.conversations.list_for_user(tenant_id, user_id, before=page.after_time(), limit=page.probe)
+        return page_of(rows, page, lambda c: time_key(c.updated_at, c.id))
 
     async def conversation(
         self, tenant_id: str, user_id: str, conversation_id: str

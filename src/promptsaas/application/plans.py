@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.lookups import plan_by_code
+from promptsaas.application.paging import Page, PageRequest, slice_after
 from promptsaas.application.ports.clock import IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.errors import AlreadyExists, NotFound
@@ -34,6 +35,14 @@ class PlanService:
         if public_only:
             plans = [p for p in plans if p.public and p.status is PlanStatus.ACTIVE]
         return sorted(plans, key=lambda p: (p.priority, p.code))
+
+    async def plans_page(
+        self, tenant_id: str, page: PageRequest, *, public_only: bool = False
+    ) -> tuple[Page[Plan], str | None]:
+        """A page of `catalog` (or `storefront`), by (priority, code): a tenant's price list is short, so it is paged
+        after one read."""
+        found, default = await self._with_default(tenant_id, public_only=public_only)
+        return slice_after(found, page, lambda p: (p.priority, p.code)), default
 
     async def storefront(self, tenant_id: str) -> tuple[list[Plan], str | None]:
         """The public, active plans and the code of the tenant's default plan."""

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.lookups import user_by_id
+from promptsaas.application.paging import Page, PageRequest, slice_after
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.llm import LlmProviders
 from promptsaas.application.ports.secrets import SecretCipher, SecretUnreadable
@@ -76,6 +77,10 @@ class ProviderKeyService:
     async def provider_keys(self, tenant_id: str, user_id: str) -> list[ProviderKeyInfo]:
         async with self._uow() as uow:
             return [info(k) for k in await uow.provider_keys.list_for_user(tenant_id, user_id)]
+
+    async def provider_keys_page(self, tenant_id: str, user_id: str, page: PageRequest) -> Page[ProviderKeyInfo]:
+        """One key per configured provider at most, so the list is paged after one read."""
+        return slice_after(await self.provider_keys(tenant_id, user_id), page, lambda k: (k.provider,))
 
     async def delete_provider_key(self, tenant_id: str, user_id: str, provider: str) -> None:
         """Delete the user's key (even for a provider no longer configured); `provider_key_not_found` if none."""

@@ -88,7 +88,7 @@ async def _story(world: World, call: Recorder) -> None:
     await call("POST", "/v1/auth/oauth/google", json={"id_token": id_token + "x"}, headers=tenant)
 
     admin = world.a.admin.bearer
-    for path in ("/v1/admin/audit?limit=1000", "/v1/admin/users", "/v1/admin/subscriptions", "/v1/me"):
+    for path in ("/v1/admin/audit?limit=200", "/v1/admin/users", "/v1/admin/subscriptions", "/v1/me"):
         await call("GET", path, headers=admin)
 
 

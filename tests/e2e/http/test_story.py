@@ -177,7 +177,7 @@ def test_admin_edits_an_agent_prompt_and_usage_and_audit_show_everything(served:
         assert by_agent["haiku"]["requests"] == 1
         by_user = ok(admin.get("/v1/admin/usage", params={"group_by": "user"}))
         assert sum(row["requests"] for row in by_user) >= 1
-        actions = {e["action"] for e in ok(admin.get("/v1/admin/audit", params={"limit": 1000}))}
+        actions = {e["action"] for e in ok(admin.get("/v1/admin/audit", params={"limit": 200}))}
     assert {"agent.create", "prompt.create", "prompt.activate", "prompt.rollback"} <= actions
 
 
@@ -185,7 +185,7 @@ def test_usage_and_audit_record_the_whole_story(served: ServerProcess) -> None:
     """Runs after the story tests in this module: the grant, the keys and every run are on the record."""
     with served.client() as http:
         admin = _login(http, served, served.demo.admin)
-        actions = [e["action"] for e in ok(admin.get("/v1/admin/audit", params={"limit": 1000}))]
+        actions = [e["action"] for e in ok(admin.get("/v1/admin/audit", params={"limit": 200}))]
         by_agent = {row["key"]: row["requests"] for row in ok(admin.get("/v1/admin/usage"))}
         by_plan = {row["key"]: row["requests"] for row in ok(admin.get("/v1/admin/usage", params={"group_by": "plan"}))}
     assert {"subscription.grant", "api_key.create", "api_key.revoke", "user.create"} <= set(actions)

@@ -116,7 +116,7 @@ async def test_the_agent_list_reads_the_counters_once_for_every_agent(
 
     listing = await platform.container.storefront().agents(tenant_id, ann, Channel.WEB)
 
-    assert sorted((a.slug, d.code) for a, d in listing) == [
+    assert sorted((a.slug, d.code) for a, d in listing.items) == [
         ("critic", "agent_not_in_plan"),
         ("tutor", "ok"),
         ("writer", "ok"),

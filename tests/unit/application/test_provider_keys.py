@@ -192,7 +192,8 @@ async def test_the_agent_list_shows_an_agent_usable_on_the_users_own_key(
     storefront = platform.container.storefront()
 
     async def tutor() -> Decision:
-        return next(d for a, d in await storefront.agents(await acme.id(), ann, Channel.WEB) if a.slug == "tutor")
+        listing = await storefront.agents(await acme.id(), ann, Channel.WEB)
+        return next(d for a, d in listing.items if a.slug == "tutor")
 
     before = await tutor()
     await acme.set_provider_key(ANN, "openai", ANNS_KEY)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.lookups import user_by_id
+from promptsaas.application.paging import Page, PageRequest, page_of, time_key
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.read_cache import ReadCache
@@ -73,6 +74,11 @@ class ApiKeyService:
     async def api_keys(self, tenant_id: str, user_id: str) -> list[ApiKey]:
         async with self._uow() as uow:
             return await uow.api_keys.list_for_user(tenant_id, user_id)
+
+    async def api_keys_page(self, tenant_id: str, user_id: str, page: PageRequest) -> Page[ApiKey]:
+        async with self._uow() as uow:
+            rows = await uow.api_keys.list_for_user(tenant_id, user_id, after=page.after_time(), limit=page.probe)
+        return page_of(rows, page, lambda k: time_key(k.created_at, k.id))
 
     async def revoke_api_key(self, tenant_id: str, user_id: str, key_id: str) -> None:
         """Revoke one of the user's keys (again is a no-op); another user's key is `NotFound`, as if absent."""

@@ -20,6 +20,7 @@ from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
 from promptsaas.application.auth.passwords import check_password_strength
 from promptsaas.application.auth.sessions import SessionService, TokenPair
 from promptsaas.application.auth.signup import SignUpService
+from promptsaas.application.paging import Page, PageRequest
 from promptsaas.application.ports.rate_limit import RateLimiter
 from promptsaas.application.ports.security import PasswordHasher
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
@@ -191,6 +192,9 @@ class AuthService:
 
     async def api_keys(self, tenant_id: str, user_id: str) -> list[ApiKey]:
         return await self.keys.api_keys(tenant_id, user_id)
+
+    async def api_keys_page(self, tenant_id: str, user_id: str, page: PageRequest) -> Page[ApiKey]:
+        return await self.keys.api_keys_page(tenant_id, user_id, page)
 
     async def revoke_api_key(self, tenant_id: str, user_id: str, key_id: str) -> None:
         await self.keys.revoke_api_key(tenant_id, user_id, key_id)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.paging import Page, PageRequest, page_of, time_key
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.payments import PaymentProviders
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
@@ -81,6 +82,13 @@ class RevenueService:
     ) -> list[Payment]:
         async with self._uow() as uow:
             return await uow.billing.payments(tenant_id, since, until)
+
+    async def payments_page(
+        self, tenant_id: str, page: PageRequest, since: datetime | None = None, until: datetime | None = None
+    ) -> Page[Payment]:
+        async with self._uow() as uow:
+            rows = await uow.billing.payments(tenant_id, since, until, after=page.after_time(), limit=page.probe)
+        return page_of(rows, page, lambda p: time_key(p.created_at, p.id))
 
     async def report(
         self, tenant_id: str, since: datetime | None = None, until: datetime | None = None, group_by: str = "month"

@@ -38,15 +38,19 @@ class CatalogApplier:
     async def apply(
         self, tenant_id: str, document: Any, *, actor: str = SYSTEM_ACTOR, prune: bool = False
     ) -> ApplyResult:
-        """Validate everything first, then apply in one unit of work; `prune` retires what the document omits."""
+        """Validate everything and stage the agents before the first write, then write in one short transaction
+        (all or nothing for the tenant); `prune` retires what the document omits."""
         doc = parse_catalog(document)
         result = ApplyResult()
         async with self._uow() as uow:
             await self._check_references(uow, tenant_id, doc)
+            stager = self._catalog.stager(tenant_id, actor)
+            agents = await stager.stage(uow, doc.agents)
             for model in doc.models:
                 if await self._catalog.save_model(uow, tenant_id, model, actor):
                     result.changes.append(f"model {model.id}")
-            await self._apply_agents(uow, tenant_id, doc, actor, result)
+            await agents.write(uow, stager.trail)
+            result.changes.extend(agents.changes)
             for plan in doc.plans:
                 if await self._plans.save(uow, replace(plan, tenant_id=tenant_id), actor):
                     result.changes.append(f"plan {plan.code}")
@@ -80,29 +84,6 @@ class CatalogApplier:
                     problems.append(f"plans[{i}].agents: unknown agent {slug!r}")
         if problems:
             raise CatalogInvalid(problems)
-
-    async def _apply_agents(
-        self, uow: UnitOfWork, tenant_id: str, doc: CatalogDocument, actor: str, result: ApplyResult
-    ) -> None:
-        for spec in doc.agents:
-            agent = await uow.agents.get_by_slug(tenant_id, spec.slug)
-            if agent is None:
-                fields = {k: v for k, v in spec.fields.items() if k != "name"}
-                name = str(spec.fields.get("name") or spec.slug)
-                agent = await self._catalog.add_agent(uow, tenant_id, spec.slug, name, actor, **fields)
-                result.changes.append(f"agent {spec.slug} created")
-            else:
-                updated = await self._catalog.change_agent(uow, agent, actor, **spec.fields)
-                if updated != agent:
-                    result.changes.append(f"agent {spec.slug} updated")
-            if spec.prompt is None:
-                continue
-            active = await uow.versions.get_active(tenant_id, agent.id)
-            if active is not None and active.content == spec.prompt:
-                continue
-            version = await self._catalog.add_version(uow, agent, spec.prompt, spec.note, actor)
-            await self._catalog.activate_in(uow, agent, version.number, actor)
-            result.changes.append(f"agent {spec.slug} prompt v{version.number} active")
 
     async def _prune(
         self, uow: UnitOfWork, tenant_id: str, doc: CatalogDocument, actor: str, result: ApplyResult

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.lookups import agent_by_slug
 from promptsaas.application.model_registry import ModelRegistry
+from promptsaas.application.paging import Page, PageRequest, page_of, slice_after
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.agents import Agent, AgentStatus
@@ -14,6 +16,9 @@ from promptsaas.domain.errors import AlreadyExists, InvalidInput, NotFound
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.prompts import PromptContent, PromptVersion, VersionStatus, diff
 from promptsaas.domain.tenants import check_slug
+
+if TYPE_CHECKING:
+    from promptsaas.application.catalog.agent_batch import AgentStager
 
 SYSTEM_ACTOR = "system"
 AGENT_FIELDS = ("name", "description", "status", "history_turns", "styles", "accepts_client_system")
@@ -33,6 +38,12 @@ class CatalogService:
         self._ids = ids
         self._audit = audit
         self.registry = registry
+
+    def stager(self, tenant_id: str, actor: str) -> AgentStager:
+        """Stages a catalog document's agents with this service's clock, ids and audit trail."""
+        from promptsaas.application.catalog.agent_batch import AgentStager
+
+        return AgentStager(self._clock, self._ids, self._audit, tenant_id, actor)
 
     # agents
     async def create_agent(
@@ -77,10 +88,19 @@ class CatalogService:
             return await agent_by_slug(uow, tenant_id, slug)
 
     async def overview(self, tenant_id: str) -> list[tuple[Agent, int | None]]:
-        """Every agent with the number of its active version."""
+        """Every agent with the number of its active version (two statements, whatever the count)."""
         async with self._uow() as uow:
-            agents = await uow.agents.list(tenant_id)
-            return [(a, await self._active_number(uow, a)) for a in agents]
+            rows = await uow.agents.with_active_versions(tenant_id, published_only=False)
+        return [(a, v.number if v else None) for a, v in rows]
+
+    async def overview_page(self, tenant_id: str, page: PageRequest) -> Page[tuple[Agent, int | None]]:
+        """A page of agents by slug, each with the number of its active version, from two statements."""
+        async with self._uow() as uow:
+            rows = await uow.agents.with_active_versions(
+                tenant_id, published_only=False, after=page.after_text(), limit=page.probe
+            )
+        listed = page_of(rows, page, lambda row: (row[0].slug,))
+        return Page([(a, v.number if v else None) for a, v in listed.items], listed.next_cursor)
 
     async def agent_with_active(self, tenant_id: str, slug: str) -> tuple[Agent, int | None]:
         async with self._uow() as uow:
@@ -164,6 +184,12 @@ class CatalogService:
             agent = await agent_by_slug(uow, tenant_id, slug)
             return await uow.versions.list(tenant_id, agent.id)
 
+    async def versions_page(self, tenant_id: str, slug: str, page: PageRequest) -> Page[PromptVersion]:
+        async with self._uow() as uow:
+            agent = await agent_by_slug(uow, tenant_id, slug)
+            rows = await uow.versions.list(tenant_id, agent.id, after=page.after_number(), limit=page.probe)
+        return page_of(rows, page, lambda v: (v.number,))
+
     async def version(self, tenant_id: str, slug: str, number: int) -> PromptVersion:
         async with self._uow() as uow:
             return await self._version(uow, await agent_by_slug(uow, tenant_id, slug), number)
@@ -177,6 +203,10 @@ class CatalogService:
     async def models(self, tenant_id: str) -> list[ModelSpec]:
         async with self._uow() as uow:
             return sorted((await self.registry.effective(uow, tenant_id)).values(), key=lambda m: m.id)
+
+    async def models_page(self, tenant_id: str, page: PageRequest) -> Page[ModelSpec]:
+        """The registry is built in plus a tenant's overrides: bounded, so it is paged in memory."""
+        return slice_after(await self.models(tenant_id), page, lambda m: (m.id,))
 
     async def model(self, tenant_id: str, model_id: str) -> ModelSpec:
         async with self._uow() as uow:

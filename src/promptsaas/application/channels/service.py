@@ -65,12 +65,12 @@ class ChannelService:
         return Answer(wording.HELP)
 
     async def agents(self, person: Person) -> Answer:
-        choices = await self._storefront.agents(person.tenant_id, person.user_id, person.channel)
+        choices = (await self._storefront.agents(person.tenant_id, person.user_id, person.channel)).items
         return wording.agents_answer(choices, await self._current_agent(person, await self._state(person)))
 
     async def choose_agent(self, person: Person, slug: str) -> Answer:
         """Switch to an agent the person may use; a new conversation starts with it."""
-        choices = await self._storefront.agents(person.tenant_id, person.user_id, person.channel)
+        choices = (await self._storefront.agents(person.tenant_id, person.user_id, person.channel)).items
         found = next(((a, d) for a, d in choices if a.slug == slug), None)
         if found is None:
             return Answer("There is no such agent. See /agents.")
@@ -205,7 +205,7 @@ class ChannelService:
         """The chosen agent; else the first published agent the person may use."""
         if state.agent:
             return state.agent
-        choices = await self._storefront.agents(person.tenant_id, person.user_id, person.channel)
+        choices = (await self._storefront.agents(person.tenant_id, person.user_id, person.channel)).items
         return next((a.slug for a, d in choices if d.allowed), None)
 
     async def _state(self, person: Person) -> ChatState:

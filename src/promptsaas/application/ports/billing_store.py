@@ -75,9 +75,14 @@ class BillingRepository(Protocol):
 
     @abstractmethod
     async def payments(
-        self, tenant_id: str, since: datetime | None = None, until: datetime | None = None
+        self,
+        tenant_id: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: tuple[datetime, str] | None = None,
+        limit: int | None = None,
     ) -> list[Payment]:
-        """Oldest first, `since <= created_at < until`."""
+        """Oldest first by (created_at, id), `since <= created_at < until`; `after` and `limit` page it."""
 
     @abstractmethod
     async def customer_id(self, tenant_id: str, provider: str, user_id: str) -> str | None: ...

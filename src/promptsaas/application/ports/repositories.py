@@ -44,7 +44,11 @@ class UserRepository(Protocol):
     @abstractmethod
     async def get_by_email(self, tenant_id: str, email: str) -> User | None: ...
     @abstractmethod
-    async def list(self, tenant_id: str) -> list[User]: ...
+    async def list(
+        self, tenant_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[User]:
+        """Oldest first, by (created_at, id); `after` and `limit` page it (keyset), none of them: every user."""
+
     @abstractmethod
     async def add(self, user: User) -> None: ...
     @abstractmethod
@@ -92,8 +96,10 @@ class ApiKeyRepository(Protocol):
     @abstractmethod
     async def get(self, tenant_id: str, key_id: str) -> ApiKey | None: ...
     @abstractmethod
-    async def list_for_user(self, tenant_id: str, user_id: str) -> list[ApiKey]:
-        """Oldest first, revoked ones included."""
+    async def list_for_user(
+        self, tenant_id: str, user_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[ApiKey]:
+        """Oldest first by (created_at, id), revoked ones included; `after` and `limit` page it."""
 
     @abstractmethod
     async def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None: ...
@@ -145,9 +151,21 @@ class AgentRepository(Protocol):
     @abstractmethod
     async def get_by_slug(self, tenant_id: str, slug: str) -> Agent | None: ...
     @abstractmethod
-    async def list(self, tenant_id: str) -> list[Agent]: ...
+    async def with_active_versions(
+        self, tenant_id: str, *, published_only: bool, after: str | None = None, limit: int | None = None
+    ) -> list[tuple[Agent, PromptVersion | None]]:
+        """Agents by slug, each with its active version, in a fixed number of statements whatever their count."""
+
+    @abstractmethod
+    async def list(self, tenant_id: str, after: str | None = None, limit: int | None = None) -> list[Agent]:
+        """By slug; `after` (a slug) and `limit` page it."""
+
     @abstractmethod
     async def add(self, agent: Agent) -> None: ...
+    @abstractmethod
+    async def add_many(self, agents: Sequence[Agent]) -> None:
+        """Insert many new agents in one statement."""
+
     @abstractmethod
     async def update(self, agent: Agent) -> None: ...
 
@@ -158,11 +176,17 @@ class PromptVersionRepository(Protocol):
     @abstractmethod
     async def get_active(self, tenant_id: str, agent_id: str) -> PromptVersion | None: ...
     @abstractmethod
-    async def list(self, tenant_id: str, agent_id: str) -> list[PromptVersion]:
-        """Every version of an agent, oldest first."""
+    async def list(
+        self, tenant_id: str, agent_id: str, after: int | None = None, limit: int | None = None
+    ) -> list[PromptVersion]:
+        """The versions of an agent, oldest first; `after` (a number) and `limit` page it."""
 
     @abstractmethod
     async def add(self, version: PromptVersion) -> None: ...
+    @abstractmethod
+    async def add_many(self, versions: Sequence[PromptVersion]) -> None:
+        """Insert many new versions in one statement."""
+
     @abstractmethod
     async def set_status(self, version: PromptVersion) -> None:
         """Store the lifecycle fields (status, activated_from); content never changes."""
@@ -172,7 +196,9 @@ class PlanRepository(Protocol):
     @abstractmethod
     async def get_by_code(self, tenant_id: str, code: str) -> Plan | None: ...
     @abstractmethod
-    async def list(self, tenant_id: str) -> list[Plan]: ...
+    async def list(self, tenant_id: str, after: str | None = None, limit: int | None = None) -> list[Plan]:
+        """By code; `after` (a code) and `limit` page it."""
+
     @abstractmethod
     async def add(self, plan: Plan) -> None: ...
     @abstractmethod
@@ -185,7 +211,11 @@ class SubscriptionRepository(Protocol):
     @abstractmethod
     async def list_for_user(self, tenant_id: str, user_id: str) -> list[Subscription]: ...
     @abstractmethod
-    async def list(self, tenant_id: str) -> list[Subscription]: ...
+    async def list(
+        self, tenant_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[Subscription]:
+        """By (current_period_start, id); `after` and `limit` page it."""
+
     @abstractmethod
     async def add(self, subscription: Subscription) -> None: ...
     @abstractmethod
@@ -207,7 +237,11 @@ class ConversationRepository(Protocol):
     @abstractmethod
     async def get(self, tenant_id: str, conversation_id: str) -> Conversation | None: ...
     @abstractmethod
-    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Conversation]: ...
+    async def list_for_user(
+        self, tenant_id: str, user_id: str, before: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[Conversation]:
+        """Most recently updated first, by (updated_at, id) descending; `before` and `limit` page it."""
+
     @abstractmethod
     async def delete(self, tenant_id: str, conversation_id: str) -> None: ...
     @abstractmethod
@@ -254,5 +288,9 @@ class AuditRepository(Protocol):
     @abstractmethod
     async def add(self, entry: AuditEntry) -> None: ...
     @abstractmethod
-    async def list(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
-        """Newest first."""
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append many entries in one statement, in order."""
+
+    @abstractmethod
+    async def list(self, tenant_id: str, limit: int = 50, before: str | None = None) -> list[AuditEntry]:
+        """Newest first; `before` (an entry's id) starts after that entry."""

@@ -16,6 +16,8 @@ class ProblemCode(NamedTuple):
 
 PROBLEM_CODES: dict[str, ProblemCode] = {
     "invalid_request": ProblemCode(400, "the body, a parameter or a header is malformed, mistyped or out of range"),
+    "invalid_limit": ProblemCode(400, "a list's `limit` is not from 1 to 200"),
+    "invalid_cursor": ProblemCode(400, "a list's `cursor` is not one that list handed out in `X-Next-Cursor`"),
     "weak_password": ProblemCode(400, "the password is shorter than 8 or longer than 1024 characters"),
     "invalid_variables": ProblemCode(400, "a prompt variable is unknown, missing or of the wrong type"),
     "unknown_style": ProblemCode(400, "the agent has no style of that name"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from promptsaas.adapters.persistence.memory.keyset import window
 from promptsaas.adapters.persistence.memory.store import Journal, Table
 from promptsaas.application.ports.billing_store import BillingRepository, InboxEntry, InboxStatus, SealedPaymentKeys
 from promptsaas.domain.billing import Payment
@@ -60,7 +61,12 @@ class MemoryBilling(BillingRepository):
         return found if isinstance(found, Payment) else None
 
     async def payments(
-        self, tenant_id: str, since: datetime | None = None, until: datetime | None = None
+        self,
+        tenant_id: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: tuple[datetime, str] | None = None,
+        limit: int | None = None,
     ) -> list[Payment]:
         found = [
             p
@@ -70,7 +76,7 @@ class MemoryBilling(BillingRepository):
             and (since is None or p.created_at >= since)
             and (until is None or p.created_at < until)
         ]
-        return sorted(found, key=lambda p: (p.created_at, p.id))
+        return window(found, lambda p: (p.created_at, p.id), after, limit)
 
     async def customer_id(self, tenant_id: str, provider: str, user_id: str) -> str | None:
         found = self._rows.get(("customer", tenant_id, provider, user_id))

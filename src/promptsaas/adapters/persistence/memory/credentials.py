@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from promptsaas.adapters.persistence.memory.keyset import window
 from promptsaas.adapters.persistence.memory.repositories import _Repo
 from promptsaas.application.ports import repositories as ports
 from promptsaas.domain.credentials import ApiKey, RefreshToken
@@ -47,9 +48,11 @@ class MemoryApiKeys(_Repo, ports.ApiKeyRepository):
     async def get(self, tenant_id: str, key_id: str) -> ApiKey | None:
         return self._table.get((tenant_id, key_id))  # type: ignore[no-any-return]
 
-    async def list_for_user(self, tenant_id: str, user_id: str) -> list[ApiKey]:
+    async def list_for_user(
+        self, tenant_id: str, user_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[ApiKey]:
         mine = [k for k in self._of(tenant_id) if k.user_id == user_id]
-        return sorted(mine, key=lambda k: (k.created_at, k.id))
+        return window(mine, lambda k: (k.created_at, k.id), after, limit)
 
     async def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None:
         key = await self.get(tenant_id, key_id)

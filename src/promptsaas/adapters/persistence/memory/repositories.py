@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from promptsaas.adapters.persistence.memory.keyset import window
 from promptsaas.adapters.persistence.memory.store import Journal, Table
 from promptsaas.application.ports import repositories as ports
 from promptsaas.application.ports.repositories import UsageQuery, UsageRow
-from promptsaas.domain.agents import Agent
+from promptsaas.domain.agents import Agent, AgentStatus
 from promptsaas.domain.audit import AuditEntry
 from promptsaas.domain.conversations import Conversation, Message
 from promptsaas.domain.models import ModelSpec
@@ -55,8 +56,10 @@ class MemoryUsers(_Repo, ports.UserRepository):
     async def get_by_email(self, tenant_id: str, email: str) -> User | None:
         return next((u for u in self._of(tenant_id) if u.email == email), None)
 
-    async def list(self, tenant_id: str) -> list[User]:
-        return sorted(self._of(tenant_id), key=lambda u: (u.created_at, u.id))
+    async def list(
+        self, tenant_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[User]:
+        return window(self._of(tenant_id), lambda u: (u.created_at, u.id), after, limit)
 
     async def add(self, user: User) -> None:
         self._table.put(self._journal, (user.tenant_id, user.id), user)
@@ -83,17 +86,32 @@ class MemoryIdentities(_Repo, ports.IdentityRepository):
 
 
 class MemoryAgents(_Repo, ports.AgentRepository):
+    def __init__(self, table: Table, journal: Journal, versions: MemoryVersions) -> None:
+        super().__init__(table, journal)
+        self._versions = versions
+
     async def get(self, tenant_id: str, agent_id: str) -> Agent | None:
         return self._table.get((tenant_id, agent_id))  # type: ignore[no-any-return]
 
     async def get_by_slug(self, tenant_id: str, slug: str) -> Agent | None:
         return next((a for a in self._of(tenant_id) if a.slug == slug), None)
 
-    async def list(self, tenant_id: str) -> list[Agent]:
-        return sorted(self._of(tenant_id), key=lambda a: a.slug)
+    async def with_active_versions(
+        self, tenant_id: str, *, published_only: bool, after: str | None = None, limit: int | None = None
+    ) -> list[tuple[Agent, PromptVersion | None]]:
+        agents = [a for a in self._of(tenant_id) if not published_only or a.status is AgentStatus.PUBLISHED]
+        page = window(agents, lambda a: a.slug, after, limit)
+        return [(a, await self._versions.get_active(tenant_id, a.id)) for a in page]
+
+    async def list(self, tenant_id: str, after: str | None = None, limit: int | None = None) -> list[Agent]:
+        return window(self._of(tenant_id), lambda a: a.slug, after, limit)
 
     async def add(self, agent: Agent) -> None:
         self._table.put(self._journal, (agent.tenant_id, agent.id), agent)
+
+    async def add_many(self, agents: Sequence[Agent]) -> None:
+        for agent in agents:
+            await self.add(agent)
 
     update = add
 
@@ -106,11 +124,17 @@ class MemoryVersions(_Repo, ports.PromptVersionRepository):
         versions = await self.list(tenant_id, agent_id)
         return next((v for v in versions if v.status is VersionStatus.ACTIVE), None)
 
-    async def list(self, tenant_id: str, agent_id: str) -> list[PromptVersion]:
-        return sorted((v for v in self._of(tenant_id) if v.agent_id == agent_id), key=lambda v: v.number)
+    async def list(
+        self, tenant_id: str, agent_id: str, after: int | None = None, limit: int | None = None
+    ) -> list[PromptVersion]:
+        return window((v for v in self._of(tenant_id) if v.agent_id == agent_id), lambda v: v.number, after, limit)
 
     async def add(self, version: PromptVersion) -> None:
         self._table.put(self._journal, (version.tenant_id, version.agent_id, version.number), version)
+
+    async def add_many(self, versions: Sequence[PromptVersion]) -> None:
+        for version in versions:
+            await self.add(version)
 
     set_status = add
 
@@ -119,8 +143,8 @@ class MemoryPlans(_Repo, ports.PlanRepository):
     async def get_by_code(self, tenant_id: str, code: str) -> Plan | None:
         return self._table.get((tenant_id, code))  # type: ignore[no-any-return]
 
-    async def list(self, tenant_id: str) -> list[Plan]:
-        return sorted(self._of(tenant_id), key=lambda p: p.code)
+    async def list(self, tenant_id: str, after: str | None = None, limit: int | None = None) -> list[Plan]:
+        return window(self._of(tenant_id), lambda p: p.code, after, limit)
 
     async def add(self, plan: Plan) -> None:
         self._table.put(self._journal, (plan.tenant_id, plan.code), plan)
@@ -135,8 +159,10 @@ class MemorySubscriptions(_Repo, ports.SubscriptionRepository):
     async def list_for_user(self, tenant_id: str, user_id: str) -> list[Subscription]:
         return [s for s in await self.list(tenant_id) if s.user_id == user_id]
 
-    async def list(self, tenant_id: str) -> list[Subscription]:
-        return sorted(self._of(tenant_id), key=lambda s: (s.current_period_start, s.id))
+    async def list(
+        self, tenant_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[Subscription]:
+        return window(self._of(tenant_id), lambda s: (s.current_period_start, s.id), after, limit)
 
     async def add(self, subscription: Subscription) -> None:
         self._table.put(self._journal, (subscription.tenant_id, subscription.id), subscription)
@@ -160,9 +186,11 @@ class MemoryConversations(_Repo, ports.ConversationRepository):
     async def get(self, tenant_id: str, conversation_id: str) -> Conversation | None:
         return self._table.get((tenant_id, conversation_id))  # type: ignore[no-any-return]
 
-    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Conversation]:
+    async def list_for_user(
+        self, tenant_id: str, user_id: str, before: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[Conversation]:
         mine = [c for c in self._of(tenant_id) if c.user_id == user_id]
-        return sorted(mine, key=lambda c: (c.updated_at, c.id), reverse=True)
+        return window(mine, lambda c: (c.updated_at, c.id), before, limit, descending=True)
 
     async def delete(self, tenant_id: str, conversation_id: str) -> None:
         for message in self._messages_of(tenant_id, conversation_id):
@@ -231,5 +259,12 @@ class MemoryAudit(_Repo, ports.AuditRepository):
     async def add(self, entry: AuditEntry) -> None:
         self._table.put(self._journal, (entry.tenant_id, entry.id), entry)
 
-    async def list(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
-        return list(reversed(self._of(tenant_id)))[:limit]
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            await self.add(entry)
+
+    async def list(self, tenant_id: str, limit: int = 50, before: str | None = None) -> list[AuditEntry]:
+        newest = list(reversed(self._of(tenant_id)))
+        ids = [e.id for e in newest]
+        start = ids.index(before) + 1 if before in ids else (len(ids) if before is not None else 0)
+        return newest[start : start + limit]

@@ -11,6 +11,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
+from promptsaas.adapters.persistence.sqlalchemy.keyset import window
 from promptsaas.adapters.persistence.sqlalchemy.mapping import accounts as a
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
 from promptsaas.application.ports.billing_store import BillingRepository, InboxEntry, InboxStatus, SealedPaymentKeys
@@ -71,13 +72,19 @@ class SqlBilling(SqlRepository, BillingRepository):
         return _payment(row) if row else None
 
     async def payments(
-        self, tenant_id: str, since: datetime | None = None, until: datetime | None = None
+        self,
+        tenant_id: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: tuple[datetime, str] | None = None,
+        limit: int | None = None,
     ) -> list[Payment]:
         query = select(_p).where(_p.c.tenant_id == tenant_id).order_by(_p.c.created_at, _p.c.id)
         if since is not None:
             query = query.where(_p.c.created_at >= since)
         if until is not None:
             query = query.where(_p.c.created_at < until)
+        query = window(query, (_p.c.created_at, _p.c.id), after, limit)
         return [_payment(r) for r in await self._db.rows(query)]
 
     async def customer_id(self, tenant_id: str, provider: str, user_id: str) -> str | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
+from promptsaas.adapters.persistence.sqlalchemy.keyset import window
 from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
 from promptsaas.application.ports import repositories as ports
@@ -28,8 +29,12 @@ class SqlConversations(SqlRepository, ports.ConversationRepository):
         row = await self._db.row(_CONVERSATION, {"tenant_id": tenant_id, "id": conversation_id})
         return m.conversation_of(row) if row else None
 
-    async def list_for_user(self, tenant_id: str, user_id: str) -> list[Conversation]:
-        rows = await self._db.rows(_CONVERSATIONS_OF, {"tenant_id": tenant_id, "user_id": user_id})
+    async def list_for_user(
+        self, tenant_id: str, user_id: str, before: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[Conversation]:
+        order = (t.conversations.c.updated_at, t.conversations.c.id)
+        statement = window(_CONVERSATIONS_OF, order, before, limit, descending=True)
+        rows = await self._db.rows(statement, {"tenant_id": tenant_id, "user_id": user_id})
         return [m.conversation_of(r) for r in rows]
 
     async def delete(self, tenant_id: str, conversation_id: str) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select, update
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
+from promptsaas.adapters.persistence.sqlalchemy.keyset import window
 from promptsaas.adapters.persistence.sqlalchemy.mapping import accounts as a
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
 from promptsaas.application.ports import repositories as ports
@@ -66,8 +67,11 @@ class SqlApiKeys(SqlRepository, ports.ApiKeyRepository):
         row = await self._db.row(_KEY, {"tenant_id": tenant_id, "id": key_id})
         return a.api_key_of(row) if row else None
 
-    async def list_for_user(self, tenant_id: str, user_id: str) -> list[ApiKey]:
-        return [a.api_key_of(r) for r in await self._db.rows(_KEYS_OF, {"tenant_id": tenant_id, "user_id": user_id})]
+    async def list_for_user(
+        self, tenant_id: str, user_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[ApiKey]:
+        statement = window(_KEYS_OF, (_keys.c.created_at, _keys.c.id), after, limit)
+        return [a.api_key_of(r) for r in await self._db.rows(statement, {"tenant_id": tenant_id, "user_id": user_id})]
 
     async def revoke(self, tenant_id: str, key_id: str, at: datetime) -> None:
         statement = (

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, case, cast, func, insert, literal, select
+from sqlalchemy import ColumnElement, String, bindparam, case, cast, func, insert, literal, select
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
@@ -67,6 +68,9 @@ class SqlUsage(SqlRepository, ports.UsageRepository):
         raise InvalidInput(f"cannot group usage by {group_by!r}", field="group_by")
 
 
+_SEQ_OF = select(t.audit_entries.c.seq).where(
+    t.audit_entries.c.tenant_id == bindparam("tenant_id"), t.audit_entries.c.id == bindparam("before")
+)
 _AUDIT = select(t.audit_entries).where(*keyed(t.audit_entries)).order_by(t.audit_entries.c.seq.desc())
 
 
@@ -74,5 +78,12 @@ class SqlAudit(SqlRepository, ports.AuditRepository):
     async def add(self, entry: AuditEntry) -> None:
         await self._db.write(insert(t.audit_entries), m.audit_row(entry), conflict=("audit_entry", entry.id))
 
-    async def list(self, tenant_id: str, limit: int = 50) -> list[AuditEntry]:
-        return [m.audit_of(r) for r in await self._db.rows(_AUDIT.limit(limit), {"tenant_id": tenant_id})]
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        await self._db.write(insert(t.audit_entries), [m.audit_row(e) for e in entries], conflict=("audit_entry", ""))
+
+    async def list(self, tenant_id: str, limit: int = 50, before: str | None = None) -> list[AuditEntry]:
+        statement = _AUDIT.limit(limit)
+        if before is not None:
+            statement = statement.where(t.audit_entries.c.seq < _SEQ_OF.scalar_subquery())
+        params = {"tenant_id": tenant_id, "before": before}
+        return [m.audit_of(r) for r in await self._db.rows(statement, params)]

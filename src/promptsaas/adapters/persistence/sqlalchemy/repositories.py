@@ -6,16 +6,19 @@ Statements on the request path are built once, with bound parameters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, bindparam, exists, insert, select, update
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
+from promptsaas.adapters.persistence.sqlalchemy.keyset import window
 from promptsaas.adapters.persistence.sqlalchemy.mapping import accounts as a
 from promptsaas.adapters.persistence.sqlalchemy.mapping import catalog as c
 from promptsaas.adapters.persistence.sqlalchemy.statements import Statements
 from promptsaas.application.ports import repositories as ports
-from promptsaas.domain.agents import Agent
+from promptsaas.domain.agents import Agent, AgentStatus
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.plans import Plan
 from promptsaas.domain.prompts import PromptVersion, VersionStatus
@@ -81,8 +84,11 @@ class SqlUsers(SqlRepository, ports.UserRepository):
         row = await self._db.row(_USER_BY_EMAIL, {"tenant_id": tenant_id, "email": email})
         return a.user_of(row) if row else None
 
-    async def list(self, tenant_id: str) -> list[User]:
-        return [a.user_of(r) for r in await self._db.rows(_USERS, {"tenant_id": tenant_id})]
+    async def list(
+        self, tenant_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[User]:
+        statement = window(_USERS, (t.users.c.created_at, t.users.c.id), after, limit)
+        return [a.user_of(r) for r in await self._db.rows(statement, {"tenant_id": tenant_id})]
 
     async def add(self, user: User) -> None:
         await self._db.write(insert(t.users), a.user_row(user), conflict=("user", user.email or user.id))
@@ -132,6 +138,10 @@ class SqlIdentities(SqlRepository, ports.IdentityRepository):
 _AGENT = select(t.agents).where(*keyed(t.agents, "id"))
 _AGENT_BY_SLUG = select(t.agents).where(*keyed(t.agents, "slug"))
 _AGENTS = select(t.agents).where(*keyed(t.agents)).order_by(t.agents.c.slug)
+_PUBLISHED_AGENTS = _AGENTS.where(t.agents.c.status == AgentStatus.PUBLISHED.value)
+_ACTIVE_VERSIONS = select(t.prompt_versions).where(
+    *keyed(t.prompt_versions), t.prompt_versions.c.status == VersionStatus.ACTIVE.value
+)
 
 
 class SqlAgents(SqlRepository, ports.AgentRepository):
@@ -143,11 +153,30 @@ class SqlAgents(SqlRepository, ports.AgentRepository):
         row = await self._db.row(_AGENT_BY_SLUG, {"tenant_id": tenant_id, "slug": slug})
         return c.agent_of(row) if row else None
 
-    async def list(self, tenant_id: str) -> list[Agent]:
-        return [c.agent_of(r) for r in await self._db.rows(_AGENTS, {"tenant_id": tenant_id})]
+    async def with_active_versions(
+        self, tenant_id: str, *, published_only: bool, after: str | None = None, limit: int | None = None
+    ) -> list[tuple[Agent, PromptVersion | None]]:
+        """Two statements: the page of agents, then the active versions of exactly those agents."""
+        agents = _PUBLISHED_AGENTS if published_only else _AGENTS
+        page = window(agents, (t.agents.c.slug,), (after,) if after is not None else None, limit)
+        params = {"tenant_id": tenant_id}
+        rows = [c.agent_of(r) for r in await self._db.rows(page, params)]
+        if not rows:
+            return []
+        versions = _ACTIVE_VERSIONS.where(t.prompt_versions.c.agent_id.in_(page.with_only_columns(t.agents.c.id)))
+        active = {v.agent_id: v for v in (c.version_of(r) for r in await self._db.rows(versions, params))}
+        return [(agent, active.get(agent.id)) for agent in rows]
+
+    async def list(self, tenant_id: str, after: str | None = None, limit: int | None = None) -> list[Agent]:
+        statement = window(_AGENTS, (t.agents.c.slug,), (after,) if after is not None else None, limit)
+        return [c.agent_of(r) for r in await self._db.rows(statement, {"tenant_id": tenant_id})]
 
     async def add(self, agent: Agent) -> None:
         await self._db.write(insert(t.agents), c.agent_row(agent), conflict=("agent", agent.slug))
+
+    async def add_many(self, agents: Sequence[Agent]) -> None:
+        conflict = ("agent", ", ".join(a.slug for a in agents[:3]))
+        await self._db.write(insert(t.agents), [c.agent_row(a) for a in agents], conflict=conflict)
 
     async def update(self, agent: Agent) -> None:
         await self._update(t.agents, c.agent_row(agent), "id", conflict=("agent", agent.slug))
@@ -169,12 +198,20 @@ class SqlVersions(SqlRepository, ports.PromptVersionRepository):
         row = await self._db.row(_ACTIVE_VERSION, {"tenant_id": tenant_id, "agent_id": agent_id})
         return c.version_of(row) if row else None
 
-    async def list(self, tenant_id: str, agent_id: str) -> list[PromptVersion]:
-        return [c.version_of(r) for r in await self._db.rows(_VERSIONS, {"tenant_id": tenant_id, "agent_id": agent_id})]
+    async def list(
+        self, tenant_id: str, agent_id: str, after: int | None = None, limit: int | None = None
+    ) -> list[PromptVersion]:
+        key = (after,) if after is not None else None
+        statement = window(_VERSIONS, (t.prompt_versions.c.number,), key, limit)
+        return [c.version_of(r) for r in await self._db.rows(statement, {"tenant_id": tenant_id, "agent_id": agent_id})]
 
     async def add(self, version: PromptVersion) -> None:
         conflict = ("prompt_version", f"{version.agent_id}@v{version.number}")
         await self._db.write(insert(t.prompt_versions), c.version_row(version), conflict=conflict)
+
+    async def add_many(self, versions: Sequence[PromptVersion]) -> None:
+        conflict = ("prompt_version", ", ".join(f"{v.agent_id}@v{v.number}" for v in versions[:3]))
+        await self._db.write(insert(t.prompt_versions), [c.version_row(v) for v in versions], conflict=conflict)
 
     async def set_status(self, version: PromptVersion) -> None:
         table = t.prompt_versions
@@ -195,8 +232,9 @@ class SqlPlans(SqlRepository, ports.PlanRepository):
         row = await self._db.row(_PLAN, {"tenant_id": tenant_id, "code": code})
         return c.plan_of(row) if row else None
 
-    async def list(self, tenant_id: str) -> list[Plan]:
-        return [c.plan_of(r) for r in await self._db.rows(_PLANS, {"tenant_id": tenant_id})]
+    async def list(self, tenant_id: str, after: str | None = None, limit: int | None = None) -> list[Plan]:
+        statement = window(_PLANS, (t.plans.c.code,), (after,) if after is not None else None, limit)
+        return [c.plan_of(r) for r in await self._db.rows(statement, {"tenant_id": tenant_id})]
 
     async def add(self, plan: Plan) -> None:
         await self._db.write(insert(t.plans), c.plan_row(plan), conflict=("plan", plan.code))
@@ -220,8 +258,11 @@ class SqlSubscriptions(SqlRepository, ports.SubscriptionRepository):
         rows = await self._db.rows(_SUBSCRIPTIONS_OF, {"tenant_id": tenant_id, "user_id": user_id})
         return [a.subscription_of(r) for r in rows]
 
-    async def list(self, tenant_id: str) -> list[Subscription]:
-        return [a.subscription_of(r) for r in await self._db.rows(_SUBSCRIPTIONS, {"tenant_id": tenant_id})]
+    async def list(
+        self, tenant_id: str, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[Subscription]:
+        statement = window(_SUBSCRIPTIONS, _SUBSCRIPTION_ORDER, after, limit)
+        return [a.subscription_of(r) for r in await self._db.rows(statement, {"tenant_id": tenant_id})]
 
     async def add(self, subscription: Subscription) -> None:
         row = a.subscription_row(subscription)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get, post
+from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK
@@ -18,6 +18,7 @@ from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.observability.calls import count_usage
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import AgentSlug
 from promptsaas.entrypoints.http.schemas.members import (
     AccessRead,
@@ -82,22 +83,35 @@ class AgentsController(MemberController):
     path = "/v1/agents"
     tags = ["agents"]
 
-    @get("/", operation_id="listAgents", summary="List the agents", responses=problems(*SIGNED_IN))
+    @get(
+        "/",
+        operation_id="listAgents",
+        summary="List the agents",
+        responses=problems(*SIGNED_IN, *PAGED),
+        response_headers=PAGE_HEADERS,
+    )
     async def agents(
-        self, storefront: NamedDependency[StorefrontService], caller: NamedDependency[Caller]
-    ) -> list[AgentSummary]:
-        """The tenant's published agents, each with whether the caller may use it now and, if not, the policy's
-        reason code (`agent_not_in_plan`, `quota_exceeded`, …)."""
-        listing = await storefront.agents(caller.tenant_id, caller.user.id, caller.channel)
-        return [
-            AgentSummary(
-                slug=a.slug,
-                name=a.name,
-                description=a.description,
-                access=AccessRead(allowed=d.allowed, code=d.code.value),
-            )
-            for a, d in listing
-        ]
+        self,
+        storefront: NamedDependency[StorefrontService],
+        caller: NamedDependency[Caller],
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[AgentSummary]]:
+        """The tenant's published agents by slug, a page at a time, each with whether the caller may use it now and,
+        if not, the policy's reason code (`agent_not_in_plan`, `quota_exceeded`, …)."""
+        listing = await storefront.agents(caller.tenant_id, caller.user.id, caller.channel, page_request(limit, cursor))
+        return paged(
+            [
+                AgentSummary(
+                    slug=a.slug,
+                    name=a.name,
+                    description=a.description,
+                    access=AccessRead(allowed=d.allowed, code=d.code.value),
+                )
+                for a, d in listing.items
+            ],
+            listing.next_cursor,
+        )
 
     @get(
         "/{slug:str}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import delete, get, post
+from litestar import Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -11,6 +11,7 @@ from promptsaas.application.auth.service import AuthService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import ApiKeyId
 from promptsaas.entrypoints.http.schemas.members import ApiKeyCreate, ApiKeyCreated, ApiKeyRead
 from promptsaas.entrypoints.http.views import api_key_read, iso
@@ -20,11 +21,24 @@ class ApiKeysController(MemberController):
     path = "/v1/me/api-keys"
     tags = ["account"]
 
-    @get("/", operation_id="listApiKeys", summary="List your API keys", responses=problems(*SIGNED_IN))
-    async def api_keys(self, auth: NamedDependency[AuthService], caller: NamedDependency[Caller]) -> list[ApiKeyRead]:
-        """Your API keys, revoked ones included, by name and visible prefix; the key itself is never shown again."""
-        keys = await auth.api_keys(caller.tenant_id, caller.user.id)
-        return [api_key_read(k) for k in keys]
+    @get(
+        "/",
+        operation_id="listApiKeys",
+        summary="List your API keys",
+        responses=problems(*SIGNED_IN, *PAGED),
+        response_headers=PAGE_HEADERS,
+    )
+    async def api_keys(
+        self,
+        auth: NamedDependency[AuthService],
+        caller: NamedDependency[Caller],
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[ApiKeyRead]]:
+        """Your API keys, oldest first, revoked ones included, by name and visible prefix; the key itself is never
+        shown again."""
+        keys = await auth.api_keys_page(caller.tenant_id, caller.user.id, page_request(limit, cursor))
+        return paged([api_key_read(k) for k in keys.items], keys.next_cursor)
 
     @post(
         "/",

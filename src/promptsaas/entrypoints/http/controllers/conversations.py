@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import delete, get
+from litestar import Response, delete, get
 from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
@@ -11,6 +11,7 @@ from promptsaas.domain.conversations import ImagePart
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import ConversationId
 from promptsaas.entrypoints.http.schemas.members import ConversationDetail, ConversationRead, MessageRead
 from promptsaas.entrypoints.http.views import conversation_read
@@ -20,13 +21,24 @@ class ConversationsController(MemberController):
     path = "/v1/conversations"
     tags = ["conversations"]
 
-    @get("/", operation_id="listConversations", summary="List your conversations", responses=problems(*SIGNED_IN))
+    @get(
+        "/",
+        operation_id="listConversations",
+        summary="List your conversations",
+        responses=problems(*SIGNED_IN, *PAGED),
+        response_headers=PAGE_HEADERS,
+    )
     async def conversations(
-        self, conversations: NamedDependency[ConversationService], caller: NamedDependency[Caller]
-    ) -> list[ConversationRead]:
-        """Your conversations with agents, on every channel (web, mobile, API, messengers)."""
-        items = await conversations.conversations(caller.tenant_id, caller.user.id)
-        return [conversation_read(c) for c in items]
+        self,
+        conversations: NamedDependency[ConversationService],
+        caller: NamedDependency[Caller],
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[ConversationRead]]:
+        """Your conversations with agents on every channel (web, mobile, API, messengers), the most recently
+        updated first, a page at a time."""
+        items = await conversations.conversations_page(caller.tenant_id, caller.user.id, page_request(limit, cursor))
+        return paged([conversation_read(c) for c in items.items], items.next_cursor)
 
     @get(
         "/{conversation_id:str}",

@@ -28,7 +28,7 @@ def cors_config(operations: OperationsSettings) -> CORSConfig | None:
             "Idempotency-Key",
             "X-Request-ID",
         ],
-        expose_headers=["X-Request-ID", "Retry-After"],
+        expose_headers=["X-Request-ID", "Retry-After", "X-Next-Cursor"],
         allow_credentials=False,
     )
 

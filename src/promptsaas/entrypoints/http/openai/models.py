@@ -33,7 +33,7 @@ class OpenAIModelsController(MemberController):
         self, storefront: NamedDependency[StorefrontService], caller: NamedDependency[Caller]
     ) -> ModelList:
         """The published agents the caller's plans grant on this channel, for any OpenAI client's model picker."""
-        listing = await storefront.agents(caller.tenant_id, caller.user.id, caller.channel)
+        listing = (await storefront.agents(caller.tenant_id, caller.user.id, caller.channel)).items
         cards = [
             ModelCard(id=agent.slug, created=int(agent.created_at.timestamp()), owned_by=caller.tenant_id)
             for agent, decision in listing

@@ -37,7 +37,7 @@ class ChatController(Controller):
         user: NamedDependency[User],
     ) -> Template:
         """Every published agent, usable or locked with the policy's reason."""
-        listing = await storefront.agents(user.tenant_id, user.id, Channel.WEB)
+        listing = (await storefront.agents(user.tenant_id, user.id, Channel.WEB)).items
         cards = [{"agent": a, "allowed": d.allowed, "code": d.code.value, "reason": d.message} for a, d in listing]
         return page(request, "gallery.html", cards=cards)
 

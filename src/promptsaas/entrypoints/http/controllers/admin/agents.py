@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import get, patch, post
+from litestar import Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
@@ -11,6 +11,7 @@ from promptsaas.application.catalog.service import CatalogService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import AgentSlug
 from promptsaas.entrypoints.http.schemas.admin import AgentAdminRead, AgentCreate, AgentUpdate
 from promptsaas.entrypoints.http.views import agent_admin_read
@@ -20,13 +21,24 @@ class AdminAgentsController(AdminController):
     path = "/v1/admin/agents"
     tags = ["admin: agents"]
 
-    @get("/", operation_id="adminListAgents", summary="List every agent", responses=problems(*ADMIN))
+    @get(
+        "/",
+        operation_id="adminListAgents",
+        summary="List every agent",
+        responses=problems(*ADMIN, *PAGED),
+        response_headers=PAGE_HEADERS,
+    )
     async def agents(
-        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller]
-    ) -> list[AgentAdminRead]:
-        """Every agent of the tenant, drafts and retired ones included, with the number of its active version."""
-        rows = await catalog.overview(caller.tenant_id)
-        return [agent_admin_read(agent, active) for agent, active in rows]
+        self,
+        catalog: NamedDependency[CatalogService],
+        caller: NamedDependency[Caller],
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[AgentAdminRead]]:
+        """Every agent of the tenant by slug, a page at a time, drafts and retired ones included, with the number of
+        its active version."""
+        rows = await catalog.overview_page(caller.tenant_id, page_request(limit, cursor))
+        return paged([agent_admin_read(agent, active) for agent, active in rows.items], rows.next_cursor)
 
     @post(
         "/",

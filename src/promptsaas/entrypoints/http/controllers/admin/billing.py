@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from litestar import get, post, put
+from litestar import Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
@@ -16,6 +16,7 @@ from promptsaas.entrypoints.http.billing_views import payment_read, revenue_read
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import PaymentId
 from promptsaas.entrypoints.http.schemas.billing import PaymentRead, RevenueRead, StripeKeysPut
 
@@ -60,16 +61,26 @@ class AdminBillingController(AdminController):
         now and the monthly recurring revenue (yearly prices as a twelfth)."""
         return revenue_read(await revenue.report(caller.tenant_id, since, until, group_by))
 
-    @get("/payments", operation_id="adminListPayments", summary="List payments", responses=problems(*ADMIN))
+    @get(
+        "/payments",
+        operation_id="adminListPayments",
+        summary="List payments",
+        responses=problems(*ADMIN, *PAGED),
+        response_headers=PAGE_HEADERS,
+    )
     async def payments(
         self,
         revenue: NamedDependency[RevenueService],
         caller: NamedDependency[Caller],
         since: Since = None,
         until: Until = None,
-    ) -> list[PaymentRead]:
-        """The append-only payments ledger, oldest first: every charge and refund the providers reported."""
-        return [payment_read(p) for p in await revenue.payments(caller.tenant_id, since, until)]
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[PaymentRead]]:
+        """The append-only payments ledger, oldest first, a page at a time: every charge and refund the providers
+        reported."""
+        payments = await revenue.payments_page(caller.tenant_id, page_request(limit, cursor), since, until)
+        return paged([payment_read(p) for p in payments.items], payments.next_cursor)
 
     @post(
         "/payments/{payment_id:str}/refund",

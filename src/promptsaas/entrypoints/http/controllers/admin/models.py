@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from litestar import get, put
+from litestar import Response, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
@@ -14,6 +14,7 @@ from promptsaas.domain.models import ModelSpec
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import ModelId
 from promptsaas.entrypoints.http.schemas.admin import ModelIn, ModelRead
 
@@ -32,12 +33,23 @@ class AdminModelsController(AdminController):
     path = "/v1/admin/models"
     tags = ["admin: catalog"]
 
-    @get("/", operation_id="adminListModels", summary="List the models", responses=problems(*ADMIN))
+    @get(
+        "/",
+        operation_id="adminListModels",
+        summary="List the models",
+        responses=problems(*ADMIN, *PAGED),
+        response_headers=PAGE_HEADERS,
+    )
     async def models(
-        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller]
-    ) -> list[ModelRead]:
-        """The effective model registry: built-in entries overridden by the tenant's own."""
-        return [_model_read(m) for m in await catalog.models(caller.tenant_id)]
+        self,
+        catalog: NamedDependency[CatalogService],
+        caller: NamedDependency[Caller],
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[ModelRead]]:
+        """The effective model registry by id, a page at a time: built-in entries overridden by the tenant's own."""
+        models = await catalog.models_page(caller.tenant_id, page_request(limit, cursor))
+        return paged([_model_read(m) for m in models.items], models.next_cursor)
 
     @get(
         "/{model_id:str}",

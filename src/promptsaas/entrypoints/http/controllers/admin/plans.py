@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import get, patch, post
+from litestar import Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
@@ -15,6 +15,7 @@ from promptsaas.domain.plans import Limit, Metric, Plan, PlanStatus, Price, Wind
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import PlanCode
 from promptsaas.entrypoints.http.schemas.admin import LimitIn, PlanCreate, PlanUpdate, PriceIn
 from promptsaas.entrypoints.http.schemas.members import PlanRead
@@ -33,11 +34,24 @@ class AdminPlansController(AdminController):
     path = "/v1/admin/plans"
     tags = ["admin: plans"]
 
-    @get("/", operation_id="adminListPlans", summary="List every plan", responses=problems(*ADMIN))
-    async def plans(self, plans: NamedDependency[PlanService], caller: NamedDependency[Caller]) -> list[PlanRead]:
-        """Every plan of the tenant, private and archived ones included; `default` marks new members' plan."""
-        found, default = await plans.catalog(caller.tenant_id)
-        return [plan_read(p, default) for p in found]
+    @get(
+        "/",
+        operation_id="adminListPlans",
+        summary="List every plan",
+        responses=problems(*ADMIN, *PAGED),
+        response_headers=PAGE_HEADERS,
+    )
+    async def plans(
+        self,
+        plans: NamedDependency[PlanService],
+        caller: NamedDependency[Caller],
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[PlanRead]]:
+        """Every plan of the tenant by priority, a page at a time, private and archived ones included; `default`
+        marks new members' plan."""
+        found, default = await plans.plans_page(caller.tenant_id, page_request(limit, cursor))
+        return paged([plan_read(p, default) for p in found.items], found.next_cursor)
 
     @post(
         "/",

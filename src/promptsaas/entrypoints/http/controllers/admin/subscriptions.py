@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get, post
+from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -14,6 +14,7 @@ from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import SubscriptionId
 from promptsaas.entrypoints.http.schemas.admin import AdminSubscriptionRead, GrantCreate
 from promptsaas.entrypoints.http.views import admin_subscription_read
@@ -32,14 +33,21 @@ class AdminSubscriptionsController(AdminController):
         "/",
         operation_id="adminListSubscriptions",
         summary="List subscriptions",
-        responses=problems(*ADMIN, "user_not_found"),
+        responses=problems(*ADMIN, "user_not_found", *PAGED),
+        response_headers=PAGE_HEADERS,
     )
     async def subscriptions(
-        self, admin: NamedDependency[AdminService], caller: NamedDependency[Caller], email: UserEmail = None
-    ) -> list[AdminSubscriptionRead]:
-        """The tenant's subscriptions, of every status, or one user's with `?user=<email>`."""
-        subs = await admin.subscriptions(caller.tenant_id, email)
-        return [admin_subscription_read(s) for s in subs]
+        self,
+        admin: NamedDependency[AdminService],
+        caller: NamedDependency[Caller],
+        email: UserEmail = None,
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[AdminSubscriptionRead]]:
+        """The tenant's subscriptions, of every status, or one user's with `?user=<email>`, by period start, a page
+        at a time."""
+        subs = await admin.subscriptions_page(caller.tenant_id, page_request(limit, cursor), email)
+        return paged([admin_subscription_read(s) for s in subs.items], subs.next_cursor)
 
     @post(
         "/",

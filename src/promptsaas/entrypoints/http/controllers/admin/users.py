@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import get, patch
+from litestar import Response, get, patch
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -11,6 +11,7 @@ from promptsaas.domain.users import Role, UserStatus
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import UserId
 from promptsaas.entrypoints.http.schemas.admin import UserUpdate
 from promptsaas.entrypoints.http.schemas.auth import UserRead
@@ -21,10 +22,24 @@ class AdminUsersController(AdminController):
     path = "/v1/admin/users"
     tags = ["admin: users"]
 
-    @get("/", operation_id="adminListUsers", summary="List the users", responses=problems(*ADMIN))
-    async def users(self, admin: NamedDependency[AdminService], caller: NamedDependency[Caller]) -> list[UserRead]:
-        """Every user of the tenant: members and admins, active and disabled, messenger-only ones included."""
-        return [user_read(u) for u in await admin.users(caller.tenant_id)]
+    @get(
+        "/",
+        operation_id="adminListUsers",
+        summary="List the users",
+        responses=problems(*ADMIN, *PAGED),
+        response_headers=PAGE_HEADERS,
+    )
+    async def users(
+        self,
+        admin: NamedDependency[AdminService],
+        caller: NamedDependency[Caller],
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[UserRead]]:
+        """Every user of the tenant, oldest first, a page at a time: members and admins, active and disabled,
+        messenger-only ones included."""
+        users = await admin.users_page(caller.tenant_id, page_request(limit, cursor))
+        return paged([user_read(u) for u in users.items], users.next_cursor)
 
     @patch(
         "/{user_id:str}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import get, post
+from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -12,6 +12,7 @@ from promptsaas.application.catalog.service import CatalogService
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
 from promptsaas.entrypoints.http.openapi import ADMIN, problems
+from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import AgentSlug, FromVersion, ToVersion, VersionNumber
 from promptsaas.entrypoints.http.schemas.admin import DiffRead, VersionCreate, VersionRead
 from promptsaas.entrypoints.http.views import version_read
@@ -28,13 +29,21 @@ class AdminVersionsController(AdminController):
         "/versions",
         operation_id="adminListVersions",
         summary="List an agent's prompt versions",
-        responses=problems(*ADMIN, "agent_not_found"),
+        responses=problems(*ADMIN, "agent_not_found", *PAGED),
+        response_headers=PAGE_HEADERS,
     )
     async def versions(
-        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], slug: AgentSlug
-    ) -> list[VersionRead]:
-        """Every prompt version of the agent, with its status (`draft`, `active`, `archived`)."""
-        return [version_read(v) for v in await catalog.versions(caller.tenant_id, slug)]
+        self,
+        catalog: NamedDependency[CatalogService],
+        caller: NamedDependency[Caller],
+        slug: AgentSlug,
+        limit: PageLimit = None,
+        cursor: PageCursor = None,
+    ) -> Response[list[VersionRead]]:
+        """The agent's prompt versions by number, a page at a time, with their status (`draft`, `active`,
+        `archived`)."""
+        versions = await catalog.versions_page(caller.tenant_id, slug, page_request(limit, cursor))
+        return paged([version_read(v) for v in versions.items], versions.next_cursor)
 
     @post(
         "/versions",
