@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,6 +60,22 @@ class IdempotentRuns:
             await self._store.release(tenant_id, scope)  # unless the settlement stored the reply
             raise
         return reply
+
+    async def stream(self, message: InboundMessage) -> AsyncIterator[str | Reply]:
+        """The call streamed (text pieces, then the `Reply`); with an Idempotency-Key it runs whole, as `chat`
+        does, and streams its reply as one piece, so a retry replays it and is charged once."""
+        if message.idempotency_key:
+            reply = await self.chat(message)
+            if reply.text:
+                yield reply.text
+            yield reply
+            return
+        events = self._conversations.stream(message)
+        try:
+            async for event in events:
+                yield event
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
 
 
 def _fingerprint(message: InboundMessage) -> str:
