@@ -9,12 +9,12 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests.e2e.http.server_process import Demo, ServerProcess, launch_server, promptsaas, server_env
 from tests.e2e.web.conftest import shot
@@ -70,26 +70,39 @@ def _script(stub: str, *steps: dict[str, object]) -> None:
     httpx.post(f"{stub}/_stub/script", json=[{"kind": "reply", **step} for step in steps]).raise_for_status()
 
 
-def _chat(browser: Browser, server: ServerProcess, email: str, *, javascript: bool = True) -> Page:
-    context = browser.new_context(
-        base_url=server.url, viewport={"width": 1280, "height": 860}, java_script_enabled=javascript
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+Chat = Callable[..., Page]
+
+
+@pytest.fixture
+def chat(browser: Browser, streaming_server: ServerProcess) -> Iterator[Chat]:
+    """Opens the tutor's chat as a newly signed-up member (free plan: 5 requests a day), with or without JavaScript;
+    a script error or a console error fails the test."""
+    contexts: list[BrowserContext] = []
     problems: list[str] = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    sign_up(page, email)
-    page.goto("/chat/tutor")
-    page.problems = problems  # type: ignore[attr-defined]
-    return page
+
+    def open_chat(email: str, *, javascript: bool = True) -> Page:
+        viewport: ViewportSize = {"width": 1280, "height": 860}
+        context = browser.new_context(base_url=streaming_server.url, viewport=viewport, java_script_enabled=javascript)
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        sign_up(page, email)
+        page.goto("/chat/tutor")
+        return page
+
+    try:
+        yield open_chat
+    finally:
+        for context in contexts:
+            context.close()
+    assert not problems, problems
 
 
-def test_the_reply_shows_word_by_word_then_settles_with_the_limits(
-    browser: Browser, streaming_server: ServerProcess, stub: str
-) -> None:
+def test_the_reply_shows_word_by_word_then_settles_with_the_limits(chat: Chat, stub: str) -> None:
     _script(stub, {"text": STORY, "chunk_delay": 0.15})
-    page = _chat(browser, streaming_server, "sam@example.com")
+    page = chat("sam@example.com")
     send(page, "tell me a story")
     reply = page.locator(".msg.assistant .text")
     seen: list[str] = []
@@ -113,43 +126,36 @@ def test_the_reply_shows_word_by_word_then_settles_with_the_limits(
     expect(page.get_by_label("Message")).to_have_value("")
     thread = page.get_by_role("navigation", name="Conversations")
     expect(thread.get_by_role("link", name=re.compile("tell me a story"))).to_be_visible()
-    assert not page.problems  # type: ignore[attr-defined]
 
     thread.get_by_role("link", name=re.compile("tell me a story")).click()
     expect(page.locator(".msg.user .text")).to_have_text("tell me a story")
     expect(page.locator(".msg.assistant .text")).to_have_text(STORY)
 
 
-def test_markup_in_the_reply_is_shown_as_text(browser: Browser, streaming_server: ServerProcess, stub: str) -> None:
+def test_markup_in_the_reply_is_shown_as_text(chat: Chat, stub: str) -> None:
     markup = '<b id="injected">bold</b> <img src=x onerror=alert(1)>'
     _script(stub, {"text": markup, "chunk_delay": 0.05})
-    page = _chat(browser, streaming_server, "mel@example.com")
+    page = chat("mel@example.com")
     send(page, "say it in html")
     expect(page.locator(".msg.assistant .text")).to_have_text(markup)
     expect(page.locator("#injected")).to_have_count(0)
     expect(page.locator(".msg img")).to_have_count(0)
-    assert not page.problems  # type: ignore[attr-defined]
 
 
-def test_a_provider_failure_mid_stream_keeps_what_came_and_shows_the_notice(
-    browser: Browser, streaming_server: ServerProcess, stub: str
-) -> None:
+def test_a_provider_failure_mid_stream_keeps_what_came_and_shows_the_notice(chat: Chat, stub: str) -> None:
     _script(stub, {"text": STORY, "chunk_delay": 0.05, "fail_after_words": 3})
-    page = _chat(browser, streaming_server, "kim@example.com")
+    page = chat("kim@example.com")
     send(page, "tell me a story")
     expect(page.locator("#notice [role=alert]")).to_contain_text("llm_unavailable")
     expect(page.locator(".msg.assistant .text")).to_have_text("word1 word2 word3 ")
     expect(page.get_by_role("button", name="Send")).to_be_enabled()
     page.reload()
     expect(page.locator("#limits")).to_contain_text("4 left of 5")  # the words shown were charged
-    assert not page.problems  # type: ignore[attr-defined]
 
 
-def test_without_javascript_the_form_posts_and_the_page_shows_the_reply(
-    browser: Browser, streaming_server: ServerProcess, stub: str
-) -> None:
+def test_without_javascript_the_form_posts_and_the_page_shows_the_reply(chat: Chat, stub: str) -> None:
     _script(stub, {"text": STORY})
-    page = _chat(browser, streaming_server, "noa@example.com", javascript=False)
+    page = chat("noa@example.com", javascript=False)
     send(page, "no scripts here")
     expect(page).to_have_url(re.compile(r"/chat/tutor/[\w-]+$"))
     expect(page.locator(".msg.assistant .text")).to_have_text(STORY)
