@@ -159,6 +159,7 @@ def test_the_readme_example_runs_as_written(tmp_path: Path) -> None:
     assert len(denials) == 1
     assert "quota_exceeded" in denials[0]
     assert "prompt.rollback" in result.stdout
+    assert "You said: And 4+4?" in result.stdout.splitlines(), "the streamed reply, piece by piece"
     assert list(tmp_path.iterdir()) == [], "the in-memory platform writes nothing to disk"
 
 

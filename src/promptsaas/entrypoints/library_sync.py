@@ -23,6 +23,7 @@ from promptsaas.entrypoints.library_accounts import SyncAccounts
 from promptsaas.entrypoints.library_billing import SyncTenantBilling
 from promptsaas.entrypoints.library_loop import LoopThread
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
+from promptsaas.entrypoints.library_streams import ReplyStream
 from promptsaas.entrypoints.library_tenant import AsyncTenant
 
 
@@ -132,6 +133,30 @@ class SyncTenant(SyncTenantBilling):
                 attachments=attachments,
             )
         )
+
+    def stream(
+        self,
+        email: str,
+        agent: str,
+        text: str,
+        *,
+        variables: dict[str, object] | None = None,
+        style: str | None = None,
+        conversation_id: str | None = None,
+        channel: str = "library",
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> ReplyStream:
+        pieces = self._tenant.stream(
+            email,
+            agent,
+            text,
+            variables=variables,
+            style=style,
+            conversation_id=conversation_id,
+            channel=channel,
+            attachments=attachments,
+        )
+        return ReplyStream(self._loop, pieces)
 
     def create_prompt_version(
         self,

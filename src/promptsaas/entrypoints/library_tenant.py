@@ -6,6 +6,7 @@ is its synchronous twin.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.library_accounts import AsyncAccounts
 from promptsaas.entrypoints.library_billing import AsyncTenantBilling
 from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
+from promptsaas.entrypoints.library_streams import AsyncReplyStream
 
 
 class AsyncTenant(AsyncTenantBilling):
@@ -156,8 +158,48 @@ class AsyncTenant(AsyncTenantBilling):
 
         `attachments` are images: `{"url": "https://..."}` or `{"data": <base64>, "mime_type": "image/png"}`.
         """
+        message = await self._message(email, agent, text, variables, style, conversation_id, channel, attachments)
+        return await self._c.conversations().chat(message)
+
+    def stream(
+        self,
+        email: str,
+        agent: str,
+        text: str,
+        *,
+        variables: dict[str, object] | None = None,
+        style: str | None = None,
+        conversation_id: str | None = None,
+        channel: str = "library",
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> AsyncReplyStream:
+        """`chat`, streamed: `async for piece in tenant.stream(...)` gives the reply's text as the model writes it,
+        then `.reply` is the settled `Reply`. A denial raises `AccessDenied` at the first piece, before any text."""
+
+        async def events() -> AsyncIterator[str | Reply]:
+            message = await self._message(email, agent, text, variables, style, conversation_id, channel, attachments)
+            events = self._c.conversations().stream(message)
+            try:
+                async for event in events:
+                    yield event
+            finally:
+                await events.aclose()
+
+        return AsyncReplyStream(events())
+
+    async def _message(
+        self,
+        email: str,
+        agent: str,
+        text: str,
+        variables: dict[str, object] | None,
+        style: str | None,
+        conversation_id: str | None,
+        channel: str,
+        attachments: list[dict[str, Any]] | None,
+    ) -> InboundMessage:
         user = await self._c.admin().user(await self.id(), email)
-        message = InboundMessage(
+        return InboundMessage(
             await self.id(),
             user.id,
             _choice(Channel, channel, "channel"),
@@ -168,7 +210,6 @@ class AsyncTenant(AsyncTenantBilling):
             conversation_id,
             images=tuple(image_from(a, i) for i, a in enumerate(attachments or ())),
         )
-        return await self._c.conversations().chat(message)
 
     async def create_prompt_version(
         self,

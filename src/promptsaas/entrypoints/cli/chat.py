@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -15,7 +15,8 @@ from promptsaas.entrypoints.cli.session import session
 
 if TYPE_CHECKING:
     from promptsaas.application.conversations import Reply
-    from promptsaas.entrypoints.library import AsyncPlatform
+    from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
+    from promptsaas.entrypoints.library_streams import AsyncReplyStream
 
 QUIT = "/quit"
 
@@ -41,10 +42,25 @@ def command(
     s = session(ctx)
     variables = parse_vars(var or [])
 
-    async def one(platform: AsyncPlatform) -> Reply:
-        return await platform.tenant(tenant).chat(
-            email, agent, message or "", variables=variables, style=style, conversation_id=conversation, channel="cli"
+    streaming = streams_to(s.out, sys.stdout)
+
+    async def say(scope: AsyncTenant, text: str, conversation_id: str | None) -> Reply:
+        """One message: on a terminal the reply is written as it arrives, else whole once it is settled."""
+        if not streaming:
+            reply = await scope.chat(
+                email, agent, text, variables=variables, style=style, conversation_id=conversation_id, channel="cli"
+            )
+            show(s.out, reply)
+            return reply
+        pieces = scope.stream(
+            email, agent, text, variables=variables, style=style, conversation_id=conversation_id, channel="cli"
         )
+        reply = await write_streamed(pieces, sys.stdout)
+        s.out.text(summary(reply))
+        return reply
+
+    async def one(platform: AsyncPlatform) -> None:
+        await say(platform.tenant(tenant), message or "", conversation)
 
     async def interactive(platform: AsyncPlatform) -> None:
         scope = platform.tenant(tenant)
@@ -52,16 +68,31 @@ def command(
         if sys.stdin.isatty():
             typer.echo(f"chatting with {agent} as {email}; {QUIT} or Ctrl-D ends the session", err=True)
         while (line := read_line()) is not None:
-            reply = await scope.chat(
-                email, agent, line, variables=variables, style=style, conversation_id=conversation_id, channel="cli"
-            )
-            conversation_id = reply.conversation_id
-            show(s.out, reply)
+            conversation_id = (await say(scope, line, conversation_id)).conversation_id
 
-    if message is None:
-        s.run(interactive)
-    else:
-        show(s.out, s.run(one))
+    s.run(interactive if message is None else one)
+
+
+def streams_to(out: Output, stream: TextIO) -> bool:
+    """A person at a terminal reads the reply as it arrives; a pipe, a file or `--json` gets it whole, as before."""
+    return not out.json and stream.isatty()
+
+
+async def write_streamed(pieces: AsyncReplyStream, stream: TextIO) -> Reply:
+    """Write each piece of the reply as it arrives, then end the line (also when the call fails midway, so the
+    error line starts on its own); the settled reply is returned for the usage line."""
+    wrote = False
+    try:
+        async with pieces:
+            async for piece in pieces:
+                stream.write(piece)
+                stream.flush()
+                wrote = True
+    finally:
+        if wrote:
+            stream.write("\n")
+            stream.flush()
+    return pieces.reply
 
 
 def parse_vars(pairs: list[str]) -> dict[str, object]:

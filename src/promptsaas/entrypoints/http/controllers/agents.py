@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
 from promptsaas.application.attachments import image_of
@@ -16,10 +17,10 @@ from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.conversations import ImagePart
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
-from promptsaas.entrypoints.http.observability.calls import count_usage
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
 from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import AgentSlug
+from promptsaas.entrypoints.http.run_events import EVENT_STREAM, SSE_HEADERS, counted, run_events, run_read
 from promptsaas.entrypoints.http.schemas.members import (
     AccessRead,
     AgentDetail,
@@ -27,9 +28,7 @@ from promptsaas.entrypoints.http.schemas.members import (
     Attachment,
     RunCreate,
     RunRead,
-    UsageRead,
 )
-from promptsaas.entrypoints.http.views import limit_read
 
 RUN_PROBLEMS = (
     "agent_not_found",
@@ -140,19 +139,28 @@ class AgentsController(MemberController):
         status_code=HTTP_200_OK,
         operation_id="runAgent",
         summary="Send a message to an agent",
+        response_description="The reply; with `Accept: text/event-stream`, its `delta` events and a `done` event",
         responses=problems(*SIGNED_IN, *RUN_PROBLEMS),
     )
     async def run(
         self,
+        request: Request[Any, Any, Any],
         runs: NamedDependency[IdempotentRuns],
         caller: NamedDependency[Caller],
         slug: AgentSlug,
         data: JSONBody[RunCreate],
         idempotency_key: IdempotencyKey = None,
-    ) -> RunRead:
+    ) -> Response[RunRead]:
         """Send one message to an agent and get its reply, the tokens it used and the caller's remaining limits.
         The call is reserved against the caller's plans before the model runs and settled after; a denial says
-        which limit and when it resets. A retry with the same `Idempotency-Key` returns the first result."""
+        which limit and when it resets. A retry with the same `Idempotency-Key` returns the first result.
+
+        With `Accept: text/event-stream` the reply streams as server-sent events: `delta` events
+        (`data: {"text": "..."}`, the reply's pieces in order), then one `done` event whose data is this route's
+        JSON response (text, usage, limits, conversation id, model, prompt version). A call that fails after the
+        stream opened ends it with an `error` event whose data is the problem (`code`, `detail`), charged for the
+        text already sent. A denial or bad input comes before the stream opens: a problem with its status, as
+        without streaming. With an `Idempotency-Key` the reply is made whole first, then sent as one `delta`."""
         message = InboundMessage(
             tenant_id=caller.tenant_id,
             user_id=caller.user.id,
@@ -165,20 +173,10 @@ class AgentsController(MemberController):
             images=_images(data.attachments),
             idempotency_key=idempotency_key,
         )
-        reply = await runs.chat(message)
-        count_usage(
-            caller.tenant_id, slug, reply.usage.input_tokens, reply.usage.output_tokens, reply.usage.cost_micros
-        )
-        return RunRead(
-            text=reply.text,
-            conversation_id=reply.conversation_id,
-            usage=UsageRead(
-                input_tokens=reply.usage.input_tokens,
-                output_tokens=reply.usage.output_tokens,
-                cost_micros=reply.usage.cost_micros,
-                funding=reply.usage.funding,
-            ),
-            limits=[limit_read(v) for v in reply.limits],
-            model=reply.model,
-            prompt_version=reply.prompt_version,
-        )
+        if request.accept.best_match(["application/json", EVENT_STREAM]) != EVENT_STREAM:
+            return Response(run_read(counted(caller.tenant_id, slug, await runs.chat(message))))
+        events = runs.stream(message)
+        first = await anext(events)  # the reservation, and any denial, come before the response starts
+        body = run_events(caller.tenant_id, slug, first, events)
+        # OpenAPI documents the JSON shape; the events are described above
+        return cast("Response[RunRead]", Stream(body, media_type=EVENT_STREAM, headers=SSE_HEADERS))

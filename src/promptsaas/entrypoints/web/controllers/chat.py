@@ -15,6 +15,7 @@ from promptsaas.application.access.limits import views
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.conversations import ConversationService, InboundMessage
 from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.runtime import AgentSetup
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.errors import AccessDenied, DomainError, NotFound
@@ -72,26 +73,12 @@ class ChatController(Controller):
     ) -> Template | Redirect:
         """One message to the agent: the reply and the remaining limits, or the denial with its reset time."""
         setup = await storefront.agent(user.tenant_id, slug)
-        declared = setup.version.content.variables if setup.version else ()
         conversation_id = form.get("conversation_id") or None
         text = form.get("input", "").strip()
         try:
-            if not text:
-                raise DomainError("write a message first", code="invalid_request")
-            message = InboundMessage(
-                tenant_id=user.tenant_id,
-                user_id=user.id,
-                channel=Channel.WEB,
-                agent=slug,
-                text=text,
-                variables=values(declared, form),
-                style=form.get("style") or None,
-                conversation_id=conversation_id,
-                idempotency_key=form.get("request_id") or None,
-            )
-            reply = await runs.chat(message)
+            reply = await runs.chat(composed(setup, user, slug, form, idempotent=True))
         except DomainError as error:
-            return await _refused(request, error, (storefront, catalog, conversations), user, slug, conversation_id)
+            return await refused(request, error, (storefront, catalog, conversations), user, slug, conversation_id)
         if not is_htmx(request):
             return Redirect(path=f"/chat/{slug}/{reply.conversation_id}")
         return page(
@@ -107,7 +94,36 @@ class ChatController(Controller):
         )
 
 
-async def _refused(
+def composed(setup: AgentSetup, user: User, slug: str, form: dict[str, str], *, idempotent: bool) -> InboundMessage:
+    """The composer's form as the message to the agent; its request id is the idempotency key when `idempotent`."""
+    text = form.get("input", "").strip()
+    if not text:
+        raise DomainError("write a message first", code="invalid_request")
+    return InboundMessage(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        channel=Channel.WEB,
+        agent=slug,
+        text=text,
+        variables=values(setup.version.content.variables if setup.version else (), form),
+        style=form.get("style") or None,
+        conversation_id=form.get("conversation_id") or None,
+        idempotency_key=(form.get("request_id") or None) if idempotent else None,
+    )
+
+
+def notice_of(error: DomainError) -> dict[str, Any]:
+    """What the notice shows of a refusal: its reason, when it resets, whether upgrading would help."""
+    denied = error if isinstance(error, AccessDenied) else None
+    return {
+        "code": error.code,
+        "message": error.message,
+        "resets_at": when(denied.decision.resets_at) if denied else "",
+        "upgrade": denied is not None and error.code in ("quota_exceeded", "agent_not_in_plan", "no_subscription"),
+    }
+
+
+async def refused(
     request: Request[Any, Any, Any],
     error: DomainError,
     services: tuple[StorefrontService, CatalogService, ConversationService],
@@ -117,12 +133,7 @@ async def _refused(
 ) -> Template:
     """A denial (its reason, when it resets, a way to upgrade) or another problem, as a fragment or a page."""
     denied = error if isinstance(error, AccessDenied) else None
-    notice = {
-        "code": error.code,
-        "message": error.message,
-        "resets_at": when(denied.decision.resets_at) if denied else "",
-        "upgrade": denied is not None and error.code in ("quota_exceeded", "agent_not_in_plan", "no_subscription"),
-    }
+    notice = notice_of(error)
     if is_htmx(request):
         return page(request, "_notice.html", notice=notice, request_id=secrets.token_urlsafe(16))
     context = await _chat_context(*services, user, slug, conversation_id)
