@@ -70,6 +70,17 @@ def test_headers_that_never_finish_are_answered_408_and_closed(url: str) -> None
     assert httpx.get(f"{url}/healthz").status_code == 200
 
 
+def test_a_head_over_16_kib_is_answered_431_and_closed_while_a_large_body_passes(url: str) -> None:
+    with half_sent(url, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40_000) as sock:
+        answer = answer_of(sock)
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
+    assert b'"code":"request_header_too_large"' in answer
+    body = b'{"email": "' + b"a" * 40_000 + b'@example.com", "password": "x"}'
+    response = httpx.post(f"{url}/v1/auth/login", content=body, headers={"X-Tenant": "nobody"})
+    assert response.status_code != 431, response.text
+    assert httpx.get(f"{url}/healthz", headers={"X-Fine": "b" * 8_000}).status_code == 200
+
+
 def test_a_body_that_stalls_is_answered_408(url: str) -> None:
     head = b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
     with half_sent(url, head + b'{"email": ') as sock:

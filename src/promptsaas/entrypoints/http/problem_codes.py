@@ -102,5 +102,6 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "whatsapp_not_configured": ProblemCode(404, "the tenant has no WhatsApp number and the deployment no default"),
     "llm_timeout": ProblemCode(504, "the model provider did not answer in time; nothing is charged"),
     "request_timeout": ProblemCode(408, "the request's headers or body did not arrive in time"),
+    "request_header_too_large": ProblemCode(431, "the request line and headers are over 16 KiB"),
     "csrf_failed": ProblemCode(403, "a web form without this site's CSRF token; nothing was changed"),
 }

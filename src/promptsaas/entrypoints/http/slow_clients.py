@@ -1,6 +1,7 @@
 """Slow clients cannot hold the server: a request whose headers do not arrive within
 `PROMPTSAAS_HEADER_TIMEOUT_SECONDS` (default 10), or whose body stalls for `PROMPTSAAS_BODY_TIMEOUT_SECONDS`
-(default 30) between chunks, is answered 408 and its connection closed.
+(default 30) between chunks, is answered 408 and its connection closed; a request head (request line and headers)
+past 16 KiB is answered 431 and closed (httptools itself buffers a head of any size).
 
 The header deadline is uvicorn's httptools protocol with one timer per request; the body deadline is an ASGI
 wrapper of `receive`. The connection cap is uvicorn's `limit_concurrency` (`promptsaas serve --max-connections`).
@@ -24,17 +25,46 @@ REQUEST_TIMEOUT = (
 )
 
 
+MAX_HEAD_BYTES = 16 * 1024
+_HEAD_BODY = b'{"type":"https://promptsaas.dev/problems/request_header_too_large","title":"Request head too large",'
+_HEAD_BODY += b'"status":431,"detail":"the request line and headers are over 16 KiB","code":"request_header_too_large"}'
+HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/problem+json\r\n"
+    + f"connection: close\r\ncontent-length: {len(_HEAD_BODY)}\r\n\r\n".encode()
+    + _HEAD_BODY
+)
+
+
 def seconds(name: str, default: float) -> float:
     value = os.environ.get(name, "").strip()
     return float(value) if value else default
 
 
 class HeaderDeadline:
-    """Mixed into a uvicorn protocol: between requests, the next one's headers must arrive in time."""
+    """Mixed into a uvicorn protocol: between requests, the next one's headers must arrive in time, and within
+    `MAX_HEAD_BYTES` (the bytes received while a head is incomplete are counted; a body's are not)."""
 
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
     cycle: Any
+    _in_head = True
+    _head_bytes = 0
+
+    def data_received(self, data: bytes) -> None:
+        if self._in_head:
+            self._head_bytes += len(data)
+        super().data_received(data)  # type: ignore[misc]
+        if self._in_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+            self.transport.write(HEAD_TOO_LARGE)
+            self.transport.close()
+
+    def on_headers_complete(self) -> None:
+        self._in_head, self._head_bytes = False, 0
+        super().on_headers_complete()  # type: ignore[misc]
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()  # type: ignore[misc]
+        self._in_head = True
 
     def _arm(self) -> None:
         armed_for = self.cycle
