@@ -3,6 +3,6 @@ to drive the native run route with a streaming `httpx` client."""
 
 from __future__ import annotations
 
-from tests.e2e.openai.conftest import Served, requests_per_day, served
+from tests.e2e.openai.conftest import Served, limits, requests_per_day, served
 
-__all__ = ["Served", "requests_per_day", "served"]
+__all__ = ["Served", "limits", "requests_per_day", "served"]

@@ -131,13 +131,21 @@ async def test_a_streamed_run_with_an_idempotency_key_replays_its_reply_and_is_c
     served.stub.script(Reply("the only answer", input_tokens=10, output_tokens=3))
     headers = {"Idempotency-Key": "run-1"}
     async with _client(served) as client:
-        first = await client.post("/v1/agents/gpt/runs", json={"input": "hi"}, headers=headers)
-        again = await client.post("/v1/agents/gpt/runs", json={"input": "hi"}, headers=headers)
+        first = await _sse(client, headers)
+        again = await _sse(client, headers)
 
-    assert first.text == again.text
-    assert 'event: delta\ndata: {"text":"the only answer"}' in first.text
+    assert [name for name, _ in again] == ["delta", "done"]  # the kept reply, in one piece
+    for events in (first, again):
+        assert "".join(data["text"] for name, data in events if name == "delta") == "the only answer"
+    assert first[-1] == again[-1]
     assert len(await served.records()) == 1
     assert len(served.stub.received) == 1
+
+
+async def _sse(client: httpx.AsyncClient, headers: dict[str, str]) -> list[tuple[str, Any]]:
+    async with client.stream("POST", "/v1/agents/gpt/runs", json={"input": "hi"}, headers=headers) as got:
+        assert got.status_code == 200
+        return [event async for event in _events(got)]
 
 
 async def test_a_run_without_the_event_stream_accept_header_still_answers_json(served: Served) -> None:
