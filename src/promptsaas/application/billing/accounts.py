@@ -55,6 +55,15 @@ class PaymentAccounts:
             raise BillingNotConfigured(f"the tenant's {provider} keys do not decrypt ({error})") from None
         return ProviderCredentials(secret, webhook)
 
+    async def source(self, tenant_id: str, provider: str) -> str:
+        """Whose keys are in force, without opening them: `tenant`, `default` (the deployment's) or `none`."""
+        async with self._uow() as uow:
+            sealed = await uow.billing.keys(tenant_id, provider)
+        if sealed is not None:
+            return "tenant"
+        default = self._defaults.get(provider)
+        return "default" if default is not None and default.api_key else "none"
+
     async def set_keys(
         self, tenant_id: str, provider: str, secret_key: str, webhook_secret: str | None, actor: str
     ) -> None:

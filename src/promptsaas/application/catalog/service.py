@@ -204,6 +204,13 @@ class CatalogService:
         async with self._uow() as uow:
             return sorted((await self.registry.effective(uow, tenant_id)).values(), key=lambda m: m.id)
 
+    async def models_marked(self, tenant_id: str) -> list[tuple[ModelSpec, bool]]:
+        """The effective registry by id, each entry with whether the tenant's own override is in force."""
+        async with self._uow() as uow:
+            effective = await self.registry.effective(uow, tenant_id)
+            own = {m.id for m in await uow.models.list(tenant_id)}
+        return [(effective[k], k in own) for k in sorted(effective)]
+
     async def models_page(self, tenant_id: str, page: PageRequest) -> Page[ModelSpec]:
         """The registry is built in plus a tenant's overrides: bounded, so it is paged in memory."""
         return slice_after(await self.models(tenant_id), page, lambda m: (m.id,))

@@ -31,6 +31,11 @@ class ChannelSettings:
             await self._audit.record(uow, tenant_id, actor, f"channel.{channel}.set", name, after="stored")
             await uow.commit()
 
+    async def is_set(self, tenant_id: str, channel: str, name: str) -> bool:
+        """Whether a value is stored, without opening it (pages say "set", never the value)."""
+        async with self._uow() as uow:
+            return await uow.channel_secrets.get(tenant_id, channel, name) is not None
+
     async def secret(self, tenant_id: str, channel: str, name: str) -> str | None:
         """The stored value, or None; `SetupFailed` when it no longer decrypts (the encryption key changed)."""
         async with self._uow() as uow:

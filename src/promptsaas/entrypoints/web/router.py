@@ -14,7 +14,9 @@ from litestar.template.config import TemplateConfig
 from promptsaas.entrypoints.web.controllers.account import AccountController
 from promptsaas.entrypoints.web.controllers.account_links import AccountLinksController
 from promptsaas.entrypoints.web.controllers.admin_agents import AdminAgentsController
+from promptsaas.entrypoints.web.controllers.admin_channels import AdminChannelsController
 from promptsaas.entrypoints.web.controllers.admin_dashboard import AdminDashboardController
+from promptsaas.entrypoints.web.controllers.admin_money import AdminMoneyController
 from promptsaas.entrypoints.web.controllers.admin_people import AdminPeopleController
 from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
@@ -36,6 +38,8 @@ PAGES = [
     AdminAgentsController,
     AdminPeopleController,
     AdminUsageController,
+    AdminMoneyController,
+    AdminChannelsController,
 ]
 
 
