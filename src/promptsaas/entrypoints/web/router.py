@@ -17,6 +17,7 @@ from promptsaas.entrypoints.web.controllers.admin_agents import AdminAgentsContr
 from promptsaas.entrypoints.web.controllers.admin_dashboard import AdminDashboardController
 from promptsaas.entrypoints.web.controllers.admin_people import AdminPeopleController
 from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageController
+from promptsaas.entrypoints.web.controllers.billing import BillingPagesController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
 from promptsaas.entrypoints.web.controllers.chat_stream import ChatStreamController
 from promptsaas.entrypoints.web.controllers.settings import SettingsController
@@ -32,6 +33,7 @@ PAGES = [
     ChatController,
     ChatStreamController,
     SettingsController,
+    BillingPagesController,
     AdminDashboardController,
     AdminAgentsController,
     AdminPeopleController,
