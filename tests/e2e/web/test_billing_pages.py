@@ -83,6 +83,7 @@ def test_a_member_upgrades_through_checkout_and_chats_beyond_the_free_limit(
     expect(notice).to_contain_text("quota_exceeded")
     expect(notice).to_contain_text(re.compile(r"Resets at \d{4}-\d\d-\d\d \d\d:\d\d UTC"))
     expect(notice.get_by_role("link", name="Buy a pack")).to_have_attribute("href", "/plans#packs")
+    shot(page, "chat-denied-offers-a-pack")
     notice.get_by_role("link", name="Upgrade your plan").click()
 
     expect(page.get_by_role("heading", name="Plans and billing")).to_be_visible()
@@ -97,12 +98,16 @@ def test_a_member_upgrades_through_checkout_and_chats_beyond_the_free_limit(
 
     page.goto("/billing/success")
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    shot(page, "billing-success")
     page.get_by_role("link", name="See your plans").click()
     mine = row(page, "pro")
     expect(mine).to_contain_text("active")
     expect(card(page, "Pro")).to_contain_text("your plan")
     expect(card(page, "Pro").get_by_role("button")).to_have_count(0)
     shot(page, "plans-subscribed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator("body").evaluate("b => b.scrollWidth") <= 390
+    shot(page, "plans-phone")
 
     page.goto("/chat/tutor")
     send(page, "beyond the free limit")
