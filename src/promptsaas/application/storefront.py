@@ -12,6 +12,7 @@ from promptsaas.domain.channels import Channel
 from promptsaas.domain.decisions import AgentFacts, Decision
 from promptsaas.domain.errors import NotFound
 from promptsaas.domain.models import split_model_ref
+from promptsaas.domain.plans import PlanStatus
 from promptsaas.domain.prompts import PromptVersion
 
 
@@ -56,3 +57,12 @@ class StorefrontService:
         if setup.agent.status is not AgentStatus.PUBLISHED:
             raise NotFound("agent", slug)
         return setup
+
+    async def sells_packs(self, tenant_id: str) -> bool:
+        """Whether a member may buy a credit pack here: a public, active pack with a one-time price."""
+        async with self._uow() as uow:
+            plans = await uow.plans.list(tenant_id)
+        return any(
+            p.is_pack and p.public and p.status is PlanStatus.ACTIVE and p.price is not None and bool(p.price.once)
+            for p in plans
+        )

@@ -9,7 +9,7 @@ from tests.e2e.http.server_process import ServerProcess
 from tests.e2e.web.conftest import log_in, shot
 
 SIGNED_OUT_PAGES = ["/login", "/signup", "/forgot-password", "/verify-email?token=t", "/reset-password?token=t"]
-MEMBER_PAGES = ["/", "/chat/tutor", "/usage", "/plans", "/settings"]
+MEMBER_PAGES = ["/", "/chat/tutor", "/usage", "/plans", "/settings", "/billing/success", "/billing/cancel"]
 ADMIN_PAGES = ["/admin", "/admin/agents/tutor", "/admin/users", "/admin/usage", "/admin/audit", "/admin/plans"]
 ADMIN_PAGES += ["/admin/payments", "/admin/models", "/admin/channels"]
 UNLABELLED = """els => els.filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)

@@ -13,7 +13,7 @@ from promptsaas.application.lookups import plan_by_code, user_by_id
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.payments import BillingReference, CheckoutRequest, CheckoutSession, PaymentProviders
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
-from promptsaas.domain.billing import Interval, PlanNotPurchasable
+from promptsaas.domain.billing import BillingNotConfigured, Interval, PlanNotPurchasable
 from promptsaas.domain.errors import NotFound
 from promptsaas.domain.plans import Plan, PlanStatus
 from promptsaas.domain.subscriptions import Subscription
@@ -66,6 +66,15 @@ class CheckoutService:
         self._ids = ids
         self._audit = audit
         self._urls = urls
+
+    async def sells_online(self, tenant_id: str, provider: str = "stripe") -> bool:
+        """Whether a checkout can start: the tenant (or the deployment) has the provider's keys."""
+        async with self._uow() as uow:
+            try:
+                await self._accounts.credentials(uow, tenant_id, provider)
+            except BillingNotConfigured:
+                return False
+        return True
 
     async def checkout(
         self, tenant_id: str, user_id: str, plan_code: str, interval: Interval | None, provider: str = "stripe"

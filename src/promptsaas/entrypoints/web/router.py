@@ -19,6 +19,7 @@ from promptsaas.entrypoints.web.controllers.admin_dashboard import AdminDashboar
 from promptsaas.entrypoints.web.controllers.admin_money import AdminMoneyController
 from promptsaas.entrypoints.web.controllers.admin_people import AdminPeopleController
 from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageController
+from promptsaas.entrypoints.web.controllers.billing import BillingPagesController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
 from promptsaas.entrypoints.web.controllers.chat_stream import ChatStreamController
 from promptsaas.entrypoints.web.controllers.settings import SettingsController
@@ -34,6 +35,7 @@ PAGES = [
     ChatController,
     ChatStreamController,
     SettingsController,
+    BillingPagesController,
     AdminDashboardController,
     AdminAgentsController,
     AdminPeopleController,

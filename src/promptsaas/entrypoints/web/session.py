@@ -34,6 +34,8 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+CHECKOUT_CSP = CSP.replace("form-action 'self'", "form-action 'self' https:")
+"""The plans page's policy: its forms redirect to the payment provider's hosted pages (Chromium checks the redirect)."""
 HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -165,8 +167,11 @@ class WebSession(ASGIMiddleware):
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
+                policy = headers.get("content-security-policy")  # a page may send a wider form-action
                 for name, value in HEADERS.items():
                     headers[name] = value
+                if policy == CHECKOUT_CSP:
+                    headers["content-security-policy"] = policy
                 headers.setdefault("cache-control", "no-store")
                 for cookie in bag.cookies:
                     headers.add("set-cookie", cookie.to_header(header=""))

@@ -112,14 +112,16 @@ def composed(setup: AgentSetup, user: User, slug: str, form: dict[str, str], *, 
     )
 
 
-def notice_of(error: DomainError) -> dict[str, Any]:
-    """What the notice shows of a refusal: its reason, when it resets, whether upgrading would help."""
+def notice_of(error: DomainError, *, packs: bool = False) -> dict[str, Any]:
+    """What the notice shows of a refusal: its reason, when it resets, whether upgrading (or, with `packs` for
+    sale, buying a pack) would help."""
     denied = error if isinstance(error, AccessDenied) else None
     return {
         "code": error.code,
         "message": error.message,
         "resets_at": when(denied.decision.resets_at) if denied else "",
         "upgrade": denied is not None and error.code in ("quota_exceeded", "agent_not_in_plan", "no_subscription"),
+        "pack": packs and denied is not None and error.code == "quota_exceeded",
     }
 
 
@@ -133,7 +135,8 @@ async def refused(
 ) -> Template:
     """A denial (its reason, when it resets, a way to upgrade) or another problem, as a fragment or a page."""
     denied = error if isinstance(error, AccessDenied) else None
-    notice = notice_of(error)
+    packs = error.code == "quota_exceeded" and await services[0].sells_packs(user.tenant_id)
+    notice = notice_of(error, packs=packs)
     if is_htmx(request):
         return page(request, "_notice.html", notice=notice, request_id=secrets.token_urlsafe(16))
     context = await _chat_context(*services, user, slug, conversation_id)

@@ -1,4 +1,4 @@
-"""The member's own pages: API keys (shown once, revoked), own provider keys (never shown back), usage and plans."""
+"""The member's own pages: API keys (shown once, revoked), own provider keys (never shown back), and usage."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from litestar.response import Redirect, Template
 
 from promptsaas.application.access import AccessService
 from promptsaas.application.auth.service import AuthService
-from promptsaas.application.plans import PlanService
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.domain.errors import DomainError
 from promptsaas.domain.users import User
@@ -102,19 +101,6 @@ class SettingsController(Controller):
     ) -> Template:
         plans = [(code, limit_lines(views)) for code, views in await access.limits(user.tenant_id, user.id)]
         return page(request, "usage.html", plans=plans, when=when)
-
-    @get("/plans")
-    async def plans(
-        self,
-        request: Request[Any, Any, Any],
-        plans: NamedDependency[PlanService],
-        access: NamedDependency[AccessService],
-        user: NamedDependency[User],
-    ) -> Template:
-        listed, default = await plans.storefront(user.tenant_id)
-        account = await access.account(user.tenant_id, user.id)
-        mine = {s.plan_code: s for s in account.subscriptions}
-        return page(request, "plans.html", plans=listed, default=default, mine=mine, when=when)
 
 
 async def _settings(
