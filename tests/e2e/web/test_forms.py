@@ -27,7 +27,7 @@ def form_paths() -> list[str]:
     return sorted(found)
 
 
-STATE_PROTECTED = {"/login/someone/callback"}
+STATE_PROTECTED = {"/login/{provider:str}/callback"}
 """Apple's sign-in answer comes as a form POST from Apple: its state, not a CSRF token, protects it (see
 test_oauth_sign_in.py)."""
 
