@@ -157,7 +157,7 @@ class Settings:
             google_token_url=v.url("PROMPTSAAS_GOOGLE_TOKEN_URL", GOOGLE_TOKEN_URL),
             apple_team_id=v.optional("PROMPTSAAS_APPLE_TEAM_ID"),
             apple_key_id=v.optional("PROMPTSAAS_APPLE_KEY_ID"),
-            apple_private_key_file=v.optional("PROMPTSAAS_APPLE_PRIVATE_KEY_FILE"),
+            apple_private_key_file=_readable_file(v, "PROMPTSAAS_APPLE_PRIVATE_KEY_FILE"),
             apple_authorize_url=v.url("PROMPTSAAS_APPLE_AUTHORIZE_URL", APPLE_AUTHORIZE_URL),
             apple_token_url=v.url("PROMPTSAAS_APPLE_TOKEN_URL", APPLE_TOKEN_URL),
             auth_rate_limits=_auth_rate_limits(v),
@@ -219,6 +219,13 @@ def _endpoints(v: Variables) -> tuple[LlmEndpoint, ...]:
         return parse_endpoints(v.optional("PROMPTSAAS_LLM_ENDPOINTS") or "", v.env)
     except ValueError as error:  # its messages already name the variable and the faulty item
         raise SettingsError(str(error)) from None
+
+
+def _readable_file(v: Variables, name: str) -> str | None:
+    path = v.optional(name)
+    if path is not None and not os.access(path, os.R_OK):
+        raise SettingsError(f"{name}: cannot read {path!r}")
+    return path
 
 
 def _smtp_url(v: Variables) -> str | None:
