@@ -97,13 +97,17 @@ class ServerProcess:
 
 
 def start_server(
-    database_url: str, workdir: Path, extra_env: dict[str, str] | None = None, serve_args: tuple[str, ...] = ()
+    database_url: str,
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+    serve_args: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> ServerProcess:
     """Migrate, load the demo, then serve on a free port; returns once `/readyz` answers."""
     env = server_env(database_url, workdir)
     promptsaas(env, workdir, "--database-url", database_url, "db", "upgrade")
     demo = Demo.from_output(promptsaas(env, workdir, "--json", "--database-url", database_url, "demo"))
-    return launch_server(database_url, workdir, demo, extra_env=extra_env, serve_args=serve_args)
+    return launch_server(database_url, workdir, demo, extra_env=extra_env, serve_args=serve_args, port=port)
 
 
 def launch_server(
@@ -114,11 +118,12 @@ def launch_server(
     *,
     extra_env: dict[str, str] | None = None,
     serve_args: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> ServerProcess:
     """Serve an already migrated database on a free port (another server process may share it); `extra_env` and
     `serve_args` add variables and `serve` options."""
     env = {**server_env(database_url, workdir), **(extra_env or {})}
-    port = _free_port()
+    port = port or _free_port()
     command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "promptsaas.entrypoints.cli.main"]
     log = workdir / log_name
     with log.open("wb") as sink:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from promptsaas.entrypoints.composition.settings import Settings, SettingsError
@@ -124,3 +126,14 @@ def test_a_reservation_that_could_expire_before_its_call_ends_is_refused(ttl: st
     message = str(refused.value)
     assert all(name in message for name in env)
     assert Settings.from_env({**env, "PROMPTSAAS_RESERVATION_TTL_SECONDS": "100000"}).reservation_ttl_seconds == 100000
+
+
+def test_an_apple_key_file_that_cannot_be_read_stops_startup_and_a_bad_token_url_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="PROMPTSAAS_APPLE_PRIVATE_KEY_FILE: cannot read"):
+        Settings.from_env({"PROMPTSAAS_APPLE_PRIVATE_KEY_FILE": str(tmp_path / "AuthKey.p8")})
+    with pytest.raises(SettingsError, match="PROMPTSAAS_GOOGLE_TOKEN_URL"):
+        Settings.from_env({"PROMPTSAAS_GOOGLE_TOKEN_URL": "oauth2.googleapis.com/token"})
+    (tmp_path / "AuthKey.p8").write_text("-----BEGIN PRIVATE KEY-----\n")
+    settings = Settings.from_env({"PROMPTSAAS_APPLE_PRIVATE_KEY_FILE": str(tmp_path / "AuthKey.p8")})
+    assert settings.apple_private_key_file == str(tmp_path / "AuthKey.p8")
+    assert settings.google_token_url == "https://oauth2.googleapis.com/token"

@@ -23,6 +23,7 @@ from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.auth.account_mail import AccountMail
 from promptsaas.application.auth.accounts import AccountService
 from promptsaas.application.auth.api_keys import ApiKeyService
+from promptsaas.application.auth.oauth_redirect import OAuthRedirect
 from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
 from promptsaas.application.auth.service import AuthService
 from promptsaas.application.auth.sessions import SessionService
@@ -138,6 +139,15 @@ class Container(containers.DeclarativeContainer):
     signup = providers.Singleton(SignUpService, uow, hasher, admin, account_mail, audit, clock)
     api_keys = providers.Singleton(ApiKeyService, uow, clock, ids, audit, read_cache)
     oauth = providers.Singleton(OAuthSignIn, uow, id_tokens, sessions, admin, audit, clock)
+    oauth_redirect = providers.Singleton(
+        OAuthRedirect,
+        providers.Singleton(security.authorization_code_flow, settings),
+        oauth,
+        admin,
+        cipher,
+        clock,
+        public_url=settings.provided.public_url,
+    )
     auth = providers.Singleton(
         AuthService,
         uow,

@@ -8,13 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from promptsaas.application.ports.clock import Clock, IdGenerator
+from promptsaas.domain.users import IdentityProvider
 
 if TYPE_CHECKING:
     from promptsaas.adapters.security.cipher import AesGcmCipher
     from promptsaas.adapters.security.oauth import JwksIdTokenVerifier
+    from promptsaas.adapters.security.oauth_code import HttpAuthorizationCodeFlow
     from promptsaas.adapters.security.passwords import Argon2PasswordHasher
     from promptsaas.adapters.security.signing_keys import SigningKeys
     from promptsaas.adapters.security.tokens import JwtTokenIssuer
+    from promptsaas.entrypoints.composition.settings import Settings
 
 
 def password_hasher(*, memory_kib: int, time_cost: int) -> Argon2PasswordHasher:
@@ -62,3 +65,32 @@ def secret_cipher(spec: str | None, *, production: bool, key_file: Path | None) 
     from promptsaas.adapters.security.cipher import load_cipher
 
     return load_cipher(spec, production=production, key_file=key_file)
+
+
+def authorization_code_flow(settings: Settings) -> HttpAuthorizationCodeFlow:
+    """Google's web client when its secret is set, Apple's when its key is; the first client id is the web one."""
+    from promptsaas.adapters.security.oauth_code import HttpAuthorizationCodeFlow, apple_client, google_client
+
+    clients = {}
+    if settings.google_client_ids and settings.google_client_secret:
+        clients[IdentityProvider.GOOGLE] = google_client(
+            settings.google_client_ids[0],
+            settings.google_client_secret,
+            authorize_url=settings.google_authorize_url,
+            token_url=settings.google_token_url,
+        )
+    if (
+        settings.apple_client_ids
+        and settings.apple_team_id
+        and settings.apple_key_id
+        and settings.apple_private_key_file
+    ):
+        clients[IdentityProvider.APPLE] = apple_client(
+            settings.apple_client_ids[0],
+            team_id=settings.apple_team_id,
+            key_id=settings.apple_key_id,
+            private_key_file=Path(settings.apple_private_key_file),
+            authorize_url=settings.apple_authorize_url,
+            token_url=settings.apple_token_url,
+        )
+    return HttpAuthorizationCodeFlow(clients)

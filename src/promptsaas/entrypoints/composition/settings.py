@@ -10,7 +10,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from promptsaas.adapters.security.defaults import APPLE_JWKS_URL, GOOGLE_JWKS_URL, OWASP_MEMORY_KIB, OWASP_TIME_COST
+from promptsaas.adapters.security.defaults import (
+    APPLE_AUTHORIZE_URL,
+    APPLE_JWKS_URL,
+    APPLE_TOKEN_URL,
+    GOOGLE_AUTHORIZE_URL,
+    GOOGLE_JWKS_URL,
+    GOOGLE_TOKEN_URL,
+    OWASP_MEMORY_KIB,
+    OWASP_TIME_COST,
+)
 from promptsaas.application.auth.service import AuthRateLimits
 from promptsaas.entrypoints.composition.env_file import load_env_file
 from promptsaas.entrypoints.composition.llm import TRANSPORTS, LlmEndpoint, parse_endpoints, parse_transport
@@ -54,6 +63,16 @@ class Settings:
     apple_client_ids: tuple[str, ...] = ()
     google_jwks_url: str = GOOGLE_JWKS_URL
     apple_jwks_url: str = APPLE_JWKS_URL
+    google_client_secret: str | None = field(default=None, repr=False)
+    """With it, the sign-in pages show "Continue with Google" (the first of the client ids is the web client)."""
+    google_authorize_url: str = GOOGLE_AUTHORIZE_URL
+    google_token_url: str = GOOGLE_TOKEN_URL
+    apple_team_id: str | None = None
+    apple_key_id: str | None = None
+    apple_private_key_file: str | None = None
+    """Apple's `.p8` key that signs the client secret; with team and key ids, the pages show "Continue with Apple"."""
+    apple_authorize_url: str = APPLE_AUTHORIZE_URL
+    apple_token_url: str = APPLE_TOKEN_URL
     auth_rate_limits: AuthRateLimits = field(default_factory=AuthRateLimits)
     llm_timeout_seconds: float = 60.0
     """A model call's deadline, retries included."""
@@ -133,6 +152,14 @@ class Settings:
             apple_client_ids=v.items("PROMPTSAAS_APPLE_CLIENT_IDS"),
             google_jwks_url=v.url("PROMPTSAAS_GOOGLE_JWKS_URL", GOOGLE_JWKS_URL),
             apple_jwks_url=v.url("PROMPTSAAS_APPLE_JWKS_URL", APPLE_JWKS_URL),
+            google_client_secret=v.optional("PROMPTSAAS_GOOGLE_CLIENT_SECRET"),
+            google_authorize_url=v.url("PROMPTSAAS_GOOGLE_AUTHORIZE_URL", GOOGLE_AUTHORIZE_URL),
+            google_token_url=v.url("PROMPTSAAS_GOOGLE_TOKEN_URL", GOOGLE_TOKEN_URL),
+            apple_team_id=v.optional("PROMPTSAAS_APPLE_TEAM_ID"),
+            apple_key_id=v.optional("PROMPTSAAS_APPLE_KEY_ID"),
+            apple_private_key_file=_readable_file(v, "PROMPTSAAS_APPLE_PRIVATE_KEY_FILE"),
+            apple_authorize_url=v.url("PROMPTSAAS_APPLE_AUTHORIZE_URL", APPLE_AUTHORIZE_URL),
+            apple_token_url=v.url("PROMPTSAAS_APPLE_TOKEN_URL", APPLE_TOKEN_URL),
             auth_rate_limits=_auth_rate_limits(v),
             llm_timeout_seconds=v.number("PROMPTSAAS_LLM_TIMEOUT_SECONDS", cls.llm_timeout_seconds, positive=True),
             llm_max_retries=v.integer("PROMPTSAAS_LLM_MAX_RETRIES", cls.llm_max_retries, minimum=0),
@@ -192,6 +219,13 @@ def _endpoints(v: Variables) -> tuple[LlmEndpoint, ...]:
         return parse_endpoints(v.optional("PROMPTSAAS_LLM_ENDPOINTS") or "", v.env)
     except ValueError as error:  # its messages already name the variable and the faulty item
         raise SettingsError(str(error)) from None
+
+
+def _readable_file(v: Variables, name: str) -> str | None:
+    path = v.optional(name)
+    if path is not None and not os.access(path, os.R_OK):
+        raise SettingsError(f"{name}: cannot read {path!r}")
+    return path
 
 
 def _smtp_url(v: Variables) -> str | None:

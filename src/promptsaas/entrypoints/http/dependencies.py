@@ -11,6 +11,7 @@ from litestar.di import Provide
 
 from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
+from promptsaas.application.auth.oauth_redirect import OAuthRedirect
 from promptsaas.application.auth.service import AuthService
 from promptsaas.application.billing.accounts import PaymentAccounts
 from promptsaas.application.billing.checkout import CheckoutService
@@ -46,6 +47,10 @@ def admin(state: State) -> AdminService:
 
 def auth(state: State) -> AuthService:
     return _container(state).auth()
+
+
+def oauth_redirect(state: State) -> OAuthRedirect:
+    return _container(state).oauth_redirect()
 
 
 def billing(state: State) -> BillingService:
@@ -120,6 +125,7 @@ SERVICES: dict[str, Provide] = {
     "access": Provide(access, sync_to_thread=False),
     "admin": Provide(admin, sync_to_thread=False),
     "auth": Provide(auth, sync_to_thread=False),
+    "oauth_redirect": Provide(oauth_redirect, sync_to_thread=False),
     "billing": Provide(billing, sync_to_thread=False),
     "catalog": Provide(catalog, sync_to_thread=False),
     "catalog_apply": Provide(catalog_apply, sync_to_thread=False),

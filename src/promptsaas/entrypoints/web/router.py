@@ -22,6 +22,7 @@ from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageControl
 from promptsaas.entrypoints.web.controllers.billing import BillingPagesController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
 from promptsaas.entrypoints.web.controllers.chat_stream import ChatStreamController
+from promptsaas.entrypoints.web.controllers.oauth import OAuthController
 from promptsaas.entrypoints.web.controllers.settings import SettingsController
 from promptsaas.entrypoints.web.pages import HANDLERS
 from promptsaas.entrypoints.web.session import WebSession
@@ -32,6 +33,7 @@ TEMPLATES = HERE / "templates"
 PAGES = [
     AccountController,
     AccountLinksController,
+    OAuthController,
     ChatController,
     ChatStreamController,
     SettingsController,

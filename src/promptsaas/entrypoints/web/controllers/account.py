@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from promptsaas.application.admin import AdminService
+from promptsaas.application.auth.oauth_redirect import OAuthRedirect
 from promptsaas.application.auth.service import AuthService
 from promptsaas.domain.errors import DomainError
 from promptsaas.entrypoints.web.pages import page
@@ -48,12 +49,14 @@ class AccountController(Controller):
         self,
         request: Request[Any, Any, Any],
         admin: NamedDependency[AdminService],
+        oauth_redirect: NamedDependency[OAuthRedirect],
         next: Annotated[str | None, QueryParameter(max_length=500)] = None,
     ) -> Template | Redirect:
         if await current_user(request) is not None:
             return Redirect(path=_next(next))
         workspace = await default_workspace(admin, request.query_params.get("workspace"))
-        return page(request, "login.html", workspace=workspace, next=_next(next), email="")
+        buttons = oauth_redirect.providers()
+        return page(request, "login.html", workspace=workspace, next=_next(next), email="", providers=buttons)
 
     @post("/login")
     async def login(
@@ -61,6 +64,7 @@ class AccountController(Controller):
         request: Request[Any, Any, Any],
         auth: NamedDependency[AuthService],
         admin: NamedDependency[AdminService],
+        oauth_redirect: NamedDependency[OAuthRedirect],
         form: NamedDependency[dict[str, str]],
     ) -> Template | Redirect:
         workspace, email = form.get("workspace", "").strip(), form.get("email", "").strip()
@@ -73,6 +77,7 @@ class AccountController(Controller):
                 "email": email,
                 "next": _next(form.get("next")),
                 "error": error.message,
+                "providers": oauth_redirect.providers(),
             }
             return page(request, "login.html", 400, **context)
         remember(request, pair)
@@ -83,10 +88,12 @@ class AccountController(Controller):
         self,
         request: Request[Any, Any, Any],
         admin: NamedDependency[AdminService],
+        oauth_redirect: NamedDependency[OAuthRedirect],
         invite: Annotated[str | None, QueryParameter(max_length=2000)] = None,
     ) -> Template:
         workspace = await default_workspace(admin, request.query_params.get("workspace"))
-        return page(request, "signup.html", workspace=workspace, email="", display_name="", invite=invite or "")
+        context: dict[str, Any] = {"workspace": workspace, "email": "", "display_name": "", "invite": invite or ""}
+        return page(request, "signup.html", providers=oauth_redirect.providers(), **context)
 
     @post("/signup")
     async def signup(
@@ -94,6 +101,7 @@ class AccountController(Controller):
         request: Request[Any, Any, Any],
         auth: NamedDependency[AuthService],
         admin: NamedDependency[AdminService],
+        oauth_redirect: NamedDependency[OAuthRedirect],
         form: NamedDependency[dict[str, str]],
     ) -> Template:
         """The API's sign-up under the tenant's mode: the same page whether the address has an account, and no
@@ -112,6 +120,7 @@ class AccountController(Controller):
                 "display_name": name,
                 "invite": invite or "",
                 "error": error.message,
+                "providers": oauth_redirect.providers(),
             }
             return page(request, "signup.html", 400, **context)
         return page(request, "signup_sent.html", HTTP_202_ACCEPTED, workspace=workspace)
