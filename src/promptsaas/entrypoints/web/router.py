@@ -13,9 +13,11 @@ from litestar.template.config import TemplateConfig
 
 from promptsaas.entrypoints.web.controllers.account import AccountController
 from promptsaas.entrypoints.web.controllers.account_links import AccountLinksController
+from promptsaas.entrypoints.web.controllers.admin_agent_settings import AdminAgentSettingsController
 from promptsaas.entrypoints.web.controllers.admin_agents import AdminAgentsController
 from promptsaas.entrypoints.web.controllers.admin_dashboard import AdminDashboardController
 from promptsaas.entrypoints.web.controllers.admin_people import AdminPeopleController
+from promptsaas.entrypoints.web.controllers.admin_trials import AdminTrialsController
 from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
 from promptsaas.entrypoints.web.controllers.chat_stream import ChatStreamController
@@ -34,6 +36,8 @@ PAGES = [
     SettingsController,
     AdminDashboardController,
     AdminAgentsController,
+    AdminAgentSettingsController,
+    AdminTrialsController,
     AdminPeopleController,
     AdminUsageController,
 ]
