@@ -11,6 +11,7 @@ from tests.e2e.web.conftest import log_in, shot
 SIGNED_OUT_PAGES = ["/login", "/signup", "/forgot-password", "/verify-email?token=t", "/reset-password?token=t"]
 MEMBER_PAGES = ["/", "/chat/tutor", "/usage", "/plans", "/settings"]
 ADMIN_PAGES = ["/admin", "/admin/agents/tutor", "/admin/users", "/admin/usage", "/admin/audit", "/admin/plans"]
+ADMIN_PAGES += ["/admin/agents", "/admin/agents/tutor/versions/1/try"]
 UNLABELLED = """els => els.filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)
     && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim())).map(e => e.outerHTML)"""
 

@@ -51,3 +51,48 @@ def test_an_admin_grants_and_cancels_a_subscription_and_changes_role_and_status(
         assert "email or password is wrong" in refused.text
     page.goto("/admin/audit")
     expect(page.locator("tbody")).to_contain_text("subscription.grant")
+
+
+PACK = {
+    "code": "boost",
+    "name": "Boost pack",
+    "kind": "pack",
+    "price": {"once": 500, "currency": "usd"},
+    "expires_days": 90,
+    "agents": ["tutor"],
+    "limits": [{"metric": "requests", "window": "grant", "amount": 100}],
+}
+
+
+def test_the_plans_page_lists_plans_and_packs_and_changes_a_plan(page: Page, web_server: ServerProcess) -> None:
+    demo = web_server.demo
+    with web_server.client(**{"X-Tenant": demo.tenant}) as api:
+        body = {"email": demo.admin["email"], "password": demo.admin["password"]}
+        bearer = {"Authorization": f"Bearer {api.post('/v1/auth/login', json=body).json()['access_token']}"}
+        assert api.put("/v1/admin/catalog", json={"plans": [PACK]}, headers=bearer).status_code == 200
+    log_in(page, demo.admin["email"], demo.admin["password"])
+    page.goto("/admin/plans")
+    pro = page.locator("tr", has_text="Pro")
+    expect(pro).to_contain_text("9.00 USD/month")
+    expect(pro).to_contain_text("90.00 USD/year")
+    expect(pro).to_contain_text("20 requests per minute")
+    pack = page.locator("tr", has_text="Boost pack")
+    expect(pack).to_contain_text("5.00 USD once")
+    expect(pack).to_contain_text("100 requests per grant")
+    expect(pack).to_contain_text("90 days after purchase")
+    expect(pack).to_contain_text("tutor")
+
+    page.locator("details", has=page.locator("#limits-pro")).locator("summary").click()
+    page.locator("#limits-pro").fill("30 requests per minute\nunlimited tokens per billing period")
+    page.get_by_role("button", name="Save pro").click()
+    expect(page.get_by_role("status")).to_have_text("Saved pro.")
+    expect(pro).to_contain_text("30 requests per minute")
+    expect(pro).to_contain_text("unlimited tokens per billing period")
+    shot(page, "admin-plans-edit")
+
+    page.locator("details", has=page.locator("#limits-boost")).locator("summary").click()
+    page.locator("#limits-boost").fill("100 requests per day")
+    page.get_by_role("button", name="Save boost").click()
+    expect(page.get_by_role("alert")).to_contain_text("a pack's quotas use the non-resetting window 'grant'")
+    page.goto("/admin/plans")
+    expect(pack).to_contain_text("100 requests per grant")

@@ -17,6 +17,7 @@ from promptsaas.entrypoints.web.controllers.admin_agent_settings import AdminAge
 from promptsaas.entrypoints.web.controllers.admin_agents import AdminAgentsController
 from promptsaas.entrypoints.web.controllers.admin_dashboard import AdminDashboardController
 from promptsaas.entrypoints.web.controllers.admin_people import AdminPeopleController
+from promptsaas.entrypoints.web.controllers.admin_plans import AdminPlansController
 from promptsaas.entrypoints.web.controllers.admin_trials import AdminTrialsController
 from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
@@ -38,6 +39,7 @@ PAGES = [
     AdminAgentsController,
     AdminAgentSettingsController,
     AdminTrialsController,
+    AdminPlansController,
     AdminPeopleController,
     AdminUsageController,
 ]

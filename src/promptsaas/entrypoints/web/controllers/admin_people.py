@@ -16,7 +16,7 @@ from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.plans import PlanStatus
 from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
 from promptsaas.domain.users import Role, User, UserStatus
-from promptsaas.entrypoints.web.pages import micros, page, when
+from promptsaas.entrypoints.web.pages import page, when
 from promptsaas.entrypoints.web.paging import paginate
 from promptsaas.entrypoints.web.session import admin_only, checked_form, signed_user
 
@@ -32,13 +32,6 @@ class AdminPeopleController(Controller):
     path = "/admin"
     guards = [admin_only]
     dependencies = {"user": Provide(signed_user), "form": Provide(checked_form)}
-
-    @get("/plans")
-    async def plans(
-        self, request: Request[Any, Any, Any], plans: NamedDependency[PlanService], user: NamedDependency[User]
-    ) -> Template:
-        listed, default = await plans.catalog(user.tenant_id)
-        return page(request, "admin/plans.html", plans=listed, default=default, micros=micros)
 
     @get("/users")
     async def users(

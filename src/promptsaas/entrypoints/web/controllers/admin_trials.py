@@ -19,11 +19,11 @@ from promptsaas.entrypoints.web.session import admin_only, checked_form, signed_
 
 class AdminTrialsController(Controller):
     include_in_schema = False
-    path = "/admin/agents/{slug:str}/versions/{number:int}/try"
+    path = "/admin/agents"
     guards = [admin_only]
     dependencies = {"user": Provide(signed_user), "form": Provide(checked_form)}
 
-    @get("/")
+    @get("/{slug:str}/versions/{number:int}/try")
     async def form_page(
         self,
         request: Request[Any, Any, Any],
@@ -36,7 +36,7 @@ class AdminTrialsController(Controller):
         chosen = {"model": subject.version.content.model, "input": ""}
         return _trial_page(request, subject, chosen)
 
-    @post("/")
+    @post("/{slug:str}/versions/{number:int}/try")
     async def run(
         self,
         request: Request[Any, Any, Any],
