@@ -12,6 +12,7 @@ SIGNED_OUT_PAGES = ["/login", "/signup", "/forgot-password", "/verify-email?toke
 MEMBER_PAGES = ["/", "/chat/tutor", "/usage", "/plans", "/settings", "/billing/success", "/billing/cancel"]
 ADMIN_PAGES = ["/admin", "/admin/agents/tutor", "/admin/users", "/admin/usage", "/admin/audit", "/admin/plans"]
 ADMIN_PAGES += ["/admin/payments", "/admin/models", "/admin/channels"]
+ADMIN_PAGES += ["/admin/agents", "/admin/agents/tutor/versions/1/try"]
 UNLABELLED = """els => els.filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)
     && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim())).map(e => e.outerHTML)"""
 

@@ -38,6 +38,14 @@ def test_every_form_without_its_token_is_refused_and_changes_nothing(page: Page,
     assert forms | {"/chat/tutor/send", "/chat/tutor/stream", "/admin/agents/tutor/rollback"} <= set(paths)
     assert {"/admin/payments/someone/refund", "/admin/models", "/admin/channels/someone"} <= set(paths)
     assert {"/plans/checkout", "/plans/portal", "/plans/subscriptions/someone/cancel"} <= set(paths)
+    console = {
+        "/admin/agents/",
+        "/admin/agents/tutor/settings",
+        "/admin/agents/tutor/publish",
+        "/admin/agents/tutor/retire",
+    }
+    console |= {"/admin/agents/tutor/versions/1/try", "/admin/plans/someone", "/admin/subscriptions"}
+    assert console | {"/admin/subscriptions/someone/cancel"} <= set(paths)
     log_in(page, web_server.demo.admin["email"], web_server.demo.admin["password"])
     page.goto("/admin/audit")
     entries = page.locator("tbody tr").count()

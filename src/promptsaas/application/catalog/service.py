@@ -67,8 +67,18 @@ class CatalogService:
         return agent
 
     async def update_agent(self, tenant_id: str, slug: str, actor: str = SYSTEM_ACTOR, **fields: object) -> Agent:
+        """Change an agent's fields; publishing one without an active prompt version is refused (members could not
+        use it)."""
         async with self._uow() as uow:
-            agent = await self.change_agent(uow, await agent_by_slug(uow, tenant_id, slug), actor, **fields)
+            agent = await agent_by_slug(uow, tenant_id, slug)
+            publishing = fields.get("status") == AgentStatus.PUBLISHED and agent.status is not AgentStatus.PUBLISHED
+            if publishing and await self._active_number(uow, agent) is None:
+                raise InvalidInput(
+                    f"agent {slug!r} has no active prompt version: activate one before publishing",
+                    field="status",
+                    code="no_active_version",
+                )
+            agent = await self.change_agent(uow, agent, actor, **fields)
             await uow.commit()
         return agent
 

@@ -46,6 +46,7 @@ from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.plans import PlanService
+from promptsaas.application.prompt_trials import PromptTrials
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.read_cache import ReadCache
 from promptsaas.application.runtime import Runtime
@@ -185,6 +186,7 @@ class Container(containers.DeclarativeContainer):
     host_resolver = providers.Singleton(SystemResolver)
     image_rules = providers.Singleton(ImageRules, attachment_limits, host_resolver)
     runtime = providers.Singleton(Runtime, uow, models, llm, image_rules, read_cache)
+    prompt_trials = providers.Singleton(PromptTrials, uow, runtime, models, audit)
     transcript = providers.Singleton(Transcript, uow, ids, clock)
     provider_keys = providers.Singleton(ProviderKeyService, uow, cipher, llm, clock, audit)
     conversations = providers.Singleton(

@@ -25,6 +25,7 @@ from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.plans import PlanService
+from promptsaas.application.prompt_trials import PromptTrials
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.application.usage import UsageService
@@ -75,6 +76,10 @@ def revenue(state: State) -> RevenueService:
 
 def catalog(state: State) -> CatalogService:
     return _container(state).catalog()
+
+
+def prompt_trials(state: State) -> PromptTrials:
+    return _container(state).prompt_trials()
 
 
 def catalog_apply(state: State) -> CatalogApplier:
@@ -129,6 +134,7 @@ SERVICES: dict[str, Provide] = {
     "billing": Provide(billing, sync_to_thread=False),
     "catalog": Provide(catalog, sync_to_thread=False),
     "catalog_apply": Provide(catalog_apply, sync_to_thread=False),
+    "prompt_trials": Provide(prompt_trials, sync_to_thread=False),
     "conversations": Provide(conversations, sync_to_thread=False),
     "plans": Provide(plans, sync_to_thread=False),
     "provider_keys": Provide(provider_keys, sync_to_thread=False),

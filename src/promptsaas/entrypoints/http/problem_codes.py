@@ -25,6 +25,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "unknown_provider": ProblemCode(400, "no LLM provider of that name is configured"),
     "catalog_invalid": ProblemCode(400, "the catalog document was rejected as a whole; `field` names the first path"),
     "nothing_to_roll_back": ProblemCode(400, "the agent has no earlier active version to return to"),
+    "no_active_version": ProblemCode(400, "the agent cannot be published before one of its versions is active"),
     "idempotency_key_reused": ProblemCode(400, "the Idempotency-Key was already used for a different request"),
     "attachments_not_supported": ProblemCode(400, "the agent's model does not accept images"),
     "too_many_attachments": ProblemCode(400, "more images than one message may carry"),

@@ -13,11 +13,14 @@ from litestar.template.config import TemplateConfig
 
 from promptsaas.entrypoints.web.controllers.account import AccountController
 from promptsaas.entrypoints.web.controllers.account_links import AccountLinksController
+from promptsaas.entrypoints.web.controllers.admin_agent_settings import AdminAgentSettingsController
 from promptsaas.entrypoints.web.controllers.admin_agents import AdminAgentsController
 from promptsaas.entrypoints.web.controllers.admin_channels import AdminChannelsController
 from promptsaas.entrypoints.web.controllers.admin_dashboard import AdminDashboardController
 from promptsaas.entrypoints.web.controllers.admin_money import AdminMoneyController
 from promptsaas.entrypoints.web.controllers.admin_people import AdminPeopleController
+from promptsaas.entrypoints.web.controllers.admin_plans import AdminPlansController
+from promptsaas.entrypoints.web.controllers.admin_trials import AdminTrialsController
 from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageController
 from promptsaas.entrypoints.web.controllers.billing import BillingPagesController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
@@ -40,6 +43,9 @@ PAGES = [
     BillingPagesController,
     AdminDashboardController,
     AdminAgentsController,
+    AdminAgentSettingsController,
+    AdminTrialsController,
+    AdminPlansController,
     AdminPeopleController,
     AdminUsageController,
     AdminMoneyController,

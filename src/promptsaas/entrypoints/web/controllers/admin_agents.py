@@ -20,6 +20,13 @@ from promptsaas.entrypoints.web.diffs import side_by_side
 from promptsaas.entrypoints.web.pages import page, when
 from promptsaas.entrypoints.web.session import admin_only, checked_form, signed_user
 
+AGENT_NOTICES = {
+    "created": "Agent created as a draft: save a prompt version, activate it, then publish.",
+    "saved": "Agent settings saved.",
+    "published": "Agent published: members whose plan grants it can use it.",
+    "retired": "Agent retired: members can no longer use it.",
+}
+
 
 def _actor(user: User) -> str:
     return user.email or user.id
@@ -162,6 +169,8 @@ async def _agent_page(
     if done in ("activated", "rolled_back"):
         verb = "Activated" if done == "activated" else "Rolled back to"
         notice = f"{verb} version {request.query_params.get('number', '')}."
+    elif done in AGENT_NOTICES:
+        notice = AGENT_NOTICES[done]
     return page(
         request,
         "admin/agent.html",

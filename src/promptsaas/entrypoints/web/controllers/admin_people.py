@@ -1,4 +1,4 @@
-"""The console's plans, users (role and status) and audit log; long lists are paginated."""
+"""The console's plans, users (role, status, subscriptions granted and canceled) and audit log; long lists paginate."""
 
 from __future__ import annotations
 
@@ -10,15 +10,21 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from promptsaas.application.admin import AdminService
+from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.plans import PlanService
+from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.plans import PlanStatus
+from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
 from promptsaas.domain.users import Role, User, UserStatus
-from promptsaas.entrypoints.web.pages import micros, page, when
+from promptsaas.entrypoints.web.pages import page, when
 from promptsaas.entrypoints.web.paging import paginate
 from promptsaas.entrypoints.web.session import admin_only, checked_form, signed_user
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
 AUDIT_DEPTH = 1000
 """How far back the audit pages reach (the newest entries)."""
+ENDED = frozenset({SubscriptionStatus.CANCELED, SubscriptionStatus.EXPIRED})
+"""Subscriptions the users page offers no cancel button for."""
 
 
 class AdminPeopleController(Controller):
@@ -27,30 +33,27 @@ class AdminPeopleController(Controller):
     guards = [admin_only]
     dependencies = {"user": Provide(signed_user), "form": Provide(checked_form)}
 
-    @get("/plans")
-    async def plans(
-        self, request: Request[Any, Any, Any], plans: NamedDependency[PlanService], user: NamedDependency[User]
-    ) -> Template:
-        listed, default = await plans.catalog(user.tenant_id)
-        return page(request, "admin/plans.html", plans=listed, default=default, micros=micros)
-
     @get("/users")
     async def users(
         self,
         request: Request[Any, Any, Any],
         admin: NamedDependency[AdminService],
+        plans: NamedDependency[PlanService],
         user: NamedDependency[User],
         page_number: PageNumber = 1,
     ) -> Template:
         everyone = sorted(await admin.users(user.tenant_id), key=lambda u: (u.email or "", u.id))
-        subscriptions: dict[str, list[str]] = {}
+        subscriptions: dict[str, list[Subscription]] = {}
         for sub in await admin.subscriptions(user.tenant_id):
-            subscriptions.setdefault(sub.user_id, []).append(f"{sub.plan_code} ({sub.status.value})")
+            subscriptions.setdefault(sub.user_id, []).append(sub)
+        listed, _ = await plans.catalog(user.tenant_id)
         return page(
             request,
             "admin/users.html",
             listing=paginate(everyone, page_number),
             subscriptions=subscriptions,
+            ended=ENDED,
+            plans=[p for p in listed if p.status is PlanStatus.ACTIVE],
             roles=[r.value for r in Role],
             statuses=[s.value for s in UserStatus],
             done=request.query_params.get("done"),
@@ -71,6 +74,33 @@ class AdminPeopleController(Controller):
             user.tenant_id, user_id, role=role, status=status, actor=user.email or user.id
         )
         return Redirect(path=f"/admin/users?done={changed.email or changed.id}")
+
+    @post("/subscriptions")
+    async def grant(
+        self,
+        billing: NamedDependency[BillingService],
+        user: NamedDependency[User],
+        form: NamedDependency[dict[str, str]],
+    ) -> Redirect:
+        days = form.get("days", "").strip()
+        if days and not days.isdigit():
+            raise InvalidInput(f"days must be a whole number, got {days!r}", field="days")
+        email = form.get("email", "")
+        sub = await billing.grant_subscription(
+            user.tenant_id, email, form.get("plan", ""), days=int(days) if days else None, actor=user.email or user.id
+        )
+        return Redirect(path=f"/admin/users?done={sub.plan_code} for {email}")
+
+    @post("/subscriptions/{subscription_id:str}/cancel")
+    async def cancel(
+        self,
+        billing: NamedDependency[BillingService],
+        user: NamedDependency[User],
+        subscription_id: FromPath[str],
+        form: NamedDependency[dict[str, str]],
+    ) -> Redirect:
+        sub = await billing.cancel_subscription(user.tenant_id, subscription_id, user.email or user.id)
+        return Redirect(path=f"/admin/users?done={sub.plan_code} (canceled)")
 
     @get("/audit")
     async def audit(

@@ -81,7 +81,7 @@ class AdminAgentsController(AdminController):
         "/{slug:str}",
         operation_id="adminUpdateAgent",
         summary="Change an agent",
-        responses=problems(*ADMIN, "agent_not_found"),
+        responses=problems(*ADMIN, "agent_not_found", "no_active_version"),
     )
     async def update(
         self,
