@@ -40,15 +40,12 @@ class EventEffects:
     ids: IdGenerator
 
     async def apply(self, tenant_id: str, event: BillingEvent, current: ProviderSubscription | None) -> str:
-        """Apply one event; returns a short note of what it did (kept on the inbox row)."""
+        """Apply one event; returns a short note of what it did (kept on the inbox row). The subscription's snapshot
+        goes first, so an invoice of a subscription this tenant has just learnt of finds its owner."""
         change, now = event.change, self.clock.now()
         notes: list[str] = []
         if isinstance(change, CheckoutCompleted):
             notes.append(await self._checkout(tenant_id, event.provider, change))
-        if isinstance(change, InvoicePaid):
-            notes.append(await self._invoice_paid(tenant_id, event, change))
-        if isinstance(change, ChargeRefunded):
-            notes.append(await self._refunded(tenant_id, event.provider, change))
         snapshot = current or getattr(change, "subscription", None)
         if isinstance(snapshot, ProviderSubscription):
             at = now if current is not None else event.created
@@ -56,6 +53,10 @@ class EventEffects:
                 self.uow, self.audit, tenant_id, event.provider, snapshot, at, self.ids.new_id(), ACTOR
             )
             notes.append(f"subscription {sub.status.value}" if sub else "subscription of no user here")
+        if isinstance(change, InvoicePaid):
+            notes.append(await self._invoice_paid(tenant_id, event, change))
+        if isinstance(change, ChargeRefunded):
+            notes.append(await self._refunded(tenant_id, event.provider, change))
         return "; ".join(n for n in notes if n) or "nothing to do"
 
     async def _checkout(self, tenant_id: str, provider: str, change: CheckoutCompleted) -> str:
@@ -93,6 +94,8 @@ class EventEffects:
         user_id = sub.user_id if sub else None
         if user_id is None and change.customer_id:
             user_id = await self.uow.billing.customer_user(tenant_id, event.provider, change.customer_id)
+        if user_id is None:  # another tenant's customer (or nobody's): recorded in the inbox, no payment here
+            return "payment of no customer here"
         added = await self._payment(
             tenant_id,
             event.provider,
