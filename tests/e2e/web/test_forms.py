@@ -31,6 +31,7 @@ def test_every_form_without_its_token_is_refused_and_changes_nothing(page: Page,
     paths = form_paths()
     forms = {"/login", "/signup", "/logout", "/verify-email", "/forgot-password", "/reset-password"}
     assert forms | {"/chat/tutor/send", "/chat/tutor/stream", "/admin/agents/tutor/rollback"} <= set(paths)
+    assert "/settings/link-code" in paths
     log_in(page, web_server.demo.admin["email"], web_server.demo.admin["password"])
     page.goto("/admin/audit")
     entries = page.locator("tbody tr").count()

@@ -18,6 +18,7 @@ from promptsaas.entrypoints.web.controllers.admin_dashboard import AdminDashboar
 from promptsaas.entrypoints.web.controllers.admin_people import AdminPeopleController
 from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
+from promptsaas.entrypoints.web.controllers.chat_linking import ChatLinkingController
 from promptsaas.entrypoints.web.controllers.chat_stream import ChatStreamController
 from promptsaas.entrypoints.web.controllers.settings import SettingsController
 from promptsaas.entrypoints.web.pages import HANDLERS
@@ -32,6 +33,7 @@ PAGES = [
     ChatController,
     ChatStreamController,
     SettingsController,
+    ChatLinkingController,
     AdminDashboardController,
     AdminAgentsController,
     AdminPeopleController,
