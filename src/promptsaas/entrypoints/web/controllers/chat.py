@@ -30,11 +30,12 @@ from promptsaas.entrypoints.web.session import checked_form, signed_in, signed_u
 IMAGE_FIELD = "image"
 
 
-async def uploaded_images(request: Request[Any, Any, Any]) -> tuple[ImagePart, ...]:
-    """The composer's picked images (its `image` file input; a multipart form), each made an image by the parser
-    every shell uses; the runtime's rules then check their count, type and size."""
-    form = await request.form()
-    files = [f for f in form.getall(IMAGE_FIELD) if isinstance(f, UploadFile) and f.filename]
+async def uploaded_images(
+    request: Request[Any, Any, Any], form: NamedDependency[dict[str, str]]
+) -> tuple[ImagePart, ...]:
+    """The composer's picked images (its `image` file input; a multipart form), read only once `form` passed the
+    CSRF check, each made an image by the parser every shell uses; the runtime's rules then check them."""
+    files = [f for f in (await request.form()).getall(IMAGE_FIELD) if isinstance(f, UploadFile) and f.filename]
     return tuple([image_of_bytes(f.content_type, await f.read()) for f in files])
 
 
