@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from promptsaas.application.ports.repositories import UsageQuery, UsageRow
+from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.domain.errors import InvalidInput
 
@@ -29,3 +29,8 @@ class UsageService:
             raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}", field="group_by")
         async with self._uow() as uow:
             return await uow.usage.summarize(UsageQuery(tenant_id, group_by, since, until, user_id))
+
+    async def denials_per_day(self, tenant_id: str, since: datetime) -> list[DenialCount]:
+        """The calls the policy refused since `since`, counted per day and code."""
+        async with self._uow() as uow:
+            return await uow.usage.denials_per_day(tenant_id, since)

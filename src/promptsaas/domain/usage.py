@@ -44,3 +44,16 @@ class UsageRecord:
     request_id: str = ""
     charged_requests: int = 0
     charged_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    """One call the policy refused: who asked for which agent, and the decision's code. It charged nothing."""
+
+    id: str
+    tenant_id: str
+    user_id: str
+    agent_slug: str
+    channel: Channel
+    code: str
+    created_at: datetime

@@ -46,6 +46,7 @@ def test_every_form_without_its_token_is_refused_and_changes_nothing(page: Page,
     }
     console |= {"/admin/agents/tutor/versions/1/try", "/admin/plans/someone", "/admin/subscriptions"}
     assert console | {"/admin/subscriptions/someone/cancel"} <= set(paths)
+    assert "/settings/link-code" in paths
     log_in(page, web_server.demo.admin["email"], web_server.demo.admin["password"])
     page.goto("/admin/audit")
     entries = page.locator("tbody tr").count()

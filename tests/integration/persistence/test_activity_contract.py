@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 
 from promptsaas.application.ports.quota import Settlement
-from promptsaas.application.ports.repositories import UsageQuery, UsageRow
+from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
+from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, Exchange, Message
-from promptsaas.domain.usage import Funding, Outcome
+from promptsaas.domain.usage import Denial, Funding, Outcome
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import NOON, audit, conversation, message, usage
 
@@ -114,3 +115,26 @@ async def test_audit_entries_list_newest_first(backend: Backend) -> None:
     async with backend.uow() as uow:
         assert await uow.audit.list("t1") == entries[::-1]
         assert await uow.audit.list("t1", limit=1) == [entries[-1]]
+
+
+async def test_denials_are_counted_per_utc_day_and_code_within_the_tenant(backend: Backend) -> None:
+    def denial(tenant: str, ident: str, code: str, at: datetime) -> Denial:
+        return Denial(ident, tenant, "u1", "tutor", Channel.WEB, code, at)
+
+    late = NOON.replace(hour=23, minute=30)
+    for d in (
+        denial("t1", "d1", "quota_exceeded", NOON - timedelta(days=1)),
+        denial("t1", "d2", "quota_exceeded", late),
+        denial("t1", "d3", "quota_exceeded", NOON),
+        denial("t1", "d4", "agent_not_in_plan", NOON),
+        denial("t2", "d5", "quota_exceeded", NOON),
+    ):
+        async with backend.uow() as uow:
+            await uow.usage.add_denial(d)
+            await uow.commit()
+    day = NOON.date().isoformat()
+    async with backend.uow() as uow:
+        assert await uow.usage.denials_per_day("t1", NOON - timedelta(hours=1)) == [
+            DenialCount(day, "agent_not_in_plan", 1),
+            DenialCount(day, "quota_exceeded", 2),
+        ]

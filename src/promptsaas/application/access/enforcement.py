@@ -25,7 +25,7 @@ from promptsaas.domain.plans import Metric
 from promptsaas.domain.provider_keys import ProviderKey
 from promptsaas.domain.quota import Reservation, ReservationItem
 from promptsaas.domain.subscriptions import Entitlements, Subscription, entitlements
-from promptsaas.domain.usage import Funding, UsageRecord
+from promptsaas.domain.usage import Denial, Funding, UsageRecord
 
 RESERVATION_TTL = timedelta(minutes=10)
 
@@ -124,7 +124,7 @@ class AccessService:
                     request = replace(request, byok_providers=frozenset({key.provider}))
                     decision = policy.decide(request)
             if not decision.allowed:
-                raise AccessDenied(decision)
+                raise await self._denied(request, decision)
             if decision.funding is Funding.BYOK:
                 return Grant(decision, None, estimated_tokens, key)
             grant = await self._hold(request, decision)
@@ -132,7 +132,23 @@ class AccessService:
                 return grant
             if attempt == 0:
                 request = await self._context.with_counters(request)
-        raise AccessDenied(_lost_race(decision))
+        raise await self._denied(request, _lost_race(decision))
+
+    async def _denied(self, request: AccessRequest, decision: Decision) -> AccessDenied:
+        """Record the refusal (one insert, nothing charged) for the console's denials chart, and return its error."""
+        denial = Denial(
+            self._ids.new_id(),
+            request.tenant_id,
+            request.principal.user_id,
+            request.agent.slug,
+            request.channel,
+            decision.code.value,
+            request.now,
+        )
+        async with self._uow() as uow:
+            await uow.usage.add_denial(denial)
+            await uow.commit()
+        return AccessDenied(decision)
 
     async def _hold(self, request: AccessRequest, decision: Decision) -> Grant | None:
         """Reserve the call's usage on the funding subscription's counters; the grant's limits are those counters

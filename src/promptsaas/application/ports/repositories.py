@@ -21,7 +21,7 @@ from promptsaas.domain.prompts import PromptVersion
 from promptsaas.domain.provider_keys import ProviderKey
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant
-from promptsaas.domain.usage import UsageRecord
+from promptsaas.domain.usage import Denial, UsageRecord
 from promptsaas.domain.users import Identity, IdentityProvider, User
 
 
@@ -266,6 +266,13 @@ class UsageRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DenialCount:
+    day: str
+    code: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class UsageQuery:
     tenant_id: str
     group_by: str = "agent"
@@ -282,6 +289,11 @@ class UsageRepository(Protocol):
     async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]: ...
     @abstractmethod
     async def summarize(self, query: UsageQuery) -> list[UsageRow]: ...
+    @abstractmethod
+    async def add_denial(self, denial: Denial) -> None: ...
+    @abstractmethod
+    async def denials_per_day(self, tenant_id: str, since: datetime) -> list[DenialCount]:
+        """How many calls were refused per day (UTC) and code since `since`, ordered by day then code."""
 
 
 class AuditRepository(Protocol):

@@ -1,6 +1,6 @@
-"""What every request must be before a handler sees it: a UTF-8 body, and no NUL byte in any string of the body (JSON
-or a form's fields), the path or the query (PostgreSQL cannot store one, SQLite would store it silently). A refusal
-names the field.
+"""What every request must be before a handler sees it: a UTF-8 body (a multipart form's files excepted), and no NUL
+byte in any string of the body (JSON or a form's fields), the path or the query (PostgreSQL cannot store one, SQLite
+would store it silently). A refusal names the field.
 
 One `before_request` hook for every route: a byte search per request, a walk of the body only when a NUL is there.
 """
@@ -17,7 +17,8 @@ from promptsaas.domain.errors import InvalidInput
 NUL = "\x00"
 _NUL_BYTES = (b"\x00", b"\\u0000")
 _FORM_NUL_BYTES = (b"\x00", b"%00")
-_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_MULTIPART = "multipart/form-data"
+_FORMS = ("application/x-www-form-urlencoded", _MULTIPART)
 
 
 async def refuse_hostile_input(request: Request[Any, Any, Any]) -> None:
@@ -32,11 +33,12 @@ async def refuse_hostile_input(request: Request[Any, Any, Any]) -> None:
     body = await request.body()
     if not body:
         return
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput("the body is not valid UTF-8", field="body") from None
     content_type = request.headers.get("content-type", "").lower()
+    if not content_type.startswith(_MULTIPART):  # a multipart form's files are bytes; its text fields decode alone
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput("the body is not valid UTF-8", field="body") from None
     if content_type.startswith(_FORMS):
         if any(marker in body for marker in _FORM_NUL_BYTES):
             await _refuse_nul_in_form(request)

@@ -43,6 +43,12 @@ def days(since: date, count: int) -> list[str]:
     return [(since + timedelta(days=n)).isoformat() for n in range(count)]
 
 
+def months(last: date, count: int) -> list[str]:
+    """The `count` months up to and including `last`'s, oldest first, as YYYY-MM."""
+    index = last.year * 12 + last.month - 1
+    return [f"{(index - n) // 12:04d}-{(index - n) % 12 + 1:02d}" for n in reversed(range(count))]
+
+
 def bar_chart(
     title: str,
     labels: Sequence[str],
@@ -56,7 +62,7 @@ def bar_chart(
     plot = HEIGHT - BOTTOM - TOP
     bars = []
     for n, (label, value) in enumerate(zip(labels, values, strict=True)):
-        height = plot * value / peak
+        height = plot * max(value, 0) / peak
         x = LEFT + n * slot + slot * 0.15
         bars.append(
             Bar(

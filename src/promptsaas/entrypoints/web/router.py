@@ -24,6 +24,7 @@ from promptsaas.entrypoints.web.controllers.admin_trials import AdminTrialsContr
 from promptsaas.entrypoints.web.controllers.admin_usage import AdminUsageController
 from promptsaas.entrypoints.web.controllers.billing import BillingPagesController
 from promptsaas.entrypoints.web.controllers.chat import ChatController
+from promptsaas.entrypoints.web.controllers.chat_linking import ChatLinkingController
 from promptsaas.entrypoints.web.controllers.chat_stream import ChatStreamController
 from promptsaas.entrypoints.web.controllers.oauth import OAuthController
 from promptsaas.entrypoints.web.controllers.settings import SettingsController
@@ -41,6 +42,7 @@ PAGES = [
     ChatStreamController,
     SettingsController,
     BillingPagesController,
+    ChatLinkingController,
     AdminDashboardController,
     AdminAgentsController,
     AdminAgentSettingsController,

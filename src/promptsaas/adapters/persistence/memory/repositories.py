@@ -10,7 +10,7 @@ from typing import Any
 from promptsaas.adapters.persistence.memory.keyset import window
 from promptsaas.adapters.persistence.memory.store import Journal, Table
 from promptsaas.application.ports import repositories as ports
-from promptsaas.application.ports.repositories import UsageQuery, UsageRow
+from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.domain.agents import Agent, AgentStatus
 from promptsaas.domain.audit import AuditEntry
 from promptsaas.domain.conversations import Conversation, Message
@@ -19,7 +19,7 @@ from promptsaas.domain.plans import Plan
 from promptsaas.domain.prompts import PromptVersion, VersionStatus
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant
-from promptsaas.domain.usage import Outcome, UsageRecord
+from promptsaas.domain.usage import Denial, Outcome, UsageRecord
 from promptsaas.domain.users import Identity, IdentityProvider, Role, User
 
 
@@ -219,6 +219,20 @@ class MemoryConversations(_Repo, ports.ConversationRepository):
 
 
 class MemoryUsage(_Repo, ports.UsageRepository):
+    def __init__(self, table: Table, journal: Journal, denials: Table) -> None:
+        super().__init__(table, journal)
+        self._denials = denials
+
+    async def add_denial(self, denial: Denial) -> None:
+        self._denials.put(self._journal, (denial.tenant_id, denial.id), denial)
+
+    async def denials_per_day(self, tenant_id: str, since: datetime) -> list[DenialCount]:
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        for d in self._denials.values():
+            if d.tenant_id == tenant_id and d.created_at >= since:
+                counts[(d.created_at.date().isoformat(), d.code)] += 1
+        return [DenialCount(day, code, n) for (day, code), n in sorted(counts.items())]
+
     async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]:
         return [r for r in self._of(tenant_id) if since is None or r.created_at >= since]
 

@@ -63,6 +63,7 @@ class MemoryStore:
     conversations: Table = field(default_factory=Table)
     messages: Table = field(default_factory=Table)
     usage: Table = field(default_factory=Table)
+    denials: Table = field(default_factory=Table)
     audit: Table = field(default_factory=Table)
     refresh_tokens: Table = field(default_factory=Table)
     api_keys: Table = field(default_factory=Table)

@@ -11,12 +11,15 @@ from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
 from promptsaas.application.ports import repositories as ports
-from promptsaas.application.ports.repositories import UsageQuery, UsageRow
+from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.domain.audit import AuditEntry
 from promptsaas.domain.errors import InvalidInput
-from promptsaas.domain.usage import Outcome, UsageRecord
+from promptsaas.domain.usage import Denial, Outcome, UsageRecord
 
 _usage = t.usage_records
+_denials = t.denials
+_ADD_DENIAL = insert(_denials).inline()
+_DENIAL_COLUMNS = ("id", "tenant_id", "user_id", "agent_slug", "code", "created_at")
 
 
 class SqlUsage(SqlRepository, ports.UsageRepository):
@@ -51,6 +54,25 @@ class SqlUsage(SqlRepository, ports.UsageRepository):
         sums = ("requests", "input_tokens", "output_tokens", "cost_micros", "errors")
         return [UsageRow(r["key"], *(int(r[n]) for n in sums)) for r in await self._db.rows(statement)]
 
+    async def add_denial(self, denial: Denial) -> None:
+        row = {name: getattr(denial, name) for name in _DENIAL_COLUMNS}
+        await self._db.write(_ADD_DENIAL, {**row, "channel": denial.channel.value}, conflict=("denial", denial.id))
+
+    async def denials_per_day(self, tenant_id: str, since: datetime) -> list[DenialCount]:
+        day = self._day(_denials.c.created_at).label("day")
+        statement = (
+            select(day, _denials.c.code, func.count().label("count"))
+            .where(_denials.c.tenant_id == tenant_id, _denials.c.created_at >= since)
+            .group_by(day, _denials.c.code)
+            .order_by(day, _denials.c.code)
+        )
+        return [DenialCount(r["day"], r["code"], int(r["count"])) for r in await self._db.rows(statement)]
+
+    def _day(self, column: ColumnElement[datetime]) -> ColumnElement[str]:
+        if self._db.dialect == "sqlite":
+            return func.substr(column, 1, 10, type_=String)
+        return cast(func.date(func.timezone("UTC", column)), String)
+
     def _group_key(self, group_by: str) -> ColumnElement[str]:
         match group_by:
             case "agent":
@@ -62,9 +84,7 @@ class SqlUsage(SqlRepository, ports.UsageRepository):
             case "plan":
                 return func.coalesce(func.nullif(_usage.c.plan_code, ""), literal("byok:") + _usage.c.funding)
             case "day":
-                if self._db.dialect == "sqlite":
-                    return func.substr(_usage.c.created_at, 1, 10, type_=String)
-                return cast(func.date(func.timezone("UTC", _usage.c.created_at)), String)
+                return self._day(_usage.c.created_at)
         raise InvalidInput(f"cannot group usage by {group_by!r}", field="group_by")
 
 

@@ -6,29 +6,43 @@ import secrets
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from promptsaas.application.access import AccessService
 from promptsaas.application.access.limits import views
+from promptsaas.application.attachments import IMAGE_TYPES, image_of_bytes
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.conversations import ConversationService, InboundMessage
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.runtime import AgentSetup
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.channels import Channel
+from promptsaas.domain.conversations import ImagePart
 from promptsaas.domain.errors import AccessDenied, DomainError, NotFound
 from promptsaas.domain.users import User
 from promptsaas.entrypoints.web.forms import fields, limit_lines, values
 from promptsaas.entrypoints.web.pages import is_htmx, page, when
 from promptsaas.entrypoints.web.session import checked_form, signed_in, signed_user
 
+IMAGE_FIELD = "image"
+
+
+async def uploaded_images(
+    request: Request[Any, Any, Any], form: NamedDependency[dict[str, str]]
+) -> tuple[ImagePart, ...]:
+    """The composer's picked images (its `image` file input; a multipart form), read only once `form` passed the
+    CSRF check, each made an image by the parser every shell uses; the runtime's rules then check them."""
+    files = [f for f in (await request.form()).getall(IMAGE_FIELD) if isinstance(f, UploadFile) and f.filename]
+    return tuple([image_of_bytes(f.content_type, await f.read()) for f in files])
+
 
 class ChatController(Controller):
     include_in_schema = False
     guards = [signed_in]
-    dependencies = {"user": Provide(signed_user), "form": Provide(checked_form)}
+    dependencies = {"user": Provide(signed_user), "form": Provide(checked_form), "images": Provide(uploaded_images)}
 
     @get("/")
     async def gallery(
@@ -70,13 +84,14 @@ class ChatController(Controller):
         user: NamedDependency[User],
         slug: FromPath[str],
         form: NamedDependency[dict[str, str]],
+        images: NamedDependency[tuple[ImagePart, ...]],
     ) -> Template | Redirect:
         """One message to the agent: the reply and the remaining limits, or the denial with its reset time."""
         setup = await storefront.agent(user.tenant_id, slug)
         conversation_id = form.get("conversation_id") or None
         text = form.get("input", "").strip()
         try:
-            reply = await runs.chat(composed(setup, user, slug, form, idempotent=True))
+            reply = await runs.chat(composed(setup, user, slug, form, idempotent=True, images=images))
         except DomainError as error:
             return await refused(request, error, (storefront, catalog, conversations), user, slug, conversation_id)
         if not is_htmx(request):
@@ -94,7 +109,15 @@ class ChatController(Controller):
         )
 
 
-def composed(setup: AgentSetup, user: User, slug: str, form: dict[str, str], *, idempotent: bool) -> InboundMessage:
+def composed(
+    setup: AgentSetup,
+    user: User,
+    slug: str,
+    form: dict[str, str],
+    *,
+    idempotent: bool,
+    images: tuple[ImagePart, ...] = (),
+) -> InboundMessage:
     """The composer's form as the message to the agent; its request id is the idempotency key when `idempotent`."""
     text = form.get("input", "").strip()
     if not text:
@@ -109,6 +132,7 @@ def composed(setup: AgentSetup, user: User, slug: str, form: dict[str, str], *, 
         style=form.get("style") or None,
         conversation_id=form.get("conversation_id") or None,
         idempotency_key=(form.get("request_id") or None) if idempotent else None,
+        images=images,
     )
 
 
@@ -170,6 +194,8 @@ async def _chat_context(
         "agent": setup.agent,
         "styles": sorted(setup.agent.styles),
         "fields": fields(content.variables) if content else [],
+        "sees_images": bool(setup.model and setup.model.vision),
+        "image_types": ",".join(IMAGE_TYPES),
         "threads": threads,
         "history": history,
         "conversation_id": conversation_id or "",

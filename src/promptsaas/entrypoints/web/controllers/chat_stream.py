@@ -18,10 +18,11 @@ from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.conversations import ConversationService, Reply
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.storefront import StorefrontService
+from promptsaas.domain.conversations import ImagePart
 from promptsaas.domain.errors import DomainError
 from promptsaas.domain.users import User
 from promptsaas.entrypoints.http.run_events import EVENT_STREAM, SSE_HEADERS, server_sent
-from promptsaas.entrypoints.web.controllers.chat import composed, notice_of, refused
+from promptsaas.entrypoints.web.controllers.chat import composed, notice_of, refused, uploaded_images
 from promptsaas.entrypoints.web.forms import limit_lines
 from promptsaas.entrypoints.web.pages import when
 from promptsaas.entrypoints.web.session import checked_form, signed_in, signed_user
@@ -34,7 +35,7 @@ Render = Callable[..., str]
 class ChatStreamController(Controller):
     include_in_schema = False
     guards = [signed_in]
-    dependencies = {"user": Provide(signed_user), "form": Provide(checked_form)}
+    dependencies = {"user": Provide(signed_user), "form": Provide(checked_form), "images": Provide(uploaded_images)}
 
     @post("/chat/{slug:str}/stream")
     async def stream(
@@ -47,13 +48,14 @@ class ChatStreamController(Controller):
         user: NamedDependency[User],
         slug: FromPath[str],
         form: NamedDependency[dict[str, str]],
+        images: NamedDependency[tuple[ImagePart, ...]],
     ) -> Stream | Template:
         """One message whose reply streams. It runs without the form's request id (the page sends one message at a
         time while a reply streams); the request id guards the plain form's resubmission."""
         setup = await storefront.agent(user.tenant_id, slug)
         conversation_id = form.get("conversation_id") or None
         try:
-            events = runs.stream(composed(setup, user, slug, form, idempotent=False))
+            events = runs.stream(composed(setup, user, slug, form, idempotent=False, images=images))
             first = await anext(events)  # the reservation, and any denial, come before the response starts
         except DomainError as error:
             return await refused(request, error, (storefront, catalog, conversations), user, slug, conversation_id)

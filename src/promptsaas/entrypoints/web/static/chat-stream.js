@@ -67,6 +67,8 @@
         return;
       }
       box.value = "";
+      var pictures = form.querySelector("[name=image]");  // sent with the FormData above; not again
+      if (pictures) pictures.value = "";
       var asked = bubble("user", "You", said);
       var answer = bubble("assistant", document.getElementById("agent-name").textContent, "");
       answer.classList.add("streaming");

@@ -17,6 +17,7 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.accounts import (
 from promptsaas.adapters.persistence.sqlalchemy.tables.activity import (
     audit_entries,
     conversations,
+    denials,
     messages,
     usage_records,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "channel_secrets",
     "chat_states",
     "conversations",
+    "denials",
     "idempotency_keys",
     "identities",
     "link_codes",

@@ -1,4 +1,4 @@
-"""What calls leave behind: conversations and their messages, usage records, audit entries."""
+"""What calls leave behind: conversations and their messages, usage records, denials, audit entries."""
 
 from __future__ import annotations
 
@@ -66,6 +66,22 @@ usage_records = Table(
     Column("charged_requests", Integer, nullable=False),
     Column("charged_tokens", BigInteger, nullable=False),
     Column("charges", Json),
+    UniqueConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "created_at"),
+)
+
+
+denials = Table(
+    "denials",
+    metadata,
+    Column("seq", row_id(), primary_key=True, autoincrement=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("id", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("agent_slug", String(63), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "created_at"),
 )
