@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 WIDTH = 600
 HEIGHT = 180
-LEFT = 48
+LEFT = 76  # room for a peak label such as "1,234.00 EUR"
 BOTTOM = 22
 TOP = 10
 
