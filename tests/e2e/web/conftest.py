@@ -22,7 +22,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 @pytest.fixture(scope="package")
 def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     workdir = tmp_path_factory.mktemp("web")
-    server = start_server(f"sqlite:///{workdir / 'promptsaas.db'}", workdir)
+    # Every browser test of the package signs up from 127.0.0.1 on this one server: more than the 10 sign-ups an
+    # address may make (the limit itself: tests/unit/application/test_login_limits.py).
+    many = {"PROMPTSAAS_REGISTER_LIMIT_PER_IP": "1000"}
+    server = start_server(f"sqlite:///{workdir / 'promptsaas.db'}", workdir, extra_env=many)
     try:
         yield server
     finally:
