@@ -19,8 +19,9 @@ import httpx
 import pytest
 import uvicorn
 
+from promptsaas.adapters.observability.logs import QUIET
 from promptsaas.entrypoints.composition.settings import Settings
-from promptsaas.entrypoints.http.app import QUIET, create_app
+from promptsaas.entrypoints.http.app import create_app
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 from tests.support.llm_stub import Failure, LlmStub, Reply
 

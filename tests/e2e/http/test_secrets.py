@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from promptsaas.entrypoints.http.app import QUIET
+from promptsaas.adapters.observability.logs import QUIET
 from tests.e2e.http import tally
 from tests.e2e.http.world import GOOGLE_CLIENT, World
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from promptsaas.adapters.observability.logs import MASK, redact
+import logging
+
+import pytest
+
+from promptsaas.adapters.observability.logs import MASK, configure_logging, redact
 from promptsaas.entrypoints.composition.operations import OperationsSettings
 from promptsaas.entrypoints.composition.variables import Variables
 from promptsaas.entrypoints.http.observability.request_id import request_id_from
@@ -40,3 +44,17 @@ def test_production_logs_json_and_development_a_console() -> None:
     operations = OperationsSettings.from_variables(chosen, production=False)
     assert operations.log_format == "json"
     assert operations.cors_origins == ("https://a.example", "https://b.example")
+
+
+def test_a_model_call_through_the_sdks_http_client_writes_no_line_of_its_own(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("json", "INFO")
+    try:
+        logging.getLogger("httpx2").info('HTTP Request: POST http://127.0.0.1/v1/chat/completions "200 OK"')
+        logging.getLogger("promptsaas.access").info("POST /v1/agents/{slug}/runs 200")
+    finally:
+        configure_logging("console", "INFO")
+    lines = capsys.readouterr().err
+    assert "HTTP Request" not in lines
+    assert "/v1/agents/{slug}/runs" in lines

@@ -20,7 +20,7 @@ SECRET_SHAPES = re.compile(
     r"|(?i:bearer)\s+[A-Za-z0-9_\-.=]{8,})"
 )
 SECRET_KEYS = frozenset({"password", "authorization", "api_key", "token", "secret", "cookie", "x-api-key"})
-QUIET = ("httpx", "httpcore", "openai", "anthropic", "aiohttp.access", "uvicorn.access")
+QUIET = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "anthropic", "aiohttp.access", "uvicorn.access")
 """Libraries that log every request at INFO; the access line of our middleware replaces uvicorn's."""
 MASK = "[redacted]"
 HANDLER_NAME = "promptsaas"

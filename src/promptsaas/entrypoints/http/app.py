@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager, suppress
 
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -54,16 +53,6 @@ from promptsaas.entrypoints.http.openai.models import OpenAIModelsController
 from promptsaas.entrypoints.http.problems import HANDLERS
 from promptsaas.entrypoints.http.slow_clients import BodyDeadline
 from promptsaas.entrypoints.web.router import static_router, template_config, web_router
-
-QUIET = ("httpx", "httpx2", "httpcore", "openai", "anthropic", "aiohttp.access")
-"""HTTP client libraries that log every request at INFO: one line per model call is noise and costs the hot path."""
-LOGGING = LoggingConfig(
-    root={"level": "INFO", "handlers": ["queue_listener"]},
-    loggers={
-        "litestar": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
-        **{name: {"level": "WARNING"} for name in QUIET},
-    },
-)
 
 CONTROLLERS = [
     HealthController,
