@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Literal
 
 import anthropic
 import httpx2
-from anthropic.types import (
-    ContentBlockParam,
-    ImageBlockParam,
-    Message,
-    MessageParam,
-    RawMessageStreamEvent,
-    TextBlock,
-)
+from anthropic.types import ContentBlockParam, ImageBlockParam, MessageParam
 
+from promptsaas.adapters.llm import anthropic_wire
 from promptsaas.adapters.llm.clients import ClientPool, Transport
 from promptsaas.adapters.llm.faults import (
     Fault,
@@ -30,12 +24,13 @@ from promptsaas.adapters.llm.faults import (
     retry_after_seconds,
     status_fault,
 )
-from promptsaas.adapters.llm.streams import relay
+from promptsaas.adapters.llm.streams import ProviderStreamError, RawStream, relay
 from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest, StreamEvent, TextDelta
 from promptsaas.domain.conversations import ImagePart, Part, Role, text_of
 from promptsaas.domain.errors import LlmBadRequest, LlmUnavailable
 from promptsaas.domain.prompts import ModelParams
 
+MESSAGES = "/v1/messages"
 MediaType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
 MEDIA_TYPES: dict[str, MediaType] = {t: t for t in ("image/jpeg", "image/png", "image/gif", "image/webp")}
 
@@ -64,7 +59,7 @@ class AnthropicProvider(LlmProvider):
         secrets = (request.api_key, client.api_key, client.auth_token)
 
         async def attempt() -> Completion:
-            return _completion(await self._create(client, request))
+            return _completion(anthropic_wire.message((await self._send(client, request)).content))
 
         return await call_with_retries(self.name, attempt, lambda exc: self._fault(exc, secrets), self._policy)
 
@@ -73,13 +68,12 @@ class AnthropicProvider(LlmProvider):
         client = self._clients.get(request.api_key)
         secrets = (request.api_key, client.api_key, client.auth_token)
 
-        async def open_stream() -> anthropic.AsyncStream[RawMessageStreamEvent]:
-            events: anthropic.AsyncStream[RawMessageStreamEvent] = await self._create(client, request, stream=True)
-            return events
+        async def open_stream() -> RawStream:
+            return RawStream(await self._send(client, request, stream=True))
 
         def classify(exc: Exception) -> Fault | None:
-            if isinstance(exc, anthropic.APIStatusError) and exc.status_code < 400:  # an `error` event mid-stream
-                detail = redact(provider_message(exc.body), secrets)
+            if isinstance(exc, ProviderStreamError):  # an `error` event mid-stream
+                detail = redact(str(exc), secrets)
                 return Fault(LlmUnavailable(f"{self.name} failed while streaming: {detail}"))
             return self._fault(exc, secrets)
 
@@ -88,20 +82,28 @@ class AnthropicProvider(LlmProvider):
     async def aclose(self) -> None:
         await self._clients.aclose()
 
-    async def _create(self, client: anthropic.AsyncAnthropic, request: LlmRequest, stream: bool = False) -> Any:
+    async def _send(
+        self, client: anthropic.AsyncAnthropic, request: LlmRequest, stream: bool = False
+    ) -> httpx2.Response:
+        """POST the Messages body as it is through the client's `post` (no re-check of these wire-shaped dicts
+        against the SDK's TypedDicts); the answer's raw bytes are read by `anthropic_wire`."""
         system = "\n\n".join(
             [request.system, *(text_of(m.parts) for m in request.messages if m.role is Role.SYSTEM)]
         ).strip()
         params = request.params
-        return await client.messages.create(
-            model=request.model,
-            system=system or anthropic.omit,
-            messages=_messages(request),
-            max_tokens=params.output_budget,
-            stop_sequences=list(params.stop) if params.stop else anthropic.omit,
-            extra_body=_sampling(params) or None,
-            stream=stream,
-        )
+        body: dict[str, object] = {
+            "model": request.model,
+            "max_tokens": params.output_budget,
+            "messages": _messages(request),
+            **_sampling(params),
+        }
+        if system:
+            body["system"] = system
+        if params.stop:
+            body["stop_sequences"] = list(params.stop)
+        if stream:
+            body["stream"] = True
+        return await client.post(MESSAGES, cast_to=httpx2.Response, body=body, stream=stream)
 
     def _client(self, api_key: str | None, http: httpx2.AsyncClient) -> anthropic.AsyncAnthropic:
         try:
@@ -178,27 +180,22 @@ def image_block(image: ImagePart) -> ImageBlockParam:
     return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": image.data}}
 
 
-def _completion(response: Message) -> Completion:
-    content = getattr(response, "content", None)
-    usage = getattr(response, "usage", None)
-    if not isinstance(content, list) or usage is None:
-        raise InvalidResponse("no content or usage")
-    text = "".join(block.text for block in content if isinstance(block, TextBlock))
-    cached = (usage.cache_creation_input_tokens or 0) + (usage.cache_read_input_tokens or 0)
-    return Completion(text, usage.input_tokens + cached, usage.output_tokens)
+def _completion(response: anthropic_wire.Message) -> Completion:
+    text = "".join(block.text or "" for block in response.content if block.type == "text")
+    return Completion(text, response.usage.all_input_tokens, response.usage.output_tokens)
 
 
-async def _events(stream: anthropic.AsyncStream[RawMessageStreamEvent]) -> AsyncIterator[StreamEvent]:
+async def _events(stream: RawStream) -> AsyncIterator[StreamEvent]:
     pieces: list[str] = []
     input_tokens = output_tokens = 0
-    async for event in stream:
-        if event.type == "message_start":
+    async for event in anthropic_wire.events(stream.response.aiter_bytes()):
+        if event.type == "message_start" and event.message is not None:
             usage = event.message.usage
-            cached = (usage.cache_creation_input_tokens or 0) + (usage.cache_read_input_tokens or 0)
-            input_tokens, output_tokens = usage.input_tokens + cached, usage.output_tokens
-        elif event.type == "content_block_delta" and event.delta.type == "text_delta":
-            pieces.append(event.delta.text)
-            yield TextDelta(event.delta.text)
-        elif event.type == "message_delta":
+            input_tokens, output_tokens = usage.all_input_tokens, usage.output_tokens
+        elif event.type == "content_block_delta" and event.delta and event.delta.type == "text_delta":
+            text = event.delta.text or ""
+            pieces.append(text)
+            yield TextDelta(text)
+        elif event.type == "message_delta" and event.usage is not None:
             output_tokens = event.usage.output_tokens
     yield Completion("".join(pieces), input_tokens, output_tokens)

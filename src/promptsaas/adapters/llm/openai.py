@@ -29,8 +29,8 @@ from promptsaas.adapters.llm.faults import (
     retry_after_seconds,
     status_fault,
 )
-from promptsaas.adapters.llm.openai_wire import ProviderStreamError, Reply, chunks, reply
-from promptsaas.adapters.llm.streams import relay
+from promptsaas.adapters.llm.openai_wire import Reply, chunks, reply
+from promptsaas.adapters.llm.streams import ProviderStreamError, RawStream, relay
 from promptsaas.application.ports.llm import (
     ChatMessage,
     Completion,
@@ -182,16 +182,6 @@ def image_url(image: ImagePart) -> str:
     if image.url is not None:
         return image.url
     return f"data:{image.mime_type};base64,{image.data}"
-
-
-class RawStream:
-    """The streamed answer's response, closed by `relay` however the stream ends."""
-
-    def __init__(self, response: httpx2.Response) -> None:
-        self.response = response
-
-    async def close(self) -> None:
-        await self.response.aclose()
 
 
 def _completion(request: LlmRequest, response: Reply) -> Completion:

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import msgspec
 
 from promptsaas.adapters.llm.faults import InvalidResponse
+from promptsaas.adapters.llm.streams import ProviderStreamError, sse_data
 
 
 class Usage(msgspec.Struct):
@@ -52,10 +53,6 @@ class Chunk(msgspec.Struct):
     error: StreamError | None = None
 
 
-class ProviderStreamError(Exception):
-    """The provider sent an error event after the stream had begun."""
-
-
 _REPLY = msgspec.json.Decoder(Reply)
 _CHUNK = msgspec.json.Decoder(Chunk)
 
@@ -73,7 +70,7 @@ def reply(body: bytes) -> Reply:
 
 async def chunks(data: AsyncIterator[bytes]) -> AsyncIterator[Chunk]:
     """The chunks of a server-sent event stream, until `[DONE]` or its end; an error event raises."""
-    async for payload in _sse_data(data):
+    async for payload in sse_data(data):
         try:
             chunk = _CHUNK.decode(payload)
         except msgspec.MsgspecError as exc:
@@ -81,19 +78,3 @@ async def chunks(data: AsyncIterator[bytes]) -> AsyncIterator[Chunk]:
         if chunk.error is not None:
             raise ProviderStreamError(chunk.error.message or "an error occurred during streaming")
         yield chunk
-
-
-async def _sse_data(data: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """Each `data:` line's payload. Chat Completions sends one JSON object per event, on one line."""
-    pending = b""
-    async for block in data:
-        pending += block
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            if line.startswith(b"data:"):
-                payload = line[5:].strip()
-                if payload == b"[DONE]":
-                    return
-                yield payload
-    if pending.startswith(b"data:") and (payload := pending[5:].strip()) != b"[DONE]":
-        yield payload

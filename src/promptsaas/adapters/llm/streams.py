@@ -7,10 +7,13 @@ Only opening is retried (nothing has been delivered yet); a fault after the firs
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from promptsaas.adapters.llm.faults import Fault, RetryPolicy, call_with_retries
 from promptsaas.application.ports.llm import StreamEvent
+
+if TYPE_CHECKING:
+    import httpx2
 
 
 class Closable(Protocol):
@@ -39,3 +42,33 @@ async def relay(
         raise fault.error from None
     finally:
         await stream.close()
+
+
+class RawStream:
+    """The streamed answer's response, closed by `relay` however the stream ends."""
+
+    def __init__(self, response: httpx2.Response) -> None:
+        self.response = response
+
+    async def close(self) -> None:
+        await self.response.aclose()
+
+
+class ProviderStreamError(Exception):
+    """The provider sent an error event after the stream had begun."""
+
+
+async def sse_data(data: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Each `data:` line's payload, until `[DONE]`: both APIs send one JSON object per event, on one line."""
+    pending = b""
+    async for block in data:
+        pending += block
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            if line.startswith(b"data:"):
+                payload = line[5:].strip()
+                if payload == b"[DONE]":
+                    return
+                yield payload
+    if pending.startswith(b"data:") and (payload := pending[5:].strip()) != b"[DONE]":
+        yield payload
