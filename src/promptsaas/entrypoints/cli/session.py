@@ -72,6 +72,16 @@ class Session:
                 return self._translated(go)
         return self.run(action)
 
+    def prepare(self) -> None:
+        """Get the database ready as opening the platform does (a new SQLite file is migrated, an outdated
+        PostgreSQL schema refused, a fault one line), without building a platform: the server builds its own."""
+        if self.opener is not open_platform:
+            self.run(_nothing)
+            return
+        from promptsaas.entrypoints.composition.persistence import ready_database
+
+        self._translated(lambda: ready_database(self.database_url))
+
     def _translated(self, go: Callable[[], Coroutine[Any, Any, T]]) -> T:
         import asyncio
 
@@ -91,6 +101,10 @@ class Session:
     def fail(self, code: str, message: str, *, exit_code: int = errors.EXIT_ERROR) -> NoReturn:
         self.out.error(code, message)
         raise typer.Exit(exit_code)
+
+
+async def _nothing(platform: AsyncPlatform) -> None:
+    """Opening the platform was the point."""
 
 
 def output(ctx: typer.Context) -> Output:
