@@ -53,8 +53,14 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def serve_once(env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from launching `serve` to its first `/healthz` 200, and its RSS (MiB) then."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve_once(env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds from launching `serve` to its first `/healthz` 200, its CPU seconds and RSS (MiB) then."""
     port = free_port()
     start = time.perf_counter()
     server = subprocess.Popen(
@@ -67,7 +73,7 @@ def serve_once(env: dict[str, str]) -> tuple[float, float]:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
                     if answer.status == 200:
-                        return time.perf_counter() - start, rss_mib(server.pid)
+                        return time.perf_counter() - start, cpu_seconds(server.pid), rss_mib(server.pid)
             except OSError:
                 time.sleep(0.005)
     finally:
@@ -76,10 +82,7 @@ def serve_once(env: dict[str, str]) -> tuple[float, float]:
 
 
 def row(name: str, walls: list[float], cpus: list[float], extra: str = "") -> str:
-    return (
-        f"{name:<22} {statistics.median(walls):8.3f} {min(walls):8.3f} "
-        f"{statistics.median(cpus) if cpus else float('nan'):8.3f} {extra}"
-    )
+    return f"{name:<22} {statistics.median(walls):8.3f} {min(walls):8.3f} {statistics.median(cpus):8.3f} {extra}"
 
 
 def main() -> None:
@@ -96,8 +99,8 @@ def main() -> None:
             runs = [timed(command(*args), env) for _ in range(options.runs)]
             print(row(name, [w for w, _ in runs], [c for _, c in runs]))
         served = [serve_once(env) for _ in range(options.serve_runs)]
-        rss = max(r for _, r in served)
-        print(row("serve → /healthz", [w for w, _ in served], [], f"RSS {rss:.0f} MiB"))
+        rss = max(r for _, _, r in served)
+        print(row("serve → /healthz", [w for w, _, _ in served], [c for _, c, _ in served], f"RSS {rss:.0f} MiB"))
 
 
 if __name__ == "__main__":
