@@ -58,6 +58,7 @@ wheel-check: install-dev
 bench: install-dev bench-tools
 	$(PY) python bench/agent_call.py --seconds 10
 	$(PY) python bench/stream_ttft.py --calls 200
+	$(PY) python bench/cli_start.py
 	$(MAKE) --no-print-directory bench-llm
 
 # agent_call.py drives the server with wrk and pins processes with taskset: apt-get installs them when run as root.

@@ -65,7 +65,7 @@ def command(
     if reload and workers > 1:
         raise typer.BadParameter("--reload runs one process; leave --workers at 1", param_hint="--workers")
     s = session(ctx)
-    s.run(lambda platform: _ready())
+    s.prepare()
     refused = unavailable_address(host, port)
     if refused:
         s.fail("cannot_listen", f"cannot listen on {host}:{port}: {refused}", exit_code=errors.EXIT_CANNOT_LISTEN)
@@ -81,10 +81,6 @@ def command(
         forwarded_allow_ips=forwarded_allow_ips,
         max_connections=max_connections,
     )
-
-
-async def _ready() -> None:
-    """Opening the platform is the check: its database is reachable and its schema current."""
 
 
 def unavailable_address(host: str, port: int) -> str | None:

@@ -6,10 +6,10 @@ The library (and with it SQLAlchemy and the container) is imported when a comman
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -21,6 +21,7 @@ from promptsaas.entrypoints.cli.shell import DATABASE_URL, JSON, OPENER
 if TYPE_CHECKING:
     from promptsaas.entrypoints.composition.settings import Settings
     from promptsaas.entrypoints.library import AsyncPlatform
+    from promptsaas.entrypoints.library_reads import Reads
 
 T = TypeVar("T")
 Opener = Callable[[str], AbstractAsyncContextManager["AsyncPlatform"]]
@@ -46,11 +47,43 @@ class Session:
     def run(self, action: Callable[[AsyncPlatform], Awaitable[T]]) -> T:
         """Run `action` on an open platform; a domain error becomes a one-line message and its exit code."""
 
-        import asyncio
-
         async def go() -> T:
             async with self.opener(self.database_url) as platform:
                 return await action(platform)
+
+        return self._translated(go)
+
+    def read(self, action: Callable[[Reads], Awaitable[T]]) -> T:
+        """`run` for a command that only reads: on an existing SQL database at the current schema it runs on a
+        `ReadOnlyPlatform` (a fraction of the start-up); anywhere else (memory, a new or outdated database, the
+        platform a test opens) exactly as `run`."""
+        if self.opener is open_platform:
+            from promptsaas.entrypoints.library_reads import ReadOnlyPlatform
+
+            reader = ReadOnlyPlatform.open(self.database_url)
+            if reader is not None:
+
+                async def go() -> T:
+                    try:
+                        return await action(reader)
+                    finally:
+                        reader.close()
+
+                return self._translated(go)
+        return self.run(action)
+
+    def prepare(self) -> None:
+        """Get the database ready as opening the platform does (a new SQLite file is migrated, an outdated
+        PostgreSQL schema refused, a fault one line), without building a platform: the server builds its own."""
+        if self.opener is not open_platform:
+            self.run(_nothing)
+            return
+        from promptsaas.entrypoints.composition.persistence import ready_database
+
+        self._translated(lambda: ready_database(self.database_url))
+
+    def _translated(self, go: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        import asyncio
 
         try:
             return asyncio.run(go())
@@ -68,6 +101,10 @@ class Session:
     def fail(self, code: str, message: str, *, exit_code: int = errors.EXIT_ERROR) -> NoReturn:
         self.out.error(code, message)
         raise typer.Exit(exit_code)
+
+
+async def _nothing(platform: AsyncPlatform) -> None:
+    """Opening the platform was the point."""
 
 
 def output(ctx: typer.Context) -> Output:

@@ -40,7 +40,7 @@ def create(
 def list_(ctx: typer.Context) -> None:
     """Every tenant."""
     s = session(ctx)
-    s.out.rows([row(t) for t in s.run(lambda p: p.tenants())], COLUMNS)
+    s.out.rows([row(t) for t in s.read(lambda p: p.tenants())], COLUMNS)
 
 
 @app.command("suspend")

@@ -233,7 +233,7 @@ class Container(containers.DeclarativeContainer):
         WhatsAppResponder,
         whatsapp_store,
         whatsapp_accounts,
-        whatsapp_clients.provided.api.call(),
+        whatsapp_clients,
         channels,
         clock,
         attachment_limits,

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from promptsaas.application.ports.whatsapp import WhatsAppApi
+from promptsaas.application.ports.whatsapp import ListRow, MediaFile, PartSent, WhatsAppApi
 from promptsaas.domain.whatsapp import WhatsAppAccount
 
 if TYPE_CHECKING:
     from promptsaas.adapters.messengers.whatsapp.graph import GraphWhatsAppApi
+    from promptsaas.application.ports.messenger import Answer
     from promptsaas.entrypoints.composition.settings import Settings
 
 
-class WhatsAppClients:
-    """Holds the one Graph API client of this process, made when first asked for, closed at shutdown."""
+class WhatsAppClients(WhatsAppApi):
+    """The one Graph API client of this process, made at its first call (the HTTP client is not imported until a
+    message goes out), closed at shutdown."""
 
     def __init__(self, api_base: str, api_version: str) -> None:
         self._api_base = api_base
@@ -26,6 +29,24 @@ class WhatsAppClients:
 
             self._api = GraphWhatsAppApi(GraphSettings(api_base=self._api_base, api_version=self._api_version))
         return self._api
+
+    async def send_text(self, account: WhatsAppAccount, to: str, text: str) -> list[str]:
+        return await self.api().send_text(account, to, text)
+
+    async def send_list(
+        self, account: WhatsAppAccount, to: str, body: str, button: str, rows: Sequence[ListRow]
+    ) -> str:
+        return await self.api().send_list(account, to, body, button, rows)
+
+    async def send_answer(
+        self, account: WhatsAppAccount, to: str, answer: Answer, *, delivered: int = 0, on_sent: PartSent | None = None
+    ) -> list[str]:
+        return await self.api().send_answer(account, to, answer, delivered=delivered, on_sent=on_sent)
+
+    async def fetch_media(
+        self, account: WhatsAppAccount, media_id: str, *, allowed_types: Sequence[str], max_bytes: int
+    ) -> MediaFile:
+        return await self.api().fetch_media(account, media_id, allowed_types=allowed_types, max_bytes=max_bytes)
 
     async def aclose(self) -> None:
         if self._api is not None:

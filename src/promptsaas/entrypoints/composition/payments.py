@@ -1,18 +1,21 @@
-"""The payment providers, built on first use (the stripe SDK loads only when billing is used)."""
+"""The payment providers, built on first use (the stripe SDK loads only when a tenant bills through Stripe)."""
 
 from __future__ import annotations
 
 from promptsaas.adapters.payments.manual import ManualPayments
 from promptsaas.adapters.payments.registry import PaymentProviderRegistry
 from promptsaas.application.billing.checkout import BillingUrls
-from promptsaas.application.ports.payments import ProviderCredentials
+from promptsaas.application.ports.payments import PaymentProvider, ProviderCredentials
 from promptsaas.entrypoints.composition.settings import Settings
 
 
 def payment_providers(settings: Settings, manual: ManualPayments) -> PaymentProviderRegistry:
-    from promptsaas.adapters.payments.stripe import StripePayments
+    def stripe() -> PaymentProvider:
+        from promptsaas.adapters.payments.stripe import StripePayments
 
-    return PaymentProviderRegistry([StripePayments(settings.stripe_api_base), manual])
+        return StripePayments(settings.stripe_api_base)
+
+    return PaymentProviderRegistry([manual], {"stripe": stripe})
 
 
 def default_credentials(settings: Settings) -> dict[str, ProviderCredentials]:

@@ -90,6 +90,17 @@ async def prepare_schema(database: Database) -> None:
     await upgrade_database(database)
 
 
+async def ready_database(database_url: str) -> None:
+    """Open the database of `database_url` once to get its schema ready (see `prepare_schema`), then close it."""
+    if is_memory(database_url):
+        return
+    database = open_database(database_url)
+    try:
+        await prepare_schema(database)
+    finally:
+        await database.dispose()
+
+
 async def open_persistence(persistence: Persistence) -> None:
     """When a shell starts: the SQL schema must be current (see `prepare_schema`)."""
     if persistence.backend() == SQL:

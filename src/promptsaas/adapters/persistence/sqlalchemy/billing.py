@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.keyset import window
 from promptsaas.adapters.persistence.sqlalchemy.mapping import accounts as a
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
+from promptsaas.adapters.persistence.sqlalchemy.statements import dialect_module
 from promptsaas.application.ports.billing_store import BillingRepository, InboxEntry, InboxStatus, SealedPaymentKeys
 from promptsaas.domain.billing import Payment, PaymentKind
 from promptsaas.domain.subscriptions import Subscription
@@ -33,7 +33,7 @@ class SqlBilling(SqlRepository, BillingRepository):
     async def _inserted(self, table: Table, row: dict[str, Any]) -> bool:
         """Insert unless a row with the same unique key exists; True when inserted (RETURNING says so on every
         driver, where psycopg reports no row count for `ON CONFLICT DO NOTHING`)."""
-        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
+        dialect = dialect_module(self._db.dialect)
         statement = dialect.insert(table).values(row).on_conflict_do_nothing().returning(table.c.tenant_id)
         await self._db.transaction.begin()
         return await self._db.row(statement) is not None
@@ -116,7 +116,7 @@ class SqlBilling(SqlRepository, BillingRepository):
         return SealedPaymentKeys(**{f.name: row[f.name] for f in fields(SealedPaymentKeys)}) if row else None
 
     async def put_keys(self, keys: SealedPaymentKeys) -> None:
-        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
+        dialect = dialect_module(self._db.dialect)
         upsert = dialect.insert(_k).values(asdict(keys))
         replaced = ("key_id", "secret_ciphertext", "webhook_ciphertext", "updated_at")
         statement = upsert.on_conflict_do_update(

@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
+from promptsaas.adapters.persistence.sqlalchemy.statements import dialect_module
 from promptsaas.application.ports import channels as ports
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.links import ChatState, LinkCode
@@ -31,7 +31,7 @@ _PENDING = (
 
 class _Upserts(SqlRepository):
     async def _upsert(self, table: Table, row: Mapping[str, Any], *key: str) -> None:
-        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
+        dialect = dialect_module(self._db.dialect)
         insert = dialect.insert(table).values(dict(row))
         replaced = {name: insert.excluded[name] for name in row if name != "tenant_id" and name not in key}
         await self._db.write(
@@ -132,7 +132,7 @@ class SqlChannelSecrets(_Upserts, ports.ChannelSecretRepository):
 
 class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
     async def accept(self, event: MessengerUpdate) -> bool:
-        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
+        dialect = dialect_module(self._db.dialect)
         row = {
             "tenant_id": event.tenant_id,
             "provider": event.provider,

@@ -21,11 +21,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.domain.errors import DatabaseUnavailable, DomainError, SetupFailed
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+    from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 
 _T = TypeVar("_T")
 MIGRATIONS = Path(str(files("promptsaas") / "migrations"))
@@ -36,6 +37,8 @@ VERSION_TABLE = "alembic_version"
 
 def open_database(url: str) -> Database:
     """The `Database` for `url`; a driver that is not installed is a setup fault naming the extra to install."""
+    from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+
     try:
         return Database(url)
     except ImportError as error:

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Update, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.mapping import provider_keys as m
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
+from promptsaas.adapters.persistence.sqlalchemy.statements import dialect_module
 from promptsaas.application.ports import repositories as ports
 from promptsaas.domain.provider_keys import ProviderKey
 
@@ -33,7 +33,7 @@ class SqlProviderKeys(SqlRepository, ports.ProviderKeyRepository):
         return [m.provider_key_of(r) for r in rows]
 
     async def put(self, key: ProviderKey) -> None:
-        dialect = postgresql if self._db.dialect == "postgresql" else sqlite
+        dialect = dialect_module(self._db.dialect)
         upsert = dialect.insert(_k).values(m.provider_key_row(key))
         statement = upsert.on_conflict_do_update(
             index_elements=[_k.c.tenant_id, _k.c.user_id, _k.c.provider],

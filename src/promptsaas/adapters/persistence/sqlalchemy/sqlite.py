@@ -16,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 BUSY_TIMEOUT_S = 30.0
 RETRY_FIRST_S = 0.001
@@ -37,6 +39,8 @@ def is_memory_url(url: URL) -> bool:
 def create_engine(url: URL, pool_size: int) -> AsyncEngine:
     """An engine whose connections run inline, with the pragmas set; the driver emits no BEGIN of its own
     (`isolation_level=None`), and SQLAlchemy's begin none either: writes begin in `WriteTransaction`."""
+    from sqlalchemy.ext.asyncio import create_async_engine  # imports the ORM: only a process that opens one pays
+
     memory = is_memory_url(url)
     options: dict[str, Any] = {"async_creator": _inline_connector(url.database or ":memory:")}
     if memory:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Executable, RowMapping
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction
 from promptsaas.domain.errors import AlreadyExists
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 class Statements:
@@ -44,3 +47,15 @@ class Statements:
                 raise
             raise AlreadyExists(*conflict) from None
         return int(result.rowcount)
+
+
+def dialect_module(name: str) -> ModuleType:
+    """The SQLAlchemy dialect module of `name`, for its `insert ... on conflict`; PostgreSQL's (which loads every
+    PostgreSQL driver's dialect) is imported only by a process that uses it."""
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from promptsaas.adapters.persistence.sqlalchemy.sqlite import SqliteDriver, WriteGate
 
 if TYPE_CHECKING:
     import psycopg
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 class Driver(Protocol):

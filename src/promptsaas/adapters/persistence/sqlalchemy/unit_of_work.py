@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Self
-
-from sqlalchemy.ext.asyncio import AsyncConnection
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from promptsaas.adapters.persistence.sqlalchemy.billing import SqlBilling
 from promptsaas.adapters.persistence.sqlalchemy.channels import (
@@ -18,7 +16,6 @@ from promptsaas.adapters.persistence.sqlalchemy.channels import (
 )
 from promptsaas.adapters.persistence.sqlalchemy.conversations import SqlConversations
 from promptsaas.adapters.persistence.sqlalchemy.credentials import SqlApiKeys, SqlRefreshTokens
-from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.provider_keys import SqlProviderKeys
 from promptsaas.adapters.persistence.sqlalchemy.records import SqlAudit, SqlUsage
 from promptsaas.adapters.persistence.sqlalchemy.repositories import (
@@ -32,11 +29,22 @@ from promptsaas.adapters.persistence.sqlalchemy.repositories import (
     SqlVersions,
 )
 from promptsaas.adapters.persistence.sqlalchemy.statements import Statements
+from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction
 from promptsaas.application.ports.unit_of_work import AfterCommit, UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+class Connections(Protocol):
+    """Where a unit of work gets its connection and write transaction: a `Database`, or a `ReadOnlyDatabase`."""
+
+    def connect(self) -> AbstractAsyncContextManager[Any]: ...
+    def write_transaction(self, conn: Any) -> WriteTransaction: ...
 
 
 class SqlUnitOfWork(UnitOfWork):
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Connections) -> None:
         self._database = database
         self._opened: AbstractAsyncContextManager[AsyncConnection] | None = None
         self._statements: Statements | None = None
@@ -96,7 +104,7 @@ class SqlUnitOfWork(UnitOfWork):
 
 
 class SqlUnitOfWorkFactory(UnitOfWorkFactory):
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Connections) -> None:
         self.database = database
 
     def __call__(self) -> SqlUnitOfWork:
