@@ -213,7 +213,8 @@ async def test_buttons_lead_to_the_same_answers_as_commands(tenant: AsyncTenant,
     stale = await channels.press(person, "gone")
 
     assert chosen.text.startswith("You are now talking to Writer.")
-    assert "not available yet" in buy.text
+    assert "cannot be paid in this chat; please buy it on our website" in buy.text
+    assert buy.payment is None
     assert stale.text.startswith("That button is no longer valid.")
 
 

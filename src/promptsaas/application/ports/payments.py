@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from promptsaas.application.ports.messenger import ChatPayment
 from promptsaas.domain.billing import Interval, ProviderStatus
 
 
@@ -82,6 +83,8 @@ class Refund:
     charge_id: str
     amount: int
     currency: str
+    event: BillingEvent | None = None
+    """For a provider that sends no event of a refund made through its API (Telegram Stars): the refund as one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,8 @@ class InvoicePaid:
     currency: str
     period_start: datetime | None
     period_end: datetime | None
+    subscription: ProviderSubscription | None = None
+    """The subscription's state the payment itself carries (Telegram Stars: paid until its expiration)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,10 @@ class ChargeRefunded:
     customer_id: str | None
     amount_refunded: int
     currency: str
+    full: bool = False
+    """The whole charge was refunded, whatever `amount_refunded` says (Telegram refunds only whole payments)."""
+    ends_subscription: bool = False
+    """The refund also ends the subscription the charge paid for (a refunded Stars subscription is revoked)."""
 
 
 BillingChange = (
@@ -212,6 +221,24 @@ class PaymentProvider(Protocol):
     @abstractmethod
     def parse_stored(self, payload: bytes) -> BillingEvent:
         """Re-read an event already verified and stored in the inbox (no signature check)."""
+
+
+@runtime_checkable
+class PaidInChat(Protocol):
+    """Providers paid inside a messenger (Telegram Stars): a payment arrives as a chat update the bot has already
+    authenticated, made here into a billing event whose payload `parse_stored` reads back from the inbox."""
+
+    @abstractmethod
+    def payment_event(
+        self,
+        payer: str,
+        payment: ChatPayment,
+        reference: BillingReference | None,
+        subscription_ref: str | None,
+        at: datetime,
+    ) -> BillingEvent:
+        """`reference`: who and what the payment is for (None for a refund); `subscription_ref`: the subscription a
+        subscription payment pays for (a renewal's is the first payment's)."""
 
 
 class PaymentProviders(Protocol):
