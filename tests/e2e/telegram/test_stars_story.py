@@ -36,7 +36,7 @@ async def test_the_whole_story_from_start_to_a_paid_plan_shared_with_the_web_acc
     denial = await shop.say("one too many")
     assert "you used all 3 requests per day" in denial
 
-    await shop.say("/plans")
+    assert "Pro (pro): 5.00 USD a month, 250 Telegram Stars every 30 days" in await shop.say("/plans")
     buttons = [row[0]["callback_data"] for row in stub.sent()[-1]["reply_markup"]["inline_keyboard"]]
     assert "buy:pro" in buttons
     payload = await shop.buy_pro()
