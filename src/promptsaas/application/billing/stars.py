@@ -67,7 +67,7 @@ class StarsSales:
         self._inbox = inbox
         self._clock = clock
 
-    async def offer(self, tenant_id: str, user_id: str, plan: Plan) -> PaymentAsk | None:
+    def offer(self, user_id: str, plan: Plan) -> PaymentAsk | None:
         """The invoice for `plan` (a Stars subscription for a plan, one payment for a pack); None without a Stars
         price."""
         stars = stars_price(plan)

@@ -56,7 +56,7 @@ class Offers:
             return Answer(f"You already have {plan.name}; see /usage.")
         ask = None
         if person.channel in PAYS_WITH_STARS:
-            ask = await self._stars.offer(person.tenant_id, person.user_id, plan)
+            ask = self._stars.offer(person.user_id, plan)
         if ask is None:
             return Answer(
                 f"{plan.name} cannot be paid in this chat; please buy it on our website, signed in with the "
