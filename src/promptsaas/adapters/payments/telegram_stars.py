@@ -19,6 +19,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 
+from promptsaas.application.ports.chat_payments import PaidInChat
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.messenger import ChatPayment
 from promptsaas.application.ports.payments import (
@@ -29,7 +30,6 @@ from promptsaas.application.ports.payments import (
     CheckoutRequest,
     CheckoutSession,
     InvoicePaid,
-    PaidInChat,
     PaymentProvider,
     ProviderCredentials,
     ProviderSubscription,

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from promptsaas.application.billing.inbox import BillingInbox
+from promptsaas.application.ports.chat_payments import PaidInChat
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.messenger import ChatPayment, PaymentAsk
-from promptsaas.application.ports.payments import BillingReference, PaidInChat, PaymentProviders
+from promptsaas.application.ports.payments import BillingReference, PaymentProviders
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.errors import DomainError
 from promptsaas.domain.plans import Plan, PlanStatus
