@@ -123,10 +123,34 @@ class TelegramStub:
         }
         return {"update_id": self.next_update_id(), "pre_checkout_query": query}
 
-    def payment_update(self, user: int, payment: dict[str, Any]) -> dict[str, Any]:
+    def payment_update(self, user: int, payment: dict[str, Any], *, update_id: int | None = None) -> dict[str, Any]:
         """A message carrying `successful_payment` (or `refunded_payment`, by the keys given)."""
+        payment = dict(payment)
         kind = "refunded_payment" if payment.pop("refunded", False) else "successful_payment"
-        return {"update_id": self.next_update_id(), "message": self._message(user, "Tom", **{kind: payment})}
+        message = self._message(user, "Tom", **{kind: payment})
+        return {"update_id": update_id or self.next_update_id(), "message": message}
+
+    def stars_payment(
+        self, payload: str, amount: int, *, charge: str | None = None, expires: int | None = None, renewal: bool = False
+    ) -> dict[str, Any]:
+        """Telegram's `SuccessfulPayment` in Stars: a subscription's when `expires` (Unix time) is given."""
+        paid: dict[str, Any] = {
+            "currency": "XTR",
+            "total_amount": amount,
+            "invoice_payload": payload,
+            "telegram_payment_charge_id": charge or f"stxcharge{next(self._ids)}",
+            "provider_payment_charge_id": "",
+        }
+        if expires is not None:
+            paid.update(subscription_expiration_date=expires, is_recurring=True, is_first_recurring=not renewal)
+        return paid
+
+    def invoice_payload(self, call: Call) -> str:
+        """The payload of an invoice the bot sent or linked."""
+        return str(call.params["payload"])
+
+    def pre_checkout_answers(self) -> list[dict[str, Any]]:
+        return self.sent("answerPreCheckoutQuery")
 
     # -- the wire -----------------------------------------------------------------------------------------------
 

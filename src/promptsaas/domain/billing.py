@@ -17,6 +17,17 @@ __all__ = ["Interval"]
 DEFAULT_GRACE_DAYS = 3
 
 
+WHOLE_UNITS = frozenset({"xtr"})
+"""Currencies counted in whole units, not cents: Telegram Stars."""
+
+
+def money_text(amount: float, currency: str) -> str:
+    """An amount of the ledger's units as people read it: `9.00 USD`, `250 XTR`."""
+    if currency.lower() in WHOLE_UNITS:
+        return f"{amount:,.0f} {currency.upper()}"
+    return f"{amount / 100:,.2f} {currency.upper()}"
+
+
 class PaymentKind(StrEnum):
     CHARGE = "charge"
     REFUND = "refund"

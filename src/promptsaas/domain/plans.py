@@ -52,6 +52,8 @@ class Price:
     provider_ids: tuple[tuple[str, str], ...] = ()
     once: int | None = None
     """A pack's one-time price."""
+    stars: int | None = None
+    """The price in Telegram Stars: a plan's for every 30 days (a Stars subscription), a pack's once."""
 
     def provider_id(self, key: str) -> str | None:
         """A provider's price id by key (`stripe_monthly`, `stripe_yearly`, `stripe_once`)."""

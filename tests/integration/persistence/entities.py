@@ -66,7 +66,7 @@ def plan(tenant_id: str, code: str, amount: int | None = 5) -> Plan:
         agents=frozenset({"tutor", "writer"}),
         channels=frozenset({Channel.WEB, Channel.API}),
         limits=(Limit(Metric.REQUESTS, Window.DAY, amount), Limit(Metric.TOKENS, Window.BILLING_PERIOD, None)),
-        price=Price(900, 9000, "eur", (("stripe", "price_123"),)),
+        price=Price(900, 9000, "eur", (("stripe", "price_123"),), stars=450),
         byok=True,
         retention_days=30,
         trial_days=7,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fakes import TUTOR, WRITER, agent, plan
 
+from promptsaas.domain.errors import CatalogInvalid
 from promptsaas.entrypoints.library import AsyncPlatform
 
 EVERYTHING: dict[str, Any] = {
@@ -42,7 +44,7 @@ EVERYTHING: dict[str, Any] = {
             "all",
             ("requests", "minute", 20),
             ("tokens", "billing_period", None),
-            price={"monthly": 900, "currency": "eur", "stripe_monthly": "price_123"},
+            price={"monthly": 900, "currency": "eur", "stripe_monthly": "price_123", "stars": 450},
             byok=True,
             retention_days=90,
             trial_days=7,
@@ -93,3 +95,15 @@ async def test_an_agent_that_accepts_client_instructions_exports_so_and_applies_
         agent = await uow.agents.get_by_slug(await copy.id(), "scorer")
     assert agent is not None
     assert agent.accepts_client_system
+
+
+async def test_stars_prices_are_read_exported_and_checked(platform: AsyncPlatform) -> None:
+    acme = await platform.create_tenant("acme")
+    await acme.apply_catalog(EVERYTHING)
+    exported = await acme.export_catalog()
+    pro = next(p for p in exported["plans"] if p["code"] == "pro")
+    assert pro["price"]["stars"] == 450
+
+    with pytest.raises(CatalogInvalid) as raised:
+        await acme.apply_catalog({"plans": [plan("pro", "all", price={"stars": -1})]})
+    assert raised.value.problems == ("plans[0].price.stars: must not be negative",)

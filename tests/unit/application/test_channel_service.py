@@ -213,7 +213,8 @@ async def test_buttons_lead_to_the_same_answers_as_commands(tenant: AsyncTenant,
     stale = await channels.press(person, "gone")
 
     assert chosen.text.startswith("You are now talking to Writer.")
-    assert "not available yet" in buy.text
+    assert "cannot be paid in this chat; please buy it on our website" in buy.text
+    assert buy.payment is None
     assert stale.text.startswith("That button is no longer valid.")
 
 
@@ -230,3 +231,21 @@ async def test_a_message_said_again_under_its_id_is_answered_from_the_first_turn
     assert (first.text, again.text, other.text) == ("You said: once", "You said: once", "You said: twice")
     assert len(model.requests) == 2
     assert "2 of" in (await channels.usage(person)).text
+
+
+async def test_a_stars_priced_plan_is_asked_for_as_a_stars_subscription_and_a_pack_as_one_payment(
+    tenant: AsyncTenant, channels: ChannelService
+) -> None:
+    stars_pro = {**PRO, "price": {"monthly": 900, "currency": "usd", "stars": 450}}
+    pack = plan("credits", "all", ("requests", "grant", 5), kind="pack", price={"once": 100, "stars": 60})
+    await tenant.apply_catalog({"plans": [stars_pro, pack]})
+    person = await enter(channels, tenant)
+
+    pro = await channels.press(person, "buy:pro")
+    credits = await channels.press(person, "buy:credits")
+
+    assert pro.payment is not None
+    assert (pro.payment.amount, pro.payment.currency, pro.payment.subscription_period_seconds) == (450, "XTR", 2592000)
+    assert pro.payment.payload.endswith(f":{person.user_id}:450")
+    assert credits.payment is not None
+    assert (credits.payment.amount, credits.payment.subscription_period_seconds) == (60, None)

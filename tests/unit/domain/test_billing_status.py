@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from promptsaas.domain.billing import DEFAULT_GRACE_DAYS, ProviderStatus, grace_end, subscription_status
+from promptsaas.domain.billing import DEFAULT_GRACE_DAYS, ProviderStatus, grace_end, money_text, subscription_status
 from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -64,3 +64,8 @@ def test_past_due_gives_access_within_the_grace_days_and_none_after(grace_days: 
         assert past_due.is_active(until - timedelta(seconds=1))
     assert not past_due.is_active(until)
     assert not subscription(ProviderStatus.PAST_DUE).is_active(NOW)
+
+
+def test_money_reads_in_cents_except_telegram_stars_counted_whole() -> None:
+    assert money_text(1900, "eur") == "19.00 EUR"
+    assert money_text(2500, "xtr") == "2,500 XTR"

@@ -12,7 +12,7 @@ from aiogram import Bot
 from aiogram.enums import ChatAction, ParseMode
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
 
-from promptsaas.application.ports.messenger import Answer, Attachment, Messenger, PaymentAsk
+from promptsaas.application.ports.messenger import Answer, Attachment, Button, Messenger, PaymentAsk
 
 MESSAGE_LIMIT = 4096
 STARS = "XTR"
@@ -59,12 +59,21 @@ class TelegramMessenger(Messenger):
         self.bot = bot
 
     async def send(self, chat_id: str, answer: Answer) -> None:
+        """The text, then the payment it asks for: an invoice in the chat, or a button to a subscription's link."""
         parts = split_message(answer.text)
         for index, part in enumerate(parts):
             markup = keyboard(answer) if index == len(parts) - 1 else None
             await self.bot.send_message(
                 chat_id=int(chat_id), text=html.escape(part), parse_mode=ParseMode.HTML, reply_markup=markup
             )
+        if answer.payment is not None:
+            link = await self.ask_payment(chat_id, answer.payment)
+            if link is not None:
+                pay = f"Subscribe for {answer.payment.amount} Stars"
+                button = Answer(answer.payment.title, ((Button(pay, url=link),),))
+                await self.bot.send_message(
+                    chat_id=int(chat_id), text=html.escape(button.text), reply_markup=keyboard(button)
+                )
 
     async def typing(self, chat_id: str) -> None:
         await self.bot.send_chat_action(chat_id=int(chat_id), action=ChatAction.TYPING)
@@ -79,7 +88,7 @@ class TelegramMessenger(Messenger):
 
     async def ask_payment(self, chat_id: str, ask: PaymentAsk) -> str | None:
         """Stars: a subscription is a link (`createInvoiceLink` with a period), a one-off an invoice in the chat."""
-        prices = [LabeledPrice(label=ask.title, amount=ask.amount)]
+        prices = [LabeledPrice(label=ask.title, amount=ask.amount)]  # Stars take exactly one price
         if ask.subscription_period_seconds:
             return await self.bot.create_invoice_link(
                 title=ask.title,

@@ -1,5 +1,6 @@
 """Which keys a tenant's payments use: the tenant's own (sealed with the AES-GCM cipher, never shown again), else
-the deployment's defaults (`STRIPE_API_KEY`, `STRIPE_WEBHOOK_SECRET`)."""
+the deployment's defaults (`STRIPE_API_KEY`, `STRIPE_WEBHOOK_SECRET`). Telegram Stars are paid to the tenant's bot:
+its key is the bot token the tenant stored for its Telegram channel (else `PROMPTSAAS_TELEGRAM_BOT_TOKEN`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from promptsaas.application.ports.secrets import SecretCipher, SecretUnreadable
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.billing import BillingNotConfigured
 from promptsaas.domain.errors import InvalidInput
+
+PAID_TO_BOT = {"telegram_stars": ("telegram", "bot_token")}
+"""Providers whose key is a channel's stored secret: (channel, secret name)."""
 
 
 def _sealed_for(tenant_id: str, provider: str, part: str) -> str:
@@ -37,6 +41,10 @@ class PaymentAccounts:
     async def credentials(self, uow: UnitOfWork, tenant_id: str, provider: str) -> ProviderCredentials:
         """The tenant's keys, else the deployment's; `BillingNotConfigured` when neither exists."""
         sealed = await uow.billing.keys(tenant_id, provider)
+        if sealed is None and provider in PAID_TO_BOT:
+            bot = await self._bot_token(uow, tenant_id, provider)
+            if bot is not None:
+                return bot
         if sealed is None:
             default = self._defaults.get(provider)
             if default is None or not default.api_key:
@@ -54,6 +62,16 @@ class PaymentAccounts:
         except SecretUnreadable as error:
             raise BillingNotConfigured(f"the tenant's {provider} keys do not decrypt ({error})") from None
         return ProviderCredentials(secret, webhook)
+
+    async def _bot_token(self, uow: UnitOfWork, tenant_id: str, provider: str) -> ProviderCredentials | None:
+        channel, name = PAID_TO_BOT[provider]
+        stored = await uow.channel_secrets.get(tenant_id, channel, name)
+        if stored is None:
+            return None
+        try:
+            return ProviderCredentials(self._cipher.decrypt(stored.key_id, stored.ciphertext, stored.associated_data))
+        except SecretUnreadable as error:
+            raise BillingNotConfigured(f"the tenant's {channel} {name} does not decrypt ({error})") from None
 
     async def source(self, tenant_id: str, provider: str) -> str:
         """Whose keys are in force, without opening them: `tenant`, `default` (the deployment's) or `none`."""

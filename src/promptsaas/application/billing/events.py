@@ -17,6 +17,7 @@ from promptsaas.application.ports.payments import (
 )
 from promptsaas.application.ports.unit_of_work import UnitOfWork
 from promptsaas.domain.billing import Payment, PaymentKind
+from promptsaas.domain.subscriptions import SubscriptionStatus
 
 ACTOR = "billing"
 
@@ -126,12 +127,12 @@ class EventEffects:
             for p in await self.uow.billing.payments(tenant_id)
             if p.kind is PaymentKind.REFUND and p.reference == charge.id
         )
-        delta = change.amount_refunded - refunded
+        delta = (charge.amount if change.full else change.amount_refunded) - refunded
         if delta > 0:
             await self._payment(
                 tenant_id,
                 provider,
-                f"{change.charge_id}:refund:{change.amount_refunded}",
+                f"{change.charge_id}:refund:{refunded + delta}",
                 charge.user_id,
                 charge.plan_code,
                 delta,
@@ -141,7 +142,22 @@ class EventEffects:
             )
         holding = await self.uow.billing.subscription_by_ref(tenant_id, provider, charge.external_id)
         revoked = holding is not None and await revoke_pack(self.uow, self.audit, holding, self.clock.now(), ACTOR)
-        return f"refund {max(delta, 0)} {change.currency}" + ("; pack revoked" if revoked else "")
+        if change.ends_subscription:
+            revoked = await self._revoke_subscription(tenant_id, provider, charge) or revoked
+        return f"refund {max(delta, 0)} {change.currency}" + ("; access revoked" if revoked else "")
+
+    async def _revoke_subscription(self, tenant_id: str, provider: str, charge: Payment) -> bool:
+        """End now the subscription a refunded charge paid for (its user's, of its plan, at this provider)."""
+        now, ended = self.clock.now(), False
+        for sub in await self.uow.billing.provider_subscriptions(tenant_id, provider):
+            if sub.user_id != charge.user_id or sub.plan_code != charge.plan_code or not sub.is_active(now):
+                continue
+            before = f"{sub.plan_code} {sub.status.value}"
+            sub.status, sub.current_period_end, sub.cancel_at_period_end = SubscriptionStatus.CANCELED, now, False
+            await self.uow.subscriptions.update(sub)
+            await self.audit.record(self.uow, tenant_id, ACTOR, "subscription.revoke", sub.id, before, "refunded")
+            ended = True
+        return ended
 
     async def _payment(
         self,

@@ -26,6 +26,7 @@ from promptsaas.application.ports.payments import (
     ProviderSubscription,
 )
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
+from promptsaas.domain.billing import PaymentOperationUnsupported
 from promptsaas.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,27 @@ class BillingInbox:
             log.warning("billing event %s left pending: %s", event.event_id, getattr(error, "message", error))
         return stored
 
+    async def record(self, tenant_id: str, event: BillingEvent) -> bool:
+        """Store and apply an event that needs no verifying (a payment a bot update reported, a refund made through
+        the provider's API); True when it is new. The same event recorded again changes nothing."""
+        entry = InboxEntry(
+            tenant_id,
+            event.provider,
+            event.event_id,
+            event.type[:64],
+            event.payload,
+            InboxStatus.PENDING,
+            self._clock.now(),
+        )
+        async with self._uow() as uow:
+            stored = await uow.billing.store_event(entry)
+            await uow.commit()
+        try:
+            await self.apply(tenant_id, event.provider, event.event_id)
+        except (DomainError, OSError) as error:  # stays pending: the retry loop applies it
+            log.warning("billing event %s left pending: %s", event.event_id, getattr(error, "message", error))
+        return stored
+
     async def apply(self, tenant_id: str, provider: str, event_id: str) -> bool:
         """Apply a pending event; True for the one call that applied it."""
         adapter = self._providers.get(provider)
@@ -94,7 +116,12 @@ class BillingInbox:
         self, adapter: PaymentProvider, credentials: ProviderCredentials, event: BillingEvent
     ) -> ProviderSubscription | None:
         ref = subscription_ref(event)
-        return None if ref is None else await adapter.fetch_subscription(credentials, ref)
+        if ref is None:
+            return None
+        try:
+            return await adapter.fetch_subscription(credentials, ref)
+        except PaymentOperationUnsupported:  # its events carry the whole state (Telegram Stars)
+            return None
 
     async def apply_pending(self, limit: int = 100) -> int:
         """Apply the events left pending (at start-up, and by the retry loop); how many were applied."""

@@ -9,6 +9,8 @@ from datetime import datetime
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.billing.inbox import BillingInbox
+from promptsaas.application.billing.stars import STARS_CURRENCY, STARS_PROVIDER
 from promptsaas.application.paging import Page, PageRequest, page_of, time_key
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.payments import PaymentProviders
@@ -69,6 +71,7 @@ class RevenueService:
         clock: Clock,
         ids: IdGenerator,
         audit: AuditTrail,
+        inbox: BillingInbox | None = None,
     ) -> None:
         self._uow = uow
         self._providers = providers
@@ -76,6 +79,7 @@ class RevenueService:
         self._clock = clock
         self._ids = ids
         self._audit = audit
+        self._inbox = inbox
 
     async def payments(
         self, tenant_id: str, since: datetime | None = None, until: datetime | None = None
@@ -112,12 +116,15 @@ class RevenueService:
             if plan is None or plan.is_pack:
                 continue
             active += 1
-            if plan.price is not None:
+            if plan.price is not None and sub.provider == STARS_PROVIDER:
+                mrr[STARS_CURRENCY] += plan.price.stars or 0  # a Stars subscription renews every 30 days
+            elif plan.price is not None:
                 mrr[plan.price.currency] += monthly_revenue(plan, sub.interval)
         return RevenueReport(lines, active, dict(mrr))
 
     async def refund(self, tenant_id: str, payment_id: str, actor: str) -> Payment:
-        """Refund a charge at its provider; the provider's `charge.refunded` event records it and revokes a pack."""
+        """Refund a charge at its provider; the provider's refund event records it and revokes a pack (Telegram Stars:
+        and the subscription it paid for)."""
         async with self._uow() as uow:
             payment = await uow.billing.payment(tenant_id, payment_id)
             if payment is None or payment.kind is not PaymentKind.CHARGE:
@@ -125,7 +132,9 @@ class RevenueService:
             credentials = await self._accounts.credentials(uow, tenant_id, payment.provider)
         target = payment.reference if payment.reference and not payment.reference.startswith("cs_") else None
         target = target or payment.external_id
-        await self._providers.get(payment.provider).refund(credentials, target, None, f"refund-{payment.id}")
+        refund = await self._providers.get(payment.provider).refund(credentials, target, None, f"refund-{payment.id}")
+        if refund.event is not None and self._inbox is not None:  # a provider that sends no event of it
+            await self._inbox.record(tenant_id, refund.event)
         async with self._uow() as uow:
             await self._audit.record(
                 uow, tenant_id, actor, "payment.refund", payment.id, after=f"{payment.amount} {payment.currency}"

@@ -105,6 +105,8 @@ def price_entry(price: Price) -> dict[str, Any]:
         entry["yearly"] = price.yearly
     if price.once is not None:
         entry["once"] = price.once
+    if price.stars is not None:
+        entry["stars"] = price.stars
     entry["currency"] = price.currency
     entry.update(dict(price.provider_ids))
     return entry

@@ -26,7 +26,9 @@ PLAN_KEYS = (
     "expires_days",
 )
 CHANNELS = tuple(c.value for c in Channel)
-PRICE_KEYS = ("monthly", "yearly", "once", "currency")
+PRICE_KEYS = ("monthly", "yearly", "once", "currency", "stars")
+MAX_STARS = 100_000
+"""Telegram's ceiling for one Stars invoice (a larger one is refused when the invoice is made)."""
 PRICE_ID_KEYS = ("stripe_monthly", "stripe_yearly", "stripe_once")
 
 
@@ -99,4 +101,5 @@ def _price(node: Node) -> Price | None:
         node.child("currency").get(str, "usd").lower(),
         ids,
         node.child("once").count(),
+        node.child("stars").count(maximum=MAX_STARS),
     )

@@ -1,8 +1,8 @@
-"""What a person may buy from a chat, as buttons under the plans or a denial.
+"""What a person may buy from a chat, as buttons under the plans or a denial, and the invoice a button asks for.
 
 On a messenger that takes no payment in the chat (WhatsApp), each offer is a Stripe Checkout link made for that
 person, so paying there funds this very account; elsewhere it is a `buy:<plan>` button the messenger's own payment
-answers (Telegram Stars).
+answers (Telegram Stars): a Stars invoice when the plan has a Stars price, else a pointer to the website.
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from dataclasses import dataclass
 
 from promptsaas.application.access import AccessService
 from promptsaas.application.billing.checkout import CheckoutService
+from promptsaas.application.billing.stars import StarsSales
 from promptsaas.application.channels.people import Person
 from promptsaas.application.plans import PlanService
 from promptsaas.application.ports.clock import Clock
-from promptsaas.application.ports.messenger import Button
+from promptsaas.application.ports.messenger import Answer, Button
 from promptsaas.domain.billing import BillingNotConfigured, Interval, PaymentProviderUnavailable, PlanNotPurchasable
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.plans import Plan
 
 PAYS_BY_CHECKOUT_LINK = frozenset({Channel.WHATSAPP})
+PAYS_WITH_STARS = frozenset({Channel.TELEGRAM})
 NO_PAYMENTS = "Paying is not available here: this service takes no online payments yet."
 PAYMENTS_DOWN = "Paying is not available right now; please try again in a few minutes."
 
@@ -35,11 +37,33 @@ class OfferButtons:
 
 
 class Offers:
-    def __init__(self, plans: PlanService, access: AccessService, checkout: CheckoutService, clock: Clock) -> None:
+    def __init__(
+        self, plans: PlanService, access: AccessService, checkout: CheckoutService, stars: StarsSales, clock: Clock
+    ) -> None:
         self._plans = plans
         self._access = access
         self._checkout = checkout
+        self._stars = stars
         self._clock = clock
+
+    async def invoice(self, person: Person, plan_code: str) -> Answer:
+        """What a `buy:<plan>` button answers: the Stars invoice to pay in the chat, or where else to buy it."""
+        plans, held = await self.on_sale(person)
+        plan = next((p for p in plans if p.code == plan_code and p.price), None)
+        if plan is None:
+            return Answer("That plan is no longer on sale; see /plans.")
+        if plan.code in held and not plan.is_pack:
+            return Answer(f"You already have {plan.name}; see /usage.")
+        ask = None
+        if person.channel in PAYS_WITH_STARS:
+            ask = self._stars.offer(person.user_id, plan)
+        if ask is None:
+            return Answer(
+                f"{plan.name} cannot be paid in this chat; please buy it on our website, signed in with the "
+                "account this chat uses (/link joins them)."
+            )
+        how = "once" if plan.is_pack else "every 30 days until you cancel"
+        return Answer(f"{plan.name} costs {ask.amount} Telegram Stars {how}.", payment=ask)
 
     async def on_sale(self, person: Person) -> tuple[list[Plan], set[str]]:
         """The plans on sale, and the codes of those the person holds now."""

@@ -14,6 +14,7 @@ from promptsaas.application.access import AccessService
 from promptsaas.application.channels import wording
 from promptsaas.application.channels.linking import LinkService
 from promptsaas.application.channels.offers import Offers
+from promptsaas.application.channels.payments import ChatPayments
 from promptsaas.application.channels.people import People, Person
 from promptsaas.application.channels.variables import parse_variable, typed_variables
 from promptsaas.application.conversations import InboundMessage
@@ -40,6 +41,7 @@ class ChannelService:
         storefront: StorefrontService,
         access: AccessService,
         offers: Offers,
+        payments: ChatPayments,
     ) -> None:
         self._uow = uow
         self.people = people
@@ -48,6 +50,7 @@ class ChannelService:
         self._storefront = storefront
         self._access = access
         self._offers = offers
+        self.payments = payments
 
     async def enter(self, tenant_id: str, channel: Channel, subject: str, display_name: str = "") -> Person:
         """The person writing (created on first contact); `UserDisabled` for a disabled account."""
@@ -182,7 +185,7 @@ class ChannelService:
         if kind == "plans":
             return await self.plans(person)
         if kind == "buy":
-            return Answer(f"Paying for {value} in the chat is not available yet; please upgrade on the website.")
+            return await self._offers.invoice(person, value)
         return Answer("That button is no longer valid. " + wording.HELP)
 
     async def link(self, person: Person, code: str | None = None) -> Answer:

@@ -11,6 +11,7 @@ from datetime import datetime
 from promptsaas.application.access import LimitView
 from promptsaas.application.ports.messenger import Answer, Button
 from promptsaas.domain.agents import Agent
+from promptsaas.domain.billing import money_text
 from promptsaas.domain.decisions import Decision, LimitState, Reason
 from promptsaas.domain.errors import DomainError, LlmError
 from promptsaas.domain.plans import Plan
@@ -42,7 +43,7 @@ def when(moment: datetime) -> str:
 
 
 def money(amount: int, currency: str) -> str:
-    return f"{amount / 100:.2f} {currency.upper()}"
+    return money_text(amount, currency)
 
 
 def price_text(plan: Plan) -> str:
@@ -56,6 +57,8 @@ def price_text(plan: Plan) -> str:
         parts.append(f"{money(price.yearly, price.currency)} a year")
     if price.once is not None:
         parts.append(f"{money(price.once, price.currency)} once")
+    if price.stars:
+        parts.append(f"{price.stars} Telegram Stars {'once' if plan.is_pack else 'every 30 days'}")
     return ", ".join(parts) or "free"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -18,20 +19,6 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
-    """What a channel says back: plain text (the messenger escapes it) and rows of buttons."""
-
-    text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    data: bytes
-    mime_type: str
-
-
-@dataclass(frozen=True, slots=True)
 class PaymentAsk:
     """A request to pay: `payload` comes back with the payment; `amount` in the messenger's currency unit."""
 
@@ -41,6 +28,37 @@ class PaymentAsk:
     amount: int
     currency: str
     subscription_period_seconds: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatPayment:
+    """A payment, or its refund, as the messenger reports it (Telegram's `successful_payment`/`refunded_payment`)."""
+
+    charge_id: str
+    payload: str
+    amount: int
+    currency: str
+    refunded: bool = False
+    paid_until: datetime | None = None
+    """A subscription payment's `subscription_expiration_date`; None for a one-time payment."""
+    renewal: bool = False
+    """A subscription's later payment (`is_recurring` without `is_first_recurring`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a channel says back: plain text (the messenger escapes it), rows of buttons, and a payment to ask for
+    (an invoice in the chat, or a link to pay, sent after the text)."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    payment: PaymentAsk | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    data: bytes
+    mime_type: str
 
 
 class Messenger(Protocol):

@@ -82,6 +82,8 @@ class Refund:
     charge_id: str
     amount: int
     currency: str
+    event: BillingEvent | None = None
+    """For a provider that sends no event of a refund made through its API (Telegram Stars): the refund as one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,8 @@ class InvoicePaid:
     currency: str
     period_start: datetime | None
     period_end: datetime | None
+    subscription: ProviderSubscription | None = None
+    """The subscription's state the payment itself carries (Telegram Stars: paid until its expiration)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +149,10 @@ class ChargeRefunded:
     customer_id: str | None
     amount_refunded: int
     currency: str
+    full: bool = False
+    """The whole charge was refunded, whatever `amount_refunded` says (Telegram refunds only whole payments)."""
+    ends_subscription: bool = False
+    """The refund also ends the subscription the charge paid for (a refunded Stars subscription is revoked)."""
 
 
 BillingChange = (

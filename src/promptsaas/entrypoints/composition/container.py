@@ -34,6 +34,7 @@ from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.prices import PriceCatalog
 from promptsaas.application.billing.reconcile import BillingReconciler
 from promptsaas.application.billing.revenue import RevenueService
+from promptsaas.application.billing.stars import StarsSales
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
@@ -41,6 +42,7 @@ from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels import ChannelService, LinkService, People
 from promptsaas.application.channels.inbox import MessengerInbox
 from promptsaas.application.channels.offers import Offers
+from promptsaas.application.channels.payments import ChatPayments
 from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
@@ -195,7 +197,7 @@ class Container(containers.DeclarativeContainer):
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
-    payment_providers = providers.Singleton(payments.payment_providers, settings, manual_payments)
+    payment_providers = providers.Singleton(payments.payment_providers, settings, manual_payments, clock)
     payment_accounts = providers.Singleton(
         PaymentAccounts, uow, cipher, clock, audit, providers.Callable(payments.default_credentials, settings)
     )
@@ -210,15 +212,19 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(payments.billing_urls, settings),
     )
     billing_inbox = providers.Singleton(BillingInbox, uow, payment_providers, payment_accounts, clock, ids, audit)
-    revenue = providers.Singleton(RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit)
+    revenue = providers.Singleton(
+        RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit, billing_inbox
+    )
+    stars_sales = providers.Singleton(StarsSales, uow, payment_providers, billing_inbox, clock)
     price_catalog = providers.Singleton(PriceCatalog, uow, payment_providers, payment_accounts, audit)
     billing_reconciler = providers.Singleton(
         BillingReconciler, uow, payment_providers, payment_accounts, clock, ids, audit
     )
     people = providers.Singleton(People, uow, admin, audit, clock)
     links = providers.Singleton(LinkService, uow, audit, clock)
-    offers = providers.Singleton(Offers, plans, access, checkout, clock)
-    channels = providers.Singleton(ChannelService, uow, people, links, runs, storefront, access, offers)
+    offers = providers.Singleton(Offers, plans, access, checkout, stars_sales, clock)
+    chat_payments = providers.Singleton(ChatPayments, stars_sales)
+    channels = providers.Singleton(ChannelService, uow, people, links, runs, storefront, access, offers, chat_payments)
     messenger_inbox = providers.Singleton(MessengerInbox, uow, clock)
     channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 

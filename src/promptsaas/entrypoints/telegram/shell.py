@@ -15,7 +15,7 @@ from aiogram.types import Update
 from promptsaas.adapters.messengers.telegram import TelegramMessenger
 from promptsaas.domain.errors import SetupFailed
 from promptsaas.entrypoints.composition.container import Container
-from promptsaas.entrypoints.telegram import chat, commands, middleware
+from promptsaas.entrypoints.telegram import chat, commands, middleware, payments
 from promptsaas.entrypoints.telegram.webhooks import PROVIDER
 
 TOKEN = "bot_token"
@@ -77,5 +77,6 @@ async def build_shell(container: Container, tenant_slug: str) -> TelegramShell:
     dispatcher.update.outer_middleware(middleware.once)
     dispatcher.message.outer_middleware(middleware.person)
     dispatcher.callback_query.outer_middleware(middleware.person)
-    dispatcher.include_routers(commands.router_for(), chat.router_for())
+    dispatcher.pre_checkout_query.outer_middleware(middleware.person)
+    dispatcher.include_routers(commands.router_for(), payments.router_for(), chat.router_for())
     return TelegramShell(tenant.id, bot, dispatcher, messenger)

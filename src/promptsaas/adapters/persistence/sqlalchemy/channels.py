@@ -141,7 +141,10 @@ class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
             "received_at": event.received_at,
             "processed_at": event.processed_at,
         }
-        return await self._db.write(dialect.insert(_u).values(row).on_conflict_do_nothing()) == 1
+        # RETURNING says whether it was inserted on every driver: psycopg reports no row count for DO NOTHING
+        statement = dialect.insert(_u).values(row).on_conflict_do_nothing().returning(_u.c.external_id)
+        await self._db.transaction.begin()
+        return await self._db.row(statement) is not None
 
     async def mark_processed(self, tenant_id: str, provider: str, external_id: str, at: datetime) -> bool:
         where = (

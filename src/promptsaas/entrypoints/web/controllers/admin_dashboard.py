@@ -15,6 +15,7 @@ from litestar.response import Template
 from promptsaas.application.billing.revenue import RevenueReport, RevenueService
 from promptsaas.application.ports.repositories import DenialCount
 from promptsaas.application.usage import UsageService
+from promptsaas.domain.billing import money_text
 from promptsaas.domain.users import User
 from promptsaas.entrypoints.web.charts import Chart, bar_chart, days, months
 from promptsaas.entrypoints.web.pages import micros, page
@@ -108,4 +109,4 @@ def _revenue_charts(report: RevenueReport, labels: list[str]) -> list[Chart]:
 
 def _money(currency: str) -> Callable[[float], str]:
     """Minor units as an amount in `currency`."""
-    return lambda v: f"{v / 100:,.2f} {currency}"
+    return lambda v: money_text(v, currency)

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from promptsaas.application.admin import AdminService
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.catalog.service import CatalogService
-from promptsaas.domain.billing import Payment, PaymentKind
+from promptsaas.domain.billing import Payment, PaymentKind, money_text
 from promptsaas.domain.errors import DomainError
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.users import User
@@ -36,7 +36,7 @@ def refunded(ledger: list[Payment]) -> dict[str, int]:
 
 
 def money(amount: int, currency: str) -> str:
-    return f"{amount / 100:,.2f} {currency.upper()}"
+    return money_text(amount, currency)
 
 
 class AdminMoneyController(Controller):

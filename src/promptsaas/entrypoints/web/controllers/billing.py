@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from promptsaas.application.access import AccessService
 from promptsaas.application.billing.checkout import CheckoutService
 from promptsaas.application.plans import PlanService
-from promptsaas.domain.billing import Interval
+from promptsaas.domain.billing import Interval, money_text
 from promptsaas.domain.users import User
 from promptsaas.entrypoints.web.forms import limit_lines
 from promptsaas.entrypoints.web.pages import page, when
@@ -27,7 +27,7 @@ DONE = {
 
 
 def money(amount: int | None, currency: str) -> str:
-    return "" if amount is None else f"{amount / 100:,.2f} {currency.upper()}"
+    return "" if amount is None else money_text(amount, currency)
 
 
 class BillingPagesController(Controller):
