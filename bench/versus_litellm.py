@@ -151,8 +151,9 @@ def report(m: Measured, args: argparse.Namespace, load_at_start: float) -> None:
     print(f"share of core 0 each server had at c{m.connections}: promptsaas {ours:.2f}, LiteLLM {theirs:.2f}")
     for name, runs in (("promptsaas", [*m.promptsaas, m.echo]), ("LiteLLM", list(m.litellm))):
         for figures in runs:
-            if figures["errors"]:
-                print(f"WARNING: {name} answered {figures['errors']:.0f} calls with an error: its figures flatter it")
+            if figures["errors"] or figures["socket_errors"]:
+                failed = f"{figures['errors']:.0f} error answers, {figures['socket_errors']:.0f} socket errors"
+                print(f"WARNING: {name} had {failed} in one run: its figures there are not all calls answered")
     load_at_end = os.getloadavg()[0]
     print(f"load average over the last minute: {load_at_start:.1f} at the start, {load_at_end:.1f} at the end", end="")
     print(" (run it on an otherwise idle machine)")
@@ -174,6 +175,7 @@ def main() -> None:
             sys.exit(f"{tool} is needed: `make bench-tools` installs it")
     if not args.litellm.exists():
         sys.exit(f"no LiteLLM at {args.litellm}: `make bench-litellm` installs it")
+    args.litellm = args.litellm.absolute()
     load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="promptsaas-versus-"))
     try:
