@@ -50,8 +50,9 @@ Served = tuple[str, str, int]
 
 
 def metered(path: Served, connections: int, seconds: int) -> Figures:
-    """wrk's figures plus the CPU time the server used meanwhile: calls per CPU-second of the server are what the
-    calls/s would be on a core of its own, a figure that a shared machine's load disturbs far less."""
+    """wrk's figures plus the CPU time the server used meanwhile. Calls per CPU-second of the server estimate its
+    calls/s on a core of its own: other load still slows each CPU-second (caches, switches), but far less than it
+    cuts the server's share of the core."""
     url, script, pid = path
     before = cpu_seconds(pid)
     figures = wrk(url, script, connections=connections, seconds=seconds)
@@ -69,6 +70,7 @@ def side_by_side(paths: dict[str, Served], seconds: int, connections: int) -> di
 
 
 def measure(args: argparse.Namespace, workdir: Path) -> Measured:
+    """Every figure of the table; each process it starts is stopped before it returns."""
     url = f"sqlite:///{workdir / 'bench.db'}"
     stub_port, api_port, proxy_port = free_port(), free_port(), free_port()
     stub_url, log = f"http://127.0.0.1:{stub_port}", workdir / "promptsaas.log"
@@ -123,9 +125,12 @@ def measure(args: argparse.Namespace, workdir: Path) -> Measured:
             stop(process)
     postgres: dict[int, float] | str = "skipped (--no-postgres)"
     if not args.no_postgres:
-        postgres = postgres_scaling.scaling(
-            env, log, model="offline:echo", seconds=args.seconds, connections=args.connections
-        )
+        try:
+            postgres = postgres_scaling.scaling(
+                env, log, model="offline:echo", seconds=args.seconds, connections=args.connections
+            )
+        except (RuntimeError, OSError, subprocess.CalledProcessError) as failed:
+            postgres = f"failed: {str(failed).splitlines()[0][:80]}"
     return Measured(
         args.connections,
         runs["stub"],
