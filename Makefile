@@ -4,9 +4,13 @@
 TOOLS := .tools
 UV ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 PY := $(UV) run --frozen
+# LiteLLM's proxy, which `make bench` measures promptsaas against. 1.82.6 is the last release before the March 2026
+# supply-chain compromise of 1.82.7 and 1.82.8 (both since removed from PyPI).
+LITELLM_VERSION := 1.82.6
+LITELLM_VENV := .bench/litellm
 
 .PHONY: install install-dev run demo test test-unit test-integration test-e2e lint format wheel-check bench \
-	bench-tools bench-llm clean
+	bench-tools bench-llm bench-litellm clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -55,7 +59,8 @@ test-e2e: install-dev
 wheel-check: install-dev
 	bash .ci/wheel-check
 
-bench: install-dev bench-tools
+bench: install-dev bench-tools bench-litellm
+	$(PY) python bench/versus_litellm.py --seconds 10 --litellm $(LITELLM_VENV)/bin/litellm
 	$(PY) python bench/agent_call.py --seconds 10
 	$(PY) python bench/stream_ttft.py --calls 200
 	$(PY) python bench/cli_start.py
@@ -72,9 +77,18 @@ bench-tools:
 		fi; \
 	done
 
+# LiteLLM in a venv of its own (its openai pin conflicts with ours), made once per version: the stamp file says which.
+bench-litellm: $(LITELLM_VENV)/installed-$(LITELLM_VERSION)
+
+$(LITELLM_VENV)/installed-$(LITELLM_VERSION): | $(if $(findstring $(TOOLS)/,$(UV)),$(TOOLS)/bin/uv)
+	rm -rf $(LITELLM_VENV)
+	$(UV) venv --quiet --python python3 $(LITELLM_VENV)
+	$(UV) pip install --quiet --compile-bytecode --python $(LITELLM_VENV)/bin/python "litellm[proxy]==$(LITELLM_VERSION)"
+	touch $@
+
 bench-llm: install-dev
 	$(PY) python bench/llm_overhead.py --calls 2000 --rounds 10
 	$(PY) python bench/llm_overhead.py --calls 2000 --rounds 10 --concurrency 16
 
 clean:
-	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf .venv .tools .bench .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -82,11 +82,13 @@ def wrk(url: str, script: str, *, connections: int, seconds: int) -> dict[str, f
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     latency = {p: _ms(re.search(rf"\s{p}%\s+([\d.]+\w+)", out).group(1)) for p in ("50", "99")}  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": rps,
         "p50_ms": latency["50"],
         "p99_ms": latency["99"],
         "errors": float(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": float(sum(int(n) for n in socket.groups())) if socket else 0,
     }
 
 
