@@ -35,6 +35,7 @@ from promptsaas.application.billing.prices import PriceCatalog
 from promptsaas.application.billing.reconcile import BillingReconciler
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.subscriptions import BillingService
+from promptsaas.application.call_metering import MeteredConversations
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
 from promptsaas.application.catalog.service import CatalogService
@@ -42,10 +43,11 @@ from promptsaas.application.channels import ChannelService, LinkService, People
 from promptsaas.application.channels.inbox import MessengerInbox
 from promptsaas.application.channels.offers import Offers
 from promptsaas.application.channels.settings import ChannelSettings
-from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.inbox_backlog import InboxBacklogs
 from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.plans import PlanService
+from promptsaas.application.ports.call_metrics import CallMetrics, NoCallMetrics
 from promptsaas.application.prompt_trials import PromptTrials
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.read_cache import ReadCache
@@ -61,6 +63,15 @@ from promptsaas.entrypoints.composition.llm import llm_providers
 from promptsaas.entrypoints.composition.messengers import WhatsAppClients, whatsapp_default
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
+
+
+def call_metrics_of(settings: Settings) -> CallMetrics:
+    """Prometheus series for agent calls and inbox backlogs, or nothing with `PROMPTSAAS_METRICS=off`."""
+    if not settings.operations.metrics:
+        return NoCallMetrics()
+    from promptsaas.adapters.observability.call_metrics import PrometheusCallMetrics
+
+    return PrometheusCallMetrics()
 
 
 class Container(containers.DeclarativeContainer):
@@ -189,8 +200,9 @@ class Container(containers.DeclarativeContainer):
     prompt_trials = providers.Singleton(PromptTrials, uow, runtime, models, audit)
     transcript = providers.Singleton(Transcript, uow, ids, clock)
     provider_keys = providers.Singleton(ProviderKeyService, uow, cipher, llm, clock, audit)
+    call_metrics = providers.Singleton(call_metrics_of, settings)
     conversations = providers.Singleton(
-        ConversationService, uow, access, runtime, transcript, clock, ids, provider_keys
+        MeteredConversations, uow, access, runtime, transcript, clock, ids, provider_keys, metrics=call_metrics
     )
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
@@ -223,6 +235,7 @@ class Container(containers.DeclarativeContainer):
     channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 
     whatsapp_store = persistence.whatsapp
+    inbox_backlogs = providers.Singleton(InboxBacklogs, uow, whatsapp_store, call_metrics, clock)
     whatsapp_clients = providers.Singleton(
         WhatsAppClients, settings.provided.whatsapp_api_base, settings.provided.whatsapp_api_version
     )
