@@ -48,6 +48,7 @@ from promptsaas.application.inbox_backlog import InboxBacklogs
 from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.plans import PlanService
 from promptsaas.application.ports.call_metrics import CallMetrics, NoCallMetrics
+from promptsaas.application.ports.llm import LlmProviders
 from promptsaas.application.prompt_trials import PromptTrials
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.read_cache import ReadCache
@@ -74,6 +75,16 @@ def call_metrics_of(settings: Settings) -> CallMetrics:
     return PrometheusCallMetrics()
 
 
+def observed_llm(settings: Settings, inner: LlmProviders) -> LlmProviders:
+    """Every model call timed, and traced too when traces are exported (OpenTelemetry imported only then)."""
+    timed = TimedProviders(inner)
+    if not settings.operations.otel_endpoint:
+        return timed
+    from promptsaas.adapters.observability.traced import TracedProviders
+
+    return TracedProviders(timed)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -94,7 +105,7 @@ class Container(containers.DeclarativeContainer):
     idempotency = persistence.idempotency
     rate_limiter = persistence.rate_limiter
 
-    llm = providers.Singleton(TimedProviders, providers.Singleton(llm_providers, settings))
+    llm = providers.Singleton(observed_llm, settings, providers.Singleton(llm_providers, settings))
     models = providers.Singleton(ModelRegistry, BUILTIN_MODELS, llm)
 
     read_cache = providers.Singleton(ReadCache, settings.provided.cache_ttl_seconds)
