@@ -13,7 +13,7 @@ from dependency_injector import containers, providers
 from promptsaas.adapters.clock import SystemClock, UuidV7Generator
 from promptsaas.adapters.llm.registry import BUILTIN_MODELS
 from promptsaas.adapters.network.resolver import SystemResolver
-from promptsaas.adapters.observability.timed import TimedLedger, TimedProviders
+from promptsaas.adapters.observability.timed import TimedLedger
 from promptsaas.adapters.payments.manual import ManualPayments
 from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.application.access import AccessService
@@ -47,8 +47,6 @@ from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.inbox_backlog import InboxBacklogs
 from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.plans import PlanService
-from promptsaas.application.ports.call_metrics import CallMetrics, NoCallMetrics
-from promptsaas.application.ports.llm import LlmProviders
 from promptsaas.application.prompt_trials import PromptTrials
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.read_cache import ReadCache
@@ -62,27 +60,9 @@ from promptsaas.entrypoints.composition import mail, payments, security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
 from promptsaas.entrypoints.composition.messengers import WhatsAppClients, whatsapp_default
+from promptsaas.entrypoints.composition.observability import call_metrics_of, observed_llm
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
-
-
-def call_metrics_of(settings: Settings) -> CallMetrics:
-    """Prometheus series for agent calls and inbox backlogs, or nothing with `PROMPTSAAS_METRICS=off`."""
-    if not settings.operations.metrics:
-        return NoCallMetrics()
-    from promptsaas.adapters.observability.call_metrics import PrometheusCallMetrics
-
-    return PrometheusCallMetrics()
-
-
-def observed_llm(settings: Settings, inner: LlmProviders) -> LlmProviders:
-    """Every model call timed, and traced too when traces are exported (OpenTelemetry imported only then)."""
-    timed = TimedProviders(inner)
-    if not settings.operations.otel_endpoint:
-        return timed
-    from promptsaas.adapters.observability.traced import TracedProviders
-
-    return TracedProviders(timed)
 
 
 class Container(containers.DeclarativeContainer):
