@@ -17,10 +17,11 @@ class InboxBacklogs:
         self._clock = clock
 
     async def show(self) -> dict[str, InboxBacklog]:
-        """Each inbox's waiting updates (`billing`: payment webhooks, `whatsapp`: messages), set on the gauges."""
+        """Each inbox's waiting updates (`billing`: payment webhooks, `telegram`: bot updates by webhook,
+        `whatsapp`: messages), set on the gauges."""
         async with self._uow() as uow:
-            billing = await uow.billing.backlog()
-        backlogs = {"billing": billing, "whatsapp": await self._whatsapp.backlog()}
+            billing, telegram = await uow.billing.backlog(), await uow.updates.backlog()
+        backlogs = {"billing": billing, "telegram": telegram, "whatsapp": await self._whatsapp.backlog()}
         now = self._clock.now()
         for inbox, backlog in backlogs.items():
             self._metrics.show_backlog(inbox, backlog, now)

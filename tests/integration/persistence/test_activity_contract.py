@@ -12,6 +12,7 @@ from promptsaas.application.ports.quota import Settlement
 from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, Exchange, Message
+from promptsaas.domain.messengers import MessengerUpdate
 from promptsaas.domain.usage import Denial, Funding, Outcome
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import NOON, audit, conversation, message, usage
@@ -170,3 +171,19 @@ async def test_the_billing_inbox_backlog_counts_pending_events_and_the_oldest(ba
         await uow.commit()
     async with backend.uow() as uow:
         assert await uow.billing.backlog() == InboxBacklog(2, NOON - timedelta(minutes=5))
+
+
+async def test_the_messenger_updates_backlog_counts_updates_not_applied_yet(backend: Backend) -> None:
+    updates = [
+        MessengerUpdate(tenant, "telegram", f"backlog-{n}", "{}", NOON + timedelta(minutes=n))
+        for n, tenant in enumerate(("t1", "t2", "t1"))
+    ]
+    async with backend.uow() as uow:
+        assert await uow.updates.backlog() == InboxBacklog(0, None)
+    async with backend.uow() as uow:
+        for update in updates:
+            assert await uow.updates.accept(update)
+        assert await uow.updates.mark_processed("t1", "telegram", "backlog-0", NOON)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.updates.backlog() == InboxBacklog(2, NOON + timedelta(minutes=1))

@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
 from promptsaas.application.ports import channels as ports
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.links import ChatState, LinkCode
 from promptsaas.domain.messengers import ChannelSecret, MessengerUpdate
@@ -26,6 +27,10 @@ _SECRET = select(t.channel_secrets).where(*keyed(t.channel_secrets, "channel", "
 _u = t.messenger_updates
 _PENDING = (
     select(_u).where(*keyed(_u, "provider"), _u.c.processed_at.is_(None)).order_by(_u.c.received_at, _u.c.external_id)
+)
+
+_BACKLOG = select(func.count().label("depth"), func.min(_u.c.received_at).label("oldest_at")).where(
+    _u.c.processed_at.is_(None)
 )
 
 
@@ -141,7 +146,10 @@ class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
             "received_at": event.received_at,
             "processed_at": event.processed_at,
         }
-        return await self._db.write(dialect.insert(_u).values(row).on_conflict_do_nothing()) == 1
+        # RETURNING tells a new row on every driver: psycopg reports no row count for `ON CONFLICT DO NOTHING`
+        statement = dialect.insert(_u).values(row).on_conflict_do_nothing().returning(_u.c.tenant_id)
+        await self._db.transaction.begin()
+        return await self._db.row(statement) is not None
 
     async def mark_processed(self, tenant_id: str, provider: str, external_id: str, at: datetime) -> bool:
         where = (
@@ -160,3 +168,7 @@ class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
             )
             for r in rows
         ]
+
+    async def backlog(self) -> InboxBacklog:
+        row = await self._db.row(_BACKLOG)
+        return InboxBacklog(int(row["depth"]), row["oldest_at"]) if row else InboxBacklog(0, None)
