@@ -5,6 +5,7 @@ from __future__ import annotations
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork
 from promptsaas.application.read_cache import ReadCache
+from promptsaas.application.request_scope import current_request_id
 from promptsaas.domain.audit import AuditEntry
 
 
@@ -24,7 +25,17 @@ class AuditTrail:
         before: str = "",
         after: str = "",
     ) -> None:
-        entry = AuditEntry(self._ids.new_id(), tenant_id, actor, action, target, self._clock.now(), before, after)
+        entry = AuditEntry(
+            self._ids.new_id(),
+            tenant_id,
+            actor,
+            action,
+            target,
+            self._clock.now(),
+            before,
+            after,
+            current_request_id() or "",
+        )
         await self.record_many(uow, [entry])
 
     async def record_many(self, uow: UnitOfWork, entries: list[AuditEntry]) -> None:

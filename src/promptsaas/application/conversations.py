@@ -14,6 +14,7 @@ from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.quota import KeptReply
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.provider_keys import ProviderKeyService
+from promptsaas.application.request_scope import current_request_id
 from promptsaas.application.retention import PurgeResult, purge_expired_content
 from promptsaas.application.runtime import Answer, PreparedCall, Runtime
 from promptsaas.application.stream_deadline import stream_budget, within
@@ -277,7 +278,7 @@ class ConversationService:
             outcome=Outcome.OK if answer and error != "settle_failed" else Outcome.ERROR,
             error_code=error,
             latency_ms=answer.latency_ms if answer else 0,
-            request_id=message.idempotency_key or "",
+            request_id=current_request_id() or message.idempotency_key or "",
         )
 
     async def conversations(self, tenant_id: str, user_id: str) -> list[Conversation]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.domain.errors import InvalidInput
+from promptsaas.domain.usage import UsageRecord
 
 GROUPS = ("agent", "user", "plan", "day", "model")
 
@@ -29,6 +30,11 @@ class UsageService:
             raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}", field="group_by")
         async with self._uow() as uow:
             return await uow.usage.summarize(UsageQuery(tenant_id, group_by, since, until, user_id))
+
+    async def calls_of_request(self, tenant_id: str, request_id: str) -> list[UsageRecord]:
+        """The usage records a request left (its `X-Request-ID` or generated id, as in its log lines)."""
+        async with self._uow() as uow:
+            return await uow.usage.records_of_request(tenant_id, request_id)
 
     async def denials_per_day(self, tenant_id: str, since: datetime) -> list[DenialCount]:
         """The calls the policy refused since `since`, counted per day and code."""

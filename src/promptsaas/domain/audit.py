@@ -16,3 +16,5 @@ class AuditEntry:
     created_at: datetime
     before: str = ""
     after: str = ""
+    request_id: str = ""
+    """The request that made the change (empty for the CLI and the library)."""

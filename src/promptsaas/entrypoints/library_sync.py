@@ -18,6 +18,7 @@ from promptsaas.domain.plans import Plan
 from promptsaas.domain.prompts import PromptVersion
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant
+from promptsaas.domain.usage import UsageRecord
 from promptsaas.domain.users import User
 from promptsaas.entrypoints.library_accounts import SyncAccounts
 from promptsaas.entrypoints.library_billing import SyncTenantBilling
@@ -194,6 +195,9 @@ class SyncTenant(SyncTenantBilling):
         self, group_by: str = "agent", *, since: datetime | None = None, user: str | None = None
     ) -> list[UsageRow]:
         return self._loop.run(self._tenant.usage_report(group_by, since=since, user=user))
+
+    def calls_of_request(self, request_id: str) -> list[UsageRecord]:
+        return self._loop.run(self._tenant.calls_of_request(request_id))
 
     def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         return self._loop.run(self._tenant.audit_log(limit))

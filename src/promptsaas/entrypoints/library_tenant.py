@@ -26,6 +26,7 @@ from promptsaas.domain.plans import Plan
 from promptsaas.domain.prompts import PromptVersion
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus
+from promptsaas.domain.usage import UsageRecord
 from promptsaas.domain.users import Role, User
 from promptsaas.entrypoints.catalog_files import load_document
 from promptsaas.entrypoints.composition.container import Container
@@ -256,6 +257,10 @@ class AsyncTenant(AsyncTenantBilling):
     ) -> list[UsageRow]:
         user_id = (await self._c.admin().user(await self.id(), user)).id if user else None
         return await self._c.usage().report(await self.id(), group_by=group_by, since=since, user_id=user_id)
+
+    async def calls_of_request(self, request_id: str) -> list[UsageRecord]:
+        """The usage records one request left, found by the request id of its log lines."""
+        return await self._c.usage().calls_of_request(await self.id(), request_id)
 
     async def audit_log(self, limit: int = 50) -> list[AuditEntry]:
         return await self._c.admin().audit_log(await self.id(), limit)

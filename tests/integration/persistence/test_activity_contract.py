@@ -6,10 +6,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import count
 
+from promptsaas.application.ports.billing_store import InboxEntry, InboxStatus
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.application.ports.quota import Settlement
 from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, Exchange, Message
+from promptsaas.domain.messengers import MessengerUpdate
 from promptsaas.domain.usage import Denial, Funding, Outcome
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import NOON, audit, conversation, message, usage
@@ -138,3 +141,49 @@ async def test_denials_are_counted_per_utc_day_and_code_within_the_tenant(backen
             DenialCount(day, "agent_not_in_plan", 1),
             DenialCount(day, "quota_exceeded", 2),
         ]
+
+
+async def test_a_request_s_calls_and_changes_are_found_by_its_id(backend: Backend) -> None:
+    mine = usage("t1", "r1", request_id="req-a")
+    others = [usage("t1", "r2", request_id="req-b"), usage("t2", "r3", request_id="req-a")]
+    for record in (mine, *others):
+        await backend.ledger.settle(Settlement(record))
+    entry = replace(audit("t1", "e1"), request_id="req-a")
+    async with backend.uow() as uow:
+        await uow.audit.add(entry)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.usage.records_of_request("t1", "req-a") == [mine]
+        assert await uow.usage.records_of_request("t1", "req-c") == []
+        assert await uow.audit.list("t1") == [entry]
+
+
+async def test_the_billing_inbox_backlog_counts_pending_events_and_the_oldest(backend: Backend) -> None:
+    def event(event_id: str, minutes_ago: int, status: InboxStatus = InboxStatus.PENDING) -> InboxEntry:
+        return InboxEntry(
+            "t1", "stripe", event_id, "invoice.paid", b"{}", status, NOON - timedelta(minutes=minutes_ago)
+        )
+
+    async with backend.uow() as uow:
+        assert await uow.billing.backlog() == InboxBacklog(0, None)
+        for entry in (event("e1", 5), event("e2", 9, InboxStatus.APPLIED), event("e3", 2)):
+            await uow.billing.store_event(entry)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.billing.backlog() == InboxBacklog(2, NOON - timedelta(minutes=5))
+
+
+async def test_the_messenger_updates_backlog_counts_updates_not_applied_yet(backend: Backend) -> None:
+    updates = [
+        MessengerUpdate(tenant, "telegram", f"backlog-{n}", "{}", NOON + timedelta(minutes=n))
+        for n, tenant in enumerate(("t1", "t2", "t1"))
+    ]
+    async with backend.uow() as uow:
+        assert await uow.updates.backlog() == InboxBacklog(0, None)
+    async with backend.uow() as uow:
+        for update in updates:
+            assert await uow.updates.accept(update)
+        assert await uow.updates.mark_processed("t1", "telegram", "backlog-0", NOON)
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert await uow.updates.backlog() == InboxBacklog(2, NOON + timedelta(minutes=1))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from promptsaas.adapters.persistence.memory.whatsapp import MemoryWhatsAppStore
 from promptsaas.adapters.persistence.sqlalchemy.whatsapp import SqlWhatsAppStore
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.application.ports.whatsapp_store import InboxState, WhatsAppStore
 from promptsaas.domain.whatsapp import DeliveryState, DeliveryStatus, InboundKind, InboundWhatsApp
 from tests.integration.persistence.conftest import Backend
@@ -92,3 +93,13 @@ async def test_an_answer_kept_before_sending_comes_back_with_the_next_claim(back
     again = await store.claim("t1", "wamid.1", NOW + LEASE, NOW + 2 * LEASE)
     assert again is not None
     assert again.answer == {"text": "Bonjour", "buttons": []}
+
+
+async def test_the_backlog_counts_messages_not_answered_yet_and_the_oldest(backend: Backend) -> None:
+    store = store_on(backend)
+    assert await store.backlog() == InboxBacklog(0, None)
+    await store.accept("t1", [hello("wamid.1")], [], NOW)
+    await store.accept("t2", [hello("wamid.2")], [], NOW + timedelta(minutes=1))
+    assert await store.backlog() == InboxBacklog(2, NOW)
+    await store.finish("t1", "wamid.1", InboxState.ANSWERED, [], NOW + timedelta(minutes=2))
+    assert await store.backlog() == InboxBacklog(1, NOW + timedelta(minutes=1))

@@ -52,13 +52,13 @@ def series() -> Series:
             "promptsaas_ledger_seconds", "Quota ledger operation duration", ["operation"], buckets=LATENCY_BUCKETS
         ),
         inbox_depth=Gauge(
-            "promptsaas_webhook_inbox_depth", "Webhook updates waiting", ["inbox"], multiprocess_mode="max"
+            "promptsaas_webhook_inbox_depth", "Webhook updates waiting", ["inbox"], multiprocess_mode="livemostrecent"
         ),
         inbox_oldest_seconds=Gauge(
             "promptsaas_webhook_inbox_oldest_seconds",
             "Age of the oldest waiting update",
             ["inbox"],
-            multiprocess_mode="max",
+            multiprocess_mode="livemostrecent",
         ),
         job_runs=Counter("promptsaas_job_runs", "Background job runs", ["job", "outcome"]),
         job_seconds=Histogram("promptsaas_job_seconds", "Background job duration", ["job"], buckets=LATENCY_BUCKETS),

@@ -41,3 +41,5 @@ def traced_asgi(app: Any, endpoint: str) -> Any:
             if scope.get("path_template"):
                 span.update_name(f"{scope['method']} {scope['path_template']}")
                 span.set_attribute("http.route", scope["path_template"])
+
+    return traced

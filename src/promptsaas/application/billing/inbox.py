@@ -8,7 +8,6 @@ transaction, so the state follows the provider whatever order its events arrive 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 
@@ -134,12 +133,3 @@ class BillingInbox:
             except (DomainError, OSError) as error:
                 log.warning("billing event %s still pending: %s", entry.event_id, getattr(error, "message", error))
         return applied
-
-    async def retry_forever(self, every_seconds: float) -> None:
-        """The retry loop: pending events applied every `every_seconds` (the first pass at once)."""
-        while True:
-            try:
-                await self.apply_pending()
-            except (DomainError, OSError) as error:
-                log.warning("billing retry pass failed: %s", getattr(error, "message", error))
-            await asyncio.sleep(every_seconds)

@@ -11,6 +11,7 @@ from promptsaas.application.catalog.document import AgentSpec
 from promptsaas.application.catalog.service import AGENT_FIELDS, _with_fields
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork
+from promptsaas.application.request_scope import current_request_id
 from promptsaas.domain.agents import Agent
 from promptsaas.domain.audit import AuditEntry
 from promptsaas.domain.prompts import PromptVersion
@@ -107,6 +108,14 @@ class AgentStager:
 
     def _audit(self, action: str, target: str, before: str = "", after: str = "") -> None:
         entry = AuditEntry(
-            self._ids.new_id(), self._tenant_id, self._actor, action, target, self._clock.now(), before, after
+            self._ids.new_id(),
+            self._tenant_id,
+            self._actor,
+            action,
+            target,
+            self._clock.now(),
+            before,
+            after,
+            current_request_id() or "",
         )
         self.batch.audit.append(entry)

@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.domain.billing import Payment
 from promptsaas.domain.subscriptions import Subscription
 
@@ -65,6 +66,9 @@ class BillingRepository(Protocol):
 
     @abstractmethod
     async def event(self, tenant_id: str, provider: str, event_id: str) -> InboxEntry | None: ...
+    @abstractmethod
+    async def backlog(self) -> InboxBacklog:
+        """How many events, over every tenant, still wait to be applied, and when the oldest arrived."""
 
     @abstractmethod
     async def add_payment(self, payment: Payment) -> bool:

@@ -7,6 +7,7 @@ from abc import abstractmethod
 from datetime import datetime
 from typing import Protocol
 
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.links import ChatState, LinkCode
 from promptsaas.domain.messengers import ChannelSecret, MessengerUpdate
@@ -59,3 +60,7 @@ class MessengerUpdateRepository(Protocol):
     @abstractmethod
     async def pending(self, tenant_id: str, provider: str, limit: int = 100) -> list[MessengerUpdate]:
         """Accepted but not yet applied, oldest first."""
+
+    @abstractmethod
+    async def backlog(self) -> InboxBacklog:
+        """How many updates, over every tenant and messenger, are accepted but not applied, and the oldest's time."""

@@ -288,6 +288,10 @@ class UsageRepository(Protocol):
     @abstractmethod
     async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]: ...
     @abstractmethod
+    async def records_of_request(self, tenant_id: str, request_id: str) -> list[UsageRecord]:
+        """The calls one request made (usually one), in the order they were written."""
+
+    @abstractmethod
     async def summarize(self, query: UsageQuery) -> list[UsageRow]: ...
     @abstractmethod
     async def add_denial(self, denial: Denial) -> None: ...

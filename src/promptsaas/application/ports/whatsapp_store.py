@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.domain.whatsapp import DeliveryState, DeliveryStatus, InboundWhatsApp
 
 
@@ -69,6 +70,10 @@ class WhatsAppStore(Protocol):
     @abstractmethod
     async def due(self, now: datetime, limit: int = 50) -> list[tuple[str, str]]:
         """(tenant id, message id) of pending messages nobody holds, oldest first, across tenants."""
+
+    @abstractmethod
+    async def backlog(self) -> InboxBacklog:
+        """How many messages, over every tenant, still wait for an answer, and when the oldest arrived."""
 
     @abstractmethod
     async def save_answer(self, tenant_id: str, message_id: str, answer: dict[str, Any]) -> None:

@@ -9,7 +9,6 @@ work (outside the 24-hour window, an expired token) is recorded as failed with i
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -78,15 +77,6 @@ class WhatsAppResponder:
         for tenant_id, message_id in due:
             await self._answer(tenant_id, message_id)
         return len(due)
-
-    async def sweep_forever(self, every_seconds: float) -> None:
-        """`process_due` now and then every `every_seconds`, until cancelled; a failing round is logged."""
-        while True:
-            try:
-                await self.process_due()
-            except Exception:
-                log.exception("answering pending WhatsApp messages failed; trying again later")
-            await asyncio.sleep(every_seconds)
 
     async def _answer(self, tenant_id: str, message_id: str) -> None:
         now = self._clock.now()

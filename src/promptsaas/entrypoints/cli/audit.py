@@ -33,5 +33,6 @@ def row(entry: AuditEntry) -> dict[str, object]:
         "target": entry.target,
         "before": entry.before,
         "after": entry.after,
+        "request_id": entry.request_id,
         "id": entry.id,
     }

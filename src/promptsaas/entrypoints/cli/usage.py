@@ -14,9 +14,11 @@ from promptsaas.entrypoints.cli.session import session
 
 if TYPE_CHECKING:
     from promptsaas.application.ports.repositories import UsageRow
+    from promptsaas.domain.usage import UsageRecord
     from promptsaas.domain.users import User
     from promptsaas.entrypoints.library import AsyncPlatform
 
+CALL_COLUMNS = ("created_at", "request_id", "agent", "channel", "outcome", "input_tokens", "output_tokens", "cost")
 COLUMNS = ("key", "requests", "input_tokens", "output_tokens", "cost", "errors")
 
 
@@ -38,9 +40,17 @@ def command(
         datetime | None, typer.Option(metavar="YYYY-MM-DD", help="From this day on (UTC).", formats=["%Y-%m-%d"])
     ] = None,
     group_by: Annotated[GroupBy, typer.Option("--group-by", help="How to group the calls.")] = GroupBy.AGENT,
+    request_id: Annotated[
+        str | None,
+        typer.Option("--request-id", metavar="ID", help="Instead: the calls of one request (its log lines' id)."),
+    ] = None,
 ) -> None:
     """A usage report of the tenant (cost in USD; errors are failed calls, which charge nothing)."""
     s = session(ctx)
+    if request_id is not None:
+        calls = s.run(lambda p: p.tenant(tenant).calls_of_request(request_id))
+        s.out.rows([call_row(c) for c in calls], CALL_COLUMNS, human=human)
+        return
     start = since.replace(tzinfo=UTC) if since else None
 
     async def action(platform: AsyncPlatform) -> tuple[list[UsageRow], list[User]]:
@@ -62,6 +72,21 @@ def row(usage: UsageRow, group_by: GroupBy, emails: dict[str, str]) -> dict[str,
         "output_tokens": usage.output_tokens,
         "cost_micros": usage.cost_micros,
         "errors": usage.errors,
+    }
+
+
+def call_row(record: UsageRecord) -> dict[str, object]:
+    return {
+        "created_at": record.created_at,
+        "request_id": record.request_id,
+        "agent": record.agent_slug,
+        "channel": record.channel.value,
+        "outcome": record.outcome.value,
+        "error_code": record.error_code,
+        "input_tokens": record.input_tokens,
+        "output_tokens": record.output_tokens,
+        "cost_micros": record.cost_micros,
+        "id": record.id,
     }
 
 

@@ -13,7 +13,7 @@ from dependency_injector import containers, providers
 from promptsaas.adapters.clock import SystemClock, UuidV7Generator
 from promptsaas.adapters.llm.registry import BUILTIN_MODELS
 from promptsaas.adapters.network.resolver import SystemResolver
-from promptsaas.adapters.observability.timed import TimedLedger, TimedProviders
+from promptsaas.adapters.observability.timed import TimedLedger
 from promptsaas.adapters.payments.manual import ManualPayments
 from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.application.access import AccessService
@@ -36,6 +36,7 @@ from promptsaas.application.billing.reconcile import BillingReconciler
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.stars import StarsSales
 from promptsaas.application.billing.subscriptions import BillingService
+from promptsaas.application.call_metering import MeteredConversations
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
 from promptsaas.application.catalog.service import CatalogService
@@ -44,8 +45,8 @@ from promptsaas.application.channels.inbox import MessengerInbox
 from promptsaas.application.channels.offers import Offers
 from promptsaas.application.channels.payments import ChatPayments
 from promptsaas.application.channels.settings import ChannelSettings
-from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.inbox_backlog import InboxBacklogs
 from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.plans import PlanService
 from promptsaas.application.prompt_trials import PromptTrials
@@ -61,6 +62,7 @@ from promptsaas.entrypoints.composition import mail, payments, security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
 from promptsaas.entrypoints.composition.messengers import WhatsAppClients, whatsapp_default
+from promptsaas.entrypoints.composition.observability import call_metrics_of, observed_llm
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
 
@@ -85,7 +87,7 @@ class Container(containers.DeclarativeContainer):
     idempotency = persistence.idempotency
     rate_limiter = persistence.rate_limiter
 
-    llm = providers.Singleton(TimedProviders, providers.Singleton(llm_providers, settings))
+    llm = providers.Singleton(observed_llm, settings, providers.Singleton(llm_providers, settings))
     models = providers.Singleton(ModelRegistry, BUILTIN_MODELS, llm)
 
     read_cache = providers.Singleton(ReadCache, settings.provided.cache_ttl_seconds)
@@ -191,8 +193,9 @@ class Container(containers.DeclarativeContainer):
     prompt_trials = providers.Singleton(PromptTrials, uow, runtime, models, audit)
     transcript = providers.Singleton(Transcript, uow, ids, clock)
     provider_keys = providers.Singleton(ProviderKeyService, uow, cipher, llm, clock, audit)
+    call_metrics = providers.Singleton(call_metrics_of, settings)
     conversations = providers.Singleton(
-        ConversationService, uow, access, runtime, transcript, clock, ids, provider_keys
+        MeteredConversations, uow, access, runtime, transcript, clock, ids, provider_keys, metrics=call_metrics
     )
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
@@ -229,6 +232,7 @@ class Container(containers.DeclarativeContainer):
     channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 
     whatsapp_store = persistence.whatsapp
+    inbox_backlogs = providers.Singleton(InboxBacklogs, uow, whatsapp_store, call_metrics, clock)
     whatsapp_clients = providers.Singleton(
         WhatsAppClients, settings.provided.whatsapp_api_base, settings.provided.whatsapp_api_version
     )

@@ -23,7 +23,8 @@ log = logger("promptsaas.jobs")
 
 
 def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
-    """The built-in jobs: the reservation sweep (every minute) and the retention purge (daily, per plan)."""
+    """The built-in jobs: the reservation sweep (every minute), the retention purge (daily, per plan), and the
+    webhook inboxes' retries: payment events left pending, WhatsApp messages left unanswered."""
 
     async def sweep(now: datetime) -> int:
         return await container.ledger().sweep(now)
@@ -33,7 +34,21 @@ def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
 
     registry.register(Job("reservation-sweep", SWEEP_SECONDS, sweep))
     registry.register(Job("retention-purge", PURGE_SECONDS, purge))
+    register_inbox_retries(container, registry)
     return registry
+
+
+def register_inbox_retries(container: Container, registry: JobRegistry) -> None:
+    settings = container.settings()
+
+    async def billing_retries(now: datetime) -> int:
+        return await container.billing_inbox().apply_pending()
+
+    async def whatsapp_retries(now: datetime) -> int:
+        return await container.whatsapp().process_due()
+
+    registry.register(Job("billing-inbox-retries", settings.billing_retry_seconds, billing_retries))
+    registry.register(Job("whatsapp-inbox-retries", settings.whatsapp_sweep_seconds, whatsapp_retries))
 
 
 def observe(run: JobRun) -> None:

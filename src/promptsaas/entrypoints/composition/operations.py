@@ -32,6 +32,8 @@ class OperationsSettings:
     """`OTEL_EXPORTER_OTLP_ENDPOINT`: traces are exported there; unset, no OpenTelemetry module is imported."""
     change_poll_seconds: float = 0.05
     """How often each process looks for changes made by other processes (cache invalidation)."""
+    metrics: bool = True
+    """`PROMPTSAAS_METRICS=off`: agent calls and inbox backlogs are not counted (the series stay empty)."""
 
     @classmethod
     def from_variables(cls, v: Variables, *, production: bool) -> OperationsSettings:
@@ -47,4 +49,5 @@ class OperationsSettings:
             job_tick_seconds=v.number("PROMPTSAAS_JOB_TICK_SECONDS", default.job_tick_seconds, positive=True),
             otel_endpoint=(v.env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or "").strip() or None,  # OpenTelemetry's own
             change_poll_seconds=v.number("PROMPTSAAS_CHANGE_POLL_SECONDS", default.change_poll_seconds, positive=True),
+            metrics=v.choice("PROMPTSAAS_METRICS", "on", ("on", "off")) == "on",
         )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -91,25 +90,19 @@ CONTROLLERS = [
 
 def create_app(container: Container) -> Litestar:
     """An app over one container. At startup the schema must be current (a new SQLite file is migrated, an
-    outdated PostgreSQL one refused), and WhatsApp messages left unanswered are taken up (then every sweep); the
-    container's resources close when the app shuts down."""
+    outdated PostgreSQL one refused), and the background jobs start (`PROMPTSAAS_JOBS=serve`, among them the
+    webhook inboxes' retries); the container's resources close when the app shuts down."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_persistence(container.persistence())
-        retries = asyncio.create_task(container.billing_inbox().retry_forever(settings.billing_retry_seconds))
-        sweeper = asyncio.create_task(container.whatsapp().sweep_forever(settings.whatsapp_sweep_seconds))
         try:
             async with serving_in_background(container):
                 yield
         finally:
-            retries.cancel()
             hooks = app.state.get("telegram_webhooks")
             if hooks is not None:
                 await hooks.close()
-            sweeper.cancel()
-            with suppress(asyncio.CancelledError):
-                await sweeper
             await shutdown(container)
 
     settings = container.settings()

@@ -11,7 +11,6 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from promptsaas.adapters.observability.metrics import series
 from promptsaas.domain.errors import AccessDenied, DomainError
 from promptsaas.entrypoints.http.observability.request_id import current_request_id
 from promptsaas.entrypoints.http.problem_codes import PROBLEM_CODES
@@ -88,7 +87,6 @@ def _field_of(error: DomainError) -> str | None:
 
 
 def _denied(error: AccessDenied, status: int) -> Response[Problem]:
-    series().denials.labels(error.code).inc()
     decision = error.decision
     limits = [
         LimitRead(

@@ -11,7 +11,6 @@ import msgspec
 from promptsaas.application.conversations import Reply
 from promptsaas.domain.errors import DomainError
 from promptsaas.entrypoints.http import problems
-from promptsaas.entrypoints.http.observability.calls import count_usage
 from promptsaas.entrypoints.http.schemas.members import RunRead, UsageRead
 from promptsaas.entrypoints.http.views import limit_read
 
@@ -43,13 +42,6 @@ def server_sent(name: str, body: object) -> bytes:
     return b"event: " + name.encode() + b"\ndata: " + msgspec.json.encode(body) + b"\n\n"
 
 
-def counted(tenant_id: str, agent: str, reply: Reply) -> Reply:
-    """The reply, once its tokens and cost are added to the metrics (as every answered run's are)."""
-    used = reply.usage
-    count_usage(tenant_id, agent, used.input_tokens, used.output_tokens, used.cost_micros)
-    return reply
-
-
 def _error(error: Exception) -> bytes:
     if isinstance(error, DomainError):
         body = problems.problem(problems.status_for(error.code), error.code, error.message).content
@@ -67,7 +59,7 @@ async def run_events(
         event = first
         while True:
             if isinstance(event, Reply):
-                yield server_sent("done", run_read(counted(tenant_id, agent, event)))
+                yield server_sent("done", run_read(event))
                 return
             yield server_sent("delta", {"text": event})
             event = await anext(events)

@@ -8,6 +8,7 @@ from datetime import datetime
 from promptsaas.adapters.persistence.memory.keyset import window
 from promptsaas.adapters.persistence.memory.store import Journal, Table
 from promptsaas.application.ports.billing_store import BillingRepository, InboxEntry, InboxStatus, SealedPaymentKeys
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.domain.billing import Payment
 from promptsaas.domain.subscriptions import Subscription
 
@@ -45,6 +46,12 @@ class MemoryBilling(BillingRepository):
     async def pending_events(self, limit: int) -> list[InboxEntry]:
         found = [r for r in self._rows.values() if isinstance(r, InboxEntry) and r.status is InboxStatus.PENDING]
         return sorted(found, key=lambda e: e.received_at)[:limit]
+
+    async def backlog(self) -> InboxBacklog:
+        found = [
+            r.received_at for r in self._rows.values() if isinstance(r, InboxEntry) and r.status is InboxStatus.PENDING
+        ]
+        return InboxBacklog(len(found), min(found, default=None))
 
     async def event(self, tenant_id: str, provider: str, event_id: str) -> InboxEntry | None:
         found = self._rows.get(("inbox", tenant_id, provider, event_id))

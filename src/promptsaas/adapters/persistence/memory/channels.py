@@ -8,6 +8,7 @@ from datetime import datetime
 from promptsaas.adapters.persistence.memory.repositories import _Repo
 from promptsaas.adapters.persistence.memory.store import Journal, MemoryStore
 from promptsaas.application.ports import channels as ports
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.links import ChatState, LinkCode
 from promptsaas.domain.messengers import ChannelSecret, MessengerUpdate
@@ -90,3 +91,7 @@ class MemoryMessengerUpdates(_Repo, ports.MessengerUpdateRepository):
     async def pending(self, tenant_id: str, provider: str, limit: int = 100) -> list[MessengerUpdate]:
         rows = [e for e in self._of(tenant_id) if e.provider == provider and e.processed_at is None]
         return sorted(rows, key=lambda e: e.received_at)[:limit]
+
+    async def backlog(self) -> InboxBacklog:
+        found = [e.received_at for e in self._table.rows.values() if e.processed_at is None]
+        return InboxBacklog(len(found), min(found, default=None))

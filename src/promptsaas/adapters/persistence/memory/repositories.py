@@ -236,6 +236,9 @@ class MemoryUsage(_Repo, ports.UsageRepository):
     async def records(self, tenant_id: str, since: datetime | None = None) -> list[UsageRecord]:
         return [r for r in self._of(tenant_id) if since is None or r.created_at >= since]
 
+    async def records_of_request(self, tenant_id: str, request_id: str) -> list[UsageRecord]:
+        return [r for r in self._of(tenant_id) if r.request_id == request_id]
+
     async def summarize(self, query: UsageQuery) -> list[UsageRow]:
         groups: dict[str, list[UsageRecord]] = defaultdict(list)
         for r in await self.records(query.tenant_id, query.since):

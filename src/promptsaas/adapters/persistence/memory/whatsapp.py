@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.application.ports.whatsapp_store import (
     OUTBOUND_ACCEPTED,
     InboxEntry,
@@ -70,6 +71,10 @@ class MemoryWhatsAppStore(WhatsAppStore):
             if entry.state is InboxState.PENDING and (lease is None or lease <= now)
         ]
         return [key for _, key in sorted(ready)[:limit]]
+
+    async def backlog(self) -> InboxBacklog:
+        found = [entry.received_at for entry, _ in self._inbox.values() if entry.state is InboxState.PENDING]
+        return InboxBacklog(len(found), min(found, default=None))
 
     async def save_answer(self, tenant_id: str, message_id: str, answer: dict[str, Any]) -> None:
         async with self._lock:

@@ -7,7 +7,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.keyset import window
@@ -15,12 +15,16 @@ from promptsaas.adapters.persistence.sqlalchemy.mapping import accounts as a
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
 from promptsaas.adapters.persistence.sqlalchemy.statements import dialect_module
 from promptsaas.application.ports.billing_store import BillingRepository, InboxEntry, InboxStatus, SealedPaymentKeys
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.domain.billing import Payment, PaymentKind
 from promptsaas.domain.subscriptions import Subscription
 
 _i, _p, _c, _k, _s = t.billing_inbox, t.payments, t.billing_customers, t.payment_provider_keys, t.subscriptions
 _EVENT = select(_i).where(*keyed(_i, "provider", "event_id"))
 _PENDING = select(_i).where(_i.c.status == InboxStatus.PENDING.value).order_by(_i.c.received_at)
+_BACKLOG = select(func.count().label("depth"), func.min(_i.c.received_at).label("oldest_at")).where(
+    _i.c.status == InboxStatus.PENDING.value
+)
 _PAYMENT = select(_p).where(*keyed(_p, "id"))
 _CUSTOMER = select(_c.c.customer_id).where(*keyed(_c, "provider", "user_id"))
 _CUSTOMER_USER = select(_c.c.user_id).where(*keyed(_c, "provider", "customer_id"))
@@ -59,6 +63,10 @@ class SqlBilling(SqlRepository, BillingRepository):
 
     async def pending_events(self, limit: int) -> list[InboxEntry]:
         return [_entry(r) for r in await self._db.rows(_PENDING.limit(limit))]
+
+    async def backlog(self) -> InboxBacklog:
+        row = await self._db.row(_BACKLOG)
+        return InboxBacklog(int(row["depth"]), row["oldest_at"]) if row else InboxBacklog(0, None)
 
     async def event(self, tenant_id: str, provider: str, event_id: str) -> InboxEntry | None:
         row = await self._db.row(_EVENT, {"tenant_id": tenant_id, "provider": provider, "event_id": event_id})

@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
 from promptsaas.adapters.persistence.sqlalchemy.statements import dialect_module
 from promptsaas.application.ports import channels as ports
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.links import ChatState, LinkCode
 from promptsaas.domain.messengers import ChannelSecret, MessengerUpdate
@@ -26,6 +27,10 @@ _SECRET = select(t.channel_secrets).where(*keyed(t.channel_secrets, "channel", "
 _u = t.messenger_updates
 _PENDING = (
     select(_u).where(*keyed(_u, "provider"), _u.c.processed_at.is_(None)).order_by(_u.c.received_at, _u.c.external_id)
+)
+
+_BACKLOG = select(func.count().label("depth"), func.min(_u.c.received_at).label("oldest_at")).where(
+    _u.c.processed_at.is_(None)
 )
 
 
@@ -163,3 +168,7 @@ class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
             )
             for r in rows
         ]
+
+    async def backlog(self) -> InboxBacklog:
+        row = await self._db.row(_BACKLOG)
+        return InboxBacklog(int(row["depth"]), row["oldest_at"]) if row else InboxBacklog(0, None)

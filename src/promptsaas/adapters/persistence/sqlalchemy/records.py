@@ -29,6 +29,10 @@ class SqlUsage(SqlRepository, ports.UsageRepository):
             query = query.where(_usage.c.created_at >= since)
         return [m.usage_of(r) for r in await self._db.rows(query)]
 
+    async def records_of_request(self, tenant_id: str, request_id: str) -> list[UsageRecord]:
+        query = select(_usage).where(_usage.c.tenant_id == tenant_id, _usage.c.request_id == request_id)
+        return [m.usage_of(r) for r in await self._db.rows(query.order_by(_usage.c.seq))]
+
     async def summarize(self, query: UsageQuery) -> list[UsageRow]:
         key = self._group_key(query.group_by).label("key")
         errors = case((_usage.c.outcome == Outcome.ERROR.value, 1), else_=0)

@@ -8,6 +8,7 @@ giving the turn back. Core statements and the ledger's driver statements (`hot_s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from promptsaas.adapters.persistence.sqlalchemy.sqlite import SqliteDriver, WriteGate
@@ -15,6 +16,12 @@ from promptsaas.adapters.persistence.sqlalchemy.sqlite import SqliteDriver, Writ
 if TYPE_CHECKING:
     import psycopg
     from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+SpanOpener = Callable[[str], Callable[[bool], None]]
+"""Opens a trace span for a transaction on a dialect; what it returns ends the span (committed or not)."""
+span_opener: SpanOpener | None = None
+"""Set by the tracing adapter when traces are exported; unset, a transaction costs nothing more."""
 
 
 class Driver(Protocol):
@@ -36,6 +43,7 @@ class WriteTransaction:
         self._turn = turn
         self._driver: Driver | None = None
         self._holding = False
+        self._end_span: Callable[[bool], None] | None = None
         self.active = False
 
     @property
@@ -54,9 +62,12 @@ class WriteTransaction:
         try:
             if self._driver is None:
                 self._driver = await _driver_of(self.conn)
+            if span_opener is not None:
+                self._end_span = span_opener(self.conn.dialect.name)
             await self._driver.begin()
         except BaseException:
             self._give_turn_back()
+            self._close_span(False)
             raise
         self.active = True
 
@@ -79,6 +90,12 @@ class WriteTransaction:
                 await (self._driver.commit() if commit else self._driver.rollback())
         finally:
             self._give_turn_back()
+            self._close_span(commit)
+
+    def _close_span(self, committed: bool) -> None:
+        end, self._end_span = self._end_span, None
+        if end is not None:
+            end(committed)
 
     def _give_turn_back(self) -> None:
         if self._holding and self._turn is not None:

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.application.ports.whatsapp_store import (
     OUTBOUND_ACCEPTED,
     InboxEntry,
@@ -142,6 +143,14 @@ class SqlWhatsAppStore(WhatsAppStore):
         )
         async with self._database.connect() as conn:
             return [(row.tenant_id, row.message_id) for row in await conn.execute(query)]
+
+    async def backlog(self) -> InboxBacklog:
+        query = select(func.count().label("depth"), func.min(_i.c.received_at).label("oldest_at")).where(
+            _i.c.state == InboxState.PENDING.value
+        )
+        async with self._database.connect() as conn:
+            row = (await conn.execute(query)).one()
+        return InboxBacklog(int(row.depth), row.oldest_at)
 
     async def save_answer(self, tenant_id: str, message_id: str, answer: dict[str, Any]) -> None:
         async with self._database.transaction() as tx:

@@ -20,7 +20,7 @@ from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
 from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
 from promptsaas.entrypoints.http.parameters import AgentSlug
-from promptsaas.entrypoints.http.run_events import EVENT_STREAM, SSE_HEADERS, counted, run_events, run_read
+from promptsaas.entrypoints.http.run_events import EVENT_STREAM, SSE_HEADERS, run_events, run_read
 from promptsaas.entrypoints.http.schemas.members import (
     AccessRead,
     AgentDetail,
@@ -174,7 +174,7 @@ class AgentsController(MemberController):
             idempotency_key=idempotency_key,
         )
         if request.accept.best_match(["application/json", EVENT_STREAM]) != EVENT_STREAM:
-            return Response(run_read(counted(caller.tenant_id, slug, await runs.chat(message))))
+            return Response(run_read(await runs.chat(message)))
         events = runs.stream(message)
         first = await anext(events)  # the reservation, and any denial, come before the response starts
         body = run_events(caller.tenant_id, slug, first, events)

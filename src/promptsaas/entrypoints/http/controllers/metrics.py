@@ -7,9 +7,12 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 
+from promptsaas.adapters.observability.logs import logger
 from promptsaas.adapters.observability.metrics import exposition
 from promptsaas.entrypoints.http.caller import container_of
 from promptsaas.entrypoints.http.problems import problem
+
+log = logger("promptsaas.metrics")
 
 
 def may_scrape(request: Request[Any, Any, Any]) -> bool:
@@ -24,10 +27,17 @@ def may_scrape(request: Request[Any, Any, Any]) -> bool:
 
 
 class MetricsController(Controller):
-    @get("/metrics", include_in_schema=False, sync_to_thread=False)
-    def metrics(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        """The Prometheus text exposition; 403 `forbidden` without the token from an address not allowed."""
+    @get("/metrics", include_in_schema=False)
+    async def metrics(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """The Prometheus text exposition; 403 `forbidden` without the token from an address not allowed. The webhook
+        inboxes' backlogs are measured for each scrape."""
         if not may_scrape(request):
             return problem(403, "forbidden", "the metrics need PROMPTSAAS_METRICS_TOKEN or an allowed address")
+        container = container_of(request)
+        if container.settings().operations.metrics:
+            try:
+                await container.inbox_backlogs().show()
+            except Exception as error:  # a scrape still answers when the database does not
+                log.warning("inbox backlogs not measured", error=type(error).__name__)
         body, content_type = exposition()
         return Response(body, media_type=content_type)

@@ -1,5 +1,6 @@
 """One ASGI layer for every request: the request id (bound to every log line, echoed in `X-Request-ID`), one
-access line when the response ends, and the request's series (duration, status, and agent calls by outcome)."""
+access line when the response ends, and the request's series (duration, status). Agent calls are counted by the
+application (`application.call_metering`), on every channel."""
 
 from __future__ import annotations
 
@@ -15,22 +16,10 @@ from promptsaas.entrypoints.http.caller import Identity
 from promptsaas.entrypoints.http.observability.request_id import HEADER, current, request_id_from
 
 HEADER_BYTES = HEADER.encode()
-RUN_ROUTE = "/v1/agents/{slug}/runs"
 UNMATCHED = "unmatched"
 log = logger("promptsaas.access")
 WORKER = os.getpid()
 """The serving process, in each access line: under `--workers N` it tells the workers apart."""
-
-
-def outcome_of(status: int) -> str:
-    """A call's outcome as a metric label: answered, denied by the policy, refused as a bad request, or failed."""
-    if status < 400:
-        return "ok"
-    if status in (402, 429):
-        return "denied"
-    if status < 500:
-        return "rejected"
-    return "error"
 
 
 class ObservabilityMiddleware:
@@ -39,7 +28,6 @@ class ObservabilityMiddleware:
         metrics = series()
         self._requests = metrics.requests
         self._seconds = metrics.request_seconds
-        self._calls = metrics.calls
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -75,9 +63,6 @@ class ObservabilityMiddleware:
             channel = "api" if identity.by_api_key else (_header(scope, b"x-channel") or b"web").decode("latin-1")
         self._requests.labels(method, route, str(status)).inc()
         self._seconds.labels(method, route).observe(seconds)
-        if route == RUN_ROUTE and method == "POST":
-            agent = (scope.get("path_params") or {}).get("slug", "")
-            self._calls.labels(tenant or "", agent, channel or "", outcome_of(status)).inc()
         client = scope.get("client")
         log.info(
             f"{method} {route} {status}",

@@ -37,8 +37,11 @@ def observe(app: Litestar, operations: OperationsSettings) -> Litestar:
     configure_logging(operations.log_format, operations.log_level)
     handler: Any = ObservabilityMiddleware(app.asgi_handler)
     if operations.otel_endpoint:
+        from promptsaas.adapters.observability.traced import transaction_span
         from promptsaas.adapters.observability.tracing import traced_asgi
+        from promptsaas.adapters.persistence.sqlalchemy import transactions
 
         handler = traced_asgi(handler, operations.otel_endpoint)
+        transactions.span_opener = transaction_span
     app.asgi_handler = handler
     return app

@@ -204,6 +204,7 @@ class AuditRead(Read):
     before: Annotated[str, about("A summary before the change", "v2")]
     after: Annotated[str, about("A summary after the change", "v3")]
     created_at: CreatedAt
+    request_id: Annotated[str, about("The request that made the change (empty from the CLI)", "lb-7f3a:42")]
 
 
 class ModelIn(Request):

@@ -68,6 +68,7 @@ usage_records = Table(
     Column("charges", Json),
     UniqueConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "created_at"),
+    Index(None, "tenant_id", "request_id"),
 )
 
 
@@ -99,6 +100,7 @@ audit_entries = Table(
     Column("before", Text, nullable=False),
     Column("after", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("request_id", String(255), nullable=False, server_default=""),
     UniqueConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "seq"),
 )

@@ -44,6 +44,7 @@ class AdminAuditController(AdminController):
                     before=e.before,
                     after=e.after,
                     created_at=e.created_at.isoformat(),
+                    request_id=e.request_id,
                 )
                 for e in entries.items
             ],
