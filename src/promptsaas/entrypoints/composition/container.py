@@ -219,7 +219,9 @@ class Container(containers.DeclarativeContainer):
     links = providers.Singleton(LinkService, uow, audit, clock)
     offers = providers.Singleton(Offers, plans, access, checkout, clock)
     channels = providers.Singleton(ChannelService, uow, people, links, runs, storefront, access, offers)
-    messenger_inbox = providers.Singleton(MessengerInbox, uow, clock)
+    messenger_inbox = providers.Singleton(
+        MessengerInbox, uow, clock, providers.Factory(timedelta, seconds=settings.provided.telegram_claim_seconds)
+    )
     channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 
     whatsapp_store = persistence.whatsapp

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable
 
@@ -10,7 +11,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from promptsaas.domain.errors import SetupFailed
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.telegram.commands import MENU
-from promptsaas.entrypoints.telegram.shell import BOT_USERNAME, TelegramShell, build_shell
+from promptsaas.entrypoints.telegram.shell import BOT_USERNAME, REPLAY_SECONDS, TelegramShell, build_shell
 from promptsaas.entrypoints.telegram.webhooks import WEBHOOK_SECRET
 
 POLLING_TIMEOUT_SECONDS = 30
@@ -28,9 +29,13 @@ async def run_polling(container: Container, tenant_slug: str, on_ready: Callable
         await shell.bot.delete_webhook()
         await shell.replay_pending()
         on_ready(f"@{name} is polling for tenant {tenant_slug} (Ctrl-C stops)")
-        await shell.dispatcher.start_polling(
-            shell.bot, polling_timeout=POLLING_TIMEOUT_SECONDS, handle_signals=True, close_bot_session=False
-        )
+        replays = asyncio.create_task(shell.replay_forever(REPLAY_SECONDS))
+        try:
+            await shell.dispatcher.start_polling(
+                shell.bot, polling_timeout=POLLING_TIMEOUT_SECONDS, handle_signals=True, close_bot_session=False
+            )
+        finally:
+            replays.cancel()
     except (TelegramAPIError, TelegramNetworkError) as error:
         raise SetupFailed(f"Telegram refused the bot: {error.message}") from None
     finally:

@@ -3,7 +3,9 @@ the routers, the middlewares and the services the handlers receive by name."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,9 @@ from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.telegram import chat, commands, middleware
 from promptsaas.entrypoints.telegram.webhooks import PROVIDER
 
+log = logging.getLogger(__name__)
 TOKEN = "bot_token"
+REPLAY_SECONDS = 30.0
 BOT_USERNAME = "bot_username"
 
 
@@ -35,11 +39,24 @@ class TelegramShell:
         await self.dispatcher.feed_update(self.bot, update, replay=True)
 
     async def replay_pending(self) -> int:
-        """Apply what a stopped process accepted but never applied."""
+        """Apply what was accepted but never applied (a failure, or a stopped process whose claim ran out); one
+        that fails again is logged and left for the next replay. How many were taken up."""
         pending = await self.dispatcher["inbox"].pending(self.tenant_id, PROVIDER)
         for event in pending:
-            await self.feed(json.loads(event.payload))
+            try:
+                await self.feed(json.loads(event.payload))
+            except Exception:
+                log.exception("telegram update %s failed again; it is replayed later", event.external_id)
         return len(pending)
+
+    async def replay_forever(self, every_seconds: float) -> None:
+        """`replay_pending` every `every_seconds` until cancelled, so nothing waits for the next restart."""
+        while True:
+            await asyncio.sleep(every_seconds)
+            try:
+                await self.replay_pending()
+            except Exception:
+                log.exception("replaying pending telegram updates failed; trying again later")
 
     async def close(self) -> None:
         await self.bot.session.close()
