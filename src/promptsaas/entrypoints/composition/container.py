@@ -167,7 +167,7 @@ class Container(containers.DeclarativeContainer):
     billing = providers.Singleton(BillingService, uow, clock, ids, audit, manual_payments)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
     plans = providers.Singleton(PlanService, uow, ids, audit)
-    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans)
+    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans, audit)
     catalog_export = providers.Singleton(CatalogExporter, uow)
     access = providers.Singleton(
         AccessService,
