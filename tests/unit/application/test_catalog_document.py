@@ -103,6 +103,7 @@ def test_the_demo_catalog_parses() -> None:
     assert doc.agents
     assert doc.plans
     assert doc.default_plan
+    assert doc.default_agent == "tutor"
 
 
 def test_a_minimal_document_gets_the_documented_defaults() -> None:

@@ -46,6 +46,10 @@ class ChannelSecretRepository(Protocol):
     async def put(self, secret: ChannelSecret) -> None:
         """Store the secret, replacing the previous one of that name."""
 
+    @abstractmethod
+    async def delete(self, tenant_id: str, channel: str, name: str) -> bool:
+        """Forget the secret; True when one was stored."""
+
 
 class MessengerUpdateRepository(Protocol):
     @abstractmethod

@@ -110,6 +110,10 @@ def create_app(container: Container) -> Litestar:
         await open_persistence(container.persistence())
         retries = asyncio.create_task(container.billing_inbox().retry_forever(settings.billing_retry_seconds))
         sweeper = asyncio.create_task(container.whatsapp().sweep_forever(settings.whatsapp_sweep_seconds))
+        if settings.telegram_serve_bot:
+            from promptsaas.entrypoints.telegram.beside_server import poll_beside_server
+
+            bot = asyncio.create_task(poll_beside_server(container, settings.telegram_serve_bot))
         try:
             async with serving_in_background(container):
                 yield
@@ -119,6 +123,10 @@ def create_app(container: Container) -> Litestar:
             if hooks is not None:
                 await hooks.close()
             sweeper.cancel()
+            if settings.telegram_serve_bot:
+                bot.cancel()
+                with suppress(asyncio.CancelledError):
+                    await bot
             with suppress(asyncio.CancelledError):
                 await sweeper
             await shutdown(container)

@@ -21,18 +21,26 @@ def webhook_path(tenant_slug: str) -> str:
     return f"/v1/webhooks/telegram/{tenant_slug}"
 
 
-async def run_polling(container: Container, tenant_slug: str, on_ready: Callable[[str], None]) -> None:
-    """Poll until SIGINT or SIGTERM; updates a stopped process accepted but never applied are applied first."""
+async def run_polling(
+    container: Container, tenant_slug: str, on_ready: Callable[[str], None], *, handle_signals: bool = True
+) -> None:
+    """Poll until SIGINT or SIGTERM (or, without `handle_signals`, until cancelled); updates a stopped process
+    accepted but never applied are applied first."""
     shell = await build_shell(container, tenant_slug)
     try:
         name = await _introduce(container, shell)
         await shell.bot.delete_webhook()
+        await container.channel_settings().forget(shell.tenant_id, "telegram", WEBHOOK_SECRET, actor="bot")
         await shell.replay_pending()
-        on_ready(f"@{name} is polling for tenant {tenant_slug} (Ctrl-C stops)")
+        stops = "Ctrl-C stops" if handle_signals else "stops with the server"
+        on_ready(f"@{name} is polling for tenant {tenant_slug} ({stops})")
         replays = asyncio.create_task(shell.replay_forever(REPLAY_SECONDS))
         try:
             await shell.dispatcher.start_polling(
-                shell.bot, polling_timeout=POLLING_TIMEOUT_SECONDS, handle_signals=True, close_bot_session=False
+                shell.bot,
+                polling_timeout=POLLING_TIMEOUT_SECONDS,
+                handle_signals=handle_signals,
+                close_bot_session=False,
             )
         finally:
             replays.cancel()

@@ -70,6 +70,12 @@ class MemoryChannelSecrets(_Repo, ports.ChannelSecretRepository):
     async def put(self, secret: ChannelSecret) -> None:
         self._table.put(self._journal, (secret.tenant_id, secret.channel, secret.name), secret)
 
+    async def delete(self, tenant_id: str, channel: str, name: str) -> bool:
+        if (tenant_id, channel, name) not in self._table.rows:
+            return False
+        self._table.delete(self._journal, (tenant_id, channel, name))
+        return True
+
 
 class MemoryMessengerUpdates(_Repo, ports.MessengerUpdateRepository):
     async def accept(self, event: MessengerUpdate) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
@@ -131,6 +131,11 @@ class SqlChannelSecrets(_Upserts, ports.ChannelSecretRepository):
             "updated_at": secret.updated_at,
         }
         await self._upsert(t.channel_secrets, row, "channel", "name")
+
+    async def delete(self, tenant_id: str, channel: str, name: str) -> bool:
+        s = t.channel_secrets
+        where = (s.c.tenant_id == tenant_id, s.c.channel == channel, s.c.name == name)
+        return await self._db.write(delete(s).where(*where)) == 1
 
 
 class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
