@@ -43,7 +43,7 @@ class TelegramStub:
         self._update_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
-        self._faults: dict[str, list[dict[str, Any]]] = {}
+        self._faults: dict[str, list[dict[str, Any] | None]] = {}
         self.holding: asyncio.Event | None = None
         self.reached = asyncio.Event()
 
@@ -76,12 +76,15 @@ class TelegramStub:
         asyncio.get_running_loop().create_task(self._notify())
         return update
 
-    def fail(self, method: str, times: int = 1, *, status: int = 500, retry_after: int | None = None) -> None:
-        """The next `times` calls of `method` fail as Telegram fails them (a 5xx, or 429 with `retry_after`)."""
+    def fail(
+        self, method: str, times: int = 1, *, status: int = 500, retry_after: int | None = None, after: int = 0
+    ) -> None:
+        """The next `times` calls of `method`, once `after` more went through, fail as Telegram fails them (a 5xx,
+        403 for a bot the person blocked, 429 with `retry_after`)."""
         error: dict[str, Any] = {"ok": False, "error_code": status, "description": f"stub failure {status}"}
         if retry_after is not None:
             error["parameters"] = {"retry_after": retry_after}
-        self._faults.setdefault(method, []).extend([error] * times)
+        self._faults.setdefault(method, []).extend([None] * after + [error] * times)
 
     def hold(self) -> asyncio.Event:
         """Calls other than getUpdates hang until the returned event is set (a process stopped mid-call); `reached`
@@ -163,9 +166,8 @@ class TelegramStub:
         if method != "getUpdates" and self.holding is not None:
             self.reached.set()
             await self.holding.wait()
-        if faults := self._faults.get(method):  # a refused call delivered nothing: kept apart from `calls`
-            error = faults.pop(0)
-            self.refused.append(Call(method, params, request.match_info["token"]))
+        if (faults := self._faults.get(method)) and (error := faults.pop(0)) is not None:
+            self.refused.append(Call(method, params, request.match_info["token"]))  # delivered nothing
             return web.json_response(error, status=int(error["error_code"]))
         if method != "getUpdates":
             self.calls.append(Call(method, params, request.match_info["token"]))

@@ -10,10 +10,15 @@ from pathlib import Path
 from tests.e2e.cli.conftest import Cli
 
 
-def test_worker_once_runs_the_sweep_and_the_purge(sqlite_cli: Cli) -> None:
+def test_worker_once_runs_the_sweep_the_purge_and_the_messenger_retries(sqlite_cli: Cli) -> None:
     sqlite_cli("demo").ok()
     runs = sqlite_cli("--json", "worker", "--once").ok().json()
-    assert [(r["job"], r["outcome"]) for r in runs] == [("reservation-sweep", "ok"), ("retention-purge", "ok")]
+    assert [(r["job"], r["outcome"]) for r in runs] == [
+        ("reservation-sweep", "ok"),
+        ("retention-purge", "ok"),
+        ("messenger-retries", "ok"),
+        ("whatsapp-retries", "ok"),
+    ]
 
 
 def test_worker_once_does_nothing_while_another_runner_holds_the_lock(sqlite_cli: Cli, tmp_path: Path) -> None:

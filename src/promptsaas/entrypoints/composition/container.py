@@ -41,6 +41,7 @@ from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels import ChannelService, LinkService, People
 from promptsaas.application.channels.inbox import MessengerInbox
 from promptsaas.application.channels.offers import Offers
+from promptsaas.application.channels.outbox import MessengerOutbox
 from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.conversations import ConversationService
 from promptsaas.application.idempotency import IdempotentRuns
@@ -58,7 +59,7 @@ from promptsaas.application.whatsapp.responder import WhatsAppResponder
 from promptsaas.entrypoints.composition import mail, payments, security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
-from promptsaas.entrypoints.composition.messengers import WhatsAppClients, whatsapp_default
+from promptsaas.entrypoints.composition.messengers import MessengerSenders, WhatsAppClients, whatsapp_default
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
 
@@ -224,6 +225,13 @@ class Container(containers.DeclarativeContainer):
     )
     channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 
+    messenger_senders = providers.Singleton(
+        MessengerSenders,
+        channel_settings,
+        settings.provided.telegram_bot_token,
+        settings.provided.telegram_api_base,
+    )
+    messenger_outbox = providers.Singleton(MessengerOutbox, persistence.outbox, messenger_senders, clock, ids)
     whatsapp_store = persistence.whatsapp
     whatsapp_clients = providers.Singleton(
         WhatsAppClients, settings.provided.whatsapp_api_base, settings.provided.whatsapp_api_version
@@ -264,4 +272,5 @@ async def shutdown(container: Container) -> None:
     if close is not None:
         await close()
     await container.whatsapp_clients().aclose()
+    await container.messenger_senders().aclose()
     await close_persistence(container.persistence())

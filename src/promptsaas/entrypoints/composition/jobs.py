@@ -18,12 +18,14 @@ from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.composition.persistence import SQL
 
 SWEEP_SECONDS = 60.0
+MESSENGER_RETRY_SECONDS = 10.0
 PURGE_SECONDS = 24 * 3600.0
 log = logger("promptsaas.jobs")
 
 
 def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
-    """The built-in jobs: the reservation sweep (every minute) and the retention purge (daily, per plan)."""
+    """The built-in jobs: the reservation sweep (every minute), the retention purge (daily, per plan), and the
+    outbound messenger retries: Telegram replies kept in the outbox (every 10 s) and WhatsApp answers due again."""
 
     async def sweep(now: datetime) -> int:
         return await container.ledger().sweep(now)
@@ -32,7 +34,16 @@ def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
         return sum(result.messages for result in await container.conversations().purge(now))
 
     registry.register(Job("reservation-sweep", SWEEP_SECONDS, sweep))
+
+    async def messenger_retries(now: datetime) -> int:
+        return await container.messenger_outbox().retry_due(now)
+
+    async def whatsapp_retries(now: datetime) -> int:
+        return await container.whatsapp().process_due()
+
     registry.register(Job("retention-purge", PURGE_SECONDS, purge))
+    registry.register(Job("messenger-retries", MESSENGER_RETRY_SECONDS, messenger_retries))
+    registry.register(Job("whatsapp-retries", container.settings().whatsapp_sweep_seconds, whatsapp_retries))
     return registry
 
 

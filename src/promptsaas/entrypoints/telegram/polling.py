@@ -10,6 +10,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 
 from promptsaas.domain.errors import SetupFailed
 from promptsaas.entrypoints.composition.container import Container
+from promptsaas.entrypoints.composition.jobs import job_runner
 from promptsaas.entrypoints.telegram.commands import MENU
 from promptsaas.entrypoints.telegram.shell import BOT_USERNAME, REPLAY_SECONDS, TelegramShell, build_shell
 from promptsaas.entrypoints.telegram.webhooks import WEBHOOK_SECRET
@@ -22,10 +23,16 @@ def webhook_path(tenant_slug: str) -> str:
 
 
 async def run_polling(
-    container: Container, tenant_slug: str, on_ready: Callable[[str], None], *, handle_signals: bool = True
+    container: Container,
+    tenant_slug: str,
+    on_ready: Callable[[str], None],
+    *,
+    handle_signals: bool = True,
+    with_jobs: bool = False,
 ) -> None:
     """Poll until SIGINT or SIGTERM (or, without `handle_signals`, until cancelled); updates a stopped process
-    accepted but never applied are applied first."""
+    accepted but never applied are applied first. `with_jobs` (the bot process of its own) also runs the background
+    jobs under the embedded default (`PROMPTSAAS_JOBS=serve`), so kept replies are retried without a worker."""
     shell = await build_shell(container, tenant_slug)
     try:
         name = await _introduce(container, shell)
@@ -34,7 +41,11 @@ async def run_polling(
         await shell.replay_pending()
         stops = "Ctrl-C stops" if handle_signals else "stops with the server"
         on_ready(f"@{name} is polling for tenant {tenant_slug} ({stops})")
-        replays = asyncio.create_task(shell.replay_forever(REPLAY_SECONDS))
+        background = [asyncio.create_task(shell.replay_forever(REPLAY_SECONDS))]
+        operations = container.settings().operations
+        if with_jobs and operations.jobs == "serve":
+            runner = job_runner(container).run_forever(operations.job_tick_seconds)
+            background.append(asyncio.create_task(runner))
         try:
             await shell.dispatcher.start_polling(
                 shell.bot,
@@ -43,7 +54,8 @@ async def run_polling(
                 close_bot_session=False,
             )
         finally:
-            replays.cancel()
+            for task in background:
+                task.cancel()
     except (TelegramAPIError, TelegramNetworkError) as error:
         raise SetupFailed(f"Telegram refused the bot: {error.message}") from None
     finally:

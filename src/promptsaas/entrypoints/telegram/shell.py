@@ -15,6 +15,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Update
 
 from promptsaas.adapters.messengers.telegram import TelegramMessenger
+from promptsaas.application.ports.messenger import SendFailed
 from promptsaas.domain.errors import SetupFailed
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.telegram import chat, commands, middleware
@@ -84,7 +85,12 @@ async def build_shell(container: Container, tenant_slug: str) -> TelegramShell:
     except Exception as error:  # aiogram refuses a malformed token before any call
         await session.close()
         raise SetupFailed(f"the Telegram bot token is malformed: {type(error).__name__}") from None
-    messenger = TelegramMessenger(bot)
+    outbox = container.messenger_outbox()
+
+    async def keep(chat_id: str, failed: SendFailed) -> None:
+        await outbox.keep(tenant.id, PROVIDER, chat_id, failed)
+
+    messenger = TelegramMessenger(bot, undelivered=keep)
     dispatcher = Dispatcher(
         tenant_id=tenant.id,
         channels=container.channels(),
