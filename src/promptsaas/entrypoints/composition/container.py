@@ -227,7 +227,7 @@ class Container(containers.DeclarativeContainer):
 
     messenger_senders = providers.Singleton(
         MessengerSenders,
-        channel_settings,
+        channel_settings.provider,
         settings.provided.telegram_bot_token,
         settings.provided.telegram_api_base,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from promptsaas.application.channels.settings import ChannelSettings
@@ -54,8 +55,10 @@ def whatsapp_default(settings: Settings) -> WhatsAppAccount | None:
 class MessengerSenders(OutboundSenders):
     """Sends the outbox's kept replies; the Telegram side (and aiogram) is loaded when a Telegram reply waits."""
 
-    def __init__(self, channel_settings: ChannelSettings, default_token: str | None, api_base: str | None) -> None:
-        self._channel_settings = channel_settings
+    def __init__(
+        self, channel_settings: Callable[[], ChannelSettings], default_token: str | None, api_base: str | None
+    ) -> None:
+        self._channel_settings = channel_settings  # made when a reply waits: closing an unused one opens no key
         self._default_token = default_token
         self._api_base = api_base
         self._telegram: TelegramSenders | None = None
@@ -71,7 +74,7 @@ class MessengerSenders(OutboundSenders):
 
     async def _token_of(self, tenant_id: str) -> str | None:
         """The tenant's stored token, else the deployment's (as the bot itself finds it)."""
-        stored = await self._channel_settings.secret(tenant_id, "telegram", "bot_token")
+        stored = await self._channel_settings().secret(tenant_id, "telegram", "bot_token")
         return stored or self._default_token
 
     async def aclose(self) -> None:
