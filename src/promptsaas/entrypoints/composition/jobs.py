@@ -39,6 +39,8 @@ def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
         return await container.messenger_outbox().retry_due(now)
 
     async def whatsapp_retries(now: datetime) -> int:
+        if not await container.whatsapp_store().due(now, limit=1):  # the Graph client and keys only when needed
+            return 0
         return await container.whatsapp().process_due()
 
     registry.register(Job("retention-purge", PURGE_SECONDS, purge))
