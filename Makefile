@@ -30,7 +30,7 @@ install-dev: $(if $(findstring $(TOOLS)/,$(UV)),$(TOOLS)/bin/uv)
 run: install
 	$(PY) --no-dev promptsaas db upgrade
 	$(PY) --no-dev promptsaas demo
-	$(PY) --no-dev promptsaas serve --host 127.0.0.1 --port 8000
+	$(PY) --no-dev promptsaas serve --host 127.0.0.1 --port 8000 --bot demo
 
 lint: install-dev
 	$(PY) ruff check src tests bench

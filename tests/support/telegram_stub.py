@@ -36,12 +36,16 @@ class TelegramStub:
         self.host = host
         self.port = port
         self.calls: list[Call] = []
+        self.refused: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self.confirmed = 0
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._faults: dict[str, list[dict[str, Any] | None]] = {}
+        self.holding: asyncio.Event | None = None
+        self.reached = asyncio.Event()
 
     @property
     def url(self) -> str:
@@ -71,6 +75,22 @@ class TelegramStub:
         self.updates.append(update)
         asyncio.get_running_loop().create_task(self._notify())
         return update
+
+    def fail(
+        self, method: str, times: int = 1, *, status: int = 500, retry_after: int | None = None, after: int = 0
+    ) -> None:
+        """The next `times` calls of `method`, once `after` more went through, fail as Telegram fails them (a 5xx,
+        403 for a bot the person blocked, 429 with `retry_after`)."""
+        error: dict[str, Any] = {"ok": False, "error_code": status, "description": f"stub failure {status}"}
+        if retry_after is not None:
+            error["parameters"] = {"retry_after": retry_after}
+        self._faults.setdefault(method, []).extend([None] * after + [error] * times)
+
+    def hold(self) -> asyncio.Event:
+        """Calls other than getUpdates hang until the returned event is set (a process stopped mid-call); `reached`
+        is set when the first one arrives."""
+        self.holding = asyncio.Event()
+        return self.holding
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
@@ -167,6 +187,12 @@ class TelegramStub:
     async def _method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = {k: _decoded(v) for k, v in (await request.post()).items() if isinstance(v, str)}
+        if method != "getUpdates" and self.holding is not None:
+            self.reached.set()
+            await self.holding.wait()
+        if (faults := self._faults.get(method)) and (error := faults.pop(0)) is not None:
+            self.refused.append(Call(method, params, request.match_info["token"]))  # delivered nothing
+            return web.json_response(error, status=int(error["error_code"]))
         if method != "getUpdates":
             self.calls.append(Call(method, params, request.match_info["token"]))
             await self._notify()

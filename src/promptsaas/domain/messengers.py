@@ -9,7 +9,8 @@ from datetime import datetime
 @dataclass(frozen=True, slots=True)
 class MessengerUpdate:
     """One delivery, e.g. provider `telegram`, external id the update's `update_id`; applied once, whatever the
-    redeliveries. `processed_at` stays empty until it was applied, so a crash in between leaves it pending."""
+    redeliveries. `processed_at` stays empty until it was applied, so a crash in between leaves it pending; the one
+    applying it holds it until `claimed_until`, after which a claim left by a dead process may be taken over."""
 
     tenant_id: str
     provider: str
@@ -17,6 +18,8 @@ class MessengerUpdate:
     payload: str
     received_at: datetime
     processed_at: datetime | None = None
+    claimed_until: datetime | None = None
+    attempts: int = 0
 
 
 @dataclass(frozen=True, slots=True)

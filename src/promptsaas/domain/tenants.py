@@ -45,6 +45,8 @@ class Tenant:
     status: TenantStatus = TenantStatus.ACTIVE
     default_plan_code: str | None = None
     signup_mode: SignupMode = SignupMode.OPEN
+    default_agent: str | None = None
+    """The agent that answers a messenger chat until the person chooses one (a catalog setting)."""
 
     def __post_init__(self) -> None:
         check_slug(self.slug)

@@ -14,10 +14,16 @@ from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
 from tests.e2e.cli.conftest import Cli
 
-JOBS = ["reservation-sweep", "retention-purge", "billing-inbox-retries", "whatsapp-inbox-retries"]
+JOBS = [
+    "reservation-sweep",
+    "retention-purge",
+    "billing-inbox-retries",
+    "whatsapp-inbox-retries",
+    "messenger-retries",
+]
 
 
-def test_worker_once_runs_the_sweep_the_purge_and_the_inbox_retries(sqlite_cli: Cli) -> None:
+def test_worker_once_runs_the_sweep_the_purge_and_the_retries(sqlite_cli: Cli) -> None:
     sqlite_cli("demo").ok()
     runs = sqlite_cli("--json", "worker", "--once").ok().json()
     assert [(r["job"], r["outcome"]) for r in runs] == [(job, "ok") for job in JOBS]

@@ -58,8 +58,9 @@ async def stub() -> AsyncIterator[TelegramStub]:
         yield running
 
 
-def bot_settings(stub: TelegramStub, database_url: str = "memory://") -> Settings:
+def bot_settings(stub: TelegramStub, database_url: str = "memory://", *, claim_seconds: float = 300) -> Settings:
     return Settings(
+        telegram_claim_seconds=claim_seconds,
         database_url=database_url,
         password_memory_kib=1024,
         password_time_cost=1,

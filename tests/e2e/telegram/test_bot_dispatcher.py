@@ -118,3 +118,23 @@ async def test_an_update_seen_before_a_restart_is_not_applied_again(stub: Telegr
                 await shell.close()
 
     assert stub.texts(TOM) == ["You said: before the restart"]
+
+
+async def test_the_catalog_s_default_agent_answers_until_another_is_chosen(stub: TelegramStub, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'default-agent.db'}"
+    async with AsyncPlatform.open(url, bot_settings(stub, url)) as platform:
+        acme = await platform.create_tenant("acme")
+        await acme.apply_catalog({**CATALOG, "default_agent": "poet"})
+        shell = await build_shell(platform.container, "acme")
+        try:
+            await feed(shell, stub.text_update(TOM, "/start"))
+            await feed(shell, stub.text_update(TOM, "/agents"))
+            await feed(shell, stub.button_update(TOM, "agent:helper"))
+            await feed(shell, stub.text_update(TOM, "/agents"))
+        finally:
+            await shell.close()
+
+    greeting, agents, _, chosen = stub.texts(TOM)
+    assert greeting.startswith("Hello! You are talking to poet.")
+    assert "Poet (current)" in agents
+    assert "Helper (current)" in chosen

@@ -86,3 +86,19 @@ async def test_the_webhook_route_checks_the_secret_answers_at_once_and_replies_o
     assert chose.startswith("You are now talking to Math tutor.")
     assert replied == "You said: via webhook"
     assert secret not in (tmp_path / "serve.log").read_text()
+
+
+async def test_the_bot_process_sends_a_reply_telegram_refused_once_its_retry_is_due(
+    tmp_path: Path, stub: TelegramStub, demo_env: dict[str, str]
+) -> None:
+    stub.fail("sendMessage", status=502)
+    bot = await start(demo_env, tmp_path, "bot", "--tenant", "demo", log="bot.log")
+    try:
+        stub.push(stub.text_update(TOM, "/help"))
+        await stub.wait_for("sendMessage", 1, within=STARTUP)  # the job runner in the bot process sent it
+        await asyncio.sleep(1.0)
+    finally:
+        await stop(bot)
+    assert len(stub.refused) == 1
+    assert len(stub.texts(TOM)) == 1
+    assert "/agents" in stub.texts(TOM)[0]

@@ -31,6 +31,7 @@ async def snapshot(platform: AsyncPlatform, tenant: AsyncTenant) -> dict[str, An
         "plans": await tenant.plans(),
         "models": await catalog.models(tenant_id),
         "default": (await platform.container.admin().tenant(tenant.slug)).default_plan_code,
+        "default_agent": (await platform.container.admin().tenant(tenant.slug)).default_agent,
         "audit": await tenant.audit_log(limit=1000),
     }
 
@@ -103,6 +104,14 @@ BAD_DOCUMENTS = {
     "an enum variable without values": (
         small_catalog(agents=[agent("newbie"), agent("vague", prompt={"variables": {"mood": {"type": "enum"}}})]),
         "agents[1].prompt.variables.mood: enum variable 'mood' needs values",
+    ),
+    "a default agent the catalog does not have": (
+        small_catalog(agents=[agent("newbie")], default_agent="ghost"),
+        "default_agent: unknown agent 'ghost'",
+    ),
+    "a default agent that is not a slug": (
+        small_catalog(agents=[agent("newbie")], default_agent=["tutor"]),
+        "default_agent: must be",
     ),
     "two default plans": (
         small_catalog(plans=[plan("a", default=True), plan("b", default=True)]),
@@ -226,3 +235,20 @@ async def test_a_yaml_file_that_is_not_a_mapping_is_rejected(tenant: AsyncTenant
         await tenant.apply_catalog(path)
 
     assert raised.value.problems == ("document: must be a mapping",)
+
+
+async def test_the_default_agent_is_stored_audited_and_kept_when_a_document_omits_it(
+    platform: AsyncPlatform, tenant: AsyncTenant
+) -> None:
+    set_it = await tenant.apply_catalog(small_catalog(default_agent="writer"))
+    again = await tenant.apply_catalog(small_catalog(default_agent="writer"))
+    omitted = await tenant.apply_catalog(small_catalog())
+    pruned = await tenant.apply_catalog(small_catalog(), prune=True)
+
+    assert "default agent writer" in set_it.changes
+    assert again.changes == []
+    assert omitted.changes == []
+    assert "default agent cleared" in pruned.changes
+    assert (await platform.container.admin().tenant(tenant.slug)).default_agent is None
+    audit = [e for e in await tenant.audit_log(limit=100) if e.action == "agent.default"]
+    assert [(e.before, e.after) for e in reversed(audit)] == [("", "writer"), ("writer", "")]

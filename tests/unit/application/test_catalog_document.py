@@ -103,6 +103,7 @@ def test_the_demo_catalog_parses() -> None:
     assert doc.agents
     assert doc.plans
     assert doc.default_plan
+    assert doc.default_agent == "tutor"
 
 
 def test_a_minimal_document_gets_the_documented_defaults() -> None:
@@ -206,7 +207,7 @@ def test_only_one_plan_can_be_the_default() -> None:
     [
         (None, "document: is required"),
         (["agents"], "document: must be a mapping"),
-        ({"agent": []}, "agent: unknown field (allowed: models, agents, plans)"),
+        ({"agent": []}, "agent: unknown field (allowed: models, agents, plans, default_agent)"),
     ],
 )
 def test_a_document_that_is_not_a_catalog_is_rejected(document: Any, problem: str) -> None:

@@ -53,6 +53,7 @@ EVERYTHING: dict[str, Any] = {
         ),
         plan("legacy", "all", status="archived"),
     ],
+    "default_agent": "writer",
 }
 
 
@@ -74,6 +75,7 @@ async def test_the_export_names_the_default_plan_and_only_the_tenants_own_models
 
     assert [m["id"] for m in exported["models"]] == ["openai:acme-house", "openai:gpt-4o-mini"]
     assert [p["code"] for p in exported["plans"] if p.get("default")] == ["free"]
+    assert exported["default_agent"] == "writer"
     assert "prompt" not in next(a for a in exported["agents"] if a["slug"] == "retired-one")
     scorer = next(a for a in exported["agents"] if a["slug"] == "scorer")
     assert scorer["prompt"]["note"] == "first cut"

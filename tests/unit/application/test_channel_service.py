@@ -80,6 +80,35 @@ async def test_the_first_usable_agent_answers_until_one_is_chosen(
     assert model.requests[-1].system == "You write bold copy of at most 80 words."
 
 
+async def test_the_tenant_s_default_agent_answers_until_one_is_chosen(
+    tenant: AsyncTenant, channels: ChannelService, model: RecordingProvider
+) -> None:
+    await tenant.apply_catalog(small_catalog(plans=[small_catalog()["plans"][0], PRO], default_agent="writer"))
+    person = await enter(channels, tenant)
+
+    greeting = await channels.start(person)
+    await channels.set_variable(person, "tone", "bold")
+    await channels.say(person, "a slogan")
+    await channels.choose_agent(person, "tutor")
+    await channels.say(person, "2+2?")
+
+    assert greeting.text.startswith("Hello! You are talking to writer.")
+    assert model.requests[0].system == "You write bold copy of at most 80 words."
+    assert model.requests[1].system == "You are a beginner math tutor."
+
+
+async def test_a_default_agent_the_person_may_not_use_gives_way_to_the_first_usable_one(
+    tenant: AsyncTenant, channels: ChannelService, model: RecordingProvider
+) -> None:
+    only_tutor = plan("free", ["tutor"], ("requests", "day", 5), default=True)
+    await tenant.apply_catalog(small_catalog(plans=[only_tutor], default_agent="writer"))
+    person = await enter(channels, tenant)
+
+    await channels.say(person, "hi")
+
+    assert model.requests[0].system == "You are a beginner math tutor."
+
+
 async def test_the_conversation_keeps_its_history_until_a_new_one_starts(
     tenant: AsyncTenant, channels: ChannelService, model: RecordingProvider
 ) -> None:

@@ -7,15 +7,25 @@ breaks where they can be, and the buttons go under the last part.
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.enums import ChatAction, ParseMode
+from aiogram.exceptions import (
+    AiogramError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
 
-from promptsaas.application.ports.messenger import Answer, Attachment, Button, Messenger, PaymentAsk
+from promptsaas.application.ports.messenger import Answer, Attachment, Button, Messenger, PaymentAsk, SendFailed
 
 MESSAGE_LIMIT = 4096
 STARS = "XTR"
+TRANSIENT = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)
+"""Refusals a later try may get past: the network, Telegram's 5xx, and 429 (which says how long to wait)."""
+Undelivered = Callable[[str, SendFailed], Awaitable[None]]
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -54,18 +64,34 @@ def keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def send_failed(error: AiogramError, undelivered: Answer) -> SendFailed:
+    """The port's failure; its reason is the error's kind only (a network error's text may carry the URL)."""
+    retry_after = float(error.retry_after) if isinstance(error, TelegramRetryAfter) else None
+    return SendFailed(type(error).__name__, undelivered, retry=isinstance(error, TRANSIENT), retry_after=retry_after)
+
+
 class TelegramMessenger(Messenger):
-    def __init__(self, bot: Bot) -> None:
+    """With `undelivered`, what Telegram refuses is handed to it (the outbox keeps it) instead of raised."""
+
+    def __init__(self, bot: Bot, undelivered: Undelivered | None = None) -> None:
         self.bot = bot
+        self._undelivered = undelivered
 
     async def send(self, chat_id: str, answer: Answer) -> None:
         """The text, then the payment it asks for: an invoice in the chat, or a button to a subscription's link."""
         parts = split_message(answer.text)
         for index, part in enumerate(parts):
             markup = keyboard(answer) if index == len(parts) - 1 else None
-            await self.bot.send_message(
-                chat_id=int(chat_id), text=html.escape(part), parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+            try:
+                await self.bot.send_message(
+                    chat_id=int(chat_id), text=html.escape(part), parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+            except AiogramError as error:  # the parts from here on were not delivered (a re-split gives them back)
+                failed = send_failed(error, Answer("".join(parts[index:]), answer.buttons, answer.payment))
+                if self._undelivered is None:
+                    raise failed from None
+                await self._undelivered(chat_id, failed)
+                return
         if answer.payment is not None:
             link = await self.ask_payment(chat_id, answer.payment)
             if link is not None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.catalog.document import CatalogDocument, parse_catalog
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.plans import PlanService
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.agents import AgentStatus
-from promptsaas.domain.errors import CatalogInvalid
+from promptsaas.domain.errors import CatalogInvalid, NotFound
 from promptsaas.domain.plans import PlanStatus
 
 SYSTEM_ACTOR = "system"
@@ -30,10 +31,11 @@ class ApplyResult:
 
 
 class CatalogApplier:
-    def __init__(self, uow: UnitOfWorkFactory, catalog: CatalogService, plans: PlanService) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, catalog: CatalogService, plans: PlanService, audit: AuditTrail) -> None:
         self._uow = uow
         self._catalog = catalog
         self._plans = plans
+        self._audit = audit
 
     async def apply(
         self, tenant_id: str, document: Any, *, actor: str = SYSTEM_ACTOR, prune: bool = False
@@ -56,6 +58,8 @@ class CatalogApplier:
                     result.changes.append(f"plan {plan.code}")
             if doc.default_plan and await self._plans.set_default(uow, tenant_id, doc.default_plan, actor):
                 result.changes.append(f"default plan {doc.default_plan}")
+            if (doc.default_agent or prune) and await self._set_default_agent(uow, tenant_id, doc.default_agent, actor):
+                result.changes.append(f"default agent {doc.default_agent or 'cleared'}")
             if prune:
                 await self._prune(uow, tenant_id, doc, actor, result)
             await uow.commit()
@@ -82,8 +86,21 @@ class CatalogApplier:
             for slug in sorted(plan.agents or ()):
                 if slug not in known_agents:
                     problems.append(f"plans[{i}].agents: unknown agent {slug!r}")
+        if doc.default_agent and doc.default_agent not in known_agents:
+            problems.append(f"default_agent: unknown agent {doc.default_agent!r}")
         if problems:
             raise CatalogInvalid(problems)
+
+    async def _set_default_agent(self, uow: UnitOfWork, tenant_id: str, slug: str | None, actor: str) -> bool:
+        tenant = await uow.tenants.get(tenant_id)
+        if tenant is None:
+            raise NotFound("tenant", tenant_id)
+        if tenant.default_agent == slug:
+            return False
+        before, tenant.default_agent = tenant.default_agent or "", slug
+        await uow.tenants.update(tenant)
+        await self._audit.record(uow, tenant_id, actor, "agent.default", slug or "", before, slug or "")
+        return True
 
     async def _prune(
         self, uow: UnitOfWork, tenant_id: str, doc: CatalogDocument, actor: str, result: ApplyResult

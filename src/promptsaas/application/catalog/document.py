@@ -34,13 +34,15 @@ class CatalogDocument:
     agents: list[AgentSpec] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)
     default_plan: str | None = None
+    default_agent: str | None = None
+    """The agent answering a messenger chat until the person chooses one; None leaves the stored one as it is."""
 
 
 def parse_catalog(document: Any) -> CatalogDocument:
     """Read a whole document or raise `CatalogInvalid` listing every problem by path."""
     problems = Problems()
     root = Node(document, "", problems)
-    if not root.mapping(("models", "agents", "plans"), required=True):
+    if not root.mapping(("models", "agents", "plans", "default_agent"), required=True):
         raise CatalogInvalid(problems.items)
     models = [m for m in (_model(n) for n in root.child("models").items()) if m]
     agents = [a for a in (_agent(n) for n in root.child("agents").items()) if a]
@@ -51,9 +53,10 @@ def parse_catalog(document: Any) -> CatalogDocument:
     _unique(root.child("plans"), "code", problems)
     if len(defaults) > 1:
         root.child("plans").fail("only one plan can be the default")
+    default_agent = root.child("default_agent").get(str)
     if problems.items:
         raise CatalogInvalid(problems.items)
-    return CatalogDocument(models, agents, plans, defaults[0] if defaults else None)
+    return CatalogDocument(models, agents, plans, defaults[0] if defaults else None, default_agent)
 
 
 def parse_prompt(document: Any, path: str = "prompt") -> tuple[PromptContent, str]:

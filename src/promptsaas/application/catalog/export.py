@@ -28,6 +28,8 @@ class CatalogExporter:
             document["models"] = [model_entry(m) for m in sorted(models, key=lambda m: m.id)]
         document["agents"] = [agent_entry(agent, active) for agent, active in agents]
         document["plans"] = [plan_entry(p, default=p.code == default) for p in plans]
+        if tenant is not None and tenant.default_agent:
+            document["default_agent"] = tenant.default_agent
         return document
 
 

@@ -205,11 +205,16 @@ class ChannelService:
         return Answer("Linked! This chat now uses your web account, its plans and its limits.")
 
     async def _current_agent(self, person: Person, state: ChatState) -> str | None:
-        """The chosen agent; else the first published agent the person may use."""
+        """The chosen agent; else the tenant's default agent (a catalog setting) when the person may use it; else
+        the first published agent the person may use."""
         if state.agent:
             return state.agent
         choices = (await self._storefront.agents(person.tenant_id, person.user_id, person.channel)).items
-        return next((a.slug for a, d in choices if d.allowed), None)
+        usable = [a.slug for a, d in choices if d.allowed]
+        async with self._uow() as uow:
+            tenant = await uow.tenants.get(person.tenant_id)
+        default = tenant.default_agent if tenant else None
+        return default if default in usable else next(iter(usable), None)
 
     async def _state(self, person: Person) -> ChatState:
         async with self._uow() as uow:

@@ -31,6 +31,15 @@ class ChannelSettings:
             await self._audit.record(uow, tenant_id, actor, f"channel.{channel}.set", name, after="stored")
             await uow.commit()
 
+    async def forget(self, tenant_id: str, channel: str, name: str, actor: str = "system") -> bool:
+        """Remove a stored secret (audited); True when one was stored."""
+        async with self._uow() as uow:
+            removed = await uow.channel_secrets.delete(tenant_id, channel, name)
+            if removed:
+                await self._audit.record(uow, tenant_id, actor, f"channel.{channel}.remove", name, before="stored")
+            await uow.commit()
+        return removed
+
     async def is_set(self, tenant_id: str, channel: str, name: str) -> bool:
         """Whether a value is stored, without opening it (pages say "set", never the value)."""
         async with self._uow() as uow:

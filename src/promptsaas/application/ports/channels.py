@@ -47,6 +47,10 @@ class ChannelSecretRepository(Protocol):
     async def put(self, secret: ChannelSecret) -> None:
         """Store the secret, replacing the previous one of that name."""
 
+    @abstractmethod
+    async def delete(self, tenant_id: str, channel: str, name: str) -> bool:
+        """Forget the secret; True when one was stored."""
+
 
 class MessengerUpdateRepository(Protocol):
     @abstractmethod
@@ -54,12 +58,25 @@ class MessengerUpdateRepository(Protocol):
         """Store a delivery unless its (tenant, provider, external id) is known; True when it is new."""
 
     @abstractmethod
+    async def claim(
+        self, tenant_id: str, provider: str, external_id: str, now: datetime, until: datetime, max_attempts: int
+    ) -> bool:
+        """Compare-and-set: hold a pending update nobody holds (or whose claim ran out) until `until`, counting the
+        attempt; False when it is applied, held by another, or tried `max_attempts` times already."""
+
+    @abstractmethod
+    async def release(self, tenant_id: str, provider: str, external_id: str) -> None:
+        """Give up a claim without applying the update (a failure), so the next replay takes it at once."""
+
+    @abstractmethod
     async def mark_processed(self, tenant_id: str, provider: str, external_id: str, at: datetime) -> bool:
         """Compare-and-set: True only for the one caller that found it pending."""
 
     @abstractmethod
-    async def pending(self, tenant_id: str, provider: str, limit: int = 100) -> list[MessengerUpdate]:
-        """Accepted but not yet applied, oldest first."""
+    async def pending(
+        self, tenant_id: str, provider: str, now: datetime, max_attempts: int, limit: int = 100
+    ) -> list[MessengerUpdate]:
+        """Accepted, not yet applied, held by nobody (or a claim that ran out) and not given up on, oldest first."""
 
     @abstractmethod
     async def backlog(self) -> InboxBacklog:

@@ -61,10 +61,23 @@ class Attachment:
     mime_type: str
 
 
+class SendFailed(Exception):
+    """The messenger did not take (all of) an answer. `undelivered` is what it did not take; `retry` says a later
+    try may work (a network error, a 5xx, a 429 with `retry_after` seconds); `reason` is safe to log."""
+
+    def __init__(self, reason: str, undelivered: Answer, *, retry: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.undelivered = undelivered
+        self.retry = retry
+        self.retry_after = retry_after
+
+
 class Messenger(Protocol):
     @abstractmethod
     async def send(self, chat_id: str, answer: Answer) -> None:
-        """Send the answer, split into as many messages as the messenger's size limit needs, buttons on the last."""
+        """Send the answer, split into as many messages as the messenger's size limit needs, buttons on the last;
+        `SendFailed` (with the parts not sent) when the messenger refuses it."""
 
     @abstractmethod
     async def typing(self, chat_id: str) -> None:

@@ -60,10 +60,21 @@ def command(
             "--max-connections", metavar="N", help="Connections per worker at once; more are answered 503.", min=1
         ),
     ] = 1000,
+    bot: Annotated[
+        str | None,
+        typer.Option(
+            "--bot",
+            metavar="TENANT",
+            help="Also run TENANT's Telegram bot by long polling, when a token is set and no webhook is configured.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (docs at /schema). A new SQLite file is migrated; PostgreSQL needs `promptsaas db upgrade`."""
     if reload and workers > 1:
         raise typer.BadParameter("--reload runs one process; leave --workers at 1", param_hint="--workers")
+    if bot and workers > 1:
+        raise typer.BadParameter("one process polls a bot; run `promptsaas bot` beside the workers", param_hint="--bot")
     s = session(ctx)
     s.prepare()
     refused = unavailable_address(host, port)
@@ -80,6 +91,7 @@ def command(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         max_connections=max_connections,
+        bot=bot,
     )
 
 

@@ -43,6 +43,7 @@ from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels import ChannelService, LinkService, People
 from promptsaas.application.channels.inbox import MessengerInbox
 from promptsaas.application.channels.offers import Offers
+from promptsaas.application.channels.outbox import MessengerOutbox
 from promptsaas.application.channels.payments import ChatPayments
 from promptsaas.application.channels.settings import ChannelSettings
 from promptsaas.application.idempotency import IdempotentRuns
@@ -61,7 +62,7 @@ from promptsaas.application.whatsapp.responder import WhatsAppResponder
 from promptsaas.entrypoints.composition import mail, payments, security
 from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
 from promptsaas.entrypoints.composition.llm import llm_providers
-from promptsaas.entrypoints.composition.messengers import WhatsAppClients, whatsapp_default
+from promptsaas.entrypoints.composition.messengers import MessengerSenders, WhatsAppClients, whatsapp_default
 from promptsaas.entrypoints.composition.observability import call_metrics_of, observed_llm
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
@@ -171,7 +172,7 @@ class Container(containers.DeclarativeContainer):
     billing = providers.Singleton(BillingService, uow, clock, ids, audit, manual_payments)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
     plans = providers.Singleton(PlanService, uow, ids, audit)
-    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans)
+    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans, audit)
     catalog_export = providers.Singleton(CatalogExporter, uow)
     access = providers.Singleton(
         AccessService,
@@ -228,9 +229,18 @@ class Container(containers.DeclarativeContainer):
     offers = providers.Singleton(Offers, plans, access, checkout, stars_sales, clock)
     chat_payments = providers.Singleton(ChatPayments, stars_sales)
     channels = providers.Singleton(ChannelService, uow, people, links, runs, storefront, access, offers, chat_payments)
-    messenger_inbox = providers.Singleton(MessengerInbox, uow, clock)
+    messenger_inbox = providers.Singleton(
+        MessengerInbox, uow, clock, providers.Factory(timedelta, seconds=settings.provided.telegram_claim_seconds)
+    )
     channel_settings = providers.Singleton(ChannelSettings, uow, cipher, clock, audit)
 
+    messenger_senders = providers.Singleton(
+        MessengerSenders,
+        channel_settings.provider,
+        settings.provided.telegram_bot_token,
+        settings.provided.telegram_api_base,
+    )
+    messenger_outbox = providers.Singleton(MessengerOutbox, persistence.outbox, messenger_senders, clock, ids)
     whatsapp_store = persistence.whatsapp
     inbox_backlogs = providers.Singleton(InboxBacklogs, uow, whatsapp_store, call_metrics, clock)
     whatsapp_clients = providers.Singleton(
@@ -272,4 +282,5 @@ async def shutdown(container: Container) -> None:
     if close is not None:
         await close()
     await container.whatsapp_clients().aclose()
+    await container.messenger_senders().aclose()
     await close_persistence(container.persistence())

@@ -18,13 +18,15 @@ from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.composition.persistence import SQL
 
 SWEEP_SECONDS = 60.0
+MESSENGER_RETRY_SECONDS = 10.0
 PURGE_SECONDS = 24 * 3600.0
 log = logger("promptsaas.jobs")
 
 
 def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
     """The built-in jobs: the reservation sweep (every minute), the retention purge (daily, per plan), and the
-    webhook inboxes' retries: payment events left pending, WhatsApp messages left unanswered."""
+    webhook inboxes' retries (payment events left pending, WhatsApp messages left unanswered) and the outbound
+    messenger retries (Telegram replies kept in the outbox, every 10 s)."""
 
     async def sweep(now: datetime) -> int:
         return await container.ledger().sweep(now)
@@ -32,9 +34,13 @@ def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
     async def purge(now: datetime) -> int:
         return sum(result.messages for result in await container.conversations().purge(now))
 
+    async def messenger_retries(now: datetime) -> int:
+        return await container.messenger_outbox().retry_due(now)
+
     registry.register(Job("reservation-sweep", SWEEP_SECONDS, sweep))
     registry.register(Job("retention-purge", PURGE_SECONDS, purge))
     register_inbox_retries(container, registry)
+    registry.register(Job("messenger-retries", MESSENGER_RETRY_SECONDS, messenger_retries))
     return registry
 
 
@@ -45,6 +51,8 @@ def register_inbox_retries(container: Container, registry: JobRegistry) -> None:
         return await container.billing_inbox().apply_pending()
 
     async def whatsapp_retries(now: datetime) -> int:
+        if not await container.whatsapp_store().due(now, limit=1):  # the Graph client and keys only when needed
+            return 0
         return await container.whatsapp().process_due()
 
     registry.register(Job("billing-inbox-retries", settings.billing_retry_seconds, billing_retries))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from promptsaas.application.channels.settings import ChannelSettings
+from promptsaas.application.ports.messenger import Answer, SendFailed
+from promptsaas.application.ports.outbox import OutboundSenders
 from promptsaas.application.ports.whatsapp import ListRow, MediaFile, PartSent, WhatsAppApi
 from promptsaas.domain.whatsapp import WhatsAppAccount
 
 if TYPE_CHECKING:
+    from promptsaas.adapters.messengers.telegram_senders import TelegramSenders
     from promptsaas.adapters.messengers.whatsapp.graph import GraphWhatsAppApi
-    from promptsaas.application.ports.messenger import Answer
     from promptsaas.entrypoints.composition.settings import Settings
 
 
@@ -66,3 +69,34 @@ def whatsapp_default(settings: Settings) -> WhatsAppAccount | None:
         return None
     phone, token, secret, verify = (str(p) for p in parts)
     return WhatsAppAccount(phone, token, secret, verify)
+
+
+class MessengerSenders(OutboundSenders):
+    """Sends the outbox's kept replies; the Telegram side (and aiogram) is loaded when a Telegram reply waits."""
+
+    def __init__(
+        self, channel_settings: Callable[[], ChannelSettings], default_token: str | None, api_base: str | None
+    ) -> None:
+        self._channel_settings = channel_settings  # made when a reply waits: closing an unused one opens no key
+        self._default_token = default_token
+        self._api_base = api_base
+        self._telegram: TelegramSenders | None = None
+
+    async def send(self, tenant_id: str, provider: str, chat_id: str, answer: Answer) -> None:
+        if provider != "telegram":
+            raise SendFailed(f"no sender for {provider} replies", answer, retry=False)
+        if self._telegram is None:
+            from promptsaas.adapters.messengers.telegram_senders import TelegramSenders
+
+            self._telegram = TelegramSenders(self._token_of, self._api_base)
+        await self._telegram.send(tenant_id, provider, chat_id, answer)
+
+    async def _token_of(self, tenant_id: str) -> str | None:
+        """The tenant's stored token, else the deployment's (as the bot itself finds it)."""
+        stored = await self._channel_settings().secret(tenant_id, "telegram", "bot_token")
+        return stored or self._default_token
+
+    async def aclose(self) -> None:
+        if self._telegram is not None:
+            await self._telegram.aclose()
+            self._telegram = None

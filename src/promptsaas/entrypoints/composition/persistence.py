@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 
 from promptsaas.adapters.persistence.memory.idempotency import MemoryIdempotencyStore
 from promptsaas.adapters.persistence.memory.ledger import MemoryQuotaLedger
+from promptsaas.adapters.persistence.memory.outbox import MemoryOutboxStore
 from promptsaas.adapters.persistence.memory.store import MemoryStore
 from promptsaas.adapters.persistence.memory.unit_of_work import MemoryUnitOfWorkFactory
 from promptsaas.adapters.persistence.memory.whatsapp import MemoryWhatsAppStore
@@ -25,6 +26,7 @@ from promptsaas.adapters.persistence.sqlalchemy.migrate import (
     open_database,
     upgrade_database,
 )
+from promptsaas.adapters.persistence.sqlalchemy.outbox import SqlOutboxStore
 from promptsaas.adapters.persistence.sqlalchemy.rate_limit import SqlRateLimiter
 from promptsaas.adapters.persistence.sqlalchemy.reconciliation import SqlQuotaReconciler
 from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
@@ -72,6 +74,11 @@ class Persistence(containers.DeclarativeContainer):
         backend,
         memory=providers.Singleton(MemoryWhatsAppStore),
         sql=providers.Singleton(SqlWhatsAppStore, database),
+    )
+    outbox = providers.Selector(
+        backend,
+        memory=providers.Singleton(MemoryOutboxStore),
+        sql=providers.Singleton(SqlOutboxStore, database),
     )
 
 

@@ -110,6 +110,11 @@ class Settings:
     """`PROMPTSAAS_TELEGRAM_BOT_TOKEN`: the bot's token when a tenant has stored none."""
     telegram_api_base: str | None = None
     """`PROMPTSAAS_TELEGRAM_API_BASE`: another Bot API server (a local one, or a test stub)."""
+    telegram_serve_bot: str | None = None
+    """`PROMPTSAAS_TELEGRAM_SERVE_BOT` (set by `promptsaas serve --bot TENANT`): the tenant whose bot polls inside
+    the server, when a token is set and the tenant is not in webhook mode."""
+    telegram_claim_seconds: float = 300.0
+    """How long a bot process holds an update it applies; one left by a crashed process is replayed after."""
     whatsapp_phone_number_id: str | None = None
     """The deployment's default WhatsApp number (`PROMPTSAAS_WHATSAPP_*`), for tenants without their own."""
     whatsapp_access_token: str | None = field(default=None, repr=False)
@@ -173,6 +178,10 @@ class Settings:
             ),
             telegram_bot_token=v.optional("PROMPTSAAS_TELEGRAM_BOT_TOKEN"),
             telegram_api_base=v.optional("PROMPTSAAS_TELEGRAM_API_BASE"),
+            telegram_serve_bot=v.optional("PROMPTSAAS_TELEGRAM_SERVE_BOT"),
+            telegram_claim_seconds=v.number(
+                "PROMPTSAAS_TELEGRAM_CLAIM_SECONDS", cls.telegram_claim_seconds, positive=True
+            ),
             whatsapp_phone_number_id=v.optional("PROMPTSAAS_WHATSAPP_PHONE_NUMBER_ID"),
             whatsapp_access_token=v.optional("PROMPTSAAS_WHATSAPP_ACCESS_TOKEN"),
             whatsapp_app_secret=v.optional("PROMPTSAAS_WHATSAPP_APP_SECRET"),

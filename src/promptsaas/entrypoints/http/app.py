@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -96,6 +97,10 @@ def create_app(container: Container) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await open_persistence(container.persistence())
+        if settings.telegram_serve_bot:
+            from promptsaas.entrypoints.telegram.beside_server import poll_beside_server
+
+            bot = asyncio.create_task(poll_beside_server(container, settings.telegram_serve_bot))
         try:
             async with serving_in_background(container):
                 yield
@@ -103,6 +108,10 @@ def create_app(container: Container) -> Litestar:
             hooks = app.state.get("telegram_webhooks")
             if hooks is not None:
                 await hooks.close()
+            if settings.telegram_serve_bot:
+                bot.cancel()
+                with suppress(asyncio.CancelledError):
+                    await bot
             await shutdown(container)
 
     settings = container.settings()

@@ -51,6 +51,7 @@ def serve(
     proxy_headers: bool = False,
     forwarded_allow_ips: str | None = None,
     max_connections: int = 1000,
+    bot: str | None = None,
 ) -> None:
     """Run uvicorn until it stops. Requests are logged from `info` down; `proxy_headers` trusts X-Forwarded-For and
     X-Forwarded-Proto from `forwarded_allow_ips` (uvicorn's default: 127.0.0.1); `reload` watches the package.
@@ -58,6 +59,8 @@ def serve(
     request heads of at most 16 KiB, idle keep-alive connections closed after 5 seconds."""
     if database_url:
         os.environ["PROMPTSAAS_DATABASE_URL"] = database_url
+    if bot:
+        os.environ["PROMPTSAAS_TELEGRAM_SERVE_BOT"] = bot
     trusted = Settings.from_env().operations.forwarded_allow_ips
     if forwarded_allow_ips is None and trusted:
         proxy_headers, forwarded_allow_ips = True, trusted

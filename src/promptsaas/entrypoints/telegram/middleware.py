@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,24 +20,26 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 async def once(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-    """Store the update under its `update_id` and apply it only if it is new; mark it processed after its handler
-    ran, so a crash in between leaves it pending. A stored one (webhook, or left pending) is claimed first, so two
-    replays never both apply it."""
+    """Store a new update under its `update_id` (a replayed one is stored already), claim it, run its handler, and
+    only then mark it done: a failure gives the claim back and a killed process's claim runs out, so the update is
+    replayed rather than lost, and the claim keeps two processes or redeliveries from both applying it."""
     assert isinstance(event, Update)
     inbox: MessengerInbox = data["inbox"]
     tenant_id: str = data["tenant_id"]
     update_id = str(event.update_id)
-    if data.get("replay"):  # stored already: whoever marks it processed first applies it
-        if not await inbox.processed(tenant_id, PROVIDER, update_id):
+    if not data.get("replay"):
+        payload = event.model_dump_json(exclude_none=True, by_alias=True)
+        if not await inbox.accept(tenant_id, PROVIDER, update_id, payload):
             return UNHANDLED
-        return await handler(event, data)
-    payload = event.model_dump_json(exclude_none=True, by_alias=True)
-    if not await inbox.accept(tenant_id, PROVIDER, update_id, payload):
+    if not await inbox.claim(tenant_id, PROVIDER, update_id):
         return UNHANDLED
     try:
-        return await handler(event, data)
-    finally:
-        await inbox.processed(tenant_id, PROVIDER, update_id)
+        result = await handler(event, data)
+    except BaseException:  # a failure, or the process stopping: replayed later (a killed one's claim runs out)
+        await asyncio.shield(inbox.release(tenant_id, PROVIDER, update_id))
+        raise
+    await inbox.processed(tenant_id, PROVIDER, update_id)
+    return result
 
 
 async def person(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:

@@ -3,7 +3,9 @@ the routers, the middlewares and the services the handlers receive by name."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +15,15 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Update
 
 from promptsaas.adapters.messengers.telegram import TelegramMessenger
+from promptsaas.application.ports.messenger import SendFailed
 from promptsaas.domain.errors import SetupFailed
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.telegram import chat, commands, middleware, payments
 from promptsaas.entrypoints.telegram.webhooks import PROVIDER
 
+log = logging.getLogger(__name__)
 TOKEN = "bot_token"
+REPLAY_SECONDS = 30.0
 BOT_USERNAME = "bot_username"
 
 
@@ -35,11 +40,24 @@ class TelegramShell:
         await self.dispatcher.feed_update(self.bot, update, replay=True)
 
     async def replay_pending(self) -> int:
-        """Apply what a stopped process accepted but never applied."""
+        """Apply what was accepted but never applied (a failure, or a stopped process whose claim ran out); one
+        that fails again is logged and left for the next replay. How many were taken up."""
         pending = await self.dispatcher["inbox"].pending(self.tenant_id, PROVIDER)
         for event in pending:
-            await self.feed(json.loads(event.payload))
+            try:
+                await self.feed(json.loads(event.payload))
+            except Exception:
+                log.exception("telegram update %s failed again; it is replayed later", event.external_id)
         return len(pending)
+
+    async def replay_forever(self, every_seconds: float) -> None:
+        """`replay_pending` every `every_seconds` until cancelled, so nothing waits for the next restart."""
+        while True:
+            await asyncio.sleep(every_seconds)
+            try:
+                await self.replay_pending()
+            except Exception:
+                log.exception("replaying pending telegram updates failed; trying again later")
 
     async def close(self) -> None:
         await self.bot.session.close()
@@ -67,7 +85,12 @@ async def build_shell(container: Container, tenant_slug: str) -> TelegramShell:
     except Exception as error:  # aiogram refuses a malformed token before any call
         await session.close()
         raise SetupFailed(f"the Telegram bot token is malformed: {type(error).__name__}") from None
-    messenger = TelegramMessenger(bot)
+    outbox = container.messenger_outbox()
+
+    async def keep(chat_id: str, failed: SendFailed) -> None:
+        await outbox.keep(tenant.id, PROVIDER, chat_id, failed)
+
+    messenger = TelegramMessenger(bot, undelivered=keep)
     dispatcher = Dispatcher(
         tenant_id=tenant.id,
         channels=container.channels(),

@@ -1,7 +1,8 @@
 """Webhook mode inside the HTTP app: check Telegram's secret header, store the update, apply it in the background.
 
 aiogram's own webhook helpers are aiohttp-only, so this does what they do: one bot shell per tenant, built on the
-first update (which also applies what a stopped process left pending), closed with the app. Accepting an update
+first update (which also applies what a stopped process left pending, then again every half minute), closed with the
+app. Accepting an update
 needs no aiogram; the shell (and aiogram, slow to import) is loaded off the event loop, after the answer.
 """
 
@@ -29,6 +30,7 @@ class TelegramWebhooks:
     def __init__(self, container: Container) -> None:
         self._container = container
         self._shells: dict[str, TelegramShell] = {}
+        self._replays: list[asyncio.Task[None]] = []
         self._building = asyncio.Lock()
 
     async def accept(self, tenant_slug: str, secret: str | None, body: bytes) -> dict[str, Any] | None:
@@ -60,6 +62,8 @@ class TelegramWebhooks:
             log.exception("telegram update %s of %s failed", update.get("update_id"), tenant_slug)
 
     async def close(self) -> None:
+        for replays in self._replays:
+            replays.cancel()
         shells, self._shells = self._shells, {}
         for shell in shells.values():
             await shell.close()
@@ -71,4 +75,5 @@ class TelegramWebhooks:
                 module = await asyncio.to_thread(importlib.import_module, "promptsaas.entrypoints.telegram.shell")
                 shell = self._shells[tenant_slug] = await module.build_shell(self._container, tenant_slug)
                 await shell.replay_pending()
+                self._replays.append(asyncio.create_task(shell.replay_forever(module.REPLAY_SECONDS)))
         return shell

@@ -71,6 +71,12 @@ class MemoryChannelSecrets(_Repo, ports.ChannelSecretRepository):
     async def put(self, secret: ChannelSecret) -> None:
         self._table.put(self._journal, (secret.tenant_id, secret.channel, secret.name), secret)
 
+    async def delete(self, tenant_id: str, channel: str, name: str) -> bool:
+        if (tenant_id, channel, name) not in self._table.rows:
+            return False
+        self._table.delete(self._journal, (tenant_id, channel, name))
+        return True
+
 
 class MemoryMessengerUpdates(_Repo, ports.MessengerUpdateRepository):
     async def accept(self, event: MessengerUpdate) -> bool:
@@ -80,18 +86,42 @@ class MemoryMessengerUpdates(_Repo, ports.MessengerUpdateRepository):
         self._table.put(self._journal, key, event)
         return True
 
+    async def claim(
+        self, tenant_id: str, provider: str, external_id: str, now: datetime, until: datetime, max_attempts: int
+    ) -> bool:
+        key = (tenant_id, provider, external_id)
+        stored: MessengerUpdate | None = self._table.rows.get(key)
+        if stored is None or not _free(stored, now, max_attempts):
+            return False
+        self._table.put(self._journal, key, replace(stored, claimed_until=until, attempts=stored.attempts + 1))
+        return True
+
+    async def release(self, tenant_id: str, provider: str, external_id: str) -> None:
+        key = (tenant_id, provider, external_id)
+        stored: MessengerUpdate | None = self._table.rows.get(key)
+        if stored is not None and stored.processed_at is None:
+            self._table.put(self._journal, key, replace(stored, claimed_until=None))
+
     async def mark_processed(self, tenant_id: str, provider: str, external_id: str, at: datetime) -> bool:
         key = (tenant_id, provider, external_id)
         stored: MessengerUpdate | None = self._table.rows.get(key)
         if stored is None or stored.processed_at is not None:
             return False
-        self._table.put(self._journal, key, replace(stored, processed_at=at))
+        self._table.put(self._journal, key, replace(stored, processed_at=at, claimed_until=None))
         return True
 
-    async def pending(self, tenant_id: str, provider: str, limit: int = 100) -> list[MessengerUpdate]:
-        rows = [e for e in self._of(tenant_id) if e.provider == provider and e.processed_at is None]
+    async def pending(
+        self, tenant_id: str, provider: str, now: datetime, max_attempts: int, limit: int = 100
+    ) -> list[MessengerUpdate]:
+        rows = [e for e in self._of(tenant_id) if e.provider == provider and _free(e, now, max_attempts)]
         return sorted(rows, key=lambda e: e.received_at)[:limit]
 
     async def backlog(self) -> InboxBacklog:
         found = [e.received_at for e in self._table.rows.values() if e.processed_at is None]
         return InboxBacklog(len(found), min(found, default=None))
+
+
+def _free(update: MessengerUpdate, now: datetime, max_attempts: int) -> bool:
+    """Not applied, held by nobody (or a claim that ran out), not given up on."""
+    held = update.claimed_until is not None and update.claimed_until > now
+    return update.processed_at is None and not held and update.attempts < max_attempts

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
@@ -25,8 +25,11 @@ _CHAT = select(t.chat_states).where(*keyed(t.chat_states, "channel", "subject"))
 _CODE = select(t.link_codes).where(*keyed(t.link_codes, "code_hash"))
 _SECRET = select(t.channel_secrets).where(*keyed(t.channel_secrets, "channel", "name"))
 _u = t.messenger_updates
+_FREE = or_(_u.c.claimed_until.is_(None), _u.c.claimed_until <= bindparam("now"))
 _PENDING = (
-    select(_u).where(*keyed(_u, "provider"), _u.c.processed_at.is_(None)).order_by(_u.c.received_at, _u.c.external_id)
+    select(_u)
+    .where(*keyed(_u, "provider"), _u.c.processed_at.is_(None), _FREE, _u.c.attempts < bindparam("max_attempts"))
+    .order_by(_u.c.received_at, _u.c.external_id)
 )
 
 _BACKLOG = select(func.count().label("depth"), func.min(_u.c.received_at).label("oldest_at")).where(
@@ -134,6 +137,11 @@ class SqlChannelSecrets(_Upserts, ports.ChannelSecretRepository):
         }
         await self._upsert(t.channel_secrets, row, "channel", "name")
 
+    async def delete(self, tenant_id: str, channel: str, name: str) -> bool:
+        s = t.channel_secrets
+        where = (s.c.tenant_id == tenant_id, s.c.channel == channel, s.c.name == name)
+        return await self._db.write(delete(s).where(*where)) == 1
+
 
 class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
     async def accept(self, event: MessengerUpdate) -> bool:
@@ -146,25 +154,40 @@ class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
             "received_at": event.received_at,
             "processed_at": event.processed_at,
         }
-        # RETURNING says whether it was inserted on every driver: psycopg reports no row count for DO NOTHING
-        statement = dialect.insert(_u).values(row).on_conflict_do_nothing().returning(_u.c.external_id)
-        await self._db.transaction.begin()
+        statement = dialect.insert(_u).values(row).on_conflict_do_nothing().returning(_u.c.tenant_id)
+        await self._db.transaction.begin()  # RETURNING says "inserted" on every driver; psycopg gives no row count
         return await self._db.row(statement) is not None
 
-    async def mark_processed(self, tenant_id: str, provider: str, external_id: str, at: datetime) -> bool:
-        where = (
-            _u.c.tenant_id == tenant_id,
-            _u.c.provider == provider,
-            _u.c.external_id == external_id,
-            _u.c.processed_at.is_(None),
-        )
-        return await self._db.write(update(_u).where(*where).values(processed_at=at)) == 1
+    async def claim(
+        self, tenant_id: str, provider: str, external_id: str, now: datetime, until: datetime, max_attempts: int
+    ) -> bool:
+        free = or_(_u.c.claimed_until.is_(None), _u.c.claimed_until <= now)
+        where = (*_one(tenant_id, provider, external_id), free, _u.c.attempts < max_attempts)
+        claimed = update(_u).where(*where).values(claimed_until=until, attempts=_u.c.attempts + 1)
+        return await self._db.write(claimed) == 1
 
-    async def pending(self, tenant_id: str, provider: str, limit: int = 100) -> list[MessengerUpdate]:
-        rows = await self._db.rows(_PENDING.limit(limit), {"tenant_id": tenant_id, "provider": provider})
+    async def release(self, tenant_id: str, provider: str, external_id: str) -> None:
+        await self._db.write(update(_u).where(*_one(tenant_id, provider, external_id)).values(claimed_until=None))
+
+    async def mark_processed(self, tenant_id: str, provider: str, external_id: str, at: datetime) -> bool:
+        done = update(_u).where(*_one(tenant_id, provider, external_id)).values(processed_at=at, claimed_until=None)
+        return await self._db.write(done) == 1
+
+    async def pending(
+        self, tenant_id: str, provider: str, now: datetime, max_attempts: int, limit: int = 100
+    ) -> list[MessengerUpdate]:
+        params = {"tenant_id": tenant_id, "provider": provider, "now": now, "max_attempts": max_attempts}
+        rows = await self._db.rows(_PENDING.limit(limit), params)
         return [
             MessengerUpdate(
-                r["tenant_id"], r["provider"], r["external_id"], r["payload"], r["received_at"], r["processed_at"]
+                r["tenant_id"],
+                r["provider"],
+                r["external_id"],
+                r["payload"],
+                r["received_at"],
+                r["processed_at"],
+                r["claimed_until"],
+                r["attempts"],
             )
             for r in rows
         ]
@@ -172,3 +195,13 @@ class SqlMessengerUpdates(SqlRepository, ports.MessengerUpdateRepository):
     async def backlog(self) -> InboxBacklog:
         row = await self._db.row(_BACKLOG)
         return InboxBacklog(int(row["depth"]), row["oldest_at"]) if row else InboxBacklog(0, None)
+
+
+def _one(tenant_id: str, provider: str, external_id: str) -> tuple[Any, ...]:
+    """The update, while it is not applied yet."""
+    return (
+        _u.c.tenant_id == tenant_id,
+        _u.c.provider == provider,
+        _u.c.external_id == external_id,
+        _u.c.processed_at.is_(None),
+    )

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 MIGRATIONS = Path(str(files("promptsaas") / "migrations"))
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 """The newest revision in `MIGRATIONS`, known without Alembic (a test holds it equal to Alembic's head)."""
 VERSION_TABLE = "alembic_version"
 

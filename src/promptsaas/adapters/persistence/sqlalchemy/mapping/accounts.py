@@ -21,12 +21,15 @@ def tenant_row(t: Tenant) -> dict[str, Any]:
         "default_plan_code": t.default_plan_code,
         "created_at": t.created_at,
         "signup_mode": t.signup_mode.value,
+        "default_agent": t.default_agent,
     }
 
 
 def tenant_of(r: Row) -> Tenant:
     status, mode = TenantStatus(r["status"]), SignupMode(r["signup_mode"])
-    return Tenant(r["id"], r["slug"], r["name"], r["created_at"], status, r["default_plan_code"], mode)
+    return Tenant(
+        r["id"], r["slug"], r["name"], r["created_at"], status, r["default_plan_code"], mode, r["default_agent"]
+    )
 
 
 def user_row(u: User) -> dict[str, Any]:

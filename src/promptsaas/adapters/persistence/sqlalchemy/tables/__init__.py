@@ -42,6 +42,7 @@ from promptsaas.adapters.persistence.sqlalchemy.tables.channels import (
 )
 from promptsaas.adapters.persistence.sqlalchemy.tables.guards import idempotency_keys, rate_limit_windows
 from promptsaas.adapters.persistence.sqlalchemy.tables.ledger import quota_counters, reservations
+from promptsaas.adapters.persistence.sqlalchemy.tables.outbox import messenger_outbox
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import metadata
 from promptsaas.adapters.persistence.sqlalchemy.tables.whatsapp import (
     whatsapp_inbox,
@@ -62,6 +63,7 @@ __all__ = [
     "identities",
     "link_codes",
     "messages",
+    "messenger_outbox",
     "messenger_updates",
     "metadata",
     "payment_provider_keys",

@@ -17,6 +17,7 @@ tenants = Table(
     Column("default_plan_code", String(64)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("signup_mode", String(16), nullable=False, server_default="open"),
+    Column("default_agent", String(63)),
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, LargeBinary, String, Table, Text
+from sqlalchemy import Column, Integer, LargeBinary, String, Table, Text
 
 from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
 from promptsaas.adapters.persistence.sqlalchemy.tables.schema import Json, metadata, tenant_key
@@ -57,5 +57,7 @@ messenger_updates = Table(
     Column("payload", Text, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     Column("processed_at", UtcDateTime),
+    Column("claimed_until", UtcDateTime),
+    Column("attempts", Integer, nullable=False, server_default="0"),
     tenant_key("provider", "external_id"),
 )
