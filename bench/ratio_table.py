@@ -1,4 +1,4 @@
-"""The table `make bench` ends its LiteLLM comparison with: each figure beside LiteLLM's, the ratio, issue 16's
+"""The table `make bench` ends its LiteLLM comparison with: each figure beside LiteLLM's, the ratio, the hot path's
 target and whether this run met it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""promptsaas beside LiteLLM's proxy on one core: the ratio table of issue 16's targets.
+"""promptsaas beside LiteLLM's proxy on one core: the ratio table of the hot path's targets.
 
     uv run python bench/versus_litellm.py [--seconds 10] [--connections 32] [--litellm .bench/litellm/bin/litellm]
                                           [--cold-starts 3] [--no-postgres] [--no-access-log]
