@@ -11,6 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from promptsaas.domain.billing import money_text
 from promptsaas.entrypoints.web.controllers.account import AccountController
 from promptsaas.entrypoints.web.controllers.account_links import AccountLinksController
 from promptsaas.entrypoints.web.controllers.admin_agent_settings import AdminAgentSettingsController
@@ -59,7 +60,13 @@ def _engine() -> JinjaTemplateEngine:
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), auto_reload=False
     )
+    environment.globals["money"] = money
     return JinjaTemplateEngine.from_environment(environment)
+
+
+def money(amount: float | None, currency: str) -> str:
+    """Every page's amounts as `money_text` writes them (`9.00 USD`, `250 XTR`); nothing for no amount."""
+    return "" if amount is None else money_text(amount, currency)
 
 
 def web_router() -> Router:

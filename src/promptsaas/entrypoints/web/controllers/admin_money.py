@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from promptsaas.application.admin import AdminService
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.catalog.service import CatalogService
-from promptsaas.domain.billing import Payment, PaymentKind, money_text
+from promptsaas.domain.billing import Payment, PaymentKind
 from promptsaas.domain.errors import DomainError
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.users import User
@@ -33,10 +33,6 @@ def refunded(ledger: list[Payment]) -> dict[str, int]:
         if p.kind is PaymentKind.REFUND and p.reference:
             out[p.reference] = out.get(p.reference, 0) + p.amount
     return out
-
-
-def money(amount: int, currency: str) -> str:
-    return money_text(amount, currency)
 
 
 class AdminMoneyController(Controller):
@@ -130,7 +126,6 @@ async def _payments(
         listing=paginate(newest, page_number),
         refunded=refunded(ledger),
         people=people,
-        money=money,
         when=when,
         error=error,
         done=request.query_params.get("done"),

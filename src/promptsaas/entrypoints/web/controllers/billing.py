@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from promptsaas.application.access import AccessService
 from promptsaas.application.billing.checkout import CheckoutService
 from promptsaas.application.plans import PlanService
-from promptsaas.domain.billing import Interval, money_text
+from promptsaas.domain.billing import Interval
 from promptsaas.domain.users import User
 from promptsaas.entrypoints.web.forms import limit_lines
 from promptsaas.entrypoints.web.pages import page, when
@@ -24,10 +24,6 @@ DONE = {
     "canceled": "Your subscription will end at the close of its current period; resume it any time before then.",
     "resumed": "Your subscription renews again.",
 }
-
-
-def money(amount: int | None, currency: str) -> str:
-    return "" if amount is None else money_text(amount, currency)
 
 
 class BillingPagesController(Controller):
@@ -65,7 +61,6 @@ class BillingPagesController(Controller):
             online=online,
             stripe_customer=any(s.provider == "stripe" for s in account.subscriptions),
             done=DONE.get(request.query_params.get("done") or ""),
-            money=money,
             when=when,
         )
 
