@@ -51,6 +51,8 @@ class Database:
         self.in_memory = sqlite.is_memory_url(self.url)
         self.engine = _create_engine(self.url, pool_size)
         self.write_gate = WriteGate() if self.is_sqlite else None
+        self._keep = 1 if self.is_sqlite else max(1, pool_size // 2)
+        self._kept: list[AsyncConnection] = []
 
     @property
     def dialect(self) -> str:
@@ -84,21 +86,56 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[WriteTransaction]:
-        """A short write transaction on a connection of its own: begun now, committed when the block ends, rolled
-        back if it raises. The turn is taken after the connection, so a turn holder never waits for the pool."""
-        async with self.connect() as conn:
-            transaction = self.write_transaction(conn)
-            await transaction.begin()
-            try:
+        """A short write transaction: begun now, committed when the block ends, rolled back if it raises.
+
+        On an SQLite file the process's write turn is taken first and the transaction runs on the connection the
+        previous one used, so writers queue for the turn rather than each holding a connection, and no connection
+        is checked out of the pool, set up or returned per transaction. On PostgreSQL a few connections are kept
+        for these transactions likewise. A connection whose transaction failed is given back to the pool (which
+        resets or discards it), never kept."""
+        if self.in_memory:
+            async with self.connect() as conn, _ended(self.write_transaction(conn)) as transaction:
                 yield transaction
+            return
+        turn = self.writer_turn
+        if turn is not None:
+            await turn.acquire()
+        try:
+            conn = self._kept.pop() if self._kept else await self.engine.connect()
+            try:
+                async with _ended(WriteTransaction(conn, None)) as transaction:
+                    yield transaction
             except BaseException:
-                with suppress(Exception):  # the pool's reset-on-return tries again, or discards the connection
-                    await transaction.rollback()
+                with suppress(Exception):
+                    await conn.close()
                 raise
-            await transaction.commit()
+            if len(self._kept) < self._keep:
+                self._kept.append(conn)
+            else:
+                await conn.close()
+        finally:
+            if turn is not None:
+                turn.release()
 
     async def dispose(self) -> None:
+        kept, self._kept = self._kept, []
+        for conn in kept:
+            with suppress(Exception):
+                await conn.close()
         await self.engine.dispose()
+
+
+@asynccontextmanager
+async def _ended(transaction: WriteTransaction) -> AsyncIterator[WriteTransaction]:
+    """`transaction` begun, committed when the block ends, rolled back if it raises."""
+    await transaction.begin()
+    try:
+        yield transaction
+    except BaseException:
+        with suppress(Exception):  # the pool's reset-on-return tries again, or discards the connection
+            await transaction.rollback()
+        raise
+    await transaction.commit()
 
 
 def _create_engine(url: URL, pool_size: int) -> AsyncEngine:
