@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from promptsaas.adapters.persistence.sqlalchemy import sqlite
 from promptsaas.adapters.persistence.sqlalchemy.sqlite import WriteGate
-from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction
+from promptsaas.adapters.persistence.sqlalchemy.transactions import Driver, WriteTransaction, driver_of
 from promptsaas.domain.errors import InvalidInput
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
@@ -52,7 +52,7 @@ class Database:
         self.engine = _create_engine(self.url, pool_size)
         self.write_gate = WriteGate() if self.is_sqlite else None
         self._keep = 1 if self.is_sqlite else max(1, pool_size // 2)
-        self._kept: list[AsyncConnection] = []
+        self._kept: list[tuple[AsyncConnection, Driver]] = []
 
     @property
     def dialect(self) -> str:
@@ -101,28 +101,38 @@ class Database:
         if turn is not None:
             await turn.acquire()
         try:
-            conn = self._kept.pop() if self._kept else await self.engine.connect()
+            conn, driver = self._kept.pop() if self._kept else await self._open()
             try:
-                async with _ended(WriteTransaction(conn, None)) as transaction:
+                async with _ended(WriteTransaction(conn, None, driver)) as transaction:
                     yield transaction
             except BaseException:
-                with suppress(Exception):
-                    await conn.close()
+                await _give_back(conn, driver)
                 raise
             if len(self._kept) < self._keep:
-                self._kept.append(conn)
+                self._kept.append((conn, driver))
             else:
-                await conn.close()
+                await _give_back(conn, driver)
         finally:
             if turn is not None:
                 turn.release()
 
     async def dispose(self) -> None:
         kept, self._kept = self._kept, []
-        for conn in kept:
-            with suppress(Exception):
-                await conn.close()
+        for conn, driver in kept:
+            await _give_back(conn, driver)
         await self.engine.dispose()
+
+    async def _open(self) -> tuple[AsyncConnection, Driver]:
+        conn = await self.engine.connect()
+        return conn, await driver_of(conn, dedicated=True)
+
+
+async def _give_back(conn: AsyncConnection, driver: Driver) -> None:
+    """Return a kept connection to the pool (which resets it, or discards a broken one)."""
+    with suppress(Exception):
+        driver.give_back()
+    with suppress(Exception):
+        await conn.close()
 
 
 @asynccontextmanager

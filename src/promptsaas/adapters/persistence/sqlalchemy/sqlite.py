@@ -83,10 +83,22 @@ class WriteGate:
 
 
 class SqliteDriver:
-    """The `sqlite3` connection under an `InlineConnection`, for statements run straight on it."""
+    """The `sqlite3` connection under an `InlineConnection`, for statements run straight on it. A `dedicated`
+    driver serves only write transactions until `give_back`: its busy timeout stays at zero meanwhile (nothing but
+    BEGIN waits for a lock once the transaction holds the write lock), instead of being switched off and on around
+    every BEGIN."""
 
-    def __init__(self, inline: Any) -> None:
+    def __init__(self, inline: Any, *, dedicated: bool = False) -> None:
         self._conn: sqlite3.Connection = inline.sqlite3_connection
+        self._dedicated = dedicated
+        if dedicated:
+            self._conn.execute("PRAGMA busy_timeout=0")
+
+    def give_back(self) -> None:
+        """Restore the busy timeout before the connection serves anything else."""
+        if self._dedicated:
+            self._dedicated = False
+            self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
 
     async def begin(self) -> None:
         """BEGIN IMMEDIATE without SQLite's busy wait (which would block the loop): while another process holds
@@ -103,7 +115,8 @@ class SqliteDriver:
         raise TimeoutError(f"the database stayed locked for {BUSY_TIMEOUT_S:.0f} s by another process")
 
     def _try_begin(self) -> bool:
-        self._conn.execute("PRAGMA busy_timeout=0")
+        if not self._dedicated:
+            self._conn.execute("PRAGMA busy_timeout=0")
         try:
             self._conn.execute(BEGIN_WRITE)
         except sqlite3.OperationalError as error:
@@ -111,7 +124,8 @@ class SqliteDriver:
                 raise
             return False
         finally:
-            self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            if not self._dedicated:
+                self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         return True
 
     async def fetch(self, sql: str, parameters: Any) -> list[Any]:

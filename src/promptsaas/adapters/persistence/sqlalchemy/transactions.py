@@ -32,16 +32,17 @@ class Driver(Protocol):
     async def execute_many(self, sql: str, parameters: list[Any]) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
+    def give_back(self) -> None: ...
 
 
 class WriteTransaction:
     """A write transaction on `conn`, begun by `begin` and ended by `commit` or `rollback` (each a no-op when none
     is open, so a block may end it early). `turn` is where this process's writers queue first (SQLite files)."""
 
-    def __init__(self, conn: AsyncConnection, turn: WriteGate | None) -> None:
+    def __init__(self, conn: AsyncConnection, turn: WriteGate | None, driver: Driver | None = None) -> None:
         self.conn = conn
         self._turn = turn
-        self._driver: Driver | None = None
+        self._driver = driver
         self._holding = False
         self._end_span: Callable[[bool], None] | None = None
         self.active = False
@@ -61,7 +62,7 @@ class WriteTransaction:
             self._holding = True
         try:
             if self._driver is None:
-                self._driver = await _driver_of(self.conn)
+                self._driver = await driver_of(self.conn)
             if span_opener is not None:
                 self._end_span = span_opener(self.conn.dialect.name)
             await self._driver.begin()
@@ -103,9 +104,13 @@ class WriteTransaction:
             self._turn.release()
 
 
-async def _driver_of(conn: AsyncConnection) -> Driver:
+async def driver_of(conn: AsyncConnection, *, dedicated: bool = False) -> Driver:
+    """The driver under `conn`; `dedicated` when the connection serves only write transactions until it is given
+    back (`Driver.give_back`), which lets SQLite's driver set its no-wait BEGIN up once rather than per transaction."""
     driver_connection = (await conn.get_raw_connection()).driver_connection
-    return SqliteDriver(driver_connection) if conn.dialect.name == "sqlite" else PsycopgDriver(driver_connection)
+    if conn.dialect.name == "sqlite":
+        return SqliteDriver(driver_connection, dedicated=dedicated)
+    return PsycopgDriver(driver_connection)
 
 
 class PsycopgDriver:
@@ -131,3 +136,6 @@ class PsycopgDriver:
 
     async def rollback(self) -> None:
         await self._conn.rollback()
+
+    def give_back(self) -> None:
+        return None
