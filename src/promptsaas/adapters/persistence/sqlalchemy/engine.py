@@ -7,6 +7,7 @@ begins and ends, in `transactions`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -49,10 +50,11 @@ class Database:
         self.url = async_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.in_memory = sqlite.is_memory_url(self.url)
-        self.engine = _create_engine(self.url, pool_size)
         self.write_gate = WriteGate() if self.is_sqlite else None
         self._keep = 1 if self.is_sqlite else max(1, pool_size // 2)
         self._kept: list[tuple[AsyncConnection, Driver]] = []
+        self._slots = None if self.is_sqlite else asyncio.Semaphore(self._keep)
+        self.engine = _create_engine(self.url, pool_size + (0 if self.is_sqlite else self._keep))
 
     @property
     def dialect(self) -> str:
@@ -90,14 +92,15 @@ class Database:
 
         On an SQLite file the process's write turn is taken first and the transaction runs on the connection the
         previous one used, so writers queue for the turn rather than each holding a connection, and no connection
-        is checked out of the pool, set up or returned per transaction. On PostgreSQL a few connections are kept
-        for these transactions likewise. A connection whose transaction failed is given back to the pool (which
-        resets or discards it), never kept."""
+        is checked out of the pool, set up or returned per transaction. On PostgreSQL as many of these
+        transactions run at once as there are connections kept for them (half the pool size, added to the pool),
+        so a burst queues for a kept connection instead of overflowing the pool and opening new ones. A connection
+        whose transaction failed is given back to the pool (which resets or discards it), never kept."""
         if self.in_memory:
             async with self.connect() as conn, _ended(self.write_transaction(conn)) as transaction:
                 yield transaction
             return
-        turn = self.writer_turn
+        turn = self.writer_turn or self._slots
         if turn is not None:
             await turn.acquire()
         try:
