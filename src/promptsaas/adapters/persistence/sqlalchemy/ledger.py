@@ -5,8 +5,10 @@ A reservation holds every item in one short transaction, each with one condition
 IMMEDIATE transactions, make two callers see each other's holds, so the last unit is never sold twice. Counter rows
 are created on demand by an INSERT ... ON CONFLICT DO NOTHING. Items are visited in key order, so two reservations
 never wait on each other's rows crosswise. A settlement claims the reservation by deleting it, charges its counters,
-and appends the usage record, the conversation turn and an Idempotency-Key's reply in the same transaction. The
-writes run on the driver connection (`hot_statements`): they are most of a call's database work.
+and appends the usage record, the conversation turn and an Idempotency-Key's reply in the same transaction; the
+settlements that finish while one is being written are written together in the next (`group_commit`), each caller
+answered once its own is committed. The writes run on the driver connection (`hot_statements`): they are most of a
+call's database work.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.group_commit import GroupCommit
 from promptsaas.adapters.persistence.sqlalchemy.hot_statements import DriverTransaction, HotStatements
 from promptsaas.adapters.persistence.sqlalchemy.idempotency import KEEP_ANSWER, entry_key
 from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
@@ -64,13 +67,18 @@ def key_params(tenant_id: str, key: CounterKey) -> dict[str, Any]:
 
 
 def in_key_order(items: Iterable[ReservationItem]) -> list[ReservationItem]:
-    return sorted(items, key=lambda i: (i.key.subscription_id, i.key.metric, i.key.window, i.key.window_start))
+    return sorted(items, key=_order)
+
+
+def _order(item: ReservationItem) -> tuple[Any, ...]:
+    return (item.key.subscription_id, item.key.metric, item.key.window, item.key.window_start)
 
 
 class SqlQuotaLedger(QuotaLedger):
     def __init__(self, database: Database) -> None:
         self._database = database
         self._statements = HotStatements(database)
+        self._settlements = GroupCommit(self._statements.transaction, _settle_all)
         dialect = postgresql if database.dialect == "postgresql" else sqlite
         self._create_counter = dialect.insert(_c).on_conflict_do_nothing(
             index_elements=[_c.c.tenant_id, _c.c.subscription_id, _c.c.metric, _c.c.window, _c.c.window_start]
@@ -123,22 +131,8 @@ class SqlQuotaLedger(QuotaLedger):
         return Counter(int(held[0][0]), int(held[0][1]) - item.amount) if held else None
 
     async def settle(self, settlement: Settlement) -> None:
-        tenant_id, charges = settlement.tenant_id, settlement.charges
-        async with self._statements.transaction() as tx:
-            items = await _take(tx, tenant_id, settlement.reservation_id) if settlement.reservation_id else ()
-            await tx.execute_many(
-                _CHARGE,
-                [
-                    {**key_params(tenant_id, i.key), "charge": charges.get(i.key, 0), "n": i.amount}
-                    for i in in_key_order(items)
-                ],
-            )
-            await tx.execute(_ADD_RECORD, m.usage_row(settlement.record, None if settlement.failed else charges))
-            if settlement.exchange is not None:
-                await _write(tx, settlement.exchange)
-            if (kept := settlement.reply) is not None:
-                answer = {"answer": dict(kept.response), "keep_until": kept.keep_until}
-                await tx.execute(KEEP_ANSWER, {**entry_key(tenant_id, kept.scope), **answer})
+        """Committed with the settlements that finish while the previous ones are being written (`group_commit`)."""
+        await self._settlements.submit(settlement)
 
     async def sweep(self, now: datetime) -> int:
         async with self._statements.transaction() as tx:
@@ -155,6 +149,26 @@ class SqlQuotaLedger(QuotaLedger):
             return int((await conn.execute(query)).scalar_one())
 
 
+async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) -> None:
+    """Claim each reservation, charge all their counters in key order (so concurrent batches never wait on each
+    other's rows crosswise), then append the records, the conversation turns and the kept replies."""
+    charges = []
+    for settlement in settlements:
+        tenant_id, charged = settlement.tenant_id, settlement.charges
+        items = await _take(tx, tenant_id, settlement.reservation_id) if settlement.reservation_id else ()
+        charges += [
+            ((tenant_id, *_order(i)), {**key_params(tenant_id, i.key), "charge": charged.get(i.key, 0), "n": i.amount})
+            for i in items
+        ]
+    await tx.execute_many(_CHARGE, [params for _, params in sorted(charges, key=lambda c: c[0])])
+    await tx.execute_many(_ADD_RECORD, [m.usage_row(s.record, None if s.failed else s.charges) for s in settlements])
+    await _write(tx, [s.exchange for s in settlements if s.exchange is not None])
+    for settlement in settlements:
+        if (kept := settlement.reply) is not None:
+            answer = {"answer": dict(kept.response), "keep_until": kept.keep_until}
+            await tx.execute(KEEP_ANSWER, {**entry_key(settlement.tenant_id, kept.scope), **answer})
+
+
 async def _take(tx: DriverTransaction, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
     """Claim a reservation by deleting it: whoever deletes it (a settlement or the sweep) undoes its holds."""
     taken = await tx.execute(_TAKE, {"k_tenant": tenant_id, "k_id": reservation_id})
@@ -165,11 +179,13 @@ async def _unhold(tx: DriverTransaction, tenant_id: str, items: Sequence[Reserva
     await tx.execute_many(_UNHOLD, [{**key_params(tenant_id, i.key), "n": i.amount} for i in in_key_order(items)])
 
 
-async def _write(tx: DriverTransaction, exchange: Exchange) -> None:
-    conversation = exchange.conversation
-    if exchange.is_new:
-        await tx.execute(_ADD_CONVERSATION, m.conversation_row(conversation))
-    else:
-        at = exchange.messages[-1].created_at
-        await tx.execute(_TOUCH, {"k_tenant": conversation.tenant_id, "k_id": conversation.id, "at": at})
-    await tx.execute_many(_ADD_MESSAGES, [m.message_row(message) for message in exchange.messages])
+async def _write(tx: DriverTransaction, exchanges: Sequence[Exchange]) -> None:
+    """New conversations first (their messages refer to them), the others' `updated_at`, then every message."""
+    await tx.execute_many(_ADD_CONVERSATION, [m.conversation_row(e.conversation) for e in exchanges if e.is_new])
+    touched = [
+        {"k_tenant": e.conversation.tenant_id, "k_id": e.conversation.id, "at": e.messages[-1].created_at}
+        for e in exchanges
+        if not e.is_new
+    ]
+    await tx.execute_many(_TOUCH, touched)
+    await tx.execute_many(_ADD_MESSAGES, [m.message_row(message) for e in exchanges for message in e.messages])
