@@ -9,6 +9,7 @@ from typing import Any
 
 from promptsaas.adapters.persistence.memory.keyset import window
 from promptsaas.adapters.persistence.memory.store import Journal, Table
+from promptsaas.application.ports import accounts, catalog, plans
 from promptsaas.application.ports import repositories as ports
 from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.domain.agents import Agent, AgentStatus
@@ -32,7 +33,7 @@ class _Repo:
         return [row for row in self._table.values() if row.tenant_id == tenant_id]
 
 
-class MemoryTenants(_Repo, ports.TenantRepository):
+class MemoryTenants(_Repo, accounts.TenantRepository):
     async def get(self, tenant_id: str) -> Tenant | None:
         return self._table.get(tenant_id)  # type: ignore[no-any-return]
 
@@ -49,7 +50,7 @@ class MemoryTenants(_Repo, ports.TenantRepository):
         self._table.put(self._journal, tenant.id, tenant)
 
 
-class MemoryUsers(_Repo, ports.UserRepository):
+class MemoryUsers(_Repo, accounts.UserRepository):
     async def get(self, tenant_id: str, user_id: str) -> User | None:
         return self._table.get((tenant_id, user_id))  # type: ignore[no-any-return]
 
@@ -74,7 +75,7 @@ class MemoryUsers(_Repo, ports.UserRepository):
         return True
 
 
-class MemoryIdentities(_Repo, ports.IdentityRepository):
+class MemoryIdentities(_Repo, accounts.IdentityRepository):
     async def get(self, tenant_id: str, provider: IdentityProvider, subject: str) -> Identity | None:
         return self._table.get((tenant_id, provider, subject))  # type: ignore[no-any-return]
 
@@ -85,7 +86,7 @@ class MemoryIdentities(_Repo, ports.IdentityRepository):
         self._table.put(self._journal, (identity.tenant_id, identity.provider, identity.subject), identity)
 
 
-class MemoryAgents(_Repo, ports.AgentRepository):
+class MemoryAgents(_Repo, catalog.AgentRepository):
     def __init__(self, table: Table, journal: Journal, versions: MemoryVersions) -> None:
         super().__init__(table, journal)
         self._versions = versions
@@ -116,7 +117,7 @@ class MemoryAgents(_Repo, ports.AgentRepository):
     update = add
 
 
-class MemoryVersions(_Repo, ports.PromptVersionRepository):
+class MemoryVersions(_Repo, catalog.PromptVersionRepository):
     async def get(self, tenant_id: str, agent_id: str, number: int) -> PromptVersion | None:
         return self._table.get((tenant_id, agent_id, number))  # type: ignore[no-any-return]
 
@@ -139,7 +140,7 @@ class MemoryVersions(_Repo, ports.PromptVersionRepository):
     set_status = add
 
 
-class MemoryPlans(_Repo, ports.PlanRepository):
+class MemoryPlans(_Repo, plans.PlanRepository):
     async def get_by_code(self, tenant_id: str, code: str) -> Plan | None:
         return self._table.get((tenant_id, code))  # type: ignore[no-any-return]
 
@@ -152,7 +153,7 @@ class MemoryPlans(_Repo, ports.PlanRepository):
     update = add
 
 
-class MemorySubscriptions(_Repo, ports.SubscriptionRepository):
+class MemorySubscriptions(_Repo, plans.SubscriptionRepository):
     async def get(self, tenant_id: str, subscription_id: str) -> Subscription | None:
         return self._table.get((tenant_id, subscription_id))  # type: ignore[no-any-return]
 
@@ -170,7 +171,7 @@ class MemorySubscriptions(_Repo, ports.SubscriptionRepository):
     update = add
 
 
-class MemoryModels(_Repo, ports.ModelRepository):
+class MemoryModels(_Repo, catalog.ModelRepository):
     async def list(self, tenant_id: str) -> list[ModelSpec]:
         return [m for (tid, _), m in sorted(self._table.rows.items()) if tid == tenant_id]
 

@@ -17,7 +17,7 @@ from promptsaas.adapters.persistence.sqlalchemy.keyset import window
 from promptsaas.adapters.persistence.sqlalchemy.mapping import accounts as a
 from promptsaas.adapters.persistence.sqlalchemy.mapping import catalog as c
 from promptsaas.adapters.persistence.sqlalchemy.statements import Statements
-from promptsaas.application.ports import repositories as ports
+from promptsaas.application.ports import accounts, catalog, plans
 from promptsaas.domain.agents import Agent, AgentStatus
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.plans import Plan
@@ -47,7 +47,7 @@ _TENANT = select(t.tenants).where(t.tenants.c.id == bindparam("id"))
 _TENANT_BY_SLUG = select(t.tenants).where(t.tenants.c.slug == bindparam("slug"))
 
 
-class SqlTenants(SqlRepository, ports.TenantRepository):
+class SqlTenants(SqlRepository, accounts.TenantRepository):
     async def get(self, tenant_id: str) -> Tenant | None:
         row = await self._db.row(_TENANT, {"id": tenant_id})
         return a.tenant_of(row) if row else None
@@ -75,7 +75,7 @@ _USERS = select(t.users).where(*keyed(t.users)).order_by(t.users.c.created_at, t
 _TENANT_LOCK = select(t.tenants.c.id).where(t.tenants.c.id == bindparam("id")).with_for_update()
 
 
-class SqlUsers(SqlRepository, ports.UserRepository):
+class SqlUsers(SqlRepository, accounts.UserRepository):
     async def get(self, tenant_id: str, user_id: str) -> User | None:
         row = await self._db.row(_USER, {"tenant_id": tenant_id, "id": user_id})
         return a.user_of(row) if row else None
@@ -120,7 +120,7 @@ _IDENTITY = select(t.identities).where(*keyed(t.identities, "provider", "subject
 _IDENTITIES_OF = select(t.identities).where(*keyed(t.identities, "user_id")).order_by(t.identities.c.created_at)
 
 
-class SqlIdentities(SqlRepository, ports.IdentityRepository):
+class SqlIdentities(SqlRepository, accounts.IdentityRepository):
     async def get(self, tenant_id: str, provider: IdentityProvider, subject: str) -> Identity | None:
         params = {"tenant_id": tenant_id, "provider": provider.value, "subject": subject}
         row = await self._db.row(_IDENTITY, params)
@@ -144,7 +144,7 @@ _ACTIVE_VERSIONS = select(t.prompt_versions).where(
 )
 
 
-class SqlAgents(SqlRepository, ports.AgentRepository):
+class SqlAgents(SqlRepository, catalog.AgentRepository):
     async def get(self, tenant_id: str, agent_id: str) -> Agent | None:
         row = await self._db.row(_AGENT, {"tenant_id": tenant_id, "id": agent_id})
         return c.agent_of(row) if row else None
@@ -189,7 +189,7 @@ _ACTIVE_VERSION = select(t.prompt_versions).where(
 _VERSIONS = select(t.prompt_versions).where(*keyed(t.prompt_versions, "agent_id")).order_by(t.prompt_versions.c.number)
 
 
-class SqlVersions(SqlRepository, ports.PromptVersionRepository):
+class SqlVersions(SqlRepository, catalog.PromptVersionRepository):
     async def get(self, tenant_id: str, agent_id: str, number: int) -> PromptVersion | None:
         row = await self._db.row(_VERSION, {"tenant_id": tenant_id, "agent_id": agent_id, "number": number})
         return c.version_of(row) if row else None
@@ -227,7 +227,7 @@ _PLAN = select(t.plans).where(*keyed(t.plans, "code"))
 _PLANS = select(t.plans).where(*keyed(t.plans)).order_by(t.plans.c.code)
 
 
-class SqlPlans(SqlRepository, ports.PlanRepository):
+class SqlPlans(SqlRepository, plans.PlanRepository):
     async def get_by_code(self, tenant_id: str, code: str) -> Plan | None:
         row = await self._db.row(_PLAN, {"tenant_id": tenant_id, "code": code})
         return c.plan_of(row) if row else None
@@ -249,7 +249,7 @@ _SUBSCRIPTIONS = select(t.subscriptions).where(*keyed(t.subscriptions)).order_by
 _SUBSCRIPTIONS_OF = select(t.subscriptions).where(*keyed(t.subscriptions, "user_id")).order_by(*_SUBSCRIPTION_ORDER)
 
 
-class SqlSubscriptions(SqlRepository, ports.SubscriptionRepository):
+class SqlSubscriptions(SqlRepository, plans.SubscriptionRepository):
     async def get(self, tenant_id: str, subscription_id: str) -> Subscription | None:
         row = await self._db.row(_SUBSCRIPTION, {"tenant_id": tenant_id, "id": subscription_id})
         return a.subscription_of(row) if row else None
@@ -276,7 +276,7 @@ class SqlSubscriptions(SqlRepository, ports.SubscriptionRepository):
 _MODELS = select(t.tenant_models).where(*keyed(t.tenant_models)).order_by(t.tenant_models.c.model_id)
 
 
-class SqlModels(SqlRepository, ports.ModelRepository):
+class SqlModels(SqlRepository, catalog.ModelRepository):
     async def list(self, tenant_id: str) -> list[ModelSpec]:
         return [c.model_of(r) for r in await self._db.rows(_MODELS, {"tenant_id": tenant_id})]
 
