@@ -39,6 +39,7 @@ from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.call_metering import MeteredConversations
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
+from promptsaas.application.catalog.models import ModelCatalog
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels import ChannelService, LinkService, People
 from promptsaas.application.channels.inbox import MessengerInbox
@@ -171,8 +172,9 @@ class Container(containers.DeclarativeContainer):
     manual_payments = providers.Singleton(ManualPayments)
     billing = providers.Singleton(BillingService, uow, clock, ids, audit, manual_payments)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
+    model_catalog = providers.Singleton(ModelCatalog, uow, audit, models)
     plans = providers.Singleton(PlanService, uow, ids, audit)
-    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans, audit)
+    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, model_catalog, plans, audit)
     catalog_export = providers.Singleton(CatalogExporter, uow)
     access = providers.Singleton(
         AccessService,

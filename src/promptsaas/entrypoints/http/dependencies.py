@@ -19,6 +19,7 @@ from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
+from promptsaas.application.catalog.models import ModelCatalog
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels.linking import LinkService
 from promptsaas.application.channels.settings import ChannelSettings
@@ -78,6 +79,10 @@ def catalog(state: State) -> CatalogService:
     return _container(state).catalog()
 
 
+def model_catalog(state: State) -> ModelCatalog:
+    return _container(state).model_catalog()
+
+
 def prompt_trials(state: State) -> PromptTrials:
     return _container(state).prompt_trials()
 
@@ -134,6 +139,7 @@ SERVICES: dict[str, Provide] = {
     "billing": Provide(billing, sync_to_thread=False),
     "catalog": Provide(catalog, sync_to_thread=False),
     "catalog_apply": Provide(catalog_apply, sync_to_thread=False),
+    "model_catalog": Provide(model_catalog, sync_to_thread=False),
     "prompt_trials": Provide(prompt_trials, sync_to_thread=False),
     "conversations": Provide(conversations, sync_to_thread=False),
     "plans": Provide(plans, sync_to_thread=False),
