@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from promptsaas.application.attachments import image_from
-from promptsaas.application.conversations import InboundMessage, Reply
+from promptsaas.application.messages import InboundMessage, Reply
 from promptsaas.application.ports.repositories import UsageRow
 from promptsaas.application.provider_keys import ProviderKeyInfo
 from promptsaas.application.retention import PurgeResult
@@ -204,7 +204,7 @@ class AsyncTenant(AsyncTenantCatalog, AsyncTenantBilling):
     async def purge(self, *, dry_run: bool = False) -> PurgeResult:
         """Delete this tenant's conversation content older than each user's plan retention."""
         now = self._c.clock().now()
-        [result] = await self._c.conversations().purge(now, dry_run=dry_run, tenant_id=await self.id())
+        [result] = await self._c.conversation_history().purge(now, dry_run=dry_run, tenant_id=await self.id())
         return result
 
 

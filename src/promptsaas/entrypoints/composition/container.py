@@ -47,6 +47,7 @@ from promptsaas.application.channels.offers import Offers
 from promptsaas.application.channels.outbox import MessengerOutbox
 from promptsaas.application.channels.payments import ChatPayments
 from promptsaas.application.channels.settings import ChannelSettings
+from promptsaas.application.conversation_history import ConversationHistory
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.inbox_backlog import InboxBacklogs
 from promptsaas.application.model_registry import ModelRegistry
@@ -198,8 +199,9 @@ class Container(containers.DeclarativeContainer):
     provider_keys = providers.Singleton(ProviderKeyService, uow, cipher, llm, clock, audit)
     call_metrics = providers.Singleton(call_metrics_of, settings)
     conversations = providers.Singleton(
-        MeteredConversations, uow, access, runtime, transcript, clock, ids, provider_keys, metrics=call_metrics
+        MeteredConversations, access, runtime, transcript, clock, ids, provider_keys, metrics=call_metrics
     )
+    conversation_history = providers.Singleton(ConversationHistory, uow)
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)

@@ -23,7 +23,7 @@ from promptsaas.application.catalog.models import ModelCatalog
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels.linking import LinkService
 from promptsaas.application.channels.settings import ChannelSettings
-from promptsaas.application.conversations import ConversationService
+from promptsaas.application.conversation_history import ConversationHistory
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.plans import PlanService
 from promptsaas.application.prompt_trials import PromptTrials
@@ -91,8 +91,8 @@ def catalog_apply(state: State) -> CatalogApplier:
     return _container(state).catalog_apply()
 
 
-def conversations(state: State) -> ConversationService:
-    return _container(state).conversations()
+def conversations(state: State) -> ConversationHistory:
+    return _container(state).conversation_history()
 
 
 def plans(state: State) -> PlanService:
