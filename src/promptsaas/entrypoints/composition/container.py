@@ -23,6 +23,7 @@ from promptsaas.application.attachments import AttachmentLimits, ImageRules
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.billing.accounts import PaymentAccounts
 from promptsaas.application.billing.checkout import CheckoutService
+from promptsaas.application.billing.context import BillingContext
 from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.prices import PriceCatalog
 from promptsaas.application.billing.reconcile import BillingReconciler
@@ -165,25 +166,15 @@ class Container(containers.DeclarativeContainer):
     payment_accounts = providers.Singleton(
         PaymentAccounts, uow, cipher, clock, audit, providers.Callable(payments.default_credentials, settings)
     )
+    billing_context = providers.Singleton(BillingContext, uow, payment_providers, payment_accounts, clock, ids, audit)
     checkout = providers.Singleton(
-        CheckoutService,
-        uow,
-        payment_providers,
-        payment_accounts,
-        clock,
-        ids,
-        audit,
-        providers.Callable(payments.billing_urls, settings),
+        CheckoutService, billing_context, providers.Callable(payments.billing_urls, settings)
     )
-    billing_inbox = providers.Singleton(BillingInbox, uow, payment_providers, payment_accounts, clock, ids, audit)
-    revenue = providers.Singleton(
-        RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit, billing_inbox
-    )
+    billing_inbox = providers.Singleton(BillingInbox, billing_context)
+    revenue = providers.Singleton(RevenueService, billing_context, billing_inbox)
     stars_sales = providers.Singleton(StarsSales, uow, payment_providers, billing_inbox, clock)
     price_catalog = providers.Singleton(PriceCatalog, uow, payment_providers, payment_accounts, audit)
-    billing_reconciler = providers.Singleton(
-        BillingReconciler, uow, payment_providers, payment_accounts, clock, ids, audit
-    )
+    billing_reconciler = providers.Singleton(BillingReconciler, billing_context)
     people = providers.Singleton(People, uow, admin, audit, clock)
     links = providers.Singleton(LinkService, uow, audit, clock)
     offers = providers.Singleton(Offers, plans, access, checkout, stars_sales, clock)
