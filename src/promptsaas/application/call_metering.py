@@ -7,7 +7,8 @@ import asyncio
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
-from promptsaas.application.conversations import ConversationService, InboundMessage, Reply
+from promptsaas.application.conversations import ConversationService
+from promptsaas.application.messages import InboundMessage, Reply
 from promptsaas.application.ports.call_metrics import CallCount, CallMetrics
 from promptsaas.application.ports.quota import KeptReply
 from promptsaas.domain.errors import AccessDenied, ByokKeyInvalid, ByokKeyUndecryptable, DomainError, LlmError

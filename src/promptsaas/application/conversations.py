@@ -1,63 +1,32 @@
-"""The unified request flow: every channel's message goes through here (DESIGN.md §5)."""
+"""The unified request flow: every channel's message goes through here (DESIGN.md §5).
+
+A shell hands it an `InboundMessage` and gets a `Reply` (both in `application.messages`); the conversations it
+leaves are read back through `application.conversation_history`."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncGenerator, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass
 
 from promptsaas.application.access import AccessService, Grant, LimitView
-from promptsaas.application.paging import Page, PageRequest, page_of, time_key
+from promptsaas.application.messages import InboundMessage, ReplyUsage
+from promptsaas.application.messages import Reply as Reply  # the flow's answer, importable from here too
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.quota import KeptReply
-from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.provider_keys import ProviderKeyService
 from promptsaas.application.request_scope import current_request_id
-from promptsaas.application.retention import PurgeResult, purge_expired_content
 from promptsaas.application.runtime import Answer, PreparedCall, Runtime
 from promptsaas.application.stream_deadline import stream_budget, within
 from promptsaas.application.transcripts import Transcript
-from promptsaas.domain.channels import Channel
-from promptsaas.domain.conversations import Conversation, ImagePart, Message, Role, TextPart
+from promptsaas.domain.conversations import Conversation, Message, Role, TextPart
 from promptsaas.domain.decisions import AgentFacts
-from promptsaas.domain.errors import ByokKeyInvalid, ByokKeyUndecryptable, LlmAuthFailed, LlmError, NotFound
-from promptsaas.domain.requested_params import RequestedParams
+from promptsaas.domain.errors import ByokKeyInvalid, ByokKeyUndecryptable, LlmAuthFailed, LlmError
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
 
 MAX_COST_MICROS = 2**63 - 1
 """A usage record's cost fits a signed 64-bit column; a cost past it (a price out of range) is recorded at it."""
-
-
-@dataclass(frozen=True, slots=True)
-class InboundMessage:
-    """What a shell makes of its input; that is all a channel adapter does on the way in."""
-
-    tenant_id: str
-    user_id: str
-    channel: Channel
-    agent: str
-    text: str
-    variables: Mapping[str, object] = field(default_factory=dict)
-    style: str | None = None
-    conversation_id: str | None = None
-    images: tuple[ImagePart, ...] = ()
-    idempotency_key: str | None = None
-    prior: tuple[tuple[Role, str], ...] | None = None
-    """The conversation so far as the client holds it (OpenAI-style), used instead of a stored one."""
-    requested: RequestedParams = field(default_factory=RequestedParams)
-    """The caller's model parameters (OpenAI-style); the agent's own bound them."""
-    client_system: str | None = None
-    """The client's own instructions (OpenAI `system`/`developer`), used only by an agent that accepts them."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyUsage:
-    input_tokens: int
-    output_tokens: int
-    cost_micros: int
-    funding: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +38,9 @@ class _Turn:
     grant: Grant
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    text: str
-    conversation_id: str
-    usage: ReplyUsage
-    limits: list[LimitView]
-    model: str
-    prompt_version: int
-
-
 class ConversationService:
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
         access: AccessService,
         runtime: Runtime,
         transcript: Transcript,
@@ -90,7 +48,6 @@ class ConversationService:
         ids: IdGenerator,
         keys: ProviderKeyService,
     ) -> None:
-        self._uow = uow
         self._access = access
         self._runtime = runtime
         self._transcript = transcript
@@ -280,34 +237,3 @@ class ConversationService:
             latency_ms=answer.latency_ms if answer else 0,
             request_id=current_request_id() or message.idempotency_key or "",
         )
-
-    async def conversations(self, tenant_id: str, user_id: str) -> list[Conversation]:
-        async with self._uow() as uow:
-            return await uow.conversations.list_for_user(tenant_id, user_id)
-
-    async def conversations_page(self, tenant_id: str, user_id: str, page: PageRequest) -> Page[Conversation]:
-        """Most recently updated first; a conversation that moves up during the walk may be seen twice or not."""
-        async with self._uow() as uow:
-            rows = await uow.conversations.list_for_user(tenant_id, user_id, before=page.after_time(), limit=page.probe)
-        return page_of(rows, page, lambda c: time_key(c.updated_at, c.id))
-
-    async def conversation(
-        self, tenant_id: str, user_id: str, conversation_id: str
-    ) -> tuple[Conversation, list[Message]]:
-        async with self._uow() as uow:
-            conversation = await uow.conversations.get(tenant_id, conversation_id)
-            if conversation is None or conversation.user_id != user_id:
-                raise NotFound("conversation", conversation_id)
-            return conversation, await uow.conversations.recent_messages(tenant_id, conversation_id, 10_000)
-
-    async def delete(self, tenant_id: str, user_id: str, conversation_id: str) -> None:
-        async with self._uow() as uow:
-            conversation = await uow.conversations.get(tenant_id, conversation_id)
-            if conversation is None or conversation.user_id != user_id:
-                raise NotFound("conversation", conversation_id)
-            await uow.conversations.delete(tenant_id, conversation_id)
-            await uow.commit()
-
-    async def purge(self, now: datetime, *, dry_run: bool = False, tenant_id: str | None = None) -> list[PurgeResult]:
-        """Delete conversation content older than each user's retention (see `application.retention`)."""
-        return await purge_expired_content(self._uow, now, dry_run=dry_run, tenant_id=tenant_id)

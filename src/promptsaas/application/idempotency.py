@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from promptsaas.application.access import LimitView
-from promptsaas.application.conversations import ConversationService, InboundMessage, Reply, ReplyUsage
+from promptsaas.application.conversations import ConversationService
+from promptsaas.application.messages import InboundMessage, Reply, ReplyUsage
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.idempotency import IdempotencyStore
 from promptsaas.application.ports.quota import KeptReply

@@ -15,7 +15,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from promptsaas.application.conversations import Reply
+from promptsaas.application.messages import Reply
 from promptsaas.application.ports.quota import CounterDrift, QuotaLedger, QuotaReconciler
 from promptsaas.application.provider_keys import Rotation
 from promptsaas.application.retention import PurgeResult
@@ -144,7 +144,7 @@ class AsyncPlatform:
 
     async def purge(self, *, dry_run: bool = False) -> list[PurgeResult]:
         """Delete conversation content older than each user's plan retention, in every tenant."""
-        return await self.container.conversations().purge(self.container.clock().now(), dry_run=dry_run)
+        return await self.container.conversation_history().purge(self.container.clock().now(), dry_run=dry_run)
 
 
 class Platform:

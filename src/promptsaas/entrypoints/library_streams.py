@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Self
 
-from promptsaas.application.conversations import Reply
+from promptsaas.application.messages import Reply
 from promptsaas.entrypoints.library_loop import LoopThread
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from promptsaas.application.catalog.apply import ApplyResult
-from promptsaas.application.conversations import Reply
+from promptsaas.application.messages import Reply
 from promptsaas.application.ports.repositories import UsageRow
 from promptsaas.application.provider_keys import ProviderKeyInfo
 from promptsaas.application.retention import PurgeResult

@@ -1,4 +1,6 @@
-"""The library's tenant handle: `AsyncTenant`, everything a script can do within one tenant.
+"""The library's tenant handle: `AsyncTenant`, everything a script can do within one tenant: its users, keys,
+subscriptions, limits, calls, usage and audit here; its catalog (`library_catalog.py`) and billing
+(`library_billing.py`) methods are inherited.
 
 Import it from `entrypoints.library`, with `AsyncPlatform` that hands it out; `SyncTenant` (in `library_sync.py`)
 is its synchronous twin.
@@ -8,35 +10,30 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from promptsaas.application.attachments import image_from
-from promptsaas.application.catalog.apply import ApplyResult
-from promptsaas.application.catalog.document import parse_prompt
-from promptsaas.application.conversations import InboundMessage, Reply
+from promptsaas.application.messages import InboundMessage, Reply
 from promptsaas.application.ports.repositories import UsageRow
 from promptsaas.application.provider_keys import ProviderKeyInfo
 from promptsaas.application.retention import PurgeResult
-from promptsaas.domain.agents import Agent, AgentStatus
 from promptsaas.domain.audit import AuditEntry
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.plans import Plan
-from promptsaas.domain.prompts import PromptVersion
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus
 from promptsaas.domain.usage import UsageRecord
 from promptsaas.domain.users import Role, User
-from promptsaas.entrypoints.catalog_files import load_document
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.library_accounts import AsyncAccounts
 from promptsaas.entrypoints.library_billing import AsyncTenantBilling
-from promptsaas.entrypoints.library_results import AgentOverview, PlanCatalog, PlanLimits
+from promptsaas.entrypoints.library_catalog import AsyncTenantCatalog
+from promptsaas.entrypoints.library_results import PlanCatalog, PlanLimits
 from promptsaas.entrypoints.library_streams import AsyncReplyStream
 
 
-class AsyncTenant(AsyncTenantBilling):
+class AsyncTenant(AsyncTenantCatalog, AsyncTenantBilling):
     """Everything a script can do within one tenant."""
 
     def __init__(self, container: Container, slug: str, tenant: Tenant | None = None) -> None:
@@ -65,10 +62,6 @@ class AsyncTenant(AsyncTenantBilling):
     async def accounts(self) -> AsyncAccounts:
         """Roles, status, sign-up mode, invites and the account lifecycle of this tenant's users."""
         return AsyncAccounts(self._c, await self.id())
-
-    async def apply_catalog(self, document: dict[str, Any] | str | Path, *, prune: bool = False) -> ApplyResult:
-        loaded = load_document(document)  # a faulty file is refused before anything is looked up
-        return await self._c.catalog_apply().apply(await self.id(), loaded, prune=prune)
 
     async def create_user(
         self, email: str, password: str | None = None, role: str = "member", display_name: str = ""
@@ -120,23 +113,6 @@ class AsyncTenant(AsyncTenantBilling):
     async def plan_catalog(self) -> PlanCatalog:
         """Every plan and the code of the default plan."""
         return PlanCatalog(*await self._c.plans().catalog(await self.id()))
-
-    async def agents(self) -> list[AgentOverview]:
-        """Every agent with the number of its active prompt version."""
-        return [AgentOverview(*pair) for pair in await self._c.catalog().overview(await self.id())]
-
-    async def agent(self, slug: str) -> AgentOverview:
-        return AgentOverview(*await self._c.catalog().agent_with_active(await self.id(), slug))
-
-    async def publish_agent(self, slug: str) -> Agent:
-        return await self._c.catalog().update_agent(await self.id(), slug, status=AgentStatus.PUBLISHED)
-
-    async def retire_agent(self, slug: str) -> Agent:
-        return await self._c.catalog().update_agent(await self.id(), slug, status=AgentStatus.RETIRED)
-
-    async def export_catalog(self) -> dict[str, Any]:
-        """The tenant's catalog in the schema `apply_catalog` reads (applying it back changes nothing)."""
-        return await self._c.catalog_export().export(await self.id())
 
     async def limits(self, email: str) -> list[PlanLimits]:
         """Every active plan of the user with its limits."""
@@ -212,46 +188,6 @@ class AsyncTenant(AsyncTenantBilling):
             images=tuple(image_from(a, i) for i, a in enumerate(attachments or ())),
         )
 
-    async def create_prompt_version(
-        self,
-        agent: str,
-        *,
-        system: str,
-        model: str,
-        params: dict[str, Any] | None = None,
-        variables: dict[str, Any] | None = None,
-        user: str | None = None,
-        note: str = "",
-    ) -> int:
-        """A new draft version (in the catalog's `prompt:` shape); returns its number."""
-        block = {"system": system, "model": model, "params": params, "variables": variables, "user": user}
-        content, _ = parse_prompt({k: v for k, v in block.items() if v is not None})
-        version = await self._c.catalog().create_version(await self.id(), agent, content, note=note)
-        return version.number
-
-    async def push_prompt(
-        self, agent: str, block: dict[str, Any] | str | Path, *, activate: bool = False
-    ) -> PromptVersion:
-        """A new version from a `prompt:` block (a dict, or a YAML file holding `prompt:`), optionally activated."""
-        document = load_document(block)
-        if isinstance(document, dict) and set(document) == {"prompt"}:
-            document = document["prompt"]
-        content, note = parse_prompt(document)
-        version = await self._c.catalog().create_version(await self.id(), agent, content, note=note)
-        return await self.activate_prompt_version(agent, version.number) if activate else version
-
-    async def activate_prompt_version(self, agent: str, version: int) -> PromptVersion:
-        return await self._c.catalog().activate(await self.id(), agent, version)
-
-    async def rollback_prompt(self, agent: str) -> int:
-        return (await self._c.catalog().rollback(await self.id(), agent)).number
-
-    async def prompt_versions(self, agent: str) -> list[PromptVersion]:
-        return await self._c.catalog().versions(await self.id(), agent)
-
-    async def prompt_diff(self, agent: str, a: int, b: int) -> str:
-        return await self._c.catalog().diff(await self.id(), agent, a, b)
-
     async def usage_report(
         self, group_by: str = "agent", *, since: datetime | None = None, user: str | None = None
     ) -> list[UsageRow]:
@@ -268,7 +204,7 @@ class AsyncTenant(AsyncTenantBilling):
     async def purge(self, *, dry_run: bool = False) -> PurgeResult:
         """Delete this tenant's conversation content older than each user's plan retention."""
         now = self._c.clock().now()
-        [result] = await self._c.conversations().purge(now, dry_run=dry_run, tenant_id=await self.id())
+        [result] = await self._c.conversation_history().purge(now, dry_run=dry_run, tenant_id=await self.id())
         return result
 
 

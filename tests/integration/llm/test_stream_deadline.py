@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from promptsaas.application.conversations import InboundMessage
+from promptsaas.application.messages import InboundMessage
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.errors import AccessDenied, LlmTimeout
 from promptsaas.domain.usage import UsageRecord

@@ -14,7 +14,7 @@ from dependency_injector import providers
 
 from promptsaas.adapters.llm.offline import OfflineProvider
 from promptsaas.adapters.llm.registry import ProviderRegistry
-from promptsaas.application.conversations import InboundMessage
+from promptsaas.application.messages import InboundMessage
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
 from promptsaas.domain.channels import Channel

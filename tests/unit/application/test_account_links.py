@@ -70,7 +70,7 @@ async def test_a_chat_code_redeemed_on_the_web_moves_conversations_and_paid_subs
     assert (linked.conversations, linked.subscriptions) == (1, 1)
     assert (await enter(channels, tenant)).user_id == ann
     assert [s.id for s in await tenant.subscriptions(ANN)] == ["sub-1"]
-    conversations = await platform.container.conversations().conversations(tenant_id, ann)
+    conversations = await platform.container.conversation_history().conversations(tenant_id, ann)
     assert [c.title for c in conversations] == ["hello"]
 
 

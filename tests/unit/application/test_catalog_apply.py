@@ -29,7 +29,7 @@ async def snapshot(platform: AsyncPlatform, tenant: AsyncTenant) -> dict[str, An
         "agents": agents,
         "versions": {a.slug: await tenant.prompt_versions(a.slug) for a in agents},
         "plans": await tenant.plans(),
-        "models": await catalog.models(tenant_id),
+        "models": await platform.container.model_catalog().models(tenant_id),
         "default": (await platform.container.admin().tenant(tenant.slug)).default_plan_code,
         "default_agent": (await platform.container.admin().tenant(tenant.slug)).default_agent,
         "audit": await tenant.audit_log(limit=1000),

@@ -129,7 +129,7 @@ async def test_a_conversation_with_another_agent_is_not_found(tenant: AsyncTenan
 
 async def test_the_transcript_keeps_both_sides(platform: AsyncPlatform, tenant: AsyncTenant) -> None:
     reply = await tenant.chat(ANN, "tutor", "What is 2+2?")
-    conversations = platform.container.conversations()
+    conversations = platform.container.conversation_history()
 
     conversation, messages = await conversations.conversation(
         await tenant.id(), await user_id(tenant, ANN), reply.conversation_id

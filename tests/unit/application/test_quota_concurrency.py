@@ -21,7 +21,7 @@ from fakes import (
     user_id,
 )
 
-from promptsaas.application.conversations import Reply
+from promptsaas.application.messages import Reply
 from promptsaas.domain.agents import AgentStatus
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.decisions import AgentFacts
@@ -129,7 +129,7 @@ async def test_a_failed_model_call_charges_nothing(platform: AsyncPlatform, tena
     assert await platform.container.ledger().pending() == 0
     assert all(c.used == c.reserved == 0 for c in counters(platform).values())
     uid = await user_id(tenant, "ann@example.com")
-    assert await platform.container.conversations().conversations(await tenant.id(), uid) == []
+    assert await platform.container.conversation_history().conversations(await tenant.id(), uid) == []
 
 
 async def test_failed_calls_never_use_up_the_quota(platform: AsyncPlatform, tenant: AsyncTenant) -> None:

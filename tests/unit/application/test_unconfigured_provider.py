@@ -61,7 +61,7 @@ async def test_a_prompt_version_on_an_unconfigured_provider_is_refused(tenant: A
 async def test_a_registry_entry_on_an_unconfigured_provider_is_refused(
     platform: AsyncPlatform, tenant: AsyncTenant
 ) -> None:
-    catalog = platform.container.catalog()
+    catalog = platform.container.model_catalog()
     entry = ModelSpec("ollama:llama3.2", Decimal(0), Decimal(0))
 
     with pytest.raises(InvalidInput) as raised:

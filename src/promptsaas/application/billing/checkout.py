@@ -6,13 +6,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from promptsaas.application.audit_trail import AuditTrail
-from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.billing.context import BillingContext
 from promptsaas.application.billing.sync import apply_snapshot
 from promptsaas.application.lookups import plan_by_code, user_by_id
-from promptsaas.application.ports.clock import Clock, IdGenerator
-from promptsaas.application.ports.payments import BillingReference, CheckoutRequest, CheckoutSession, PaymentProviders
-from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
+from promptsaas.application.ports.payments import BillingReference, CheckoutRequest, CheckoutSession
 from promptsaas.domain.billing import BillingNotConfigured, Interval, PlanNotPurchasable
 from promptsaas.domain.errors import NotFound
 from promptsaas.domain.plans import Plan, PlanStatus
@@ -49,29 +46,15 @@ def _price_of(plan: Plan, interval: Interval | None) -> tuple[int, str | None]:
 
 
 class CheckoutService:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        providers: PaymentProviders,
-        accounts: PaymentAccounts,
-        clock: Clock,
-        ids: IdGenerator,
-        audit: AuditTrail,
-        urls: BillingUrls,
-    ) -> None:
-        self._uow = uow
-        self._providers = providers
-        self._accounts = accounts
-        self._clock = clock
-        self._ids = ids
-        self._audit = audit
+    def __init__(self, billing: BillingContext, urls: BillingUrls) -> None:
+        self._billing = billing
         self._urls = urls
 
     async def sells_online(self, tenant_id: str, provider: str = "stripe") -> bool:
         """Whether a checkout can start: the tenant (or the deployment) has the provider's keys."""
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             try:
-                await self._accounts.credentials(uow, tenant_id, provider)
+                await self._billing.accounts.credentials(uow, tenant_id, provider)
             except BillingNotConfigured:
                 return False
         return True
@@ -79,13 +62,13 @@ class CheckoutService:
     async def checkout(
         self, tenant_id: str, user_id: str, plan_code: str, interval: Interval | None, provider: str = "stripe"
     ) -> CheckoutSession:
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             user = await user_by_id(uow, tenant_id, user_id)
             plan = await plan_by_code(uow, tenant_id, plan_code)
             amount, price_id = _price_of(plan, interval)
             customer = await uow.billing.customer_id(tenant_id, provider, user_id)
-            credentials = await self._accounts.credentials(uow, tenant_id, provider)
-        hour = int(self._clock.now().timestamp()) // 3600
+            credentials = await self._billing.accounts.credentials(uow, tenant_id, provider)
+        hour = int(self._billing.clock.now().timestamp()) // 3600
         seed = f"{tenant_id}:{user_id}:{plan.code}:{interval}:{amount}:{price_id}:{hour}"
         request = CheckoutRequest(
             BillingReference(tenant_id, user_id, plan.code),
@@ -101,30 +84,34 @@ class CheckoutService:
             self._urls.cancel_url,
             "checkout-" + hashlib.sha256(seed.encode()).hexdigest()[:40],
         )
-        return await self._providers.get(provider).start_checkout(credentials, request)
+        return await self._billing.providers.get(provider).start_checkout(credentials, request)
 
     async def portal(self, tenant_id: str, user_id: str, provider: str = "stripe") -> str:
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             customer = await uow.billing.customer_id(tenant_id, provider, user_id)
             if customer is None:
                 raise NotFound("billing_customer", user_id)
-            credentials = await self._accounts.credentials(uow, tenant_id, provider)
-        return await self._providers.get(provider).open_portal(credentials, customer, self._urls.portal_return_url)
+            credentials = await self._billing.accounts.credentials(uow, tenant_id, provider)
+        return await self._billing.providers.get(provider).open_portal(
+            credentials, customer, self._urls.portal_return_url
+        )
 
     async def set_cancel_at_period_end(
         self, tenant_id: str, user_id: str, subscription_id: str, cancel: bool
     ) -> Subscription:
         """Cancel at the period's end (or resume); the provider's answer is applied at once, audited."""
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             sub = await uow.subscriptions.get(tenant_id, subscription_id)
             if sub is None or sub.user_id != user_id or sub.provider_ref is None or sub.provider == "manual":
                 raise NotFound("subscription", subscription_id)
-            credentials = await self._accounts.credentials(uow, tenant_id, sub.provider)
-        snapshot = await self._providers.get(sub.provider).set_cancel_at_period_end(
+            credentials = await self._billing.accounts.credentials(uow, tenant_id, sub.provider)
+        snapshot = await self._billing.providers.get(sub.provider).set_cancel_at_period_end(
             credentials, sub.provider_ref, cancel
         )
-        async with self._uow() as uow:
-            now = self._clock.now()
-            updated = await apply_snapshot(uow, self._audit, tenant_id, sub.provider, snapshot, now, sub.id, user_id)
+        async with self._billing.uow() as uow:
+            now = self._billing.clock.now()
+            updated = await apply_snapshot(
+                uow, self._billing.audit, tenant_id, sub.provider, snapshot, now, sub.id, user_id
+            )
             await uow.commit()
         return updated or sub

@@ -11,20 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from promptsaas.application.audit_trail import AuditTrail
-from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.billing.context import BillingContext
 from promptsaas.application.billing.events import EventEffects, subscription_ref
 from promptsaas.application.lookups import tenant_by_slug
 from promptsaas.application.ports.billing_store import InboxEntry, InboxStatus
-from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.payments import (
     BillingEvent,
     PaymentProvider,
-    PaymentProviders,
     ProviderCredentials,
     ProviderSubscription,
 )
-from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.domain.billing import PaymentOperationUnsupported
 from promptsaas.domain.errors import DomainError
 
@@ -32,32 +28,25 @@ log = logging.getLogger(__name__)
 
 
 class BillingInbox:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        providers: PaymentProviders,
-        accounts: PaymentAccounts,
-        clock: Clock,
-        ids: IdGenerator,
-        audit: AuditTrail,
-    ) -> None:
-        self._uow = uow
-        self._providers = providers
-        self._accounts = accounts
-        self._clock = clock
-        self._ids = ids
-        self._audit = audit
+    def __init__(self, billing: BillingContext) -> None:
+        self._billing = billing
 
     async def receive(self, tenant_slug: str, provider: str, payload: bytes, headers: Mapping[str, str]) -> bool:
         """Verify and store one delivery (raises `WebhookRejected`, storing nothing); then try to apply it.
         True when the event is new. Once this returns, the event is durable whatever happens to applying it."""
-        adapter = self._providers.get(provider)
-        async with self._uow() as uow:
+        adapter = self._billing.providers.get(provider)
+        async with self._billing.uow() as uow:
             tenant = await tenant_by_slug(uow, tenant_slug)
-            credentials = await self._accounts.credentials(uow, tenant.id, provider)
+            credentials = await self._billing.accounts.credentials(uow, tenant.id, provider)
             event = adapter.parse_webhook(credentials, payload, headers)
             entry = InboxEntry(
-                tenant.id, provider, event.event_id, event.type[:64], payload, InboxStatus.PENDING, self._clock.now()
+                tenant.id,
+                provider,
+                event.event_id,
+                event.type[:64],
+                payload,
+                InboxStatus.PENDING,
+                self._billing.clock.now(),
             )
             stored = await uow.billing.store_event(entry)
             await uow.commit()
@@ -77,9 +66,9 @@ class BillingInbox:
             event.type[:64],
             event.payload,
             InboxStatus.PENDING,
-            self._clock.now(),
+            self._billing.clock.now(),
         )
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             stored = await uow.billing.store_event(entry)
             await uow.commit()
         try:
@@ -90,22 +79,24 @@ class BillingInbox:
 
     async def apply(self, tenant_id: str, provider: str, event_id: str) -> bool:
         """Apply a pending event; True for the one call that applied it."""
-        adapter = self._providers.get(provider)
-        async with self._uow() as uow:
+        adapter = self._billing.providers.get(provider)
+        async with self._billing.uow() as uow:
             entry = await uow.billing.event(tenant_id, provider, event_id)
             if entry is None or entry.status is not InboxStatus.PENDING:
                 return False
-            credentials = await self._accounts.credentials(uow, tenant_id, provider)
+            credentials = await self._billing.accounts.credentials(uow, tenant_id, provider)
         event = adapter.parse_stored(entry.payload)
         foreign = event.tenant_id is not None and event.tenant_id != tenant_id
         current = None if foreign else await self._current(adapter, credentials, event)
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             status = InboxStatus.IGNORED if foreign else InboxStatus.APPLIED
             note = "another tenant's event" if foreign else None
-            if not await uow.billing.claim_event(tenant_id, provider, event_id, status, self._clock.now(), note):
+            if not await uow.billing.claim_event(
+                tenant_id, provider, event_id, status, self._billing.clock.now(), note
+            ):
                 return False
             if not foreign:
-                effects = EventEffects(uow, self._audit, self._clock, self._ids)
+                effects = EventEffects(uow, self._billing.audit, self._billing.clock, self._billing.ids)
                 note = await effects.apply(tenant_id, event, current)
                 await uow.billing.annotate_event(tenant_id, provider, event_id, note)
             await uow.commit()
@@ -124,7 +115,7 @@ class BillingInbox:
 
     async def apply_pending(self, limit: int = 100) -> int:
         """Apply the events left pending (at start-up, and by the retry loop); how many were applied."""
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             pending = await uow.billing.pending_events(limit)
         applied = 0
         for entry in pending:

@@ -6,13 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from promptsaas.application.audit_trail import AuditTrail
-from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.billing.context import BillingContext
 from promptsaas.application.billing.packs import holding_id
 from promptsaas.application.billing.sync import apply_snapshot
-from promptsaas.application.ports.clock import Clock, IdGenerator
-from promptsaas.application.ports.payments import PaymentProviders
-from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.domain.billing import PaymentProviderUnavailable
 from promptsaas.domain.subscriptions import Subscription
 
@@ -66,29 +62,16 @@ def changes(before: Subscription, after: Subscription) -> tuple[FieldChange, ...
 
 
 class BillingReconciler:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        providers: PaymentProviders,
-        accounts: PaymentAccounts,
-        clock: Clock,
-        ids: IdGenerator,
-        audit: AuditTrail,
-    ) -> None:
-        self._uow = uow
-        self._providers = providers
-        self._accounts = accounts
-        self._clock = clock
-        self._ids = ids
-        self._audit = audit
+    def __init__(self, billing: BillingContext) -> None:
+        self._billing = billing
 
     async def reconcile(self, tenant_id: str, provider: str = "stripe", actor: str = SYSTEM_ACTOR) -> Reconciliation:
         """Re-read every subscription of `provider` (packs, sold once, have none to re-read) and repair ours."""
-        adapter = self._providers.get(provider)
-        async with self._uow() as uow:
+        adapter = self._billing.providers.get(provider)
+        async with self._billing.uow() as uow:
             known = await uow.billing.provider_subscriptions(tenant_id, provider)
             packs = {p.code for p in await uow.plans.list(tenant_id) if p.is_pack}
-            credentials = await self._accounts.credentials(uow, tenant_id, provider)
+            credentials = await self._billing.accounts.credentials(uow, tenant_id, provider)
         refs = sorted(
             {
                 s.provider_ref
@@ -104,10 +87,17 @@ class BillingReconciler:
             except PaymentProviderUnavailable as error:
                 unreadable.append((ref, error.message))
                 continue
-            async with self._uow() as uow:
+            async with self._billing.uow() as uow:
                 before = await uow.billing.subscription_by_ref(tenant_id, provider, ref)
                 after = await apply_snapshot(
-                    uow, self._audit, tenant_id, provider, snapshot, self._clock.now(), self._ids.new_id(), actor
+                    uow,
+                    self._billing.audit,
+                    tenant_id,
+                    provider,
+                    snapshot,
+                    self._billing.clock.now(),
+                    self._billing.ids.new_id(),
+                    actor,
                 )
                 await uow.commit()
             if before is not None and after is not None and (diff := changes(before, after)):

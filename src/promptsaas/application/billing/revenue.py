@@ -7,14 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from promptsaas.application.audit_trail import AuditTrail
-from promptsaas.application.billing.accounts import PaymentAccounts
+from promptsaas.application.billing.context import BillingContext
 from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.stars import STARS_CURRENCY, STARS_PROVIDER
 from promptsaas.application.paging import Page, PageRequest, page_of, time_key
-from promptsaas.application.ports.clock import Clock, IdGenerator
-from promptsaas.application.ports.payments import PaymentProviders
-from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.domain.billing import Payment, PaymentKind
 from promptsaas.domain.errors import InvalidInput, NotFound
 from promptsaas.domain.plans import Plan
@@ -63,34 +59,20 @@ def monthly_revenue(plan: Plan, interval: Interval | None) -> int:
 
 
 class RevenueService:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        providers: PaymentProviders,
-        accounts: PaymentAccounts,
-        clock: Clock,
-        ids: IdGenerator,
-        audit: AuditTrail,
-        inbox: BillingInbox | None = None,
-    ) -> None:
-        self._uow = uow
-        self._providers = providers
-        self._accounts = accounts
-        self._clock = clock
-        self._ids = ids
-        self._audit = audit
+    def __init__(self, billing: BillingContext, inbox: BillingInbox | None = None) -> None:
+        self._billing = billing
         self._inbox = inbox
 
     async def payments(
         self, tenant_id: str, since: datetime | None = None, until: datetime | None = None
     ) -> list[Payment]:
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             return await uow.billing.payments(tenant_id, since, until)
 
     async def payments_page(
         self, tenant_id: str, page: PageRequest, since: datetime | None = None, until: datetime | None = None
     ) -> Page[Payment]:
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             rows = await uow.billing.payments(tenant_id, since, until, after=page.after_time(), limit=page.probe)
         return page_of(rows, page, lambda p: time_key(p.created_at, p.id))
 
@@ -99,7 +81,7 @@ class RevenueService:
     ) -> RevenueReport:
         if group_by not in GROUPS:
             raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}", field="group_by")
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             payments = await uow.billing.payments(tenant_id, since, until)
             subscriptions = await uow.subscriptions.list(tenant_id)
             plans = {p.code: p for p in await uow.plans.list(tenant_id)}
@@ -107,7 +89,7 @@ class RevenueService:
         for p in payments:
             sums[(_group(p, group_by), p.currency)][p.kind is PaymentKind.REFUND] += p.amount
         lines = tuple(RevenueLine(g, c, v[0], v[1]) for (g, c), v in sorted(sums.items()))
-        now = self._clock.now()
+        now = self._billing.clock.now()
         paying = [s for s in subscriptions if s.is_active(now) and s.provider != DEFAULT_PROVIDER]
         mrr: dict[str, int] = defaultdict(int)
         active = 0
@@ -125,18 +107,20 @@ class RevenueService:
     async def refund(self, tenant_id: str, payment_id: str, actor: str) -> Payment:
         """Refund a charge at its provider; the provider's refund event records it and revokes a pack (Telegram Stars:
         and the subscription it paid for)."""
-        async with self._uow() as uow:
+        async with self._billing.uow() as uow:
             payment = await uow.billing.payment(tenant_id, payment_id)
             if payment is None or payment.kind is not PaymentKind.CHARGE:
                 raise NotFound("payment", payment_id)
-            credentials = await self._accounts.credentials(uow, tenant_id, payment.provider)
+            credentials = await self._billing.accounts.credentials(uow, tenant_id, payment.provider)
         target = payment.reference if payment.reference and not payment.reference.startswith("cs_") else None
         target = target or payment.external_id
-        refund = await self._providers.get(payment.provider).refund(credentials, target, None, f"refund-{payment.id}")
+        refund = await self._billing.providers.get(payment.provider).refund(
+            credentials, target, None, f"refund-{payment.id}"
+        )
         if refund.event is not None and self._inbox is not None:  # a provider that sends no event of it
             await self._inbox.record(tenant_id, refund.event)
-        async with self._uow() as uow:
-            await self._audit.record(
+        async with self._billing.uow() as uow:
+            await self._billing.audit.record(
                 uow, tenant_id, actor, "payment.refund", payment.id, after=f"{payment.amount} {payment.currency}"
             )
             await uow.commit()

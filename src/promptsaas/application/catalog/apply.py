@@ -11,6 +11,7 @@ from typing import Any
 
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.application.catalog.document import CatalogDocument, parse_catalog
+from promptsaas.application.catalog.models import ModelCatalog
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.plans import PlanService
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -31,9 +32,17 @@ class ApplyResult:
 
 
 class CatalogApplier:
-    def __init__(self, uow: UnitOfWorkFactory, catalog: CatalogService, plans: PlanService, audit: AuditTrail) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        catalog: CatalogService,
+        models: ModelCatalog,
+        plans: PlanService,
+        audit: AuditTrail,
+    ) -> None:
         self._uow = uow
         self._catalog = catalog
+        self._models = models
         self._plans = plans
         self._audit = audit
 
@@ -49,7 +58,7 @@ class CatalogApplier:
             stager = self._catalog.stager(tenant_id, actor)
             agents = await stager.stage(uow, doc.agents)
             for model in doc.models:
-                if await self._catalog.save_model(uow, tenant_id, model, actor):
+                if await self._models.save_model(uow, tenant_id, model, actor):
                     result.changes.append(f"model {model.id}")
             await agents.write(uow, stager.trail)
             result.changes.extend(agents.changes)
@@ -69,7 +78,7 @@ class CatalogApplier:
         """Every model a prompt names and every agent a plan grants must exist (in the document or already), and
         every model's provider must be configured in this deployment."""
         problems = []
-        registry = self._catalog.registry
+        registry = self._models.registry
         for i, model in enumerate(doc.models):
             if unserved := registry.provider_problem(model.id):
                 problems.append(f"models[{i}].id: {unserved}")

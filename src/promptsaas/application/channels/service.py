@@ -17,8 +17,8 @@ from promptsaas.application.channels.offers import Offers
 from promptsaas.application.channels.payments import ChatPayments
 from promptsaas.application.channels.people import People, Person
 from promptsaas.application.channels.variables import parse_variable, typed_variables
-from promptsaas.application.conversations import InboundMessage
 from promptsaas.application.idempotency import IdempotencyConflict, IdempotentRuns
+from promptsaas.application.messages import InboundMessage
 from promptsaas.application.ports.messenger import Answer, Button
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.storefront import StorefrontService

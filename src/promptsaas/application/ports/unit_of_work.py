@@ -7,29 +7,24 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from promptsaas.application.ports.accounts import (
+    ApiKeyRepository,
+    IdentityRepository,
+    ProviderKeyRepository,
+    RefreshTokenRepository,
+    TenantRepository,
+    UserRepository,
+)
 from promptsaas.application.ports.billing_store import BillingRepository
+from promptsaas.application.ports.catalog import AgentRepository, ModelRepository, PromptVersionRepository
 from promptsaas.application.ports.channels import (
     ChannelSecretRepository,
     ChatStateRepository,
     LinkRepository,
     MessengerUpdateRepository,
 )
-from promptsaas.application.ports.repositories import (
-    AgentRepository,
-    ApiKeyRepository,
-    AuditRepository,
-    ConversationRepository,
-    IdentityRepository,
-    ModelRepository,
-    PlanRepository,
-    PromptVersionRepository,
-    ProviderKeyRepository,
-    RefreshTokenRepository,
-    SubscriptionRepository,
-    TenantRepository,
-    UsageRepository,
-    UserRepository,
-)
+from promptsaas.application.ports.plans import PlanRepository, SubscriptionRepository
+from promptsaas.application.ports.repositories import AuditRepository, ConversationRepository, UsageRepository
 
 
 class UnitOfWork(Protocol):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
@@ -20,16 +21,9 @@ from promptsaas.application.access import AccessService
 from promptsaas.application.admin import AdminService
 from promptsaas.application.attachments import AttachmentLimits, ImageRules
 from promptsaas.application.audit_trail import AuditTrail
-from promptsaas.application.auth.account_mail import AccountMail
-from promptsaas.application.auth.accounts import AccountService
-from promptsaas.application.auth.api_keys import ApiKeyService
-from promptsaas.application.auth.oauth_redirect import OAuthRedirect
-from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
-from promptsaas.application.auth.service import AuthService
-from promptsaas.application.auth.sessions import SessionService
-from promptsaas.application.auth.signup import SignUpService
 from promptsaas.application.billing.accounts import PaymentAccounts
 from promptsaas.application.billing.checkout import CheckoutService
+from promptsaas.application.billing.context import BillingContext
 from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.prices import PriceCatalog
 from promptsaas.application.billing.reconcile import BillingReconciler
@@ -39,6 +33,7 @@ from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.call_metering import MeteredConversations
 from promptsaas.application.catalog.apply import CatalogApplier
 from promptsaas.application.catalog.export import CatalogExporter
+from promptsaas.application.catalog.models import ModelCatalog
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels import ChannelService, LinkService, People
 from promptsaas.application.channels.inbox import MessengerInbox
@@ -46,6 +41,7 @@ from promptsaas.application.channels.offers import Offers
 from promptsaas.application.channels.outbox import MessengerOutbox
 from promptsaas.application.channels.payments import ChatPayments
 from promptsaas.application.channels.settings import ChannelSettings
+from promptsaas.application.conversation_history import ConversationHistory
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.inbox_backlog import InboxBacklogs
 from promptsaas.application.model_registry import ModelRegistry
@@ -59,13 +55,29 @@ from promptsaas.application.transcripts import Transcript
 from promptsaas.application.usage import UsageService
 from promptsaas.application.whatsapp.accounts import WhatsAppAccounts
 from promptsaas.application.whatsapp.responder import WhatsAppResponder
-from promptsaas.entrypoints.composition import mail, payments, security
-from promptsaas.entrypoints.composition.key_files import ENCRYPTION_KEY, SECRET_KEY, key_file
+from promptsaas.entrypoints.composition import payments
+from promptsaas.entrypoints.composition.identity import Identity
 from promptsaas.entrypoints.composition.llm import llm_providers
 from promptsaas.entrypoints.composition.messengers import MessengerSenders, WhatsAppClients, whatsapp_default
 from promptsaas.entrypoints.composition.observability import call_metrics_of, observed_llm
 from promptsaas.entrypoints.composition.persistence import Persistence, close_persistence
 from promptsaas.entrypoints.composition.settings import Settings
+
+if TYPE_CHECKING:
+    from promptsaas.adapters.security.cipher import AesGcmCipher
+    from promptsaas.adapters.security.oauth import JwksIdTokenVerifier
+    from promptsaas.adapters.security.passwords import Argon2PasswordHasher
+    from promptsaas.adapters.security.signing_keys import SigningKeys
+    from promptsaas.adapters.security.tokens import JwtTokenIssuer
+    from promptsaas.application.auth.account_mail import AccountMail
+    from promptsaas.application.auth.accounts import AccountService
+    from promptsaas.application.auth.api_keys import ApiKeyService
+    from promptsaas.application.auth.oauth_redirect import OAuthRedirect
+    from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
+    from promptsaas.application.auth.service import AuthService
+    from promptsaas.application.auth.sessions import SessionService
+    from promptsaas.application.auth.signup import SignUpService
+    from promptsaas.application.ports.mail import Mailer
 
 
 class Container(containers.DeclarativeContainer):
@@ -73,12 +85,6 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UuidV7Generator)
-    hasher = providers.Singleton(
-        security.password_hasher,
-        memory_kib=settings.provided.password_memory_kib,
-        time_cost=settings.provided.password_time_cost,
-    )
-
     store = providers.Singleton(MemoryStore)
     persistence = providers.Container(
         Persistence, database_url=settings.provided.database_url, store=store, clock=clock
@@ -94,85 +100,39 @@ class Container(containers.DeclarativeContainer):
     read_cache = providers.Singleton(ReadCache, settings.provided.cache_ttl_seconds)
     audit = providers.Singleton(AuditTrail, clock, ids, read_cache)
     admin = providers.Singleton(AdminService, uow, clock, ids, audit)
-    signing_keys = providers.Singleton(
-        security.signing_keys,
-        settings.provided.secret_key,
-        settings.provided.secret_keys_old,
-        production=settings.provided.production,
-        key_file=providers.Callable(
-            key_file, settings.provided.secret_key_file, settings.provided.database_url, SECRET_KEY
-        ),
+
+    identity = providers.Container(
+        Identity,
+        settings=settings,
+        uow=uow,
+        clock=clock,
+        ids=ids,
+        audit=audit,
+        admin=admin,
+        read_cache=read_cache,
+        rate_limiter=rate_limiter,
     )
-    tokens = providers.Singleton(
-        security.token_issuer,
-        signing_keys.provider,
-        clock,
-        ids,
-        issuer=settings.provided.token_issuer,
-        audience=settings.provided.token_audience,
-        ttl_seconds=settings.provided.access_token_ttl_seconds,
-    )
-    id_tokens = providers.Singleton(
-        security.id_token_verifier,
-        clock,
-        google_client_ids=settings.provided.google_client_ids,
-        apple_client_ids=settings.provided.apple_client_ids,
-        google_jwks_url=settings.provided.google_jwks_url,
-        apple_jwks_url=settings.provided.apple_jwks_url,
-    )
-    cipher = providers.Singleton(
-        security.secret_cipher,
-        settings.provided.encryption_key,
-        production=settings.provided.production,
-        key_file=providers.Callable(
-            key_file, settings.provided.encryption_key_file, settings.provided.database_url, ENCRYPTION_KEY
-        ),
-    )
-    sessions = providers.Singleton(
-        SessionService,
-        uow,
-        tokens,
-        clock,
-        ids,
-        providers.Factory(timedelta, days=settings.provided.refresh_token_ttl_days),
-        read_cache,
-    )
-    mailer = providers.Singleton(
-        mail.mailer, settings.provided.smtp_url, settings.provided.mail_from, production=settings.provided.production
-    )
-    account_mail = providers.Singleton(AccountMail, mailer, tokens, settings.provided.public_url)
-    accounts = providers.Singleton(AccountService, uow, hasher, sessions, account_mail, audit, clock)
-    signup = providers.Singleton(SignUpService, uow, hasher, admin, account_mail, audit, clock)
-    api_keys = providers.Singleton(ApiKeyService, uow, clock, ids, audit, read_cache)
-    oauth = providers.Singleton(OAuthSignIn, uow, id_tokens, sessions, admin, audit, clock)
-    oauth_redirect = providers.Singleton(
-        OAuthRedirect,
-        providers.Singleton(security.authorization_code_flow, settings),
-        oauth,
-        admin,
-        cipher,
-        clock,
-        public_url=settings.provided.public_url,
-    )
-    auth = providers.Singleton(
-        AuthService,
-        uow,
-        hasher,
-        admin,
-        sessions,
-        api_keys,
-        oauth,
-        rate_limiter,
-        settings.provided.auth_rate_limits,
-        read_cache,
-        accounts,
-        signup,
-    )
+    hasher: providers.Provider[Argon2PasswordHasher] = identity.hasher
+    signing_keys: providers.Provider[SigningKeys] = identity.signing_keys
+    tokens: providers.Provider[JwtTokenIssuer] = identity.tokens
+    id_tokens: providers.Provider[JwksIdTokenVerifier] = identity.id_tokens
+    cipher: providers.Provider[AesGcmCipher] = identity.cipher
+    sessions: providers.Provider[SessionService] = identity.sessions
+    mailer: providers.Provider[Mailer] = identity.mailer
+    account_mail: providers.Provider[AccountMail] = identity.account_mail
+    accounts: providers.Provider[AccountService] = identity.accounts
+    signup: providers.Provider[SignUpService] = identity.signup
+    api_keys: providers.Provider[ApiKeyService] = identity.api_keys
+    oauth: providers.Provider[OAuthSignIn] = identity.oauth
+    oauth_redirect: providers.Provider[OAuthRedirect] = identity.oauth_redirect
+    auth: providers.Provider[AuthService] = identity.auth
+
     manual_payments = providers.Singleton(ManualPayments)
     billing = providers.Singleton(BillingService, uow, clock, ids, audit, manual_payments)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
+    model_catalog = providers.Singleton(ModelCatalog, uow, audit, models)
     plans = providers.Singleton(PlanService, uow, ids, audit)
-    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, plans, audit)
+    catalog_apply = providers.Singleton(CatalogApplier, uow, catalog, model_catalog, plans, audit)
     catalog_export = providers.Singleton(CatalogExporter, uow)
     access = providers.Singleton(
         AccessService,
@@ -196,8 +156,9 @@ class Container(containers.DeclarativeContainer):
     provider_keys = providers.Singleton(ProviderKeyService, uow, cipher, llm, clock, audit)
     call_metrics = providers.Singleton(call_metrics_of, settings)
     conversations = providers.Singleton(
-        MeteredConversations, uow, access, runtime, transcript, clock, ids, provider_keys, metrics=call_metrics
+        MeteredConversations, access, runtime, transcript, clock, ids, provider_keys, metrics=call_metrics
     )
+    conversation_history = providers.Singleton(ConversationHistory, uow)
     usage = providers.Singleton(UsageService, uow)
     storefront = providers.Singleton(StorefrontService, uow, runtime, access, provider_keys)
     runs = providers.Singleton(IdempotentRuns, conversations, idempotency, clock)
@@ -205,25 +166,15 @@ class Container(containers.DeclarativeContainer):
     payment_accounts = providers.Singleton(
         PaymentAccounts, uow, cipher, clock, audit, providers.Callable(payments.default_credentials, settings)
     )
+    billing_context = providers.Singleton(BillingContext, uow, payment_providers, payment_accounts, clock, ids, audit)
     checkout = providers.Singleton(
-        CheckoutService,
-        uow,
-        payment_providers,
-        payment_accounts,
-        clock,
-        ids,
-        audit,
-        providers.Callable(payments.billing_urls, settings),
+        CheckoutService, billing_context, providers.Callable(payments.billing_urls, settings)
     )
-    billing_inbox = providers.Singleton(BillingInbox, uow, payment_providers, payment_accounts, clock, ids, audit)
-    revenue = providers.Singleton(
-        RevenueService, uow, payment_providers, payment_accounts, clock, ids, audit, billing_inbox
-    )
+    billing_inbox = providers.Singleton(BillingInbox, billing_context)
+    revenue = providers.Singleton(RevenueService, billing_context, billing_inbox)
     stars_sales = providers.Singleton(StarsSales, uow, payment_providers, billing_inbox, clock)
     price_catalog = providers.Singleton(PriceCatalog, uow, payment_providers, payment_accounts, audit)
-    billing_reconciler = providers.Singleton(
-        BillingReconciler, uow, payment_providers, payment_accounts, clock, ids, audit
-    )
+    billing_reconciler = providers.Singleton(BillingReconciler, billing_context)
     people = providers.Singleton(People, uow, admin, audit, clock)
     links = providers.Singleton(LinkService, uow, audit, clock)
     offers = providers.Singleton(Offers, plans, access, checkout, stars_sales, clock)

@@ -32,7 +32,7 @@ def register_jobs(container: Container, registry: JobRegistry) -> JobRegistry:
         return await container.ledger().sweep(now)
 
     async def purge(now: datetime) -> int:
-        return sum(result.messages for result in await container.conversations().purge(now))
+        return sum(result.messages for result in await container.conversation_history().purge(now))
 
     async def messenger_retries(now: datetime) -> int:
         return await container.messenger_outbox().retry_due(now)

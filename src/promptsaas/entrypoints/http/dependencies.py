@@ -19,10 +19,11 @@ from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.catalog.apply import CatalogApplier
+from promptsaas.application.catalog.models import ModelCatalog
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.application.channels.linking import LinkService
 from promptsaas.application.channels.settings import ChannelSettings
-from promptsaas.application.conversations import ConversationService
+from promptsaas.application.conversation_history import ConversationHistory
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.plans import PlanService
 from promptsaas.application.prompt_trials import PromptTrials
@@ -78,6 +79,10 @@ def catalog(state: State) -> CatalogService:
     return _container(state).catalog()
 
 
+def model_catalog(state: State) -> ModelCatalog:
+    return _container(state).model_catalog()
+
+
 def prompt_trials(state: State) -> PromptTrials:
     return _container(state).prompt_trials()
 
@@ -86,8 +91,8 @@ def catalog_apply(state: State) -> CatalogApplier:
     return _container(state).catalog_apply()
 
 
-def conversations(state: State) -> ConversationService:
-    return _container(state).conversations()
+def conversations(state: State) -> ConversationHistory:
+    return _container(state).conversation_history()
 
 
 def plans(state: State) -> PlanService:
@@ -134,6 +139,7 @@ SERVICES: dict[str, Provide] = {
     "billing": Provide(billing, sync_to_thread=False),
     "catalog": Provide(catalog, sync_to_thread=False),
     "catalog_apply": Provide(catalog_apply, sync_to_thread=False),
+    "model_catalog": Provide(model_catalog, sync_to_thread=False),
     "prompt_trials": Provide(prompt_trials, sync_to_thread=False),
     "conversations": Provide(conversations, sync_to_thread=False),
     "plans": Provide(plans, sync_to_thread=False),

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import msgspec
 
-from promptsaas.application.conversations import Reply
+from promptsaas.application.messages import Reply
 from promptsaas.domain.errors import DomainError
 from promptsaas.entrypoints.http import problems
 from promptsaas.entrypoints.http.schemas.members import RunRead, UsageRead

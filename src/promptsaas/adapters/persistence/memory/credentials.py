@@ -10,7 +10,7 @@ from datetime import datetime
 
 from promptsaas.adapters.persistence.memory.keyset import window
 from promptsaas.adapters.persistence.memory.repositories import _Repo
-from promptsaas.application.ports import repositories as ports
+from promptsaas.application.ports import accounts as ports
 from promptsaas.domain.credentials import ApiKey, RefreshToken
 
 

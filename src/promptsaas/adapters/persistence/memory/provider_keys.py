@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from promptsaas.adapters.persistence.memory.repositories import _Repo
-from promptsaas.application.ports import repositories as ports
+from promptsaas.application.ports import accounts as ports
 from promptsaas.domain.provider_keys import ProviderKey
 
 

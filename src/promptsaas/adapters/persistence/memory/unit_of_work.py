@@ -6,28 +6,20 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from promptsaas.adapters.persistence.memory.accounts import MemoryIdentities, MemoryTenants, MemoryUsers
 from promptsaas.adapters.persistence.memory.billing import MemoryBilling
+from promptsaas.adapters.persistence.memory.catalog import MemoryAgents, MemoryModels, MemoryVersions
 from promptsaas.adapters.persistence.memory.channels import (
     MemoryChannelSecrets,
     MemoryChats,
     MemoryLinks,
     MemoryMessengerUpdates,
 )
+from promptsaas.adapters.persistence.memory.conversations import MemoryConversations
 from promptsaas.adapters.persistence.memory.credentials import MemoryApiKeys, MemoryRefreshTokens
+from promptsaas.adapters.persistence.memory.plans import MemoryPlans, MemorySubscriptions
 from promptsaas.adapters.persistence.memory.provider_keys import MemoryProviderKeys
-from promptsaas.adapters.persistence.memory.repositories import (
-    MemoryAgents,
-    MemoryAudit,
-    MemoryConversations,
-    MemoryIdentities,
-    MemoryModels,
-    MemoryPlans,
-    MemorySubscriptions,
-    MemoryTenants,
-    MemoryUsage,
-    MemoryUsers,
-    MemoryVersions,
-)
+from promptsaas.adapters.persistence.memory.records import MemoryAudit, MemoryUsage
 from promptsaas.adapters.persistence.memory.store import Journal, MemoryStore
 from promptsaas.application.ports.unit_of_work import AfterCommit, UnitOfWork, UnitOfWorkFactory
 

@@ -10,7 +10,7 @@ from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.keyset import window
 from promptsaas.adapters.persistence.sqlalchemy.mapping import accounts as a
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
-from promptsaas.application.ports import repositories as ports
+from promptsaas.application.ports import accounts as ports
 from promptsaas.domain.credentials import ApiKey, RefreshToken
 
 _tokens = t.refresh_tokens

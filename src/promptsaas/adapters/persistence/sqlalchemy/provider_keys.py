@@ -12,7 +12,7 @@ from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.mapping import provider_keys as m
 from promptsaas.adapters.persistence.sqlalchemy.repositories import SqlRepository, keyed
 from promptsaas.adapters.persistence.sqlalchemy.statements import dialect_module
-from promptsaas.application.ports import repositories as ports
+from promptsaas.application.ports import accounts as ports
 from promptsaas.domain.provider_keys import ProviderKey
 
 _k = t.provider_keys

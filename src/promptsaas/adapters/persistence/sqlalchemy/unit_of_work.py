@@ -7,7 +7,9 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from promptsaas.adapters.persistence.sqlalchemy.accounts import SqlIdentities, SqlTenants, SqlUsers
 from promptsaas.adapters.persistence.sqlalchemy.billing import SqlBilling
+from promptsaas.adapters.persistence.sqlalchemy.catalog import SqlAgents, SqlModels, SqlVersions
 from promptsaas.adapters.persistence.sqlalchemy.channels import (
     SqlChannelSecrets,
     SqlChats,
@@ -16,18 +18,9 @@ from promptsaas.adapters.persistence.sqlalchemy.channels import (
 )
 from promptsaas.adapters.persistence.sqlalchemy.conversations import SqlConversations
 from promptsaas.adapters.persistence.sqlalchemy.credentials import SqlApiKeys, SqlRefreshTokens
+from promptsaas.adapters.persistence.sqlalchemy.plans import SqlPlans, SqlSubscriptions
 from promptsaas.adapters.persistence.sqlalchemy.provider_keys import SqlProviderKeys
 from promptsaas.adapters.persistence.sqlalchemy.records import SqlAudit, SqlUsage
-from promptsaas.adapters.persistence.sqlalchemy.repositories import (
-    SqlAgents,
-    SqlIdentities,
-    SqlModels,
-    SqlPlans,
-    SqlSubscriptions,
-    SqlTenants,
-    SqlUsers,
-    SqlVersions,
-)
 from promptsaas.adapters.persistence.sqlalchemy.statements import Statements
 from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction
 from promptsaas.application.ports.unit_of_work import AfterCommit, UnitOfWork, UnitOfWorkFactory

@@ -11,8 +11,8 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
 from promptsaas.application.attachments import image_of
-from promptsaas.application.conversations import InboundMessage
 from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.messages import InboundMessage
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.conversations import ImagePart
 from promptsaas.entrypoints.http.caller import Caller

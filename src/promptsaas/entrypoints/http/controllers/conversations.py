@@ -6,7 +6,7 @@ from litestar import Response, delete, get
 from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from promptsaas.application.conversations import ConversationService
+from promptsaas.application.conversation_history import ConversationHistory
 from promptsaas.domain.conversations import ImagePart
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
@@ -30,7 +30,7 @@ class ConversationsController(MemberController):
     )
     async def conversations(
         self,
-        conversations: NamedDependency[ConversationService],
+        conversations: NamedDependency[ConversationHistory],
         caller: NamedDependency[Caller],
         limit: PageLimit = None,
         cursor: PageCursor = None,
@@ -48,7 +48,7 @@ class ConversationsController(MemberController):
     )
     async def conversation(
         self,
-        conversations: NamedDependency[ConversationService],
+        conversations: NamedDependency[ConversationHistory],
         caller: NamedDependency[Caller],
         conversation_id: ConversationId,
     ) -> ConversationDetail:
@@ -83,7 +83,7 @@ class ConversationsController(MemberController):
     )
     async def delete_conversation(
         self,
-        conversations: NamedDependency[ConversationService],
+        conversations: NamedDependency[ConversationHistory],
         caller: NamedDependency[Caller],
         conversation_id: ConversationId,
     ) -> None:

@@ -16,8 +16,8 @@ from litestar.params import JSONBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
-from promptsaas.application.conversations import Reply
 from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.messages import Reply
 from promptsaas.domain.errors import DomainError
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.agents import RUN_PROBLEMS, IdempotencyKey

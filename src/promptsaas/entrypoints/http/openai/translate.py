@@ -10,7 +10,7 @@ import time
 import msgspec
 
 from promptsaas.application.attachments import image_of
-from promptsaas.application.conversations import InboundMessage, Reply
+from promptsaas.application.messages import InboundMessage, Reply
 from promptsaas.domain.conversations import ImagePart, Role
 from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.requested_params import RequestedParams

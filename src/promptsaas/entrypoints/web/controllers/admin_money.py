@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from promptsaas.application.admin import AdminService
 from promptsaas.application.billing.revenue import RevenueService
-from promptsaas.application.catalog.service import CatalogService
+from promptsaas.application.catalog.models import ModelCatalog
 from promptsaas.domain.billing import Payment, PaymentKind
 from promptsaas.domain.errors import DomainError
 from promptsaas.domain.models import ModelSpec
@@ -73,16 +73,16 @@ class AdminMoneyController(Controller):
     async def models(
         self,
         request: Request[Any, Any, Any],
-        catalog: NamedDependency[CatalogService],
+        model_catalog: NamedDependency[ModelCatalog],
         user: NamedDependency[User],
     ) -> Template:
-        return await _models(request, catalog, user, done=request.query_params.get("done"))
+        return await _models(request, model_catalog, user, done=request.query_params.get("done"))
 
     @post("/models")
     async def put_model(
         self,
         request: Request[Any, Any, Any],
-        catalog: NamedDependency[CatalogService],
+        model_catalog: NamedDependency[ModelCatalog],
         user: NamedDependency[User],
         form: NamedDependency[dict[str, str]],
     ) -> Template | Redirect:
@@ -98,11 +98,11 @@ class AdminMoneyController(Controller):
             data = msgspec.convert(fields, ModelIn, strict=False)
             prices = Decimal(str(data.input_usd_per_mtok)), Decimal(str(data.output_usd_per_mtok))
             spec = ModelSpec(model_id, *prices, data.context_window, data.vision)
-            await catalog.put_model(user.tenant_id, spec, user.email or user.id)
+            await model_catalog.put_model(user.tenant_id, spec, user.email or user.id)
         except msgspec.ValidationError as error:
-            return await _models(request, catalog, user, error=f"{model_id}: {error}", status=400)
+            return await _models(request, model_catalog, user, error=f"{model_id}: {error}", status=400)
         except DomainError as error:
-            return await _models(request, catalog, user, error=f"{model_id}: {error.message}", status=400)
+            return await _models(request, model_catalog, user, error=f"{model_id}: {error.message}", status=400)
         return Redirect(path="/admin/models", query_params={"done": model_id})
 
 
@@ -134,7 +134,7 @@ async def _payments(
 
 async def _models(
     request: Request[Any, Any, Any],
-    catalog: CatalogService,
+    model_catalog: ModelCatalog,
     user: User,
     *,
     done: str | None = None,
@@ -142,5 +142,10 @@ async def _models(
     status: int = 200,
 ) -> Template:
     return page(
-        request, "admin/models.html", status, models=await catalog.models_marked(user.tenant_id), done=done, error=error
+        request,
+        "admin/models.html",
+        status,
+        models=await model_catalog.models_marked(user.tenant_id),
+        done=done,
+        error=error,
     )

@@ -15,8 +15,9 @@ from promptsaas.application.access import AccessService
 from promptsaas.application.access.limits import views
 from promptsaas.application.attachments import IMAGE_TYPES, image_of_bytes
 from promptsaas.application.catalog.service import CatalogService
-from promptsaas.application.conversations import ConversationService, InboundMessage
+from promptsaas.application.conversation_history import ConversationHistory
 from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.messages import InboundMessage
 from promptsaas.application.runtime import AgentSetup
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.channels import Channel
@@ -62,7 +63,7 @@ class ChatController(Controller):
         request: Request[Any, Any, Any],
         storefront: NamedDependency[StorefrontService],
         catalog: NamedDependency[CatalogService],
-        conversations: NamedDependency[ConversationService],
+        conversations: NamedDependency[ConversationHistory],
         access: NamedDependency[AccessService],
         user: NamedDependency[User],
         slug: FromPath[str],
@@ -80,7 +81,7 @@ class ChatController(Controller):
         runs: NamedDependency[IdempotentRuns],
         storefront: NamedDependency[StorefrontService],
         catalog: NamedDependency[CatalogService],
-        conversations: NamedDependency[ConversationService],
+        conversations: NamedDependency[ConversationHistory],
         user: NamedDependency[User],
         slug: FromPath[str],
         form: NamedDependency[dict[str, str]],
@@ -152,7 +153,7 @@ def notice_of(error: DomainError, *, packs: bool = False) -> dict[str, Any]:
 async def refused(
     request: Request[Any, Any, Any],
     error: DomainError,
-    services: tuple[StorefrontService, CatalogService, ConversationService],
+    services: tuple[StorefrontService, CatalogService, ConversationHistory],
     user: User,
     slug: str,
     conversation_id: str | None,
@@ -172,7 +173,7 @@ async def refused(
 async def _chat_context(
     storefront: StorefrontService,
     catalog: CatalogService,
-    conversations: ConversationService,
+    conversations: ConversationHistory,
     user: User,
     slug: str,
     conversation_id: str | None,

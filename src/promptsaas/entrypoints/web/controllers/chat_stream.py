@@ -15,8 +15,9 @@ from litestar.params import FromPath
 from litestar.response import Stream, Template
 
 from promptsaas.application.catalog.service import CatalogService
-from promptsaas.application.conversations import ConversationService, Reply
+from promptsaas.application.conversation_history import ConversationHistory
 from promptsaas.application.idempotency import IdempotentRuns
+from promptsaas.application.messages import Reply
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.conversations import ImagePart
 from promptsaas.domain.errors import DomainError
@@ -44,7 +45,7 @@ class ChatStreamController(Controller):
         runs: NamedDependency[IdempotentRuns],
         storefront: NamedDependency[StorefrontService],
         catalog: NamedDependency[CatalogService],
-        conversations: NamedDependency[ConversationService],
+        conversations: NamedDependency[ConversationHistory],
         user: NamedDependency[User],
         slug: FromPath[str],
         form: NamedDependency[dict[str, str]],

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from promptsaas.application.catalog.service import CatalogService
+from promptsaas.application.catalog.models import ModelCatalog
 from promptsaas.domain.models import ModelSpec
 from promptsaas.entrypoints.http.caller import Caller
 from promptsaas.entrypoints.http.controllers.audiences import AdminController, actor
@@ -42,13 +42,13 @@ class AdminModelsController(AdminController):
     )
     async def models(
         self,
-        catalog: NamedDependency[CatalogService],
+        model_catalog: NamedDependency[ModelCatalog],
         caller: NamedDependency[Caller],
         limit: PageLimit = None,
         cursor: PageCursor = None,
     ) -> Response[list[ModelRead]]:
         """The effective model registry by id, a page at a time: built-in entries overridden by the tenant's own."""
-        models = await catalog.models_page(caller.tenant_id, page_request(limit, cursor))
+        models = await model_catalog.models_page(caller.tenant_id, page_request(limit, cursor))
         return paged([_model_read(m) for m in models.items], models.next_cursor)
 
     @get(
@@ -58,10 +58,10 @@ class AdminModelsController(AdminController):
         responses=problems(*ADMIN, "model_not_found"),
     )
     async def model(
-        self, catalog: NamedDependency[CatalogService], caller: NamedDependency[Caller], model_id: ModelId
+        self, model_catalog: NamedDependency[ModelCatalog], caller: NamedDependency[Caller], model_id: ModelId
     ) -> ModelRead:
         """One model of the effective registry, with the prices the tenant pays for it."""
-        return _model_read(await catalog.model(caller.tenant_id, model_id))
+        return _model_read(await model_catalog.model(caller.tenant_id, model_id))
 
     @put(
         "/{model_id:str}",
@@ -72,7 +72,7 @@ class AdminModelsController(AdminController):
     )
     async def put_model(
         self,
-        catalog: NamedDependency[CatalogService],
+        model_catalog: NamedDependency[ModelCatalog],
         caller: NamedDependency[Caller],
         model_id: ModelId,
         data: JSONBody[ModelIn],
@@ -85,4 +85,4 @@ class AdminModelsController(AdminController):
             data.context_window,
             data.vision,
         )
-        return _model_read(await catalog.put_model(caller.tenant_id, spec, actor(caller)))
+        return _model_read(await model_catalog.put_model(caller.tenant_id, spec, actor(caller)))
