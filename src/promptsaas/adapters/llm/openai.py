@@ -1,4 +1,7 @@
-"""Chat Completions through the official `openai` SDK: OpenAI itself, or any OpenAI-compatible server.
+"""Chat Completions with the official `openai` SDK: OpenAI itself, or any OpenAI-compatible server.
+
+The SDK client of each key gives the endpoint's URL, headers, timeout, HTTP client and error types; requests are
+sent by `direct.DirectPost` and answers read by `openai_wire`, without the SDK's per-request machinery.
 
 The same class serves named endpoints (Gemini's compatibility endpoint, Ollama, vLLM, ...): a name, a base URL and
 the environment variable holding its key.
@@ -9,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Literal
 
 import httpx2
@@ -16,6 +20,7 @@ import openai
 from openai.types.chat import ChatCompletionContentPartParam, ChatCompletionMessageParam
 
 from promptsaas.adapters.llm.clients import ClientPool, Transport
+from promptsaas.adapters.llm.direct import DirectPost
 from promptsaas.adapters.llm.faults import (
     Fault,
     InvalidResponse,
@@ -74,25 +79,25 @@ class OpenAIProvider(LlmProvider):
         self._policy = policy or RetryPolicy()
         self._transport = transport
         self._max_tokens_field = max_tokens_field
-        self._clients: ClientPool[openai.AsyncOpenAI] = ClientPool(self._client, self._connect)
+        self._clients: ClientPool[_Endpoint] = ClientPool(self._endpoint, self._connect)
 
     async def complete(self, request: LlmRequest) -> Completion:
-        client = self._clients.get(request.api_key)
-        key = request.api_key or (client.api_key if isinstance(client.api_key, str) else None)
+        endpoint = self._clients.get(request.api_key)
+        key = endpoint.key
 
         async def attempt() -> Completion:
-            return _completion(request, await self._create(client, request))
+            return _completion(request, reply((await endpoint.post(self._body(request))).content))
 
         return await call_with_retries(self.name, attempt, lambda exc: self._fault(exc, key), self._policy)
 
     def stream(self, request: LlmRequest) -> AsyncIterator[StreamEvent]:
         """Chat Completions with `stream: true` and `include_usage`, so the last chunk carries the real usage."""
-        client = self._clients.get(request.api_key)
-        key = request.api_key or (client.api_key if isinstance(client.api_key, str) else None)
+        endpoint = self._clients.get(request.api_key)
+        key = endpoint.key
 
         async def open_stream() -> RawStream:
             body = {**self._body(request), "stream": True, "stream_options": {"include_usage": True}}
-            return RawStream(await client.post(CHAT_COMPLETIONS, cast_to=httpx2.Response, body=body, stream=True))
+            return RawStream(await endpoint.post(body, stream=True))
 
         def classify(exc: Exception) -> Fault | None:
             if isinstance(exc, ProviderStreamError):
@@ -103,13 +108,6 @@ class OpenAIProvider(LlmProvider):
 
     async def aclose(self) -> None:
         await self._clients.aclose()
-
-    async def _create(self, client: openai.AsyncOpenAI, request: LlmRequest) -> Reply:
-        """POST the Chat Completions body through the client's `post`, the SDK's documented way to send a request
-        as it is: `chat.completions.create` would re-check these already wire-shaped dicts against its TypedDicts
-        on every call (about 0.7 ms); the answer's raw bytes are read by `openai_wire`."""
-        response = await client.post(CHAT_COMPLETIONS, cast_to=httpx2.Response, body=self._body(request))
-        return reply(response.content)
 
     def _body(self, request: LlmRequest) -> dict[str, object]:
         params = request.params
@@ -123,12 +121,17 @@ class OpenAIProvider(LlmProvider):
         body[self._max_tokens_field] = params.output_budget
         return body
 
-    def _client(self, api_key: str | None, http: httpx2.AsyncClient) -> openai.AsyncOpenAI:
+    def _endpoint(self, api_key: str | None, http: httpx2.AsyncClient) -> _Endpoint:
+        """The SDK client for `api_key` (it resolves the base URL, organisation and project from its arguments and
+        environment), and its Chat Completions endpoint for `DirectPost`: the client's URL and headers with the
+        key's `Authorization`, as the SDK's `post` sends them."""
         key = api_key or self._platform_key()
         client = openai.AsyncOpenAI(
             api_key=key, base_url=self._base_url, max_retries=0, timeout=self._policy.sdk_timeout, http_client=http
         )
-        return client
+        url = str(client.base_url).rstrip("/") + CHAT_COMPLETIONS
+        headers = {**client.default_headers, "Authorization": f"Bearer {key}"}
+        return _Endpoint(key, DirectPost(http, url, headers, self._policy.sdk_timeout, openai))
 
     def _platform_key(self) -> str:
         key = self._api_key or (os.environ.get(self._key_env) if self._key_env else KEYLESS)
@@ -150,6 +153,12 @@ class OpenAIProvider(LlmProvider):
         if isinstance(exc, InvalidResponse | openai.APIResponseValidationError | ValueError):
             return invalid_response_fault(self.name)
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Endpoint:
+    key: str
+    post: DirectPost
 
 
 def _messages(request: LlmRequest) -> list[ChatCompletionMessageParam]:
