@@ -15,7 +15,7 @@ from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.messages import InboundMessage
 from promptsaas.application.storefront import StorefrontService
 from promptsaas.domain.conversations import ImagePart
-from promptsaas.entrypoints.http.caller import Caller
+from promptsaas.entrypoints.http.caller import Caller, ChannelHeader, member
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openapi import SIGNED_IN, problems
 from promptsaas.entrypoints.http.paging import PAGE_HEADERS, PAGED, PageCursor, PageLimit, page_request, paged
@@ -146,10 +146,10 @@ class AgentsController(MemberController):
         self,
         request: Request[Any, Any, Any],
         runs: NamedDependency[IdempotentRuns],
-        caller: NamedDependency[Caller],
         slug: AgentSlug,
         data: JSONBody[RunCreate],
         idempotency_key: IdempotencyKey = None,
+        x_channel: ChannelHeader = None,
     ) -> Response[RunRead]:
         """Send one message to an agent and get its reply, the tokens it used and the caller's remaining limits.
         The call is reserved against the caller's plans before the model runs and settled after; a denial says
@@ -161,6 +161,7 @@ class AgentsController(MemberController):
         stream opened ends it with an `error` event whose data is the problem (`code`, `detail`), charged for the
         text already sent. A denial or bad input comes before the stream opens: a problem with its status, as
         without streaming. With an `Idempotency-Key` the reply is made whole first, then sent as one `delta`."""
+        caller = await member(request, x_channel)  # not a second dependency: two are resolved in a task group
         message = InboundMessage(
             tenant_id=caller.tenant_id,
             user_id=caller.user.id,

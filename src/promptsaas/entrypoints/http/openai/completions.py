@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from litestar import Response, post
+from litestar import Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.response import Stream
@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_200_OK
 from promptsaas.application.idempotency import IdempotentRuns
 from promptsaas.application.messages import Reply
 from promptsaas.domain.errors import DomainError
-from promptsaas.entrypoints.http.caller import Caller
+from promptsaas.entrypoints.http.caller import ChannelHeader, member
 from promptsaas.entrypoints.http.controllers.agents import RUN_PROBLEMS, IdempotencyKey
 from promptsaas.entrypoints.http.controllers.audiences import MemberController
 from promptsaas.entrypoints.http.openai.errors import HANDLERS, documented, error_event
@@ -45,12 +45,14 @@ class OpenAICompletionsController(MemberController):
     )
     async def create(
         self,
+        request: Request[Any, Any, Any],
         runs: NamedDependency[IdempotentRuns],
-        caller: NamedDependency[Caller],
         data: JSONBody[CompletionCreate],
         idempotency_key: IdempotencyKey = None,
+        x_channel: ChannelHeader = None,
     ) -> Response[Any]:
         """OpenAI's Chat Completions with `model` = the agent's slug, under the caller's plans like every call."""
+        caller = await member(request, x_channel)  # not a second dependency: two are resolved in a task group
         message = inbound(caller, data, idempotency_key)
         if not data.stream:
             reply = await runs.chat(message)
