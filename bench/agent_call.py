@@ -168,6 +168,7 @@ def main() -> None:
         "PROMPTSAAS_SECRET_KEY": "bench-secret-key-bench-secret-key-0123456789",
     }
     os.environ.update(env)
+    server_log = (workdir / "server.log").open("w")  # an access line per call: kept out of the report
     procs = [
         subprocess.Popen(
             ["taskset", "-c", "1", sys.executable, "-m", "tests.support.llm_stub", "--port", str(stub_port)],
@@ -192,6 +193,8 @@ def main() -> None:
                 ],
                 env=env,
                 cwd=ROOT,
+                stdout=server_log,
+                stderr=subprocess.STDOUT,
             )
         )
         wait_port(stub_port)
@@ -224,11 +227,15 @@ def main() -> None:
                 }
             )
         print(json.dumps(results, indent=2))
+    except Exception:
+        print("the server's last lines:\n" + "".join((workdir / "server.log").read_text().splitlines(True)[-20:]))
+        raise
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=10)
+        server_log.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
