@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.tables import audit_entries
+from promptsaas.adapters.persistence.sqlalchemy.transactions import Driver, driver_of
 from promptsaas.application.ports.changes import ChangeFeed
 
 CHANNEL = "promptsaas_changes"
@@ -20,35 +21,38 @@ log = logging.getLogger("promptsaas.changes")
 
 
 class SqliteChangeCounter(ChangeFeed):
-    """Polls the highest audit `seq` (an index lookup) every `interval` seconds; on a rise, reads the new entries'
-    tenants."""
+    """Polls the highest audit `seq` (an index lookup) every `interval` seconds, on a connection kept for it and
+    straight on its driver; on a rise, reads the new entries' tenants."""
 
     def __init__(self, database: Database, interval: float = 0.05) -> None:
         self._database = database
         self._interval = interval
 
     async def follow(self, changed: Callable[[str], None]) -> None:
-        last = await self._highest()
-        while True:
-            await asyncio.sleep(self._interval)
-            try:
-                highest = await self._highest()
-                if highest > last:
-                    for tenant_id in await self._tenants_after(last, highest):
-                        changed(tenant_id)
-                    last = highest
-            except Exception:  # a locked or closing database: the next poll tries again
-                log.debug("change counter poll failed", exc_info=True)
-
-    async def _highest(self) -> int:
         async with self._database.engine.connect() as conn:
-            value = (await conn.execute(select(func.max(audit_entries.c.seq)))).scalar()
-        return int(value or 0)
+            driver = await driver_of(conn)
+            highest_sql = str(select(func.max(audit_entries.c.seq)).compile(dialect=conn.dialect))
+            last = await _highest(driver, highest_sql)
+            while True:
+                await asyncio.sleep(self._interval)
+                try:
+                    highest = await _highest(driver, highest_sql)
+                    if highest > last:
+                        for tenant_id in await self._tenants_after(last, highest):
+                            changed(tenant_id)
+                        last = highest
+                except Exception:  # a locked or closing database: the next poll tries again
+                    log.debug("change counter poll failed", exc_info=True)
 
     async def _tenants_after(self, last: int, highest: int) -> set[str]:
         query = select(audit_entries.c.tenant_id).where(audit_entries.c.seq > last, audit_entries.c.seq <= highest)
         async with self._database.engine.connect() as conn:
             return {row[0] for row in await conn.execute(query.distinct())}
+
+
+async def _highest(driver: Driver, sql: str) -> int:
+    [(value,)] = await driver.fetch(sql, ())
+    return int(value or 0)
 
 
 class PostgresNotifications(ChangeFeed):
