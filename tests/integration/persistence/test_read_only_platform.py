@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from promptsaas.adapters.clock import SystemClock, UuidV7Generator
+from promptsaas.adapters.persistence.dbapi.database import ReadOnly, open_read_only
+from promptsaas.adapters.persistence.dbapi.unit_of_work import ReadOnlyUnitOfWorkFactory
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.migrate import downgrade_database
-from promptsaas.adapters.persistence.sqlalchemy.read_only import ReadOnly, open_read_only
-from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from promptsaas.application.admin import AdminService
 from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.entrypoints.composition.settings import Settings
@@ -28,17 +28,22 @@ async def test_reads_what_the_platform_wrote_and_refuses_to_write(tmp_path: Path
     reader = ReadOnlyPlatform.open(url)
     assert reader is not None
     try:
-        assert [t.slug for t in await reader.tenants()] == ["acme"]
+        assert [(t.slug, t.name) for t in await reader.tenants()] == [("acme", "Acme")]
     finally:
         reader.close()
+    assert not (tmp_path / "app.db-wal").exists()  # a read leaves nothing beside the file
+    assert not (tmp_path / "app.db-shm").exists()
 
     database = open_read_only(url)
     assert database is not None
     clock, ids = SystemClock(), UuidV7Generator()
-    admin = AdminService(SqlUnitOfWorkFactory(database), clock, ids, AuditTrail(clock, ids))
+    uow = ReadOnlyUnitOfWorkFactory(database)
+    admin = AdminService(uow, clock, ids, AuditTrail(clock, ids))
     with pytest.raises(ReadOnly):
         await admin.create_tenant("globex", "Globex")
-    database.dispose()
+    with pytest.raises(ReadOnly, match="reads tenants only"):  # a repository the read path does not read
+        await admin.users("acme")
+    database.close()
     async with AsyncPlatform.open(url, FAST) as platform:
         assert [t.slug for t in await platform.tenants()] == ["acme"]
 
@@ -48,6 +53,7 @@ async def test_opens_only_an_existing_database_at_the_current_schema(tmp_path: P
     assert ReadOnlyPlatform.open(url) is None  # a new file is created and migrated by the full platform
     assert not (tmp_path / "app.db").exists()
     assert ReadOnlyPlatform.open("memory://") is None
+    assert ReadOnlyPlatform.open(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}") is None
     async with AsyncPlatform.open(url, FAST) as platform:
         await platform.create_tenant("acme")
     database = Database(url)
