@@ -1,8 +1,9 @@
 """A database opened read-only on its DB-API driver: stdlib `sqlite3` for a SQLite file, psycopg for PostgreSQL.
 
 `open_read_only` gives one only for a database that exists; the connection refuses writes (SQLite `query_only`,
-PostgreSQL `READ ONLY` transactions). Statements are plain SQL with `?` parameters; `revision` reads the schema's
-Alembic revision from its table, so the caller can compare it with `HEAD_REVISION` before trusting the tables.
+PostgreSQL `READ ONLY` transactions). Statements are plain SQL with `?` parameters, each read ends its transaction
+(`end`); `revision` reads the schema's Alembic revision from its table, so the caller can compare it with
+`HEAD_REVISION` before trusting the tables.
 """
 
 from __future__ import annotations
@@ -17,11 +18,6 @@ from promptsaas.adapters.persistence.schema_revision import VERSION_TABLE
 
 BUSY_TIMEOUT_S = 30.0
 """How long a SQLite read waits for a lock another process holds, as the platform's own connections do."""
-
-
-class ReadOnly(RuntimeError):
-    """A use the read-only database does not serve (a write, or a repository it does not read): a programming
-    error, for a command that needs it opens the full platform."""
 
 
 class Cursor(Protocol):
@@ -49,7 +45,7 @@ class ReadOnlyDatabase:
         return [tuple(row) for row in cursor.fetchall()]
 
     def end(self) -> None:
-        """End the read transaction (a unit of work ends), so the next one sees what was committed since."""
+        """End the read transaction, so the next read sees what was committed since."""
         self._conn.rollback()
 
     def revision(self) -> str | None:
