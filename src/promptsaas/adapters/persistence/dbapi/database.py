@@ -96,7 +96,7 @@ def _sqlite(rest: str) -> ReadOnlyDatabase | None:
 
 
 def _postgres(url: str) -> ReadOnlyDatabase | None:
-    """libpq reads `postgresql://` and `postgres://` URLs itself; each unit of work is a `READ ONLY` transaction."""
+    """libpq reads `postgresql://` and `postgres://` URLs itself; each read is a `READ ONLY` transaction."""
     try:
         import psycopg
     except ImportError:  # the full open names the extra to install
