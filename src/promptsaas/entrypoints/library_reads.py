@@ -1,20 +1,18 @@
 """`ReadOnlyPlatform`: `AsyncPlatform`'s reads on a database opened read-only, for one-shot processes.
 
-A CLI read command answers in a fraction of the time a full platform takes to open: no container, no asyncio
-engine (nor the ORM it imports), no LLM, payment or messenger adapter is imported or built; the same application
-services and repositories answer. It opens only a current SQL schema; anything else is left to `AsyncPlatform.open`.
+A CLI read command answers in a fraction of the time a full platform takes to open: its reads are read ports
+(`application.ports.tenant_reads`) answered by plain SQL on the database driver (`adapters.persistence.dbapi`), so
+neither SQLAlchemy, Alembic, the container nor the services and domain modules a unit of work brings are imported.
+Only an existing database at this version's schema is opened; anything else is left to `AsyncPlatform.open`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from promptsaas.adapters.clock import SystemClock, UuidV7Generator
-from promptsaas.adapters.persistence.sqlalchemy.migrate import HEAD_REVISION
-from promptsaas.adapters.persistence.sqlalchemy.read_only import ReadOnlyDatabase, open_read_only
-from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from promptsaas.application.admin import AdminService
-from promptsaas.application.audit_trail import AuditTrail
+from promptsaas.adapters.persistence.dbapi.database import ReadOnlyDatabase, open_read_only
+from promptsaas.adapters.persistence.dbapi.tenants import DbapiTenantReads
+from promptsaas.adapters.persistence.schema_revision import HEAD_REVISION
 
 if TYPE_CHECKING:
     from promptsaas.domain.tenants import Tenant
@@ -27,10 +25,11 @@ class Reads(Protocol):
 
 
 class ReadOnlyPlatform(Reads):
+    """Its reads never wait: a coroutine of theirs finishes at its first step, with or without an event loop."""
+
     def __init__(self, database: ReadOnlyDatabase) -> None:
         self._database = database
-        clock, ids = SystemClock(), UuidV7Generator()
-        self._admin = AdminService(SqlUnitOfWorkFactory(database), clock, ids, AuditTrail(clock, ids))
+        self._tenants = DbapiTenantReads(database)
 
     @classmethod
     def open(cls, database_url: str) -> ReadOnlyPlatform | None:
@@ -40,12 +39,12 @@ class ReadOnlyPlatform(Reads):
         if database is None:
             return None
         if database.revision() != HEAD_REVISION:
-            database.dispose()
+            database.close()
             return None
         return cls(database)
 
     def close(self) -> None:
-        self._database.dispose()
+        self._database.close()
 
     async def tenants(self) -> list[Tenant]:
-        return await self._admin.tenants()
+        return self._tenants.list()

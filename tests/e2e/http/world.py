@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from promptsaas.application.auth.service import AuthRateLimits
+from promptsaas.application.auth.rate_limits import AuthRateLimits
 from promptsaas.entrypoints.cli.demo import CATALOG as DEMO_CATALOG
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.http.app import create_app

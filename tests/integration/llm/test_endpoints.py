@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from promptsaas.entrypoints.composition.llm import parse_endpoints
+from promptsaas.entrypoints.composition.llm_endpoints import parse_endpoints
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
 from tests.integration.llm.conftest import catalog, fast_settings

@@ -3,17 +3,14 @@ current schema, leaving anything else to `AsyncPlatform.open`."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from promptsaas.adapters.clock import SystemClock, UuidV7Generator
+from promptsaas.adapters.persistence.dbapi.database import open_read_only
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.migrate import downgrade_database
-from promptsaas.adapters.persistence.sqlalchemy.read_only import ReadOnly, open_read_only
-from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from promptsaas.application.admin import AdminService
-from promptsaas.application.audit_trail import AuditTrail
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform
 from promptsaas.entrypoints.library_reads import ReadOnlyPlatform
@@ -21,26 +18,27 @@ from promptsaas.entrypoints.library_reads import ReadOnlyPlatform
 FAST = Settings(password_memory_kib=1024, password_time_cost=1)
 
 
-async def test_reads_what_the_platform_wrote_and_refuses_to_write(tmp_path: Path) -> None:
+async def test_reads_what_the_platform_wrote_and_writes_nothing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'app.db'}"
     async with AsyncPlatform.open(url, FAST) as platform:
         await platform.create_tenant("acme", name="Acme")
+        written = await platform.tenants()
     reader = ReadOnlyPlatform.open(url)
     assert reader is not None
     try:
-        assert [t.slug for t in await reader.tenants()] == ["acme"]
+        assert await reader.tenants() == written
     finally:
         reader.close()
+    assert not (tmp_path / "app.db-wal").exists()  # a read leaves nothing beside the file
+    assert not (tmp_path / "app.db-shm").exists()
 
     database = open_read_only(url)
     assert database is not None
-    clock, ids = SystemClock(), UuidV7Generator()
-    admin = AdminService(SqlUnitOfWorkFactory(database), clock, ids, AuditTrail(clock, ids))
-    with pytest.raises(ReadOnly):
-        await admin.create_tenant("globex", "Globex")
-    database.dispose()
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        database.rows("UPDATE tenants SET name = 'Globex'")
+    database.close()
     async with AsyncPlatform.open(url, FAST) as platform:
-        assert [t.slug for t in await platform.tenants()] == ["acme"]
+        assert [t.name for t in await platform.tenants()] == ["Acme"]
 
 
 async def test_opens_only_an_existing_database_at_the_current_schema(tmp_path: Path) -> None:
@@ -48,6 +46,7 @@ async def test_opens_only_an_existing_database_at_the_current_schema(tmp_path: P
     assert ReadOnlyPlatform.open(url) is None  # a new file is created and migrated by the full platform
     assert not (tmp_path / "app.db").exists()
     assert ReadOnlyPlatform.open("memory://") is None
+    assert ReadOnlyPlatform.open(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}") is None
     async with AsyncPlatform.open(url, FAST) as platform:
         await platform.create_tenant("acme")
     database = Database(url)

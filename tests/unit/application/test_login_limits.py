@@ -7,7 +7,8 @@ import pytest
 from dependency_injector import providers
 
 from promptsaas.adapters.security.passwords import Argon2PasswordHasher
-from promptsaas.application.auth.service import AuthRateLimits, AuthService
+from promptsaas.application.auth.rate_limits import AuthRateLimits
+from promptsaas.application.auth.service import AuthService
 from promptsaas.domain.errors import InvalidCredentials, RateLimited
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant

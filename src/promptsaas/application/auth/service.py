@@ -11,13 +11,13 @@ per email from any IP (a distributed guesser), which still lets in an IP that si
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from promptsaas.application.admin import AdminService
 from promptsaas.application.auth.accounts import AccountService
 from promptsaas.application.auth.api_keys import ApiKeyService
 from promptsaas.application.auth.oauth_sign_in import OAuthSignIn
 from promptsaas.application.auth.passwords import check_password_strength
+from promptsaas.application.auth.rate_limits import AuthRateLimits
 from promptsaas.application.auth.sessions import SessionService, TokenPair
 from promptsaas.application.auth.signup import SignUpService
 from promptsaas.application.paging import Page, PageRequest
@@ -29,20 +29,6 @@ from promptsaas.domain.credentials import ApiKey
 from promptsaas.domain.errors import EmailVerificationRequired, InvalidCredentials, InvalidInput, RateLimited
 from promptsaas.domain.tenants import SignupMode, Tenant, check_tenant_active
 from promptsaas.domain.users import Role, User, normalize_email
-
-
-@dataclass(frozen=True, slots=True)
-class AuthRateLimits:
-    """Attempts allowed per window: failed logins per client IP, per email and IP, and per email from any IP;
-    sign-ups and reset requests per client IP and per email address within a tenant."""
-
-    login_per_ip: int = 30
-    login_per_email: int = 10
-    register_per_ip: int = 10
-    register_per_email: int = 5
-    window_seconds: int = 900
-    login_per_email_any_ip: int = 100
-    known_ip_days: int = 30
 
 
 class AuthService:

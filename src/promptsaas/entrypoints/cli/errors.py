@@ -50,12 +50,14 @@ def describe_denial(denied: AccessDenied) -> str:
 
 def database_error(error: BaseException) -> tuple[str, str] | None:
     """A database that failed in the middle of a command (locked, read-only, gone), in one line; None for anything
-    else. SQLAlchemy is only consulted when it was loaded, so commands that never touched it import nothing."""
+    else. SQLAlchemy and the drivers (the read path's `sqlite3`, psycopg) are only consulted when they were loaded,
+    so commands that never touched them import nothing."""
     sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
     if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError):
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()
         return DB_ERROR, f"cannot use the database: {detail[0] if detail else type(error).__name__}"
-    if isinstance(error, OSError):
+    drivers = (sys.modules.get(name) for name in ("sqlite3", "psycopg"))
+    if isinstance(error, OSError) or any(d is not None and isinstance(error, d.Error) for d in drivers):
         return DB_ERROR, f"cannot use the database: {one_line(str(error)) or type(error).__name__}"
     return None
 

@@ -58,7 +58,7 @@ class Output:
         for row in rows:
             shown = human(row) if human else row
             table.add_row(*(Text(cell(shown.get(c))) for c in columns))
-        console = Console(file=sys.stdout, highlight=False)
+        console = Console(file=sys.stdout, highlight=False, emoji=False)  # no `:name:` codes: their table loads slowly
         if not console.is_terminal and "COLUMNS" not in os.environ:
             console.width = PIPED_WIDTH  # piped or captured output: never fold a row to 80 columns
         console.print(table)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import typer
 
@@ -51,25 +51,21 @@ class Session:
             async with self.opener(self.database_url) as platform:
                 return await action(platform)
 
-        return self._translated(go)
+        return self._translated(lambda: on_a_loop(go()))
 
     def read(self, action: Callable[[Reads], Awaitable[T]]) -> T:
         """`run` for a command that only reads: on an existing SQL database at the current schema it runs on a
-        `ReadOnlyPlatform` (a fraction of the start-up); anywhere else (memory, a new or outdated database, the
-        platform a test opens) exactly as `run`."""
+        `ReadOnlyPlatform` (a fraction of the start-up, no event loop); anywhere else (memory, a new or outdated
+        database, the platform a test opens) exactly as `run`."""
         if self.opener is open_platform:
             from promptsaas.entrypoints.library_reads import ReadOnlyPlatform
 
             reader = ReadOnlyPlatform.open(self.database_url)
             if reader is not None:
-
-                async def go() -> T:
-                    try:
-                        return await action(reader)
-                    finally:
-                        reader.close()
-
-                return self._translated(go)
+                try:
+                    return self._translated(lambda: finished(action(reader)))
+                finally:
+                    reader.close()
         return self.run(action)
 
     def prepare(self) -> None:
@@ -80,13 +76,11 @@ class Session:
             return
         from promptsaas.entrypoints.composition.persistence import ready_database
 
-        self._translated(lambda: ready_database(self.database_url))
+        self._translated(lambda: on_a_loop(ready_database(self.database_url)))
 
-    def _translated(self, go: Callable[[], Coroutine[Any, Any, T]]) -> T:
-        import asyncio
-
+    def _translated(self, go: Callable[[], T]) -> T:
         try:
-            return asyncio.run(go())
+            return go()
         except AccessDenied as denied:
             self.out.denial(denied)
             raise typer.Exit(errors.exit_code(denied)) from None
@@ -105,6 +99,24 @@ class Session:
 
 async def _nothing(platform: AsyncPlatform) -> None:
     """Opening the platform was the point."""
+
+
+def on_a_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    import asyncio
+
+    return asyncio.run(coroutine)
+
+
+def finished(awaitable: Awaitable[T]) -> T:
+    """The result of an awaitable that never waits (a `ReadOnlyPlatform` read), without an event loop: importing and
+    starting asyncio would be a tenth of a read command's time. One that does wait is a programming error."""
+    steps = awaitable.__await__()
+    try:
+        next(steps)
+    except StopIteration as done:
+        return cast("T", done.value)
+    steps.close()
+    raise RuntimeError("a read of the read-only platform waited: it must run on an event loop")
 
 
 def output(ctx: typer.Context) -> Output:

@@ -20,9 +20,9 @@ from promptsaas.adapters.security.defaults import (
     OWASP_MEMORY_KIB,
     OWASP_TIME_COST,
 )
-from promptsaas.application.auth.service import AuthRateLimits
+from promptsaas.application.auth.rate_limits import AuthRateLimits
 from promptsaas.entrypoints.composition.env_file import load_env_file
-from promptsaas.entrypoints.composition.llm import TRANSPORTS, LlmEndpoint, parse_endpoints, parse_transport
+from promptsaas.entrypoints.composition.llm_endpoints import TRANSPORTS, LlmEndpoint, llm_endpoints
 from promptsaas.entrypoints.composition.operations import OperationsSettings
 from promptsaas.entrypoints.composition.variables import SettingsError, Variables
 
@@ -162,15 +162,15 @@ class Settings:
             google_token_url=v.url("PROMPTSAAS_GOOGLE_TOKEN_URL", GOOGLE_TOKEN_URL),
             apple_team_id=v.optional("PROMPTSAAS_APPLE_TEAM_ID"),
             apple_key_id=v.optional("PROMPTSAAS_APPLE_KEY_ID"),
-            apple_private_key_file=_readable_file(v, "PROMPTSAAS_APPLE_PRIVATE_KEY_FILE"),
+            apple_private_key_file=v.readable_file("PROMPTSAAS_APPLE_PRIVATE_KEY_FILE"),
             apple_authorize_url=v.url("PROMPTSAAS_APPLE_AUTHORIZE_URL", APPLE_AUTHORIZE_URL),
             apple_token_url=v.url("PROMPTSAAS_APPLE_TOKEN_URL", APPLE_TOKEN_URL),
             auth_rate_limits=_auth_rate_limits(v),
             llm_timeout_seconds=v.number("PROMPTSAAS_LLM_TIMEOUT_SECONDS", cls.llm_timeout_seconds, positive=True),
             llm_max_retries=v.integer("PROMPTSAAS_LLM_MAX_RETRIES", cls.llm_max_retries, minimum=0),
             llm_backoff_seconds=v.number("PROMPTSAAS_LLM_BACKOFF_SECONDS", cls.llm_backoff_seconds),
-            llm_transport=parse_transport(v.choice("PROMPTSAAS_LLM_TRANSPORT", cls.llm_transport, TRANSPORTS)),
-            llm_endpoints=_endpoints(v),
+            llm_transport=v.choice("PROMPTSAAS_LLM_TRANSPORT", cls.llm_transport, TRANSPORTS),
+            llm_endpoints=llm_endpoints(v),
             attachment_max_bytes=v.integer("PROMPTSAAS_ATTACHMENT_MAX_BYTES", cls.attachment_max_bytes),
             attachments_per_message=v.integer("PROMPTSAAS_ATTACHMENTS_PER_MESSAGE", cls.attachments_per_message),
             operations=OperationsSettings.from_variables(
@@ -221,20 +221,6 @@ def _check_reservations_outlive_calls(settings: Settings) -> None:
             f"PROMPTSAAS_RESERVATION_TTL_SECONDS ({settings.reservation_ttl_seconds}) must exceed the longest model "
             f"call, PROMPTSAAS_LLM_TIMEOUT_SECONDS x (PROMPTSAAS_LLM_MAX_RETRIES + 1) = {longest:g} seconds"
         )
-
-
-def _endpoints(v: Variables) -> tuple[LlmEndpoint, ...]:
-    try:
-        return parse_endpoints(v.optional("PROMPTSAAS_LLM_ENDPOINTS") or "", v.env)
-    except ValueError as error:  # its messages already name the variable and the faulty item
-        raise SettingsError(str(error)) from None
-
-
-def _readable_file(v: Variables, name: str) -> str | None:
-    path = v.optional(name)
-    if path is not None and not os.access(path, os.R_OK):
-        raise SettingsError(f"{name}: cannot read {path!r}")
-    return path
 
 
 def _smtp_url(v: Variables) -> str | None:

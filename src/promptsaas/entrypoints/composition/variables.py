@@ -4,6 +4,7 @@ expected. An unset or empty variable means its default."""
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
@@ -71,6 +72,13 @@ class Variables:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SettingsError(f"{name} must be an http(s) URL such as https://example.com/keys, got {value!r}")
         return value
+
+    def readable_file(self, name: str) -> str | None:
+        """A path to a file this process can read, or `None` when unset."""
+        path = self.optional(name)
+        if path is not None and not os.access(path, os.R_OK):
+            raise SettingsError(f"{name}: cannot read {path!r}")
+        return path
 
     def database_url(self, name: str, default: str) -> str:
         """`memory://`, `sqlite:///file.db` or `postgresql://user:password@host/database`; never echoes a password."""

@@ -21,6 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from promptsaas.adapters.persistence.schema_revision import HEAD_REVISION as HEAD_REVISION
+from promptsaas.adapters.persistence.schema_revision import VERSION_TABLE
 from promptsaas.domain.errors import DatabaseUnavailable, DomainError, SetupFailed
 
 if TYPE_CHECKING:
@@ -30,9 +32,6 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 MIGRATIONS = Path(str(files("promptsaas") / "migrations"))
-HEAD_REVISION = "0014"
-"""The newest revision in `MIGRATIONS`, known without Alembic (a test holds it equal to Alembic's head)."""
-VERSION_TABLE = "alembic_version"
 
 
 def open_database(url: str) -> Database:
