@@ -11,8 +11,7 @@ from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 
 from promptsaas.application.access import AccessService, Grant, LimitView
-from promptsaas.application.messages import InboundMessage, ReplyUsage
-from promptsaas.application.messages import Reply as Reply  # the flow's answer, importable from here too
+from promptsaas.application.messages import InboundMessage, Reply, ReplyUsage
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.quota import KeptReply
 from promptsaas.application.provider_keys import ProviderKeyService

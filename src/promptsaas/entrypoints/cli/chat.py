@@ -14,7 +14,7 @@ from promptsaas.entrypoints.cli.output import Output, usd
 from promptsaas.entrypoints.cli.session import session
 
 if TYPE_CHECKING:
-    from promptsaas.application.conversations import Reply
+    from promptsaas.application.messages import Reply
     from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
     from promptsaas.entrypoints.library_streams import AsyncReplyStream
 
