@@ -160,7 +160,8 @@ def main() -> None:
         subprocess.run([str(cli), "--database-url", url, "db", "upgrade"], env=env, check=True, capture_output=True)
         key = setup(url, f"ttft-{os.getpid()}", "openai:gpt-4o-mini")
         serve = f"from promptsaas.entrypoints.http.server import serve; serve(port={api_port})"
-        procs.append(subprocess.Popen(pinned(0, [sys.executable, "-c", serve]), env=env, cwd=ROOT, **quiet))
+        log = {"stdout": (workdir / "server.log").open("w"), "stderr": subprocess.STDOUT}  # its access lines
+        procs.append(subprocess.Popen(pinned(0, [sys.executable, "-c", serve]), env=env, cwd=ROOT, **log))
         wait_port(stub_port)
         wait_port(api_port, timeout=120)  # a loaded machine starts the server slowly
         local = "http://127.0.0.1"
