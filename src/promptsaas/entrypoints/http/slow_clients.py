@@ -116,8 +116,9 @@ class BodyDeadline:
             return
 
         async def timed_receive() -> Any:
-            try:
-                return await asyncio.wait_for(receive(), self.timeout)
+            try:  # a timeout scope, not `wait_for`: on Python 3.11 that wraps every receive in a task of its own
+                async with asyncio.timeout(self.timeout):
+                    return await receive()
             except TimeoutError:
                 raise BodyTooSlow("the request body did not arrive in time") from None
 

@@ -71,7 +71,8 @@ class WriteGate:
             await self._lock.acquire()
             return
         try:
-            await asyncio.wait_for(self._lock.acquire(), self._timeout)
+            async with asyncio.timeout(self._timeout):  # not `wait_for`, which would make a task per waiter
+                await self._lock.acquire()
         except TimeoutError:
             raise TimeoutError(f"the database stayed locked for {self._timeout:.0f} s by another writer") from None
 
