@@ -1,5 +1,6 @@
 """What a serving process runs beside its requests: the change feed that keeps its read cache current across
-processes, and (for the embedded default, `PROMPTSAAS_JOBS=serve`) the background jobs' runner."""
+processes, the SQLite file's WAL checkpoints (off the request path), and (for the embedded default,
+`PROMPTSAAS_JOBS=serve`) the background jobs' runner."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from promptsaas.adapters.persistence.sqlalchemy.change_feed import change_feed
+from promptsaas.adapters.persistence.sqlalchemy.sqlite.checkpoint import checkpoint_forever
 from promptsaas.application.read_cache import follow_changes
 from promptsaas.entrypoints.composition.container import Container
 from promptsaas.entrypoints.composition.jobs import job_runner
@@ -36,6 +38,8 @@ def _background_work(container: Container) -> list[Coroutine[Any, Any, None]]:
     if operations.jobs == "serve":
         work.append(job_runner(container).run_forever(operations.job_tick_seconds))
     if persistence.backend() == SQL:
-        feed = change_feed(persistence.database(), operations.change_poll_seconds)
-        work.append(follow_changes(container.read_cache(), feed))
+        database = persistence.database()
+        work.append(follow_changes(container.read_cache(), change_feed(database, operations.change_poll_seconds)))
+        if database.is_sqlite and not database.in_memory:
+            work.append(checkpoint_forever(str(database.url.database)))
     return work

@@ -1,7 +1,8 @@
 """Everything SQLite needs and PostgreSQL does not, in one package.
 
 * Statements run on the event loop's own thread (`inline`: the part of aiosqlite's API SQLAlchemy uses).
-* WAL journal, `synchronous=NORMAL` and a busy timeout, set on every new connection.
+* WAL journal, `synchronous=NORMAL`, a busy timeout and a larger auto-checkpoint, set on every new connection; a
+  serving process checkpoints in a thread instead (`checkpoint`).
 * Write transactions begin IMMEDIATE (`SqliteDriver.begin`), after this process's writers took turns at a
   `WriteGate`: they queue on an asyncio lock instead of waiting inside SQLite. While another *process* holds the
   write lock, BEGIN is tried without SQLite's busy wait and retried after an asynchronous sleep, so the event loop
@@ -18,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import StaticPool
 
+from promptsaas.adapters.persistence.sqlalchemy.sqlite.checkpoint import AUTO_CHECKPOINT_PAGES
 from promptsaas.adapters.persistence.sqlalchemy.sqlite.inline import BUSY_TIMEOUT_S, inline_connector
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ def create_engine(url: URL, pool_size: int) -> AsyncEngine:
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={AUTO_CHECKPOINT_PAGES}")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.close()
 
