@@ -1,5 +1,7 @@
 """Agent calls on PostgreSQL with one worker on one core, then two workers on both cores: how far a second worker
-carries throughput. The cluster is the tests' throwaway one (`tests/support/postgres.py`), on this same machine."""
+carries throughput. The cluster is the tests' throwaway one (`tests/support/postgres.py`), on this same machine, so
+the machine's idle CPU during each run is measured too: with none left under one worker, a second has nothing to
+run on."""
 
 from __future__ import annotations
 
@@ -7,7 +9,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from agent_call import LUA, ROOT, free_port, setup, wrk
 from server_process import PROMPTSAAS, serve, stop, until_ok
@@ -16,8 +21,28 @@ LAYOUTS = ((1, "0"), (2, "0,1"))
 """(workers, cores) measured in turn."""
 
 
-def scaling(env: dict[str, str], log: Path, *, model: str, seconds: int, connections: int) -> dict[int, float] | str:
-    """Calls/s at `connections` per worker count, or why PostgreSQL could not be measured."""
+T = TypeVar("T")
+Scaling = tuple[dict[int, float], dict[int, float]]
+"""Calls/s and the machine's idle share of its CPU time, each by worker count."""
+
+
+def idle_share(run: Callable[[], T]) -> tuple[T, float]:
+    """`run()`'s result and the share of all cores' time the machine spent idle meanwhile (/proc/stat)."""
+    before = _cpu_times()
+    result = run()
+    after = _cpu_times()
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return result, (spent[3] + spent[4]) / sum(spent)
+
+
+def _cpu_times() -> list[int]:
+    with open("/proc/stat") as stat:
+        return [int(n) for n in stat.readline().split()[1:]]
+
+
+def scaling(env: dict[str, str], log: Path, *, model: str, seconds: int, connections: int) -> Scaling | str:
+    """Calls/s at `connections` and the machine's idle share per worker count, or why PostgreSQL could not be
+    measured."""
     sys.path.insert(0, str(ROOT))
     from tests.support.postgres import PostgresServer, ThrowawayCluster, _installed_bindir
 
@@ -33,7 +58,7 @@ def scaling(env: dict[str, str], log: Path, *, model: str, seconds: int, connect
             [str(PROMPTSAAS), "--database-url", url, "db", "upgrade"], env=env, check=True, capture_output=True
         )
         key = setup(url, f"bench-pg-{os.getpid()}", model)
-        rates = {}
+        rates, idle = {}, {}
         for workers, cores in LAYOUTS:
             port = free_port()
             process = serve(url, port, env, log, cores=cores, workers=workers)
@@ -41,9 +66,11 @@ def scaling(env: dict[str, str], log: Path, *, model: str, seconds: int, connect
                 until_ok(f"http://127.0.0.1:{port}/healthz", time.monotonic(), process)
                 api = f"http://127.0.0.1:{port}/v1/agents/bench/runs"
                 wrk(api, LUA % key, connections=4, seconds=2)  # warm up
-                rates[workers] = wrk(api, LUA % key, connections=connections, seconds=seconds)["rps"]
+                run = partial(wrk, api, LUA % key, connections=connections, seconds=seconds)
+                figures, idle[workers] = idle_share(run)
+                rates[workers] = figures["rps"]
             finally:
                 stop(process)
-        return rates
+        return rates, idle
     finally:
         cluster.stop()

@@ -123,7 +123,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> Measured:
     finally:
         for process in reversed(processes):
             stop(process)
-    postgres: dict[int, float] | str = "skipped (--no-postgres)"
+    postgres: postgres_scaling.Scaling | str = "skipped (--no-postgres)"
     if not args.no_postgres:
         try:
             postgres = postgres_scaling.scaling(
@@ -154,6 +154,9 @@ def report(m: Measured, args: argparse.Namespace, load_at_start: float) -> None:
     (stub1, stubn), ours, theirs = m.stub, m.promptsaas[1]["core_share"], m.litellm[1]["core_share"]
     print(f"\nthe stub alone: p50 {stub1['p50_ms']:.2f} ms at c1, {stubn['p50_ms']:.2f} ms at c{m.connections}")
     print(f"share of core 0 each server had at c{m.connections}: promptsaas {ours:.2f}, LiteLLM {theirs:.2f}")
+    if not isinstance(m.postgres, str):
+        idle = m.postgres[1]
+        print(f"the machine's idle CPU during the PostgreSQL runs: {idle[1]:.0%} with 1 worker, {idle[2]:.0%} with 2")
     for name, runs in (("promptsaas", [*m.promptsaas, m.echo]), ("LiteLLM", list(m.litellm))):
         for figures in runs:
             if figures["errors"] or figures["socket_errors"]:
