@@ -98,14 +98,10 @@ class SqlQuotaLedger(QuotaLedger):
         return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
 
     async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        """The reservation's row first, then the holds: on PostgreSQL a counter's row stays locked from its hold to
+        the commit, and every call of a subscription holds the same rows, so nothing else runs in between."""
         before = {}
         async with self._statements.transaction() as tx:
-            for item in in_key_order(reservation.items):
-                counter = await self._hold(tx, reservation.tenant_id, item)
-                if counter is None:
-                    await tx.rollback()
-                    return None
-                before[item.key] = counter
             await tx.execute(
                 _ADD_RESERVATION,
                 {
@@ -115,6 +111,12 @@ class SqlQuotaLedger(QuotaLedger):
                     "expires_at": reservation.expires_at,
                 },
             )
+            for item in in_key_order(reservation.items):
+                counter = await self._hold(tx, reservation.tenant_id, item)
+                if counter is None:
+                    await tx.rollback()
+                    return None
+                before[item.key] = counter
         return before
 
     async def _hold(self, tx: DriverTransaction, tenant_id: str, item: ReservationItem) -> Counter | None:
@@ -150,8 +152,9 @@ class SqlQuotaLedger(QuotaLedger):
 
 
 async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) -> None:
-    """Claim each reservation, charge all their counters in key order (so concurrent batches never wait on each
-    other's rows crosswise), then append the records, the conversation turns and the kept replies."""
+    """Claim each reservation, append the records, the conversation turns and the kept replies, and last charge all
+    the counters in key order (so concurrent batches never wait on each other's rows crosswise, and the counters'
+    rows, which every call of a subscription shares, stay locked only until the commit that follows)."""
     charges = []
     for settlement in settlements:
         tenant_id, charged = settlement.tenant_id, settlement.charges
@@ -160,13 +163,13 @@ async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) 
             ((tenant_id, *_order(i)), {**key_params(tenant_id, i.key), "charge": charged.get(i.key, 0), "n": i.amount})
             for i in items
         ]
-    await tx.execute_many(_CHARGE, [params for _, params in sorted(charges, key=lambda c: c[0])])
     await tx.execute_many(_ADD_RECORD, [m.usage_row(s.record, None if s.failed else s.charges) for s in settlements])
     await _write(tx, [s.exchange for s in settlements if s.exchange is not None])
     for settlement in settlements:
         if (kept := settlement.reply) is not None:
             answer = {"answer": dict(kept.response), "keep_until": kept.keep_until}
             await tx.execute(KEEP_ANSWER, {**entry_key(settlement.tenant_id, kept.scope), **answer})
+    await tx.execute_many(_CHARGE, [params for _, params in sorted(charges, key=lambda c: c[0])])
 
 
 async def _take(tx: DriverTransaction, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
