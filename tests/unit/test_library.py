@@ -65,6 +65,21 @@ def test_the_sync_platform_raises_domain_errors() -> None:
         assert platform.sweep_reservations() == 0
 
 
+def test_a_role_or_status_the_library_does_not_know_is_refused_with_its_options() -> None:
+    with Platform.in_memory(FAST) as platform:
+        acme = platform.create_tenant("acme")
+        acme.create_user("ann@example.com", role="admin")
+
+        with pytest.raises(InvalidInput, match="role must be one of member, admin, got 'owner'"):
+            acme.accounts().set_role("ann@example.com", "owner")
+        with pytest.raises(InvalidInput, match="status must be one of active, disabled, got 'gone'") as raised:
+            acme.accounts().set_status("ann@example.com", "gone")
+
+        assert raised.value.field == "status"
+        [ann] = acme.users()
+        assert (ann.role.value, ann.status.value) == ("admin", "active")
+
+
 def test_the_sync_platform_works_inside_a_running_event_loop() -> None:
     async def notebook_cell() -> str:
         with Platform.in_memory(FAST) as platform:

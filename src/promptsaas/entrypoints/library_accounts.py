@@ -3,6 +3,7 @@ verification, password reset and change, signing out everywhere; `SyncAccounts` 
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TypeVar
 
 from promptsaas.application.auth.service import AuthService
@@ -27,12 +28,12 @@ class AsyncAccounts:
     async def set_role(self, email: str, role: str) -> User:
         """`member` or `admin`; `last_admin` when it would leave the tenant without an active admin."""
         user = await self._c.admin().user(self._tenant_id, email)
-        return await self._c.admin().update_user(self._tenant_id, user.id, role=_choice(Role, role, "role"))
+        return await self._c.admin().update_user(self._tenant_id, user.id, role=choice(Role, role, "role"))
 
     async def set_status(self, email: str, status: str) -> User:
         """`active` or `disabled` (a disabled user signs in and calls no more); `last_admin` as for roles."""
         user = await self._c.admin().user(self._tenant_id, email)
-        return await self._c.admin().update_user(self._tenant_id, user.id, status=_choice(UserStatus, status, "status"))
+        return await self._c.admin().update_user(self._tenant_id, user.id, status=choice(UserStatus, status, "status"))
 
     async def set_signup_mode(self, mode: str) -> Tenant:
         """`open`, `verified`, `invite` or `closed`."""
@@ -40,7 +41,7 @@ class AsyncAccounts:
 
     async def invite(self, email: str, role: str = "member") -> str:
         """Mail an invite and return its link."""
-        return await self._auth.signup.invite(self._tenant_id, email, _choice(Role, role, "role"))
+        return await self._auth.signup.invite(self._tenant_id, email, choice(Role, role, "role"))
 
     async def sign_up(self, email: str, password: str, *, display_name: str = "", invite: str | None = None) -> None:
         """Self-service sign-up as the HTTP API does it: under the sign-up mode, revealing nothing."""
@@ -102,10 +103,11 @@ class SyncAccounts:
         return self._loop.run(self._accounts.sign_out_everywhere(email))
 
 
-E = TypeVar("E", Role, UserStatus)
+E = TypeVar("E", bound=Enum)
 
 
-def _choice(kind: type[E], value: str, field: str) -> E:
+def choice(kind: type[E], value: str, field: str) -> E:
+    """`value` as a member of the enum `kind`, or `InvalidInput` naming `field` and the values it can take."""
     try:
         return kind(value)
     except ValueError:

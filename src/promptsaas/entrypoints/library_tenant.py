@@ -19,14 +19,13 @@ from promptsaas.application.provider_keys import ProviderKeyInfo
 from promptsaas.application.retention import PurgeResult
 from promptsaas.domain.audit import AuditEntry
 from promptsaas.domain.channels import Channel
-from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.plans import Plan
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus
 from promptsaas.domain.usage import UsageRecord
 from promptsaas.domain.users import Role, User
 from promptsaas.entrypoints.composition.container import Container
-from promptsaas.entrypoints.library_accounts import AsyncAccounts
+from promptsaas.entrypoints.library_accounts import AsyncAccounts, choice
 from promptsaas.entrypoints.library_billing import AsyncTenantBilling
 from promptsaas.entrypoints.library_catalog import AsyncTenantCatalog
 from promptsaas.entrypoints.library_results import PlanCatalog, PlanLimits
@@ -66,7 +65,7 @@ class AsyncTenant(AsyncTenantCatalog, AsyncTenantBilling):
     async def create_user(
         self, email: str, password: str | None = None, role: str = "member", display_name: str = ""
     ) -> User:
-        role_ = _choice(Role, role, "role")
+        role_ = choice(Role, role, "role")
         if password is not None:
             return await self._c.auth().register(
                 await self.id(), email, password, display_name=display_name, role=role_
@@ -179,7 +178,7 @@ class AsyncTenant(AsyncTenantCatalog, AsyncTenantBilling):
         return InboundMessage(
             await self.id(),
             user.id,
-            _choice(Channel, channel, "channel"),
+            choice(Channel, channel, "channel"),
             agent,
             text,
             variables or {},
@@ -206,11 +205,3 @@ class AsyncTenant(AsyncTenantCatalog, AsyncTenantBilling):
         now = self._c.clock().now()
         [result] = await self._c.conversation_history().purge(now, dry_run=dry_run, tenant_id=await self.id())
         return result
-
-
-def _choice(kind: Any, value: str, field: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        options = ", ".join(v.value for v in kind)
-        raise InvalidInput(f"{field} must be one of {options}, got {value!r}", field=field) from None
