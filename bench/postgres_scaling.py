@@ -40,9 +40,24 @@ def _cpu_times() -> list[int]:
         return [int(n) for n in stat.readline().split()[1:]]
 
 
-def scaling(env: dict[str, str], log: Path, *, model: str, seconds: int, connections: int) -> Scaling | str:
+ROTATING_LUA = """keys = {%s}
+i = 0
+request = function()
+  i = i + 1
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "Bearer " .. keys[i %% #keys + 1]
+  return wrk.format("POST", nil, wrk.headers, '{"input": "What is 2+2?"}')
+end
+"""
+"""wrk taking each tenant's API key in turn."""
+
+
+def scaling(
+    env: dict[str, str], log: Path, *, model: str, seconds: int, connections: int, tenants: int = 1
+) -> Scaling | str:
     """Calls/s at `connections` and the machine's idle share per worker count, or why PostgreSQL could not be
-    measured."""
+    measured. The calls go to `tenants` tenants in turn, each with its own counters: with one, every call updates
+    the same counter rows, which PostgreSQL locks from each update to its commit."""
     sys.path.insert(0, str(ROOT))
     from tests.support.postgres import PostgresServer, ThrowawayCluster, _installed_bindir
 
@@ -57,7 +72,8 @@ def scaling(env: dict[str, str], log: Path, *, model: str, seconds: int, connect
         subprocess.run(
             [str(PROMPTSAAS), "--database-url", url, "db", "upgrade"], env=env, check=True, capture_output=True
         )
-        key = setup(url, f"bench-pg-{os.getpid()}", model)
+        keys = [setup(url, f"bench-pg-{os.getpid()}-{n}", model) for n in range(tenants)]
+        script = LUA % keys[0] if tenants == 1 else ROTATING_LUA % ", ".join(f'"{key}"' for key in keys)
         rates, idle = {}, {}
         for workers, cores in LAYOUTS:
             port = free_port()
@@ -65,8 +81,8 @@ def scaling(env: dict[str, str], log: Path, *, model: str, seconds: int, connect
             try:
                 until_ok(f"http://127.0.0.1:{port}/healthz", time.monotonic(), process)
                 api = f"http://127.0.0.1:{port}/v1/agents/bench/runs"
-                wrk(api, LUA % key, connections=4, seconds=2)  # warm up
-                run = partial(wrk, api, LUA % key, connections=connections, seconds=seconds)
+                wrk(api, script, connections=4, seconds=2)  # warm up
+                run = partial(wrk, api, script, connections=connections, seconds=seconds)
                 figures, idle[workers] = idle_share(run)
                 rates[workers] = figures["rps"]
             finally:

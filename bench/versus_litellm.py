@@ -2,6 +2,7 @@
 
     uv run python bench/versus_litellm.py [--seconds 10] [--connections 32] [--litellm .bench/litellm/bin/litellm]
                                           [--cold-starts 3] [--no-postgres] [--no-access-log]
+                                          [--postgres-tenants 1]
 
 The loopback OpenAI stub runs on core 1. On core 0, one worker each: promptsaas (`promptsaas serve`, an API key, the
 agent's model `openai:gpt-4o-mini` through the official SDK to the stub, a SQLite file) and LiteLLM's proxy (a master
@@ -127,7 +128,12 @@ def measure(args: argparse.Namespace, workdir: Path) -> Measured:
     if not args.no_postgres:
         try:
             postgres = postgres_scaling.scaling(
-                env, log, model="offline:echo", seconds=args.seconds, connections=args.connections
+                env,
+                log,
+                model="offline:echo",
+                seconds=args.seconds,
+                connections=args.connections,
+                tenants=args.postgres_tenants,
             )
         except (RuntimeError, OSError, subprocess.CalledProcessError) as failed:
             postgres = f"failed: {str(failed).splitlines()[0][:80]}"
@@ -156,7 +162,9 @@ def report(m: Measured, args: argparse.Namespace, load_at_start: float) -> None:
     print(f"share of core 0 each server had at c{m.connections}: promptsaas {ours:.2f}, LiteLLM {theirs:.2f}")
     if not isinstance(m.postgres, str):
         idle = m.postgres[1]
-        print(f"the machine's idle CPU during the PostgreSQL runs: {idle[1]:.0%} with 1 worker, {idle[2]:.0%} with 2")
+        spread = f"{args.postgres_tenants} tenants' keys in turn" if args.postgres_tenants > 1 else "one API key"
+        print(f"the machine's idle CPU during the PostgreSQL runs ({spread}): ", end="")
+        print(f"{idle[1]:.0%} with 1 worker, {idle[2]:.0%} with 2")
     for name, runs in (("promptsaas", [*m.promptsaas, m.echo]), ("LiteLLM", list(m.litellm))):
         for figures in runs:
             if figures["errors"] or figures["socket_errors"]:
@@ -174,6 +182,9 @@ def main() -> None:
     parser.add_argument("--litellm", type=Path, default=ROOT / ".bench" / "litellm" / "bin" / "litellm")
     parser.add_argument("--cold-starts", type=int, default=3, help="starts of promptsaas serve; the median is shown")
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL 2-workers figure")
+    parser.add_argument(
+        "--postgres-tenants", type=int, default=1, help="spread the PostgreSQL calls over this many tenants' keys"
+    )
     parser.add_argument(
         "--no-access-log", dest="access_log", action="store_false", help="both servers without their request log"
     )
