@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -26,7 +27,7 @@ TENANTS = 300
 
 def tenants_in_the_file(path: Path) -> int:
     """Tenants in the database file itself, the log ignored (`immutable`)."""
-    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as conn:
         return int(conn.execute("SELECT count(*) FROM tenants").fetchone()[0])
 
 
