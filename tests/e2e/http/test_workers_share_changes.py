@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -141,3 +142,34 @@ def healthz_count(server: ServerProcess) -> float:
 def ok_text(response: httpx.Response) -> str:
     assert response.status_code == 200, response.text
     return response.text
+
+
+def test_the_supervisor_holds_no_app_only_the_workers_do(two_workers: ServerProcess) -> None:
+    """The process that starts and watches the workers loads neither SQLAlchemy (whose compiled extensions it would
+    map) nor the app, so it costs a fraction of a worker's memory."""
+    supervisor = two_workers.process.pid
+    workers = [pid for pid in children(supervisor) if "multiprocessing.spawn" in command_line(pid)]
+    assert len(workers) == 2
+    for pid in workers:
+        assert "sqlalchemy" in mapped_packages(pid)
+    assert "sqlalchemy" not in mapped_packages(supervisor)
+    assert resident_kib(supervisor) < min(resident_kib(pid) for pid in workers) / 2
+
+
+def children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+
+
+def mapped_packages(pid: int) -> set[str]:
+    """Top-level packages of site-packages whose files the process has mapped (its compiled extensions)."""
+    lines = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    return {line.split("site-packages/", 1)[1].split("/")[0] for line in lines if "site-packages/" in line}
+
+
+def resident_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))

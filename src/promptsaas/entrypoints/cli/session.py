@@ -70,9 +70,17 @@ class Session:
 
     def prepare(self) -> None:
         """Get the database ready as opening the platform does (a new SQLite file is migrated, an outdated
-        PostgreSQL schema refused, a fault one line), without building a platform: the server builds its own."""
+        PostgreSQL schema refused, a fault one line), without building a platform: the server builds its own. A
+        database already at this version's schema is only looked at through its driver (as `read` does), so the
+        process that serves, or supervises the workers, loads no SQLAlchemy for it."""
         if self.opener is not open_platform:
             self.run(_nothing)
+            return
+        from promptsaas.entrypoints.library_reads import ReadOnlyPlatform
+
+        current = ReadOnlyPlatform.open(self.database_url)
+        if current is not None:
+            current.close()
             return
         from promptsaas.entrypoints.composition.persistence import ready_database
 

@@ -6,15 +6,15 @@ import gc
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
-from litestar import Litestar
 
-from promptsaas.adapters.observability.metrics import MULTIPROCESS_DIR
-from promptsaas.entrypoints.composition.container import build_container
 from promptsaas.entrypoints.composition.settings import Settings
-from promptsaas.entrypoints.http.app import create_app
 from promptsaas.entrypoints.http.slow_clients import protocol
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 ACCESS_LOG_LEVELS = frozenset({"info", "debug", "trace"})
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -32,6 +32,11 @@ def create() -> Litestar:
 
 
 def create_app_from(settings: Settings) -> Litestar:
+    """The app on a new container. Imported here, not with the module, so that `serve --workers N`'s supervisor,
+    which only starts and watches the workers, holds uvicorn and the CLI but not the app (about 60 MB less)."""
+    from promptsaas.entrypoints.composition.container import build_container
+    from promptsaas.entrypoints.http.app import create_app
+
     return create_app(build_container(settings))
 
 
@@ -39,6 +44,8 @@ def share_metrics_between_workers() -> None:
     """Prometheus multi-process mode: every worker writes its series under one fresh directory that `/metrics`
     aggregates (an operator's own `PROMETHEUS_MULTIPROC_DIR` is made if missing and emptied of a previous run's
     files)."""
+    from promptsaas.adapters.observability.metrics import MULTIPROCESS_DIR
+
     directory = os.environ.get(MULTIPROCESS_DIR) or tempfile.mkdtemp(prefix="promptsaas-metrics-")
     Path(directory).mkdir(parents=True, exist_ok=True)
     for stale in Path(directory).glob("*.db"):
