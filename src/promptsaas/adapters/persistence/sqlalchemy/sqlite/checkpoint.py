@@ -5,7 +5,8 @@ auto-checkpoint size; that commit's caller waits for the copy and the syncs, a f
 agent calls. A serving process instead checkpoints in a thread every `interval` seconds (PASSIVE: it never waits
 for, nor blocks, a reader or a writer), so the log stays short and the commits on the event loop only append to it.
 The connections' own auto-checkpoint (`AUTO_CHECKPOINT_PAGES`) stays as a backstop for processes that run no
-checkpointer, such as the CLI, and for a burst that outruns the thread.
+checkpointer (the CLI, `promptsaas worker`, `promptsaas bot` on its own, the library) and for a burst that
+outruns the thread.
 """
 
 from __future__ import annotations
