@@ -105,7 +105,11 @@ def measure(args: argparse.Namespace, workdir: Path) -> Measured:
             )
         )
         liveness = f"http://127.0.0.1:{proxy_port}{litellm_proxy.LIVENESS}"
-        their_cold = until_ok(liveness, started, proxy, timeout=300), cpu_seconds(proxy.pid)
+        try:
+            their_cold = until_ok(liveness, started, proxy, timeout=300), cpu_seconds(proxy.pid)
+        except RuntimeError as failed:  # the workdir goes with the run: keep why LiteLLM did not start
+            tail = (workdir / "litellm.log").read_text(errors="replace").splitlines()[-20:]
+            raise RuntimeError("\n".join([str(failed), "the end of LiteLLM's output:", *tail])) from None
         api, chat = (
             f"http://127.0.0.1:{api_port}/v1/agents/bench/runs",
             f"http://127.0.0.1:{proxy_port}{litellm_proxy.CHAT}",
