@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -68,9 +68,13 @@ async def test_commits_leave_the_log_for_the_checkpointer(tmp_path: Path) -> Non
         await write_tenants(database)
         assert tenants_in_the_file(path) == 0  # no commit copied the log back
 
-        checkpointing = asyncio.create_task(checkpoint_forever(str(path), interval=0.01))
-        assert await tenants_reaching_the_file(path) == TENANTS
-        checkpointing.cancel()
+        checkpointing = asyncio.create_task(checkpoint_forever(path, interval=0.01))
+        try:
+            assert await tenants_reaching_the_file(path) == TENANTS
+        finally:
+            checkpointing.cancel()
+            with suppress(asyncio.CancelledError):
+                await checkpointing
     finally:
         await database.dispose()
 

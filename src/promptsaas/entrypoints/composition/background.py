@@ -40,6 +40,6 @@ def _background_work(container: Container) -> list[Coroutine[Any, Any, None]]:
     if persistence.backend() == SQL:
         database = persistence.database()
         work.append(follow_changes(container.read_cache(), change_feed(database, operations.change_poll_seconds)))
-        if database.is_sqlite and not database.in_memory:
-            work.append(checkpoint_forever(str(database.url.database)))
+        if database.sqlite_file is not None:
+            work.append(checkpoint_forever(database.sqlite_file))
     return work

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -59,6 +60,13 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.url.get_backend_name()
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database's file; None on PostgreSQL and for an in-memory SQLite database."""
+        if not self.is_sqlite or self.in_memory or not self.url.database:
+            return None
+        return Path(self.url.database)
 
     @property
     def writer_turn(self) -> WriteGate | None:

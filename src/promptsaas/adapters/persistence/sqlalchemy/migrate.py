@@ -156,9 +156,9 @@ def database_faults(database: Database) -> Iterator[None]:
 
 def _sqlite_hint(database: Database) -> str | None:
     """Why SQLite could not open its file, when the file's directory says it (missing, not a directory, read-only)."""
-    if not database.is_sqlite or database.in_memory or not database.url.database:
+    if database.sqlite_file is None:
         return None
-    folder = Path(database.url.database).resolve().parent
+    folder = database.sqlite_file.resolve().parent
     if not folder.exists():
         return f"the directory {folder} does not exist"
     if not folder.is_dir():

@@ -78,6 +78,6 @@ class ProcessLock(RunnerLock):
 def runner_lock(database: Database) -> RunnerLock:
     if not database.is_sqlite:
         return PostgresAdvisoryLock(database)
-    if database.in_memory or not database.url.database:
+    if database.sqlite_file is None:
         return ProcessLock()
-    return FileLock(Path(f"{database.url.database}.jobs.lock"))
+    return FileLock(Path(f"{database.sqlite_file}.jobs.lock"))

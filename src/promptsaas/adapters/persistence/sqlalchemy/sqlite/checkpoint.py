@@ -15,6 +15,7 @@ import asyncio
 import logging
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 INTERVAL_S = 0.05
 AUTO_CHECKPOINT_PAGES = 10_000
@@ -22,7 +23,7 @@ AUTO_CHECKPOINT_PAGES = 10_000
 log = logging.getLogger("promptsaas.persistence")
 
 
-async def checkpoint_forever(path: str, interval: float = INTERVAL_S) -> None:
+async def checkpoint_forever(path: Path, interval: float = INTERVAL_S) -> None:
     """PASSIVE checkpoints of the database file at `path` every `interval` seconds until cancelled, on a connection
     of their own in a thread of their own (the `sqlite3` module releases the GIL while SQLite copies and syncs). The
     connection is closed on that thread too, after the checkpoint in progress when the task was cancelled."""
@@ -41,7 +42,7 @@ async def checkpoint_forever(path: str, interval: float = INTERVAL_S) -> None:
         thread.shutdown(wait=False)
 
 
-def _connect(path: str) -> sqlite3.Connection:
+def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     connection.execute("PRAGMA busy_timeout=0")
     return connection
