@@ -193,3 +193,35 @@ async def test_nothing_listening_is_unavailable_after_the_retries(transport: Tra
     await provider.aclose()
     assert raised.value.code == "llm_unavailable"
     assert raised.value.message == "cannot reach openai"
+
+
+async def test_calls_go_through_the_environments_proxy_unless_no_proxy_exempts_the_host(
+    stub: LlmStub, transport: Transport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stub stands in for the proxy: nothing listens at the endpoint's own address."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", stub.url)
+    policy = RetryPolicy(timeout_seconds=5, max_retries=0)
+
+    def provider() -> OpenAIProvider:
+        return OpenAIProvider(
+            base_url=f"http://127.0.0.1:{port}/v1", api_key=OPENAI_KEY, policy=policy, transport=transport
+        )
+
+    proxied = provider()
+    stub.script(Reply("Via the proxy."))
+    assert (await proxied.complete(ask())).text == "Via the proxy."
+    await proxied.aclose()
+    assert stub.received[0].path == "/v1/chat/completions"
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = provider()
+    with pytest.raises(LlmError) as raised:
+        await direct.complete(ask())
+    await direct.aclose()
+    assert raised.value.code == "llm_unavailable"
+    assert len(stub.received) == 1

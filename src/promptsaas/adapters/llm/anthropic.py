@@ -31,6 +31,7 @@ from promptsaas.domain.errors import LlmBadRequest, LlmUnavailable
 from promptsaas.domain.prompts import ModelParams
 
 MESSAGES = "/v1/messages"
+Clients = ClientPool[anthropic.AsyncAnthropic, httpx2.AsyncClient]
 MediaType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
 MEDIA_TYPES: dict[str, MediaType] = {t: t for t in ("image/jpeg", "image/png", "image/gif", "image/webp")}
 
@@ -52,7 +53,7 @@ class AnthropicProvider(LlmProvider):
         self._api_key = api_key
         self._policy = policy or RetryPolicy()
         self._transport = transport
-        self._clients: ClientPool[anthropic.AsyncAnthropic] = ClientPool(self._client, self._connect)
+        self._clients: Clients = ClientPool(self._client, self._connect)
 
     async def complete(self, request: LlmRequest) -> Completion:
         client = self._clients.get(request.api_key)
@@ -69,7 +70,8 @@ class AnthropicProvider(LlmProvider):
         secrets = (request.api_key, client.api_key, client.auth_token)
 
         async def open_stream() -> RawStream:
-            return RawStream(await self._send(client, request, stream=True))
+            response = await self._send(client, request, stream=True)
+            return RawStream(response.aiter_bytes(), response.aclose)
 
         def classify(exc: Exception) -> Fault | None:
             if isinstance(exc, ProviderStreamError):  # an `error` event mid-stream
@@ -188,7 +190,7 @@ def _completion(response: anthropic_wire.Message) -> Completion:
 async def _events(stream: RawStream) -> AsyncIterator[StreamEvent]:
     pieces: list[str] = []
     input_tokens = output_tokens = 0
-    async for event in anthropic_wire.events(stream.response.aiter_bytes()):
+    async for event in anthropic_wire.events(stream.chunks):
         if event.type == "message_start" and event.message is not None:
             usage = event.message.usage
             input_tokens, output_tokens = usage.all_input_tokens, usage.output_tokens

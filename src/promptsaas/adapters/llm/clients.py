@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar
-
-if TYPE_CHECKING:
-    import httpx2
+from typing import Generic, Literal, Protocol, TypeVar
 
 Transport = Literal["httpx", "aiohttp"]
+
+
+class Pool(Protocol):
+    async def aclose(self) -> None: ...
+
+
 C = TypeVar("C")
+P = TypeVar("P", bound=Pool)
 
 BYOK_CLIENTS = 256
 
 
-class ClientPool(Generic[C]):
+class ClientPool(Generic[C, P]):
     """Creates each SDK client once and reuses it; all of them share one HTTP connection pool.
 
     A client holds only its key and options, so evicting a user's client from the LRU needs no closing: the pool
@@ -24,28 +28,28 @@ class ClientPool(Generic[C]):
 
     def __init__(
         self,
-        make: Callable[[str | None, httpx2.AsyncClient], C],
-        connect: Callable[[], httpx2.AsyncClient],
+        make: Callable[[str | None, P], C],
+        connect: Callable[[], P],
         size: int = BYOK_CLIENTS,
     ) -> None:
         self._make = make
         self._connect = connect
         self._size = size
-        self._http: httpx2.AsyncClient | None = None
+        self._connections: P | None = None
         self._platform: C | None = None
         self._byok: OrderedDict[str, C] = OrderedDict()
 
     def get(self, api_key: str | None) -> C:
         """The client for a user's own key, or the platform's client when `api_key` is `None`."""
-        if self._http is None:
-            self._http = self._connect()
+        if self._connections is None:
+            self._connections = self._connect()
         if api_key is None:
             if self._platform is None:
-                self._platform = self._make(None, self._http)
+                self._platform = self._make(None, self._connections)
             return self._platform
         client = self._byok.pop(api_key, None)
         if client is None:
-            client = self._make(api_key, self._http)
+            client = self._make(api_key, self._connections)
         self._byok[api_key] = client
         if len(self._byok) > self._size:
             self._byok.popitem(last=False)
@@ -55,8 +59,8 @@ class ClientPool(Generic[C]):
         return len(self._byok) + (self._platform is not None)
 
     async def aclose(self) -> None:
-        http, self._http = self._http, None
+        connections, self._connections = self._connections, None
         self._platform = None
         self._byok.clear()
-        if http is not None:
-            await http.aclose()
+        if connections is not None:
+            await connections.aclose()

@@ -1,7 +1,8 @@
 """Chat Completions with the official `openai` SDK: OpenAI itself, or any OpenAI-compatible server.
 
-The SDK client of each key gives the endpoint's URL, headers, timeout, HTTP client and error types; requests are
-sent by `direct.DirectPost` and answers read by `openai_wire`, without the SDK's per-request machinery.
+The SDK client of each key gives the endpoint's URL, headers, timeout and error types; requests are sent by
+`direct` (on aiohttp's session, or the SDK's httpx2 client) and answers read by `openai_wire`, without the SDK's
+per-request machinery.
 
 The same class serves named endpoints (Gemini's compatibility endpoint, Ollama, vLLM, ...): a name, a base URL and
 the environment variable holding its key.
@@ -20,7 +21,7 @@ import openai
 from openai.types.chat import ChatCompletionContentPartParam, ChatCompletionMessageParam
 
 from promptsaas.adapters.llm.clients import ClientPool, Transport
-from promptsaas.adapters.llm.direct import DirectPost
+from promptsaas.adapters.llm.direct import Connections, DirectPost
 from promptsaas.adapters.llm.faults import (
     Fault,
     InvalidResponse,
@@ -79,14 +80,14 @@ class OpenAIProvider(LlmProvider):
         self._policy = policy or RetryPolicy()
         self._transport = transport
         self._max_tokens_field = max_tokens_field
-        self._clients: ClientPool[_Endpoint] = ClientPool(self._endpoint, self._connect)
+        self._clients: ClientPool[_Endpoint, Connections] = ClientPool(self._endpoint, self._connect)
 
     async def complete(self, request: LlmRequest) -> Completion:
         endpoint = self._clients.get(request.api_key)
         key = endpoint.key
 
         async def attempt() -> Completion:
-            return _completion(request, reply((await endpoint.post(self._body(request))).content))
+            return _completion(request, reply(await endpoint.post(self._body(request))))
 
         return await call_with_retries(self.name, attempt, lambda exc: self._fault(exc, key), self._policy)
 
@@ -97,7 +98,7 @@ class OpenAIProvider(LlmProvider):
 
         async def open_stream() -> RawStream:
             body = {**self._body(request), "stream": True, "stream_options": {"include_usage": True}}
-            return RawStream(await endpoint.post(body, stream=True))
+            return await endpoint.post.stream(body)
 
         def classify(exc: Exception) -> Fault | None:
             if isinstance(exc, ProviderStreamError):
@@ -121,17 +122,18 @@ class OpenAIProvider(LlmProvider):
         body[self._max_tokens_field] = params.output_budget
         return body
 
-    def _endpoint(self, api_key: str | None, http: httpx2.AsyncClient) -> _Endpoint:
+    def _endpoint(self, api_key: str | None, connections: Connections) -> _Endpoint:
         """The SDK client for `api_key` (it resolves the base URL, organisation and project from its arguments and
-        environment), and its Chat Completions endpoint for `DirectPost`: the client's URL and headers with the
-        key's `Authorization`, as the SDK's `post` sends them."""
+        environment), and its Chat Completions endpoint for `direct`: the client's URL and headers with the key's
+        `Authorization`, as the SDK's `post` sends them."""
         key = api_key or self._platform_key()
+        timeout = self._policy.sdk_timeout
         client = openai.AsyncOpenAI(
-            api_key=key, base_url=self._base_url, max_retries=0, timeout=self._policy.sdk_timeout, http_client=http
+            api_key=key, base_url=self._base_url, max_retries=0, timeout=timeout, http_client=connections.http
         )
         url = str(client.base_url).rstrip("/") + CHAT_COMPLETIONS
         headers = {**client.default_headers, "Authorization": f"Bearer {key}"}
-        return _Endpoint(key, DirectPost(http, url, headers, self._policy.sdk_timeout, openai))
+        return _Endpoint(key, connections.post(url, headers, timeout, openai))
 
     def _platform_key(self) -> str:
         key = self._api_key or (os.environ.get(self._key_env) if self._key_env else KEYLESS)
@@ -139,10 +141,8 @@ class OpenAIProvider(LlmProvider):
             raise missing_key(self.name, self._key_env)
         return key
 
-    def _connect(self) -> httpx2.AsyncClient:
-        if self._transport == "aiohttp":
-            return openai.DefaultAioHttpClient()
-        return openai.DefaultAsyncHttpxClient()
+    def _connect(self) -> Connections:
+        return Connections(openai.DefaultAsyncHttpxClient(), aiohttp_session=self._transport == "aiohttp")
 
     def _fault(self, exc: Exception, key: str | None) -> Fault | None:
         if isinstance(exc, openai.APIConnectionError):  # timeouts included: see `RetryPolicy.sdk_timeout`
@@ -206,7 +206,7 @@ def _completion(request: LlmRequest, response: Reply) -> Completion:
 async def _events(request: LlmRequest, stream: RawStream) -> AsyncIterator[StreamEvent]:
     pieces: list[str] = []
     usage = None
-    async for chunk in chunks(stream.response.aiter_bytes()):
+    async for chunk in chunks(stream.chunks):
         usage = chunk.usage or usage
         for choice in chunk.choices[:1]:
             text = choice.delta.content or choice.delta.refusal

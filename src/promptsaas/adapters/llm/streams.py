@@ -7,13 +7,10 @@ Only opening is retried (nothing has been delivered yet); a fault after the firs
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from promptsaas.adapters.llm.faults import Fault, RetryPolicy, call_with_retries
 from promptsaas.application.ports.llm import StreamEvent
-
-if TYPE_CHECKING:
-    import httpx2
 
 
 class Closable(Protocol):
@@ -45,13 +42,15 @@ async def relay(
 
 
 class RawStream:
-    """The streamed answer's response, closed by `relay` however the stream ends."""
+    """A streamed answer's body, as it arrives, and how to let its connection go (`relay` closes it however the
+    stream ends)."""
 
-    def __init__(self, response: httpx2.Response) -> None:
-        self.response = response
+    def __init__(self, chunks: AsyncIterator[bytes], close: Callable[[], Awaitable[None]]) -> None:
+        self.chunks = chunks
+        self._close = close
 
     async def close(self) -> None:
-        await self.response.aclose()
+        await self._close()
 
 
 class ProviderStreamError(Exception):
