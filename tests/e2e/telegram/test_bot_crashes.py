@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from tests.e2e.telegram.conftest import CATALOG, bot_settings
 from tests.support.telegram_stub import TelegramStub
 
 TOM = 7002
+CLAIM_SECONDS = 3.0
+"""How long the killed process's claim on its update lasts: longer than a restart takes, even on a slow machine."""
 
 
 @contextlib.asynccontextmanager
@@ -87,14 +90,16 @@ async def test_a_killed_process_s_update_is_replayed_once_its_claim_runs_out(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'killed.db'}"
     update = stub.text_update(TOM, "anyone?")
-    async with _process(url, stub, claim_seconds=0.5) as shell:  # killed after its claim, before any reply
+    async with _process(url, stub, claim_seconds=CLAIM_SECONDS) as shell:  # killed after its claim, before a reply
         inbox = shell.dispatcher["inbox"]
         assert await inbox.accept(shell.tenant_id, "telegram", str(update["update_id"]), json.dumps(update))
         assert await inbox.claim(shell.tenant_id, "telegram", str(update["update_id"]))
+        claimed = time.monotonic()
 
-    await _restart(url, stub)  # the claim may still be alive: left alone
+    await _restart(url, stub)  # the claim is still alive: left alone
+    assert time.monotonic() - claimed < CLAIM_SECONDS, "the restart outlived the claim: nothing was tested"
     held = stub.texts(TOM)
-    await asyncio.sleep(0.6)
+    await asyncio.sleep(claimed + CLAIM_SECONDS + 0.1 - time.monotonic())
     await _restart(url, stub)
     await _restart(url, stub)
 
