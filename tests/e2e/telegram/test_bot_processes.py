@@ -50,6 +50,34 @@ async def test_the_bot_process_polls_answers_and_applies_a_redelivery_once(
     assert TOKEN not in (tmp_path / "bot.log").read_text()
 
 
+async def test_the_bot_process_follows_other_processes_changes_and_checkpoints_its_writes(
+    tmp_path: Path, stub: TelegramStub, demo_env: dict[str, str]
+) -> None:
+    """With a read cache kept for ten minutes, only the change feed can show the bot an agent retired by the CLI;
+    and only a checkpoint moves the bot's writes from the write-ahead log into the database file while it runs."""
+    env = {**demo_env, "PROMPTSAAS_CACHE_TTL_SECONDS": "600"}
+    database = tmp_path / "bot.db"
+    bot = await start(env, tmp_path, "bot", "--tenant", "demo", log="bot.log")
+    try:
+        stub.push(stub.button_update(TOM, "agent:tutor"))
+        stub.push(stub.text_update(TOM, "a checkpointed hello"))
+        await stub.wait_for("sendMessage", 2, within=STARTUP)
+        for _ in range(100):
+            if b"a checkpointed hello" in database.read_bytes():
+                break
+            await asyncio.sleep(0.1)
+        in_file = b"a checkpointed hello" in database.read_bytes()
+        await cli(env, tmp_path, "agent", "retire", "--tenant", "demo", "tutor")
+        await asyncio.sleep(1.0)
+        stub.push(stub.text_update(TOM, "still there?"))
+        await stub.wait_for("sendMessage", 3, within=STARTUP)
+    finally:
+        await stop(bot)
+    assert in_file, "the bot's writes stayed in the write-ahead log"
+    assert stub.texts(TOM)[1] == "You said: a checkpointed hello"
+    assert "You said" not in stub.texts(TOM)[2]
+
+
 async def test_the_webhook_route_checks_the_secret_answers_at_once_and_replies_once(
     tmp_path: Path, stub: TelegramStub, demo_env: dict[str, str]
 ) -> None:

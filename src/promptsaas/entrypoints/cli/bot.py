@@ -37,4 +37,4 @@ def command(
         return
     from promptsaas.entrypoints.telegram.polling import run_polling
 
-    s.run(lambda p: run_polling(p.container, tenant, s.out.text, with_jobs=True))
+    s.run(lambda p: run_polling(p.container, tenant, s.out.text, own_process=True))

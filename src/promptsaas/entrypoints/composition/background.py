@@ -1,6 +1,6 @@
-"""What a serving process runs beside its requests: the change feed that keeps its read cache current across
-processes, the SQLite file's WAL checkpoints (off the request path), and (for the embedded default,
-`PROMPTSAAS_JOBS=serve`) the background jobs' runner."""
+"""What a serving process (`promptsaas serve`, and `promptsaas bot` on its own) runs beside its requests: the
+change feed that keeps its read cache current across processes, the SQLite file's WAL checkpoints (off the request
+path), and (for the embedded default, `PROMPTSAAS_JOBS=serve`) the background jobs' runner."""
 
 from __future__ import annotations
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 from collections.abc import Callable
 
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 
 from promptsaas.domain.errors import SetupFailed
+from promptsaas.entrypoints.composition.background import serving_in_background
 from promptsaas.entrypoints.composition.container import Container
-from promptsaas.entrypoints.composition.jobs import job_runner
 from promptsaas.entrypoints.telegram.commands import MENU
 from promptsaas.entrypoints.telegram.shell import BOT_USERNAME, REPLAY_SECONDS, TelegramShell, build_shell
 from promptsaas.entrypoints.telegram.webhooks import WEBHOOK_SECRET
@@ -28,11 +29,14 @@ async def run_polling(
     on_ready: Callable[[str], None],
     *,
     handle_signals: bool = True,
-    with_jobs: bool = False,
+    own_process: bool = False,
 ) -> None:
     """Poll until SIGINT or SIGTERM (or, without `handle_signals`, until cancelled); updates a stopped process
-    accepted but never applied are applied first. `with_jobs` (the bot process of its own) also runs the background
-    jobs under the embedded default (`PROMPTSAAS_JOBS=serve`), so kept replies are retried without a worker."""
+    accepted but never applied are applied first. `own_process` (`promptsaas bot`, not the bot inside `serve`)
+    also runs what a serving process runs beside its requests (`serving_in_background`): the change feed, so an
+    operator's change in another process reaches the bot's read cache within the poll interval; the SQLite file's
+    WAL checkpoints; and, under the embedded default (`PROMPTSAAS_JOBS=serve`), the background jobs, so kept
+    replies are retried without a worker."""
     shell = await build_shell(container, tenant_slug)
     try:
         name = await _introduce(container, shell)
@@ -41,21 +45,18 @@ async def run_polling(
         await shell.replay_pending()
         stops = "Ctrl-C stops" if handle_signals else "stops with the server"
         on_ready(f"@{name} is polling for tenant {tenant_slug} ({stops})")
-        background = [asyncio.create_task(shell.replay_forever(REPLAY_SECONDS))]
-        operations = container.settings().operations
-        if with_jobs and operations.jobs == "serve":
-            runner = job_runner(container).run_forever(operations.job_tick_seconds)
-            background.append(asyncio.create_task(runner))
+        replaying = asyncio.create_task(shell.replay_forever(REPLAY_SECONDS))
+        beside = serving_in_background(container) if own_process else contextlib.nullcontext()
         try:
-            await shell.dispatcher.start_polling(
-                shell.bot,
-                polling_timeout=POLLING_TIMEOUT_SECONDS,
-                handle_signals=handle_signals,
-                close_bot_session=False,
-            )
+            async with beside:
+                await shell.dispatcher.start_polling(
+                    shell.bot,
+                    polling_timeout=POLLING_TIMEOUT_SECONDS,
+                    handle_signals=handle_signals,
+                    close_bot_session=False,
+                )
         finally:
-            for task in background:
-                task.cancel()
+            replaying.cancel()
     except (TelegramAPIError, TelegramNetworkError) as error:
         raise SetupFailed(f"Telegram refused the bot: {error.message}") from None
     finally:

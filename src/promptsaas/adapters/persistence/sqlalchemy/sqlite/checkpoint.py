@@ -2,11 +2,11 @@
 
 SQLite copies the WAL back into the database file (and syncs both) on the commit that takes the log past its
 auto-checkpoint size; that commit's caller waits for the copy and the syncs, a few milliseconds every fifty or so
-agent calls. A serving process instead checkpoints in a thread every `interval` seconds (PASSIVE: it never waits
-for, nor blocks, a reader or a writer), so the log stays short and the commits on the event loop only append to it.
+agent calls. A serving process (and `promptsaas bot` on its own) instead checkpoints in a thread every `interval`
+seconds (PASSIVE: it never waits for, nor blocks, a reader or a writer), so the log stays short and the commits on
+the event loop only append to it.
 The connections' own auto-checkpoint (`AUTO_CHECKPOINT_PAGES`) stays as a backstop for processes that run no
-checkpointer (the CLI, `promptsaas worker`, `promptsaas bot` on its own, the library) and for a burst that
-outruns the thread.
+checkpointer (the CLI, `promptsaas worker`, the library) and for a burst that outruns the thread.
 """
 
 from __future__ import annotations
