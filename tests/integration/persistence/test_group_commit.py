@@ -1,5 +1,6 @@
 """Settlements that finish together are committed together: each caller is answered only once its own is stored,
-one bad settlement fails only its caller, and a caller that gives up still has its settlement stored."""
+one bad settlement fails only its caller, and a caller that gives up still has its settlement stored. Reservations
+made together (on SQLite, in one transaction) stay exact, and one whose caller left is given back."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
 from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from promptsaas.application.ports.quota import Settlement
-from promptsaas.domain.quota import Counter
+from promptsaas.domain.plans import Metric
+from promptsaas.domain.quota import Counter, CounterKey
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import key, reservation, usage
 
 REQUESTS = key()
+TOKENS = key(metric=Metric.TOKENS)
 CALLS = 12
 
 
@@ -84,3 +87,55 @@ async def test_a_caller_that_gives_up_still_has_its_settlement_stored(sql: Backe
         await asyncio.sleep(0.01)
     assert await stored_records(sql) == {"u-0", "u-1"}
     assert await sql.counter("t1", REQUESTS) == Counter(2, 0)
+
+
+async def test_reservations_made_together_are_exact_and_each_caller_hears_back_once_its_own_is_stored(
+    sql: Backend,
+) -> None:
+    """On SQLite these share transactions; a refused one (its second item does not fit) gives back its first."""
+    ledger = sql.ledger
+    seen_on_return: dict[str, int] = {}
+
+    async def reserve(name: str, *items: tuple[CounterKey, int, int | None]) -> bool:
+        held = await ledger.reserve(reservation("t1", name, *items))
+        seen_on_return[name] = await pending_elsewhere(sql)
+        return held is not None
+
+    calls = [reserve(f"r{n}", (REQUESTS, 1, 5)) for n in range(CALLS)]
+    calls.insert(2, reserve("too-big", (REQUESTS, 1, 5), (TOKENS, 500, 100)))
+    admitted = await asyncio.gather(*calls)
+    assert sum(admitted) == 5
+    assert not admitted[2]
+    assert await sql.counter("t1", REQUESTS) == Counter(0, 5)
+    assert await sql.counter("t1", TOKENS) == Counter()
+    assert await ledger.pending() == 5
+    for name, ok in zip(["r0", "r1", "too-big", *(f"r{n}" for n in range(2, CALLS))], admitted, strict=True):
+        if ok:
+            assert seen_on_return[name] >= 1, f"{name} returned before its reservation was stored"
+
+
+async def test_a_caller_that_leaves_while_its_reservation_is_queued_has_it_given_back(sql: Backend) -> None:
+    ledger = sql.ledger
+    running = asyncio.create_task(ledger.reserve(reservation("t1", "kept", (REQUESTS, 1, 100))))
+    queued = asyncio.create_task(ledger.reserve(reservation("t1", "left", (REQUESTS, 1, 100))))
+    await asyncio.sleep(0)  # both submitted: on SQLite they wait for the writer together
+    queued.cancel()
+    assert await running
+    with pytest.raises(asyncio.CancelledError):
+        await queued
+    for _ in range(100):
+        if await ledger.pending() == 1:
+            break
+        await asyncio.sleep(0.01)
+    assert await ledger.pending() == 1
+    assert await sql.counter("t1", REQUESTS) == Counter(0, 1)
+
+
+async def pending_elsewhere(backend: Backend) -> int:
+    """The reservations a second process would see."""
+    assert backend.database is not None
+    other = Database(str(backend.database.url))
+    try:
+        return await SqlQuotaLedger(other).pending("t1")
+    finally:
+        await other.dispose()

@@ -4,11 +4,18 @@ A reservation holds every item in one short transaction, each with one condition
 (`reserved = reserved + :n WHERE <key> AND used + reserved + :n <= :limit`). PostgreSQL's row lock, and SQLite's
 IMMEDIATE transactions, make two callers see each other's holds, so the last unit is never sold twice. Counter rows
 are created on demand by an INSERT ... ON CONFLICT DO NOTHING. Items are visited in key order, so two reservations
-never wait on each other's rows crosswise. A settlement claims the reservation by deleting it, charges its counters,
-and appends the usage record, the conversation turn and an Idempotency-Key's reply in the same transaction; the
-settlements that finish while one is being written are written together in the next (`group_commit`), each caller
-answered once its own is committed. The writes run on the driver connection (`hot_statements`): they are most of a
-call's database work.
+never wait on each other's rows crosswise. A refused reservation gives back the holds it made, and its row, before
+its transaction commits.
+
+A settlement claims the reservation by deleting it, charges its counters, and appends the usage record, the
+conversation turn and an Idempotency-Key's reply in the same transaction. The writes run on the driver connection
+(`hot_statements`): they are most of a call's database work.
+
+Both are group-committed (`group_commit`): those that arrive while a transaction is being written are written
+together in the next, in arrival order, each caller answered once its own is committed. Settlements always;
+reservations on an SQLite file only, whose writers take turns anyway: on PostgreSQL a batch would lock different
+subscriptions' counter rows in arrival order, and two workers' batches could wait on each other crosswise, so each
+reservation has its own transaction there.
 """
 
 from __future__ import annotations
@@ -78,7 +85,14 @@ class SqlQuotaLedger(QuotaLedger):
     def __init__(self, database: Database) -> None:
         self._database = database
         self._statements = HotStatements(database)
-        self._settlements = GroupCommit(self._statements.transaction, _settle_all)
+        self._settlements: GroupCommit[Settlement, DriverTransaction, None] = GroupCommit(
+            self._statements.transaction, _settle_all
+        )
+        self._reservations = (
+            GroupCommit(self._statements.transaction, self._reserve_all, abandoned=self._give_back)
+            if database.writer_turn is not None
+            else None
+        )
         dialect = postgresql if database.dialect == "postgresql" else sqlite
         self._create_counter = dialect.insert(_c).on_conflict_do_nothing(
             index_elements=[_c.c.tenant_id, _c.c.subscription_id, _c.c.metric, _c.c.window, _c.c.window_start]
@@ -98,26 +112,47 @@ class SqlQuotaLedger(QuotaLedger):
         return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
 
     async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
-        """The reservation's row first, then the holds: on PostgreSQL a counter's row stays locked from its hold to
-        the commit, and every call of a subscription holds the same rows, so nothing else runs in between."""
-        before = {}
+        if self._reservations is not None:
+            return await self._reservations.submit(reservation)
         async with self._statements.transaction() as tx:
-            await tx.execute(
-                _ADD_RESERVATION,
-                {
-                    "tenant_id": reservation.tenant_id,
-                    "id": reservation.id,
-                    "items": m.items_json(reservation.items),
-                    "expires_at": reservation.expires_at,
-                },
-            )
-            for item in in_key_order(reservation.items):
-                counter = await self._hold(tx, reservation.tenant_id, item)
-                if counter is None:
-                    await tx.rollback()
-                    return None
-                before[item.key] = counter
+            return await self._reserve(tx, reservation)
+
+    async def _reserve_all(
+        self, tx: DriverTransaction, reservations: Sequence[Reservation]
+    ) -> list[dict[CounterKey, Counter] | None]:
+        return [await self._reserve(tx, reservation) for reservation in reservations]
+
+    async def _reserve(self, tx: DriverTransaction, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        """The reservation's row first, then the holds: on PostgreSQL a counter's row stays locked from its hold to
+        the commit, and every call of a subscription holds the same rows, so nothing else runs in between. Refused,
+        it gives back what it held, and its row."""
+        tenant_id, before = reservation.tenant_id, {}
+        await tx.execute(
+            _ADD_RESERVATION,
+            {
+                "tenant_id": tenant_id,
+                "id": reservation.id,
+                "items": m.items_json(reservation.items),
+                "expires_at": reservation.expires_at,
+            },
+        )
+        held: list[ReservationItem] = []
+        for item in in_key_order(reservation.items):
+            counter = await self._hold(tx, tenant_id, item)
+            if counter is None:
+                await _unhold(tx, tenant_id, held)
+                await _take(tx, tenant_id, reservation.id)
+                return None
+            held.append(item)
+            before[item.key] = counter
         return before
+
+    async def _give_back(self, reservation: Reservation, held: dict[CounterKey, Counter] | None) -> None:
+        """A reservation made for a caller that left before it heard back: nobody will settle it, so it is undone
+        at once rather than held until it expires."""
+        if held is not None:
+            async with self._statements.transaction() as tx:
+                await _unhold(tx, reservation.tenant_id, await _take(tx, reservation.tenant_id, reservation.id))
 
     async def _hold(self, tx: DriverTransaction, tenant_id: str, item: ReservationItem) -> Counter | None:
         """Add the item to its counter if it fits and return the counter as it was; a missing counter is created (at
@@ -151,7 +186,7 @@ class SqlQuotaLedger(QuotaLedger):
             return int((await conn.execute(query)).scalar_one())
 
 
-async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) -> None:
+async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) -> list[None]:
     """Claim each reservation, append the records, the conversation turns and the kept replies, and last charge all
     the counters in key order (so concurrent batches never wait on each other's rows crosswise, and the counters'
     rows, which every call of a subscription shares, stay locked only until the commit that follows)."""
@@ -170,6 +205,7 @@ async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) 
             answer = {"answer": dict(kept.response), "keep_until": kept.keep_until}
             await tx.execute(KEEP_ANSWER, {**entry_key(settlement.tenant_id, kept.scope), **answer})
     await tx.execute_many(_CHARGE, [params for _, params in sorted(charges, key=lambda c: c[0])])
+    return [None] * len(settlements)
 
 
 async def _take(tx: DriverTransaction, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:
