@@ -103,7 +103,11 @@ async def test_reservations_made_together_are_exact_and_each_caller_hears_back_o
 
     calls = [reserve(f"r{n}", (REQUESTS, 1, 5)) for n in range(CALLS)]
     calls.insert(2, reserve("too-big", (REQUESTS, 1, 5), (TOKENS, 500, 100)))
-    admitted = await asyncio.gather(*calls)
+    assert sql.database is not None
+    async with sql.database.transaction():  # a write under way: on SQLite the reservations queue up behind it
+        tasks = [asyncio.create_task(call) for call in calls]
+        await asyncio.sleep(0)
+    admitted = await asyncio.gather(*tasks)
     assert sum(admitted) == 5
     assert not admitted[2]
     assert await sql.counter("t1", REQUESTS) == Counter(0, 5)
@@ -114,12 +118,14 @@ async def test_reservations_made_together_are_exact_and_each_caller_hears_back_o
             assert seen_on_return[name] >= 1, f"{name} returned before its reservation was stored"
 
 
-async def test_a_caller_that_leaves_while_its_reservation_is_queued_has_it_given_back(sql: Backend) -> None:
+async def test_a_caller_that_leaves_while_its_reservation_waits_has_it_given_back(sql: Backend) -> None:
     ledger = sql.ledger
-    running = asyncio.create_task(ledger.reserve(reservation("t1", "kept", (REQUESTS, 1, 100))))
-    queued = asyncio.create_task(ledger.reserve(reservation("t1", "left", (REQUESTS, 1, 100))))
-    await asyncio.sleep(0)  # both submitted: on SQLite they wait for the writer together
-    queued.cancel()
+    assert sql.database is not None
+    async with sql.database.transaction():  # a write under way: on SQLite the reservations wait for their turn
+        running = asyncio.create_task(ledger.reserve(reservation("t1", "kept", (REQUESTS, 1, 100))))
+        queued = asyncio.create_task(ledger.reserve(reservation("t1", "left", (REQUESTS, 1, 100))))
+        await asyncio.sleep(0)
+        queued.cancel()
     assert await running
     with pytest.raises(asyncio.CancelledError):
         await queued

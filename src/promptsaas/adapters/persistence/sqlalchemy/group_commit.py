@@ -8,9 +8,11 @@ BEGIN, its COMMIT and the pages it writes.
 
 The writes run in that task, not in the callers': a caller that is cancelled (a client gone) still has its item
 committed, and then handed to `abandoned` with its result when one is given (a reservation nobody will use is given
-back). A batch whose writes fail is rolled back and its items are tried one by one, so one bad item fails only
-its own caller; a failure at COMMIT itself (the outcome unknown) fails the whole batch and is not tried again, as
-it would have failed each caller alone.
+back).
+
+A batch whose writes fail is rolled back and its items are tried one by one, so one bad item fails only its own
+caller; a failure at COMMIT itself (the outcome unknown) fails the whole batch and is not tried again, as it would
+have failed each caller alone.
 """
 
 from __future__ import annotations
