@@ -152,7 +152,6 @@ class AiohttpPost:
                 data=msgspec.json.encode(body),
                 headers=self._headers,
                 timeout=self._timeout,
-                allow_redirects=False,
                 proxy=self._proxy,
             )
             if response.status >= 400:
