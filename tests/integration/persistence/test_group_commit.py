@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
 from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
-from promptsaas.application.ports.quota import Settlement
+from promptsaas.application.ports.quota import QuotaLedger, Settlement
 from promptsaas.domain.plans import Metric
 from promptsaas.domain.quota import Counter, CounterKey
 from tests.integration.persistence.conftest import Backend
@@ -81,10 +81,7 @@ async def test_a_caller_that_gives_up_still_has_its_settlement_stored(sql: Backe
     await running
     with pytest.raises(asyncio.CancelledError):
         await queued
-    for _ in range(100):
-        if await ledger.pending() == 0:
-            break
-        await asyncio.sleep(0.01)
+    await until_pending(ledger, 0)
     assert await stored_records(sql) == {"u-0", "u-1"}
     assert await sql.counter("t1", REQUESTS) == Counter(2, 0)
 
@@ -129,12 +126,17 @@ async def test_a_caller_that_leaves_while_its_reservation_waits_has_it_given_bac
     assert await running
     with pytest.raises(asyncio.CancelledError):
         await queued
-    for _ in range(100):
-        if await ledger.pending() == 1:
-            break
-        await asyncio.sleep(0.01)
+    await until_pending(ledger, 1)
     assert await ledger.pending() == 1
     assert await sql.counter("t1", REQUESTS) == Counter(0, 1)
+
+
+async def until_pending(ledger: QuotaLedger, count: int) -> None:
+    """Wait (up to a second) until `count` reservations are pending: a caller that left is dealt with after it left."""
+    for _ in range(100):
+        if await ledger.pending() == count:
+            return
+        await asyncio.sleep(0.01)
 
 
 async def pending_elsewhere(backend: Backend) -> int:
