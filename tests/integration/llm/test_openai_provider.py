@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import socket
 
 import pytest
+from aiohttp import web
 
 from promptsaas.adapters.llm.clients import Transport
 from promptsaas.adapters.llm.faults import RetryPolicy
@@ -18,6 +21,7 @@ from tests.integration.llm.conftest import FAST, OPENAI_KEY, USER_KEY, ask
 from tests.support.llm_stub import Disconnect, Failure, Hang, LlmStub, Malformed, Reply, Step
 
 PRICES = {m.id: m for m in BUILTIN_MODELS}
+JSON = "application/json"
 
 
 async def test_system_history_and_parameters_reach_the_wire(openai_provider: OpenAIProvider, stub: LlmStub) -> None:
@@ -225,3 +229,30 @@ async def test_calls_go_through_the_environments_proxy_unless_no_proxy_exempts_t
     await direct.aclose()
     assert raised.value.code == "llm_unavailable"
     assert len(stub.received) == 1
+
+
+async def test_a_compressed_refusal_reaches_the_caller_with_the_providers_message(transport: Transport) -> None:
+    """A provider (or the proxy in front of it) that gzips its error bodies: the refusal's text is still read."""
+    refusal = json.dumps({"error": {"message": "max_tokens is too large for this model"}}).encode()
+
+    async def refuse(_: web.Request) -> web.Response:
+        compressed = gzip.compress(refusal)
+        return web.Response(status=400, body=compressed, headers={"Content-Encoding": "gzip"}, content_type=JSON)
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", refuse)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    url = f"http://127.0.0.1:{port}/v1"
+    provider = OpenAIProvider(base_url=url, api_key=OPENAI_KEY, policy=FAST, transport=transport)
+    try:
+        with pytest.raises(LlmError) as raised:
+            await provider.complete(ask())
+    finally:
+        await provider.aclose()
+        await runner.cleanup()
+    assert raised.value.code == "llm_bad_request"
+    assert "max_tokens is too large for this model" in raised.value.message

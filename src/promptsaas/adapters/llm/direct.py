@@ -30,6 +30,7 @@ from promptsaas.adapters.llm.streams import RawStream
 MAX_CONNECTIONS = 1000
 """As the SDKs' default clients allow."""
 KEEPALIVE_SECONDS = 5.0
+WIRE_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
 
 class SdkErrors(Protocol):
@@ -176,8 +177,12 @@ class AiohttpPost:
         return self._errors.APIConnectionError(request=request)  # type: ignore[no-any-return]
 
     def _response(self, response: aiohttp.ClientResponse, content: bytes) -> httpx2.Response:
-        request = httpx2.Request("POST", self._url)
-        return httpx2.Response(response.status, headers=response.raw_headers, content=content, request=request)
+        """httpx2's response for an error: aiohttp has already decoded the body, so the headers that describe its
+        encoding on the wire are left out (httpx2 would decode it again)."""
+        headers = [(k, v) for k, v in response.raw_headers if k.lower() not in WIRE_HEADERS]
+        return httpx2.Response(
+            response.status, headers=headers, content=content, request=httpx2.Request("POST", self._url)
+        )
 
 
 def environment_proxy(url: str) -> str | None:
