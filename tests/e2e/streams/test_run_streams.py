@@ -148,9 +148,26 @@ async def _sse(client: httpx.AsyncClient, headers: dict[str, str]) -> list[tuple
         return [event async for event in _events(got)]
 
 
-async def test_a_run_without_the_event_stream_accept_header_still_answers_json(served: Served) -> None:
-    async with _client(served) as client:
-        got = await client.post("/v1/agents/echo/runs", json={"input": "hi"}, headers={"Accept": "*/*"})
+@pytest.mark.parametrize(
+    ("accept", "answered_as"),
+    [
+        (None, "application/json"),
+        ("*/*", "application/json"),
+        ("application/json, text/event-stream;q=0.5", "application/json"),
+        ("text/event-stream;q=0, application/json", "application/json"),
+        ("text/plain", "application/json"),
+        ("Text/Event-Stream", "text/event-stream"),
+        ("text/*", "text/event-stream"),
+        ("application/json;q=0.5, text/event-stream", "text/event-stream"),
+    ],
+)
+async def test_the_accept_header_chooses_json_or_the_event_stream(
+    served: Served, accept: str | None, answered_as: str
+) -> None:
+    headers = {"Authorization": f"Bearer {served.key}"} | ({"Accept": accept} if accept else {})
+    async with httpx.AsyncClient(base_url=served.url, headers=headers, timeout=30) as client:
+        got = await client.post("/v1/agents/echo/runs", json={"input": "hi"})
 
-    assert got.headers["content-type"].startswith("application/json")
-    assert got.json()["text"] == "You said: hi"
+    assert got.status_code == 200
+    assert got.headers["content-type"].startswith(answered_as)
+    assert "You said: hi" in got.text

@@ -174,10 +174,19 @@ class AgentsController(MemberController):
             images=_images(data.attachments),
             idempotency_key=idempotency_key,
         )
-        if request.accept.best_match(["application/json", EVENT_STREAM]) != EVENT_STREAM:
+        if not wants_events(request):
             return Response(run_read(await runs.chat(message)))
         events = runs.stream(message)
         first = await anext(events)  # the reservation, and any denial, come before the response starts
         body = run_events(caller.tenant_id, slug, first, events)
         # OpenAPI documents the JSON shape; the events are described above
         return cast("Response[RunRead]", Stream(body, media_type=EVENT_STREAM, headers=SSE_HEADERS))
+
+
+def wants_events(request: Request[Any, Any, Any]) -> bool:
+    """Whether `Accept` prefers the event stream to JSON. Only a header that names `text/event-stream`, or `text/*`,
+    can, so any other (most calls send none) is answered without parsing it."""
+    accept = request.headers.get("accept", "").lower()
+    if "event-stream" not in accept and "text/" not in accept:
+        return False
+    return request.accept.best_match(["application/json", EVENT_STREAM]) == EVENT_STREAM
