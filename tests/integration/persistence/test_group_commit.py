@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.adapters.persistence.sqlalchemy.ledger import SqlQuotaLedger
+from promptsaas.adapters.persistence.sqlalchemy.tables import reservations
 from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from promptsaas.application.ports.quota import QuotaLedger, Settlement
 from promptsaas.domain.plans import Metric
@@ -91,11 +93,11 @@ async def test_reservations_made_together_are_exact_and_each_caller_hears_back_o
 ) -> None:
     """On SQLite these share transactions; a refused one (its second item does not fit) gives back its first."""
     ledger = sql.ledger
-    seen_on_return: dict[str, int] = {}
+    seen_on_return: dict[str, set[str]] = {}
 
     async def reserve(name: str, *items: tuple[CounterKey, int, int | None]) -> bool:
         held = await ledger.reserve(reservation("t1", name, *items))
-        seen_on_return[name] = await pending_elsewhere(sql)
+        seen_on_return[name] = await reservations_elsewhere(sql)
         return held is not None
 
     calls = [reserve(f"r{n}", (REQUESTS, 1, 5)) for n in range(CALLS)]
@@ -112,7 +114,7 @@ async def test_reservations_made_together_are_exact_and_each_caller_hears_back_o
     assert await ledger.pending() == 5
     for name, ok in zip(["r0", "r1", "too-big", *(f"r{n}" for n in range(2, CALLS))], admitted, strict=True):
         if ok:
-            assert seen_on_return[name] >= 1, f"{name} returned before its reservation was stored"
+            assert name in seen_on_return[name], f"{name} returned before its reservation was stored"
 
 
 async def test_a_caller_that_leaves_while_its_reservation_waits_has_it_given_back(sql: Backend) -> None:
@@ -139,11 +141,12 @@ async def until_pending(ledger: QuotaLedger, count: int) -> None:
         await asyncio.sleep(0.01)
 
 
-async def pending_elsewhere(backend: Backend) -> int:
-    """The reservations a second process would see."""
+async def reservations_elsewhere(backend: Backend) -> set[str]:
+    """The ids of the reservations a second process would see."""
     assert backend.database is not None
     other = Database(str(backend.database.url))
     try:
-        return await SqlQuotaLedger(other).pending("t1")
+        async with other.connect() as conn:
+            return set((await conn.execute(select(reservations.c.id))).scalars())
     finally:
         await other.dispose()
