@@ -1,0 +1,33 @@
+"""UtcDateTime's one-step SQLite binding writes exactly the text SQLAlchemy's two steps write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeDecorator
+
+from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
+
+DIALECT = sqlite.dialect()
+TYPE = UtcDateTime().dialect_impl(DIALECT)
+ONE_STEP = TYPE.bind_processor(DIALECT)
+TWO_STEPS = TypeDecorator.bind_processor(TYPE, DIALECT)
+ZONES = st.integers(-14 * 60, 14 * 60).map(lambda minutes: timezone(timedelta(minutes=minutes)))
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC) | ZONES))
+def test_a_time_is_stored_as_the_dialects_own_text(moment: datetime) -> None:
+    assert ONE_STEP is not None
+    assert TWO_STEPS is not None
+    assert ONE_STEP(moment) == TWO_STEPS(moment)
+
+
+def test_none_stays_null_and_a_naive_time_is_refused() -> None:
+    assert ONE_STEP is not None
+    assert ONE_STEP(None) is None
+    with pytest.raises(ValueError, match="naive datetime"):
+        ONE_STEP(datetime(2026, 12, 7, 12, 0))
