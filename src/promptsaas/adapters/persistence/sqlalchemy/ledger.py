@@ -20,6 +20,7 @@ reservation has its own transaction there.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,7 @@ from promptsaas.application.ports.quota import QuotaLedger, Settlement
 from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.quota import Counter, CounterKey, Reservation, ReservationItem
 
+log = logging.getLogger(__name__)
 _c = t.quota_counters
 _r = t.reservations
 _KEY = (
@@ -149,10 +151,14 @@ class SqlQuotaLedger(QuotaLedger):
 
     async def _give_back(self, reservation: Reservation, held: dict[CounterKey, Counter] | None) -> None:
         """A reservation made for a caller that left before it heard back: nobody will settle it, so it is undone
-        at once rather than held until it expires."""
-        if held is not None:
+        at once rather than held until it expires (which the sweep still handles if this fails)."""
+        if held is None:
+            return
+        try:
             async with self._statements.transaction() as tx:
                 await _unhold(tx, reservation.tenant_id, await _take(tx, reservation.tenant_id, reservation.id))
+        except Exception:
+            log.warning("reservation %s stays held until it expires", reservation.id, exc_info=True)
 
     async def _hold(self, tx: DriverTransaction, tenant_id: str, item: ReservationItem) -> Counter | None:
         """Add the item to its counter if it fits and return the counter as it was; a missing counter is created (at
