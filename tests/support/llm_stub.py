@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gzip
 import json
 from collections import deque
 from dataclasses import asdict
@@ -139,8 +140,11 @@ class LlmStub:
                 return await self._stream(api, request, body, step)
             return web.json_response(completion(api, body, step, self._served))
         if isinstance(step, Failure):
-            headers = {"retry-after": f"{step.retry_after:g}"} if step.retry_after is not None else None
-            return web.json_response(error_body(api, step), status=step.status, headers=headers)
+            headers = {"retry-after": f"{step.retry_after:g}"} if step.retry_after is not None else {}
+            text = json.dumps(error_body(api, step)).encode()
+            if step.compressed:
+                text, headers = gzip.compress(text), {**headers, "Content-Encoding": "gzip"}
+            return web.Response(body=text, status=step.status, headers=headers, content_type="application/json")
         if isinstance(step, Hang):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), step.seconds)

@@ -31,6 +31,8 @@ class Failure:
     status: int = 503
     message: str = "the stub was told to fail"
     retry_after: float | None = None
+    compressed: bool = False
+    """Sent gzip-compressed (`Content-Encoding: gzip`), as some providers and proxies send their errors."""
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import socket
 
 import pytest
-from aiohttp import web
 
 from promptsaas.adapters.llm.clients import Transport
 from promptsaas.adapters.llm.faults import RetryPolicy
@@ -21,7 +18,6 @@ from tests.integration.llm.conftest import FAST, OPENAI_KEY, USER_KEY, ask
 from tests.support.llm_stub import Disconnect, Failure, Hang, LlmStub, Malformed, Reply, Step
 
 PRICES = {m.id: m for m in BUILTIN_MODELS}
-JSON = "application/json"
 
 
 async def test_system_history_and_parameters_reach_the_wire(openai_provider: OpenAIProvider, stub: LlmStub) -> None:
@@ -185,9 +181,7 @@ async def test_a_compatible_server_under_a_base_path_gets_max_tokens(stub: LlmSt
 
 
 async def test_nothing_listening_is_unavailable_after_the_retries(transport: Transport) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     policy = RetryPolicy(timeout_seconds=5, max_retries=2, backoff_seconds=0.001)
     provider = OpenAIProvider(
         base_url=f"http://127.0.0.1:{port}/v1", api_key=OPENAI_KEY, policy=policy, transport=transport
@@ -203,9 +197,7 @@ async def test_calls_go_through_the_environments_proxy_unless_no_proxy_exempts_t
     stub: LlmStub, transport: Transport, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The stub stands in for the proxy: nothing listens at the endpoint's own address."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", stub.url)
@@ -231,28 +223,21 @@ async def test_calls_go_through_the_environments_proxy_unless_no_proxy_exempts_t
     assert len(stub.received) == 1
 
 
-async def test_a_compressed_refusal_reaches_the_caller_with_the_providers_message(transport: Transport) -> None:
+async def test_a_compressed_refusal_reaches_the_caller_with_the_providers_message(
+    stub: LlmStub, transport: Transport
+) -> None:
     """A provider (or the proxy in front of it) that gzips its error bodies: the refusal's text is still read."""
-    refusal = json.dumps({"error": {"message": "max_tokens is too large for this model"}}).encode()
-
-    async def refuse(_: web.Request) -> web.Response:
-        compressed = gzip.compress(refusal)
-        return web.Response(status=400, body=compressed, headers={"Content-Encoding": "gzip"}, content_type=JSON)
-
-    app = web.Application()
-    app.router.add_post("/v1/chat/completions", refuse)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    url = f"http://127.0.0.1:{port}/v1"
-    provider = OpenAIProvider(base_url=url, api_key=OPENAI_KEY, policy=FAST, transport=transport)
-    try:
-        with pytest.raises(LlmError) as raised:
-            await provider.complete(ask())
-    finally:
-        await provider.aclose()
-        await runner.cleanup()
+    provider = OpenAIProvider(base_url=stub.openai_url, api_key=OPENAI_KEY, policy=FAST, transport=transport)
+    stub.script(Failure(400, "max_tokens is too large for this model", compressed=True))
+    with pytest.raises(LlmError) as raised:
+        await provider.complete(ask())
+    await provider.aclose()
     assert raised.value.code == "llm_bad_request"
     assert "max_tokens is too large for this model" in raised.value.message
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

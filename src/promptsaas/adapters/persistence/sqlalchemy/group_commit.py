@@ -59,14 +59,16 @@ class GroupCommit(Generic[T, Tx, R]):
             return await asyncio.shield(done)
         except asyncio.CancelledError:
             if self._abandoned is not None:
-                done.add_done_callback(functools.partial(self._abandon, item))
+                done.add_done_callback(functools.partial(self._abandon, self._abandoned, item))
             raise
 
-    def _abandon(self, item: T, done: asyncio.Future[R]) -> None:
+    def _abandon(
+        self, abandoned: Callable[[T, R], Coroutine[None, None, None]], item: T, done: asyncio.Future[R]
+    ) -> None:
         """Hand a committed item whose caller left to `abandoned` (in a task of its own, kept until it ends)."""
-        if self._abandoned is None or done.cancelled() or done.exception() is not None:
+        if done.cancelled() or done.exception() is not None:
             return
-        task = asyncio.get_running_loop().create_task(self._abandoned(item, done.result()))
+        task = asyncio.get_running_loop().create_task(abandoned(item, done.result()))
         self._undoing.add(task)
         task.add_done_callback(self._undoing.discard)
 
