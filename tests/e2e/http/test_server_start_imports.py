@@ -1,6 +1,6 @@
-"""A server whose tenants use offline models only starts without the SDKs it does not need: the app built by the
-worker's factory, started and asked `/healthz` in a fresh process, has imported none of them (read from its
-`sys.modules`), so its cold start and memory do not pay for them."""
+"""A server whose tenants use offline models only starts without the SDKs and libraries it does not need: the
+app built by the worker's factory, started and asked `/healthz` in a fresh process, has imported none of them (read
+from its `sys.modules`), so its cold start and memory do not pay for them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from tests.e2e.http.server_process import promptsaas, server_env
 
 pytestmark = pytest.mark.slow
 
-UNNEEDED = ("openai", "anthropic", "stripe", "aiogram", "httpx", "litellm")
+UNNEEDED = ("openai", "anthropic", "stripe", "aiogram", "httpx", "litellm", "rich")
+"""rich is installed for the CLI's tables; structlog would import it for a traceback formatter the logs do not use."""
 
 WORKER = """
 import asyncio, json, sys

@@ -8,9 +8,7 @@ import os
 import time
 from typing import Any
 
-import structlog
-
-from promptsaas.adapters.observability.logs import logger
+from promptsaas.adapters.observability.logs import bind_contextvars, logger, unbind_contextvars
 from promptsaas.adapters.observability.metrics import series
 from promptsaas.entrypoints.http.caller import Identity
 from promptsaas.entrypoints.http.observability.request_id import HEADER, current, request_id_from
@@ -35,7 +33,7 @@ class ObservabilityMiddleware:
             return
         request_id = request_id_from(_header(scope, HEADER_BYTES))
         token = current.set(request_id)
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status = 500
 
@@ -50,7 +48,7 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             self._finish(scope, status, time.perf_counter() - started)
-            structlog.contextvars.unbind_contextvars("request_id")
+            unbind_contextvars("request_id")
             current.reset(token)
 
     def _finish(self, scope: Any, status: int, seconds: float) -> None:
