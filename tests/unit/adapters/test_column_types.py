@@ -1,8 +1,11 @@
-"""UtcDateTime's one-step SQLite binding writes exactly the text SQLAlchemy's two steps write."""
+"""UtcDateTime's one-step SQLite binding writes exactly the text SQLAlchemy's two steps write; a JSON column's
+text, written by msgspec, reads back as the value `json.dumps` would have stored."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -10,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeDecorator
 
-from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
+from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime, json_text
 
 DIALECT = sqlite.dialect()
 TYPE = UtcDateTime().dialect_impl(DIALECT)
@@ -31,3 +34,15 @@ def test_none_stays_null_and_a_naive_time_is_refused() -> None:
     assert ONE_STEP(None) is None
     with pytest.raises(ValueError, match="naive datetime"):
         ONE_STEP(datetime(2026, 12, 7, 12, 0))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_a_json_value_reads_back_as_json_dumps_would_have_stored_it(value: Any) -> None:
+    assert json.loads(json_text(value)) == json.loads(json.dumps(value))

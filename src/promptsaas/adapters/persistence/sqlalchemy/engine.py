@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from promptsaas.adapters.persistence.sqlalchemy import sqlite
+from promptsaas.adapters.persistence.sqlalchemy.column_types import json_text
 from promptsaas.adapters.persistence.sqlalchemy.sqlite import WriteGate
 from promptsaas.adapters.persistence.sqlalchemy.transactions import Driver, WriteTransaction, driver_of
 from promptsaas.domain.errors import InvalidInput
@@ -162,4 +163,6 @@ async def _ended(transaction: WriteTransaction) -> AsyncIterator[WriteTransactio
 def _create_engine(url: URL, pool_size: int) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         return sqlite.create_engine(url, pool_size)
-    return create_async_engine(url, isolation_level="AUTOCOMMIT", pool_size=pool_size, max_overflow=2 * pool_size)
+    return create_async_engine(
+        url, isolation_level="AUTOCOMMIT", pool_size=pool_size, max_overflow=2 * pool_size, json_serializer=json_text
+    )

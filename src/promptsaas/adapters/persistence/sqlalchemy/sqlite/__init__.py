@@ -19,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import StaticPool
 
+from promptsaas.adapters.persistence.sqlalchemy.column_types import json_text
 from promptsaas.adapters.persistence.sqlalchemy.sqlite.checkpoint import AUTO_CHECKPOINT_PAGES
 from promptsaas.adapters.persistence.sqlalchemy.sqlite.inline import BUSY_TIMEOUT_S, inline_connector
 
@@ -41,7 +42,10 @@ def create_engine(url: URL, pool_size: int) -> AsyncEngine:
     from sqlalchemy.ext.asyncio import create_async_engine  # imports the ORM: only a process that opens one pays
 
     memory = is_memory_url(url)
-    options: dict[str, Any] = {"async_creator": inline_connector(url.database or ":memory:")}
+    options: dict[str, Any] = {
+        "async_creator": inline_connector(url.database or ":memory:"),
+        "json_serializer": json_text,
+    }
     if memory:
         options["poolclass"] = StaticPool
     else:
