@@ -18,6 +18,8 @@ TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_
 VALUES = (
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT | st.lists(st.integers(), max_size=3)
 )
+KEYS = TEXT.filter(lambda key: key not in ("exception", "stack", "exc_info"))
+"""A trace is the text `format_exc_info` makes (structlog's renderer fails on anything else): see the last test."""
 EVENTS = st.fixed_dictionaries(
     {},
     optional={
@@ -27,7 +29,7 @@ EVENTS = st.fixed_dictionaries(
         "logger": TEXT,
         "logger_name": TEXT,
     },
-).flatmap(lambda fixed: st.dictionaries(TEXT, VALUES, max_size=6).map(lambda more: {**more, **fixed}))
+).flatmap(lambda fixed: st.dictionaries(KEYS, VALUES, max_size=6).map(lambda more: {**more, **fixed}))
 
 
 @given(EVENTS)
