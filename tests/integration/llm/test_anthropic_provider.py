@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
+
 import pytest
 
 from promptsaas.adapters.llm.anthropic import AnthropicProvider
 from promptsaas.adapters.llm.clients import Transport
 from promptsaas.adapters.llm.faults import RetryPolicy
 from promptsaas.adapters.llm.registry import BUILTIN_MODELS
-from promptsaas.application.ports.llm import ChatMessage, LlmRequest
+from promptsaas.application.ports.llm import ChatMessage, Completion, LlmRequest
 from promptsaas.domain.conversations import ImagePart, Role, TextPart
 from promptsaas.domain.errors import LlmAuthFailed, LlmError
 from promptsaas.domain.prompts import ModelParams
@@ -121,6 +125,33 @@ async def test_an_auth_token_from_the_environment_is_sent_as_a_bearer_token(
     await provider.complete(ask())
     await provider.aclose()
     assert (stub.received[0].key, stub.received[0].auth) == ("oauth-token-0123456789", "bearer")
+
+
+async def test_a_credentials_profile_puts_its_token_on_each_call(
+    stub: LlmStub, sdk_env: LlmStub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, transport: Transport
+) -> None:
+    """An SDK profile (`ANTHROPIC_PROFILE`) whose token a sidecar rotates in its credentials file: the SDK reads the
+    token for each request, so the adapter sends through the SDK's own `post` rather than fixed headers."""
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "credentials").mkdir()
+    (tmp_path / "configs" / "ops.json").write_text(json.dumps({"authentication": {"type": "user_oauth"}}))
+    token_file = tmp_path / "credentials" / "ops.json"
+    token_file.touch(mode=0o600)
+    token_file.write_text(
+        json.dumps({"access_token": "profile-token-0123456789", "expires_at": int(time.time()) + 3600})
+    )
+    monkeypatch.setenv("ANTHROPIC_CONFIG_DIR", str(tmp_path))
+    monkeypatch.setenv("ANTHROPIC_PROFILE", "ops")
+    provider = AnthropicProvider(policy=FAST, transport=transport)
+
+    completion = await provider.complete(ask())
+    streamed = [event async for event in provider.stream(ask())]
+    await provider.aclose()
+
+    assert completion.text
+    assert streamed[-1] == Completion(completion.text, completion.input_tokens, completion.output_tokens)
+    assert [(r.key, r.auth) for r in stub.received] == [("profile-token-0123456789", "bearer")] * 2
 
 
 async def test_no_key_appears_in_an_error_message(stub: LlmStub) -> None:

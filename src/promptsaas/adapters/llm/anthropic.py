@@ -1,16 +1,23 @@
-"""The Messages API through the official `anthropic` SDK."""
+"""The Messages API with the official `anthropic` SDK.
+
+As in the OpenAI adapter, the SDK client of each key gives the URL, headers, timeout and error types, `direct` sends
+(on aiohttp's session, or the SDK's httpx2 client) and `anthropic_wire` reads the answer. A client whose credentials
+come from a provider (an SDK profile, workload identity: `client.credentials`) has its token put on each request by
+the SDK, so it sends through the SDK client's own `post`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Literal
 
 import anthropic
-import httpx2
 from anthropic.types import ContentBlockParam, ImageBlockParam, MessageParam
 
 from promptsaas.adapters.llm import anthropic_wire
 from promptsaas.adapters.llm.clients import ClientPool, Transport
+from promptsaas.adapters.llm.direct import Connections, DirectPost, SdkPost
 from promptsaas.adapters.llm.faults import (
     Fault,
     InvalidResponse,
@@ -31,7 +38,6 @@ from promptsaas.domain.errors import LlmBadRequest, LlmUnavailable
 from promptsaas.domain.prompts import ModelParams
 
 MESSAGES = "/v1/messages"
-Clients = ClientPool[anthropic.AsyncAnthropic, httpx2.AsyncClient]
 MediaType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
 MEDIA_TYPES: dict[str, MediaType] = {t: t for t in ("image/jpeg", "image/png", "image/gif", "image/webp")}
 
@@ -53,25 +59,24 @@ class AnthropicProvider(LlmProvider):
         self._api_key = api_key
         self._policy = policy or RetryPolicy()
         self._transport = transport
-        self._clients: Clients = ClientPool(self._client, self._connect)
+        self._clients: ClientPool[_Endpoint, Connections] = ClientPool(self._endpoint, self._connect)
 
     async def complete(self, request: LlmRequest) -> Completion:
-        client = self._clients.get(request.api_key)
-        secrets = (request.api_key, client.api_key, client.auth_token)
+        endpoint = self._clients.get(request.api_key)
+        secrets = endpoint.secrets
 
         async def attempt() -> Completion:
-            return _completion(anthropic_wire.message((await self._send(client, request)).content))
+            return _completion(anthropic_wire.message(await endpoint.post(_body(request))))
 
         return await call_with_retries(self.name, attempt, lambda exc: self._fault(exc, secrets), self._policy)
 
     def stream(self, request: LlmRequest) -> AsyncIterator[StreamEvent]:
         """The Messages API with `stream: true`: text deltas, usage from `message_start` and `message_delta`."""
-        client = self._clients.get(request.api_key)
-        secrets = (request.api_key, client.api_key, client.auth_token)
+        endpoint = self._clients.get(request.api_key)
+        secrets = endpoint.secrets
 
         async def open_stream() -> RawStream:
-            response = await self._send(client, request, stream=True)
-            return RawStream(response.aiter_bytes(), response.aclose)
+            return await endpoint.post.stream({**_body(request), "stream": True})
 
         def classify(exc: Exception) -> Fault | None:
             if isinstance(exc, ProviderStreamError):  # an `error` event mid-stream
@@ -84,49 +89,31 @@ class AnthropicProvider(LlmProvider):
     async def aclose(self) -> None:
         await self._clients.aclose()
 
-    async def _send(
-        self, client: anthropic.AsyncAnthropic, request: LlmRequest, stream: bool = False
-    ) -> httpx2.Response:
-        """POST the Messages body as it is through the client's `post` (no re-check of these wire-shaped dicts
-        against the SDK's TypedDicts); the answer's raw bytes are read by `anthropic_wire`."""
-        system = "\n\n".join(
-            [request.system, *(text_of(m.parts) for m in request.messages if m.role is Role.SYSTEM)]
-        ).strip()
-        params = request.params
-        body: dict[str, object] = {
-            "model": request.model,
-            "max_tokens": params.output_budget,
-            "messages": _messages(request),
-            **_sampling(params),
-        }
-        if system:
-            body["system"] = system
-        if params.stop:
-            body["stop_sequences"] = list(params.stop)
-        if stream:
-            body["stream"] = True
-        return await client.post(MESSAGES, cast_to=httpx2.Response, body=body, stream=stream)
-
-    def _client(self, api_key: str | None, http: httpx2.AsyncClient) -> anthropic.AsyncAnthropic:
+    def _endpoint(self, api_key: str | None, connections: Connections) -> _Endpoint:
+        """The SDK client for `api_key` (it resolves the base URL and the credential from its arguments and
+        environment), and the Messages endpoint for `direct`: the client's URL and headers, its credential's
+        `Authorization` among them, as the SDK's `post` sends them."""
         try:
             client = anthropic.AsyncAnthropic(
                 api_key=api_key or self._api_key,
                 base_url=self._base_url,
                 max_retries=0,
                 timeout=self._policy.sdk_timeout,
-                http_client=http,
+                http_client=connections.http,
             )
         except anthropic.CredentialsError:
             raise missing_key(self.name, "ANTHROPIC_API_KEY") from None
         if client.api_key is None and client.auth_token is None and client.credentials is None:
             raise missing_key(self.name, "ANTHROPIC_API_KEY")
-        _ = client.messages  # imports the resource now, not inside the first call's deadline
-        return client
+        secrets = (api_key, client.api_key, client.auth_token)
+        if client.credentials is not None:  # the SDK puts a fresh token on each request
+            _ = client.messages  # imports the resource now, not inside the first call's deadline
+            return _Endpoint(secrets, SdkPost(client, MESSAGES))
+        url = str(client.base_url).rstrip("/") + MESSAGES
+        return _Endpoint(secrets, connections.post(url, client.default_headers, self._policy.sdk_timeout, anthropic))
 
-    def _connect(self) -> httpx2.AsyncClient:
-        if self._transport == "aiohttp":
-            return anthropic.DefaultAioHttpClient()
-        return anthropic.DefaultAsyncHttpxClient()
+    def _connect(self) -> Connections:
+        return Connections(anthropic.DefaultAsyncHttpxClient(), aiohttp_session=self._transport == "aiohttp")
 
     def _fault(self, exc: Exception, secrets: tuple[str | None, ...]) -> Fault | None:
         if isinstance(exc, anthropic.CredentialsError):
@@ -140,6 +127,33 @@ class AnthropicProvider(LlmProvider):
         if isinstance(exc, InvalidResponse | anthropic.APIResponseValidationError | ValueError):
             return invalid_response_fault(self.name)
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Endpoint:
+    secrets: tuple[str | None, ...]
+    """What an error message must not show: the caller's key and the client's credential."""
+    post: DirectPost
+
+
+def _body(request: LlmRequest) -> dict[str, object]:
+    """The Messages body as the wire takes it (no re-check of these wire-shaped dicts against the SDK's
+    TypedDicts)."""
+    system = "\n\n".join(
+        [request.system, *(text_of(m.parts) for m in request.messages if m.role is Role.SYSTEM)]
+    ).strip()
+    params = request.params
+    body: dict[str, object] = {
+        "model": request.model,
+        "max_tokens": params.output_budget,
+        "messages": _messages(request),
+        **_sampling(params),
+    }
+    if system:
+        body["system"] = system
+    if params.stop:
+        body["stop_sequences"] = list(params.stop)
+    return body
 
 
 def _sampling(params: ModelParams) -> dict[str, object]:

@@ -185,6 +185,23 @@ class AiohttpPost:
         )
 
 
+class SdkPost:
+    """Sends through the SDK client's own `post`: for a client whose credentials provider puts a fresh token on each
+    request, so that its headers cannot be taken once."""
+
+    def __init__(self, client: Any, path: str) -> None:
+        self._client = client
+        self._path = path
+
+    async def __call__(self, body: Mapping[str, object]) -> bytes:
+        response = await self._client.post(self._path, cast_to=httpx2.Response, body=body)
+        return response.content  # type: ignore[no-any-return]
+
+    async def stream(self, body: Mapping[str, object]) -> RawStream:
+        response = await self._client.post(self._path, cast_to=httpx2.Response, body=body, stream=True)
+        return RawStream(response.aiter_bytes(), response.aclose)
+
+
 def environment_proxy(url: str) -> str | None:
     """The proxy `HTTP_PROXY` / `HTTPS_PROXY` name for `url` unless `NO_PROXY` exempts it, as the SDKs' httpx2
     client reads them. Read once per endpoint: aiohttp's `trust_env` would read them, and `~/.netrc`, on every
