@@ -11,7 +11,8 @@ Two transports send it, as `PROMPTSAAS_LLM_TRANSPORT` chooses:
 - `httpx`: the SDK's httpx2 client, as the SDK sends.
 
 Either way a 4xx or 5xx raises the SDK's `APIStatusError` with the parsed body, and a transport failure its
-`APITimeoutError` or `APIConnectionError`, as the SDK's `post` does with retries off.
+`APITimeoutError` or `APIConnectionError`, as the SDK's `post` does with retries off. A client whose headers change
+per request (an Anthropic credentials provider's fresh token) sends through its own `post` instead (`SdkPost`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ processor masks anything shaped like a credential, so a secret that slips into a
 A line is on the hot path (every request writes its access line), so it is made once: structlog's own lines are
 rendered at the end of its chain and handed to the standard library as finished text, which our handler writes as
 it is; only other libraries' records go through `ProcessorFormatter`. Records do not look up their caller's file,
-thread or process, which no line shows. An access line costs 40 µs (console) or 24 µs (JSON) instead of 55 or 39.
+thread or process, which no line shows. Console lines are made by `ConsoleLines` in one pass. An access line, with
+15 context variables bound, costs about 43 µs as console text and 38 µs as JSON (console was 69 µs with structlog's
+renderer, the same hour).
 
 structlog's development module imports rich, when it is installed, for a default traceback formatter that our
 console renderer replaces with the plain one; rich (with pygments and attrs) is kept out while structlog loads, which
