@@ -113,7 +113,7 @@ class ConsoleLines:
 
     def __call__(self, logger: Any, method: str, event: MutableMapping[str, Any]) -> str:
         if not _FULL_ONLY.isdisjoint(event):
-            return str(self._full(logger, method, event))
+            return self._full(logger, method, event)
         pop = event.pop
         parts = []
         if (timestamp := pop("timestamp", _ABSENT)) is not _ABSENT and (text := str(timestamp)):
@@ -138,7 +138,7 @@ _QUOTED = frozenset(" \t=\r\n\"'")
 
 def _console_value(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value) if not _QUOTED.isdisjoint(value) else value
+        return value if _QUOTED.isdisjoint(value) else repr(value)
     return repr(value)
 
 
