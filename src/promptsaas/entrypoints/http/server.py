@@ -19,15 +19,24 @@ if TYPE_CHECKING:
 ACCESS_LOG_LEVELS = frozenset({"info", "debug", "trace"})
 PACKAGE = Path(__file__).resolve().parents[2]
 """The installed `promptsaas` package: what `--reload` watches."""
+YOUNG_COLLECTION_EVERY = 10_000
+"""Net allocations between two young-generation collections (Python's default: 700). Under load a request's objects
+live across many of the default's collections while it waits on the database or the provider, so each one walks
+them again, and each survival pushes them toward the full collections; 10,000 cut the collector's time from about 6 %
+of a worker's CPU to 1 % (see the README's Tests section)."""
 
 
 def create() -> Litestar:
     """The ASGI app factory each worker calls: settings from the environment, one container per process. What
     start-up made (modules, the container, the app: most of the process's objects) is then moved out of the
     collector's sight (`gc.freeze`), so a full collection under load walks only what requests left behind: about
-    5 ms instead of 60. Start-up leaves no garbage cycles to keep (a collection here finds none and costs 40 ms)."""
+    5 ms instead of 60. Start-up leaves no garbage cycles to keep (a collection here finds none and costs 40 ms).
+    Young collections then come every `YOUNG_COLLECTION_EVERY` allocations; the older generations keep their
+    default ratios."""
     app = create_app_from(Settings.from_env())
     gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)
     return app
 
 
