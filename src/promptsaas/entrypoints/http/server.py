@@ -23,24 +23,26 @@ YOUNG_COLLECTION_EVERY = 10_000
 """Net allocations between two young-generation collections (Python's default: 700). Under load a request's objects
 live across many of the default's collections while it waits on the database or the provider, so each one walks
 them again, and each survival pushes them toward the full collections; 10,000 cut the collector's time from about 6 %
-of a worker's CPU to 1 % (see the README's Tests section)."""
+of a worker's CPU to 1 % (see the README's Start-up and memory)."""
 
 
 def create() -> Litestar:
     """The ASGI app factory each worker calls: settings from the environment, one container per process.
 
     The collector is off while the app is built: start-up makes objects that all live as long as the process and no
-    garbage cycles (a collection afterwards finds none), so the 300 or so collections it triggered only walked them
+    garbage cycles (a collection afterwards finds none), so the 270 or so collections it triggered only walked them
     (about 100 ms of a worker's start). What it made (modules, the container, the app: most of the process's
     objects) is then moved out of the collector's sight (`gc.freeze`), so a full collection under load walks only
     what requests left behind: about 5 ms instead of 60. Young collections then come every
     `YOUNG_COLLECTION_EVERY` allocations; the older generations keep their default ratios."""
+    collecting = gc.isenabled()
     gc.disable()
     try:
         app = create_app_from(Settings.from_env())
     finally:
         gc.freeze()
-        gc.enable()
+        if collecting:
+            gc.enable()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)
     return app
