@@ -91,10 +91,11 @@ class ConversationService:
                     delivered.append(event)
                     yield event
         except (LlmError, ByokKeyInvalid, ByokKeyUndecryptable) as error:
-            await self._cut_short(message, turn, delivered, error.code)
-            if isinstance(error, LlmAuthFailed) and turn.grant.own_key is not None and not delivered:
-                await self._keys.flag_invalid(turn.grant.own_key, "rejected by the provider")
-                raise ByokKeyInvalid(turn.grant.own_key.provider) from None
+            rejected = turn.grant.own_key if isinstance(error, LlmAuthFailed) and not delivered else None
+            await self._cut_short(message, turn, delivered, error.code if rejected is None else ByokKeyInvalid.code)
+            if rejected is not None:  # the user's own key, refused before any text: recorded and flagged as such
+                await self._keys.flag_invalid(rejected, "rejected by the provider")
+                raise ByokKeyInvalid(rejected.provider) from None
             raise
         except (asyncio.CancelledError, GeneratorExit):  # the client left: charge what it was sent
             await asyncio.shield(self._cut_short(message, turn, delivered, "client_disconnected"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import pytest
 from fakes import RecordingProvider, agent, plan, usage_records, use_llm, user_id
@@ -89,15 +90,22 @@ async def test_a_plan_without_byok_denies_even_a_user_with_a_key(acme: AsyncTena
     assert denied.value.code == "quota_exceeded"
 
 
+async def streamed(tenant: AsyncTenant, email: str, agent_slug: str, text: str) -> None:
+    async with tenant.stream(email, agent_slug, text) as stream:
+        async for _ in stream:
+            pass
+
+
+@pytest.mark.parametrize("call", [AsyncTenant.chat, streamed], ids=["chat", "stream"])
 async def test_a_key_the_provider_rejects_fails_the_call_and_is_flagged_until_replaced(
-    platform: AsyncPlatform, acme: AsyncTenant, openai: RecordingProvider
+    platform: AsyncPlatform, acme: AsyncTenant, openai: RecordingProvider, call: Callable[..., Awaitable[object]]
 ) -> None:
     await acme.chat(ANN, "tutor", "one")
     await acme.set_provider_key(ANN, "openai", ANNS_KEY)
     openai.failure = LlmAuthFailed("openai rejected the API key (HTTP 401)")
 
     with pytest.raises(ByokKeyInvalid) as raised:
-        await acme.chat(ANN, "tutor", "two")
+        await call(acme, ANN, "tutor", "two")
 
     assert raised.value.code == "byok_key_invalid"
     assert ANNS_KEY not in raised.value.message
