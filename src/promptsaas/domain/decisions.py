@@ -82,6 +82,9 @@ class LimitState:
     key: CounterKey | None = None
     exhausted: bool = False
     """True when this limit has no room for the call that was asked about."""
+    never_fits: bool = False
+    """True when the call alone needs more than the whole limit (a token limit below the agent's output budget, a
+    limit of zero): no later window has room for it either."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,9 @@ class Decision:
 
     @property
     def resets_at(self) -> datetime | None:
-        """When every exhausted limit has reset, so a retry can pass (for denials)."""
-        times = [s.resets_at for s in self.limits if s.exhausted]
-        return max(times) if times else None
+        """When every exhausted limit has reset, so a retry can pass (for denials); None when no retry can, because
+        a limit never fits the call."""
+        exhausted = [s for s in self.limits if s.exhausted]
+        if not exhausted or any(s.never_fits for s in exhausted):
+            return None
+        return max(s.resets_at for s in exhausted)

@@ -62,8 +62,12 @@ def limit_states(request: AccessRequest, holding: Holding) -> tuple[LimitState, 
         key, resets_at = counter_key(holding.subscription, limit, request.now)
         used = holding.counters.get(key, 0)
         remaining = None if limit.amount is None else max(limit.amount - used, 0)
-        exhausted = limit.amount is not None and used + request.cost(limit.metric) > limit.amount
-        states.append(LimitState(limit.metric, limit.window, limit.amount, used, remaining, resets_at, key, exhausted))
+        cost = request.cost(limit.metric)
+        exhausted = limit.amount is not None and used + cost > limit.amount
+        never_fits = limit.amount is not None and cost > limit.amount
+        states.append(
+            LimitState(limit.metric, limit.window, limit.amount, used, remaining, resets_at, key, exhausted, never_fits)
+        )
     return tuple(states)
 
 
@@ -116,7 +120,7 @@ def _fund(request: AccessRequest, plans: list[Holding], packs: list[Holding]) ->
                 )
     first, states = min(
         ((h, limit_states(request, h)) for h in candidates),
-        key=lambda pair: max(s.resets_at for s in pair[1] if s.exhausted),
+        key=lambda pair: (any(s.never_fits for s in pair[1]), max(s.resets_at for s in pair[1] if s.exhausted)),
     )
     exhausted = [s for s in states if s.exhausted]
     pack_had_room = rate_blocked and any(not any(s.exhausted for s in limit_states(request, h)) for h in packs)
@@ -124,8 +128,15 @@ def _fund(request: AccessRequest, plans: list[Holding], packs: list[Holding]) ->
         code, what = Reason.RATE_LIMITED, "rate limit reached"
     else:
         code, what = Reason.QUOTA_EXCEEDED, "quota exhausted"
-    detail = ", ".join(f"{s.limit} {s.metric} per {s.window}" for s in exhausted)
-    return Decision(False, code, f"{what} ({detail})", first.subscription, first.plan, None, states)
+    message = f"{what} ({', '.join(f'{s.limit} {s.metric} per {s.window}' for s in exhausted)})"
+    too_small = next((s for s in exhausted if s.never_fits), None)
+    if too_small is not None:
+        needed = request.cost(too_small.metric)
+        message = (
+            f"this call needs up to {needed} {too_small.metric}, more than the {too_small.limit} {too_small.metric} "
+            f"per {too_small.window} your plan allows"
+        )
+    return Decision(False, code, message, first.subscription, first.plan, None, states)
 
 
 def _deny(code: Reason, message: str) -> Decision:

@@ -157,6 +157,21 @@ async def test_a_spent_limit_reads_like_a_person_wrote_it_with_buttons_to_buy(
     assert "5 of 5 used, 0 left" in usage.text
 
 
+async def test_a_plan_too_small_for_one_answer_says_so_without_a_reset_time(
+    tenant: AsyncTenant, channels: ChannelService, model: RecordingProvider
+) -> None:
+    """The agents answer in up to 64 tokens, more than the plan's whole day: waiting for a reset would not help."""
+    await tenant.apply_catalog(small_catalog(plans=[plan("free", "all", ("tokens", "day", 50), default=True), PRO]))
+    person = await enter(channels, tenant)
+
+    denied = await channels.say(person, "hi")
+
+    assert "one answer needs more than the 50 tokens per day your plan has" in denied.text
+    assert "resets" not in denied.text
+    assert [b.action for row in denied.buttons for b in row] == ["buy:pro"]
+    assert model.requests == []
+
+
 async def test_agents_list_says_why_one_is_unavailable(tenant: AsyncTenant, channels: ChannelService) -> None:
     await tenant.apply_catalog(small_catalog(plans=[plan("free", ["tutor"], default=True), PRO]))
     person = await enter(channels, tenant)

@@ -172,11 +172,41 @@ def test_a_denied_call_says_when_it_can_be_retried() -> None:
     assert "1 requests per minute" in decision.message
 
 
+def test_a_call_larger_than_a_whole_limit_says_so_and_gives_no_retry_time() -> None:
+    """A token limit below what one call reserves (its prompt and the agent's output budget) never has room: waiting
+    for the reset would not help, so the denial names what the call needs and no retry time."""
+    small = plan("free", limits=[limit(Metric.TOKENS, Window.DAY, 300), limit(Metric.REQUESTS, Window.DAY, 5)])
+
+    assert decide(request(holding(small), tokens=300)).allowed
+    decision = decide(request(holding(small), tokens=1068))
+
+    assert (decision.allowed, decision.code) == (False, Reason.QUOTA_EXCEEDED)
+    assert decision.message == "this call needs up to 1068 tokens, more than the 300 tokens per day your plan allows"
+    assert decision.resets_at is None
+    assert [(s.metric, s.exhausted, s.never_fits) for s in decision.limits] == [
+        (Metric.TOKENS, True, True),
+        (Metric.REQUESTS, False, False),
+    ]
+
+
+def test_a_plan_that_will_have_room_is_named_before_one_that_never_fits() -> None:
+    roomy = plan("pro", limits=[limit(Metric.TOKENS, Window.DAY, 5000)], priority=1)
+    small = plan("free", limits=[limit(Metric.TOKENS, Window.DAY, 300)], priority=2)
+
+    decision = decide(request(holding(small), holding(roomy, used={(Metric.TOKENS, Window.DAY): 4500}), tokens=1068))
+
+    assert decision.plan is not None
+    assert decision.plan.code == "pro"
+    assert decision.message == "quota exhausted (5000 tokens per day)"
+    assert decision.resets_at == datetime(2025, 3, 16, tzinfo=UTC)
+
+
 def test_a_limit_of_zero_denies_and_an_unlimited_limit_never_does() -> None:
     closed = plan("closed", limits=[limit(Metric.REQUESTS, Window.DAY, 0)])
     open_ended = plan("open", limits=[limit(Metric.TOKENS, Window.MONTH, None)])
 
     assert decide(request(holding(closed))).code is Reason.QUOTA_EXCEEDED
+    assert decide(request(holding(closed))).resets_at is None
     decision = decide(request(holding(open_ended, used={(Metric.TOKENS, Window.MONTH): 10**12})))
     assert decision.allowed
     assert decision.limits[0].remaining is None

@@ -123,6 +123,8 @@ def reason_text(decision: Decision) -> str:
 
 def _exhausted_text(state: LimitState) -> str:
     window = WINDOW_WORDS.get(state.window.value, state.window.value)
+    if state.never_fits:
+        return f"one answer needs more than the {state.limit} {state.metric.value} {window} your plan has"
     return f"you used all {state.limit} {state.metric.value} {window}; it resets {when(state.resets_at)}"
 
 
