@@ -14,6 +14,8 @@ from promptsaas.application.ports.quota import KeptReply
 from promptsaas.domain.errors import AccessDenied, ByokKeyInvalid, ByokKeyUndecryptable, DomainError, LlmError
 
 FAILED = (LlmError, ByokKeyInvalid, ByokKeyUndecryptable)
+UNKNOWN_AGENT = "(unknown)"
+"""The agent label of a call to an agent the tenant does not have: a caller's made-up slugs never become series."""
 
 
 def ending_of(error: BaseException) -> tuple[str, str]:
@@ -77,4 +79,5 @@ class MeteredConversations(ConversationService):
 
     def _ended(self, message: InboundMessage, error: BaseException) -> None:
         outcome, code = ending_of(error)
-        self._metrics.count_call(CallCount(message.tenant_id, message.agent, message.channel.value, outcome, code))
+        agent = UNKNOWN_AGENT if code == "agent_not_found" else message.agent
+        self._metrics.count_call(CallCount(message.tenant_id, agent, message.channel.value, outcome, code))

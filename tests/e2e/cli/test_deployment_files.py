@@ -63,9 +63,41 @@ def test_a_misspelt_command_is_caught() -> None:
         parses(["bot", "run"])
 
 
-def test_an_operators_metrics_directory_is_made_when_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_operators_metrics_directory_is_made_when_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
     directory = tmp_path / "not" / "yet"
     monkeypatch.setenv(MULTIPROCESS_DIR, str(directory))
-    share_metrics_between_workers()
+    assert share_metrics_between_workers(workers) is None
     assert directory.is_dir()
     assert os.environ[MULTIPROCESS_DIR] == str(directory)
+
+
+def test_only_a_previous_runs_series_files_are_cleared_from_an_operators_metrics_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator may point the directory at one holding other files, even the SQLite database: they stay."""
+    kept = ["app.db", "app.db-wal", "other.db", "counter_notes.txt"]
+    stale = ["counter_1234.db", "histogram_1234.db", "gauge_livemostrecent_99.db"]
+    for name in kept + stale:
+        (tmp_path / name).write_bytes(b"x")
+    monkeypatch.setenv(MULTIPROCESS_DIR, str(tmp_path))
+
+    share_metrics_between_workers(2)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+
+
+def test_several_workers_without_a_directory_get_a_temporary_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MULTIPROCESS_DIR, raising=False)
+    assert share_metrics_between_workers(1) is None
+    assert MULTIPROCESS_DIR not in os.environ
+    temporary = share_metrics_between_workers(2)
+    try:
+        assert temporary is not None
+        assert temporary.is_dir()
+        assert os.environ[MULTIPROCESS_DIR] == str(temporary)
+    finally:
+        if temporary is not None:
+            temporary.rmdir()

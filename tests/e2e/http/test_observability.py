@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import prometheus_client
 import pytest
 
 from tests.e2e.http.server_process import ServerProcess, start_server
@@ -74,17 +75,22 @@ def test_a_problem_names_the_generated_request_id_of_its_response(served_json: S
 def test_metrics_need_the_token_and_count_the_calls(served_json: ServerProcess) -> None:
     with served_json.client(**{"X-API-Key": served_json.demo.api_key}) as http:
         assert http.post("/v1/agents/tutor/runs", json={"input": "count me"}).status_code == 200
+        for n in range(3):  # slugs a caller makes up are not series of their own
+            assert http.post(f"/v1/agents/made-up-{n}/runs", json={"input": "x"}).status_code == 404
     assert httpx.get(f"{served_json.url}/metrics").status_code == 403
     wrong = httpx.get(f"{served_json.url}/metrics", headers={"Authorization": "Bearer guess"})
     assert wrong.status_code == 403
     scrape = httpx.get(f"{served_json.url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert scrape.status_code == 200
+    assert scrape.headers["content-type"] == prometheus_client.CONTENT_TYPE_LATEST  # one charset: Prometheus 3 parses
     text = scrape.text
     assert 'promptsaas_agent_calls_total{agent="tutor",channel="api"' in text
     assert 'outcome="ok"' in text
     assert "promptsaas_llm_call_seconds_bucket" in text
     assert 'promptsaas_ledger_seconds_count{operation="settle"}' in text
     assert 'promptsaas_tokens_total{agent="tutor",direction="out"' in text
+    assert "made-up" not in text
+    assert 'agent="(unknown)",channel="api",outcome="rejected"' in text
 
 
 def test_a_browser_on_a_configured_origin_may_call_the_api(served_json: ServerProcess) -> None:

@@ -45,7 +45,7 @@ async def test_each_ended_call_is_counted_once_with_its_outcome_and_code() -> No
         ("tutor", "library", "ok", None),
         ("tutor", "library", "cancelled", "client_disconnected"),
         ("tutor", "library", "denied", "quota_exceeded"),
-        ("nobody", "library", "rejected", "agent_not_found"),
+        ("(unknown)", "library", "rejected", "agent_not_found"),
     ]
     answered = counted.calls[0]
     assert (answered.input_tokens, answered.output_tokens) == (reply.usage.input_tokens, reply.usage.output_tokens)

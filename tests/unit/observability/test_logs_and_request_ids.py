@@ -27,6 +27,26 @@ def test_credentials_are_masked_wherever_they_appear_in_a_line() -> None:
     assert masked["status"] == 401
 
 
+def test_secrets_under_any_secret_looking_key_nested_or_of_other_services_are_masked() -> None:
+    line = {
+        "access_token": "opaque-access-value",
+        "client_secret": "opaque-client-value",
+        "provider_key": "opaque-provider-value",
+        "input_tokens": 12,
+        "headers": {"X-API-Key": "opaque-header-value", "accept": "text/html"},
+        "keys": ["psk_abcdefgh12345678", "plain"],
+        "event": "stripe sk_test_51Habcdef and whsec_abcdef123456, bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+        "url": "postgresql+psycopg://app:s3cret-pw@db:5432/promptsaas",
+    }
+    masked = redact(None, "info", dict(line))
+    assert (masked["access_token"], masked["client_secret"], masked["provider_key"]) == (MASK, MASK, MASK)
+    assert masked["input_tokens"] == 12
+    assert masked["headers"] == {"X-API-Key": MASK, "accept": "text/html"}
+    assert masked["keys"] == [MASK, "plain"]
+    assert masked["event"] == f"stripe {MASK} and {MASK}, bot {MASK}"
+    assert masked["url"] == f"postgresql+psycopg://{MASK}@db:5432/promptsaas"
+
+
 def test_a_sane_request_id_is_kept_and_a_forged_one_replaced() -> None:
     assert request_id_from(b"lb-7f3a:42") == "lb-7f3a:42"
     for forged in (b'x" status=200', b"a\r\nSet-Cookie: x", b"x" * 129, b""):

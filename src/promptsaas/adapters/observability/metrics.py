@@ -7,13 +7,17 @@ Series are created once per process, on first use, so importing this module cost
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+SERIES_FILE = re.compile(r"(counter|histogram|summary|gauge_[a-z]+)_\d+\.db")
+"""prometheus_client's file of one process's series in the multi-process directory (`counter_1234.db`, ...)."""
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -78,3 +82,12 @@ def exposition() -> tuple[bytes, str]:
         registry = REGISTRY
     series()
     return generate_latest(registry), CONTENT_TYPE_LATEST
+
+
+def prepare_multiprocess_dir(directory: Path) -> None:
+    """Make the multi-process directory if missing and remove a previous run's series files from it, so a scrape
+    adds up only this run's workers. Nothing else in it is touched: an operator may point it at a shared directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.iterdir():
+        if SERIES_FILE.fullmatch(stale.name) and stale.is_file():
+            stale.unlink()

@@ -33,7 +33,10 @@ def command(
     port: Annotated[int, typer.Option(metavar="PORT", help="TCP port.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(metavar="N", help="Worker processes.", min=1, max=64)] = 1,
     log_level: Annotated[
-        LogLevel, typer.Option("--log-level", help="uvicorn's log level; info and below also log each request.")
+        LogLevel,
+        typer.Option(
+            "--log-level", help="uvicorn's own log level (start-up, errors); access lines follow PROMPTSAAS_LOG_LEVEL."
+        ),
     ] = LogLevel.WARNING,
     reload: Annotated[
         bool, typer.Option("--reload", help="Restart when the package's code changes (development).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,17 +59,22 @@ def create_app_from(settings: Settings) -> Litestar:
     return create_app(build_container(settings))
 
 
-def share_metrics_between_workers() -> None:
-    """Prometheus multi-process mode: every worker writes its series under one fresh directory that `/metrics`
-    aggregates (an operator's own `PROMETHEUS_MULTIPROC_DIR` is made if missing and emptied of a previous run's
-    files)."""
-    from promptsaas.adapters.observability.metrics import MULTIPROCESS_DIR
+def share_metrics_between_workers(workers: int) -> Path | None:
+    """Prometheus multi-process mode: every worker writes its series under one directory that `/metrics` adds up.
+    An operator's own `PROMETHEUS_MULTIPROC_DIR` (with any worker count) is made if missing and cleared of a previous
+    run's series files; with several workers and none set, a temporary directory is made and returned, for `serve` to
+    remove when it ends."""
+    from promptsaas.adapters.observability.metrics import MULTIPROCESS_DIR, prepare_multiprocess_dir
 
-    directory = os.environ.get(MULTIPROCESS_DIR) or tempfile.mkdtemp(prefix="promptsaas-metrics-")
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    for stale in Path(directory).glob("*.db"):
-        stale.unlink()
-    os.environ[MULTIPROCESS_DIR] = directory
+    own = os.environ.get(MULTIPROCESS_DIR)
+    if own:
+        prepare_multiprocess_dir(Path(own))
+        return None
+    if workers == 1:
+        return None
+    temporary = Path(tempfile.mkdtemp(prefix="promptsaas-metrics-"))
+    os.environ[MULTIPROCESS_DIR] = str(temporary)
+    return temporary
 
 
 def serve(
@@ -95,22 +101,25 @@ def serve(
     trusted = Settings.from_env().operations.forwarded_allow_ips
     if forwarded_allow_ips is None and trusted:
         proxy_headers, forwarded_allow_ips = True, trusted
-    if workers > 1:
-        share_metrics_between_workers()
-    uvicorn.run(
-        "promptsaas.entrypoints.http.server:create",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=log_level in ACCESS_LOG_LEVELS,
-        proxy_headers=proxy_headers,
-        forwarded_allow_ips=forwarded_allow_ips,
-        reload=reload,
-        reload_dirs=[str(PACKAGE)] if reload else None,
-        http=protocol(),
-        limit_concurrency=max_connections,
-        timeout_keep_alive=5,
-        h11_max_incomplete_event_size=16 * 1024,
-    )
+    temporary = share_metrics_between_workers(workers)
+    try:
+        uvicorn.run(
+            "promptsaas.entrypoints.http.server:create",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=log_level in ACCESS_LOG_LEVELS,
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=forwarded_allow_ips,
+            reload=reload,
+            reload_dirs=[str(PACKAGE)] if reload else None,
+            http=protocol(),
+            limit_concurrency=max_connections,
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
+        )
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)

@@ -40,4 +40,5 @@ class MetricsController(Controller):
             except Exception as error:  # a scrape still answers when the database does not
                 log.warning("inbox backlogs not measured", error=type(error).__name__)
         body, content_type = exposition()
-        return Response(body, media_type=content_type)
+        media_type, _, _ = content_type.partition("; charset=")  # Litestar adds the charset of a text type itself
+        return Response(body, media_type=media_type)
