@@ -81,6 +81,19 @@ def test_a_head_over_16_kib_is_answered_431_and_closed_while_a_large_body_passes
     assert httpx.get(f"{url}/healthz", headers={"X-Fine": "b" * 8_000}).status_code == 200
 
 
+def test_a_whole_head_over_16_kib_sent_in_one_write_is_answered_431(url: str) -> None:
+    with half_sent(url, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n") as sock:
+        answer = answer_of(sock)
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
+    assert b'"code":"request_header_too_large"' in answer
+    head = b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nX-Tenant: nobody\r\nContent-Type: application/json\r\n"
+    body = b'{"email": "' + b"a" * 40_000 + b'@example.com", "password": "x"}'
+    with half_sent(url, head + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body) as sock:
+        answer = answer_of(sock)
+    assert answer.startswith(b"HTTP/1.1 "), answer[:200]
+    assert not answer.startswith(b"HTTP/1.1 431"), answer[:200]
+
+
 def test_a_body_that_stalls_is_answered_408(url: str) -> None:
     head = b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
     with half_sent(url, head + b'{"email": ') as sock:

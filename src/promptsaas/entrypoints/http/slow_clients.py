@@ -52,11 +52,25 @@ class HeaderDeadline:
 
     def data_received(self, data: bytes) -> None:
         if self._in_head:
+            room = MAX_HEAD_BYTES - self._head_bytes
+            if len(data) > room:
+                self._parse_up_to_the_limit(data, room)
+                return
             self._head_bytes += len(data)
         super().data_received(data)  # type: ignore[misc]
-        if self._in_head and self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+
+    def _parse_up_to_the_limit(self, data: bytes, room: int) -> None:
+        """The head may pass the limit inside `data` (one write can hold a whole head, or a head and its body): parse
+        `room` bytes, refuse if the head is still open, else parse the rest as usual."""
+        self._head_bytes = MAX_HEAD_BYTES
+        super().data_received(data[:room])  # type: ignore[misc]
+        if self.transport.is_closing():
+            return
+        if self._head_bytes == MAX_HEAD_BYTES:  # `on_headers_complete` did not reset it: the head goes on
             self.transport.write(HEAD_TOO_LARGE)
             self.transport.close()
+            return
+        self.data_received(data[room:])
 
     def on_headers_complete(self) -> None:
         self._in_head, self._head_bytes = False, 0
