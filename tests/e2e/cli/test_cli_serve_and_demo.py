@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import stat
 import subprocess
@@ -94,6 +95,54 @@ def test_serve_on_an_unusable_database_exits_1_before_listening(pycache: str) ->
 
 def test_serve_refuses_reload_with_several_workers(sqlite_cli: Cli) -> None:
     assert sqlite_cli("serve", "--reload", "--workers", "2").code == 2
+
+
+def stopped_serve(env: dict[str, str], cwd: Path, *options: str) -> tuple[int, str]:
+    """A `promptsaas serve` expected to stop by itself: its exit code and its output (stdout and stderr together).
+    One still running after 20 seconds is killed with its workers and fails the test."""
+    server = subprocess.Popen(
+        [str(SCRIPT), "serve", "--port", str(free_port()), *options],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = server.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        output, _ = server.communicate()
+        pytest.fail(f"serve was still running after 20 s:\n{output[-3000:]}")
+    return server.returncode, output
+
+
+GOOD_SECRET_KEY = "prod:" + "s" * 40
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize(
+    ("secrets", "message"),
+    [
+        ({}, "PROMPTSAAS_SECRET_KEY must be set in production (at least 32 random characters)"),
+        ({"PROMPTSAAS_SECRET_KEY": "too-short"}, "PROMPTSAAS_SECRET_KEY: a signing secret must be at least 32"),
+        ({"PROMPTSAAS_SECRET_KEY": GOOD_SECRET_KEY}, "PROMPTSAAS_ENCRYPTION_KEY must be set in production"),
+    ],
+    ids=["no-secret-key", "weak-secret-key", "no-encryption-key"],
+)
+def test_serve_in_production_without_its_keys_stops_before_serving_in_one_line(
+    secrets: dict[str, str], message: str, workers: str, tmp_path: Path, pycache: str
+) -> None:
+    database = f"sqlite:///{tmp_path / 'promptsaas.db'}"
+    env = child_env(pycache, PROMPTSAAS_DATABASE_URL=database, PROMPTSAAS_ENV="production", **secrets)
+
+    code, output = stopped_serve(env, tmp_path, "--workers", workers)
+
+    assert code == 1, output
+    assert output.strip().startswith(f"error: invalid_setting: {message}"), output
+    assert "\n" not in output.strip(), output  # no "serving ...", no worker's traceback
+    assert not (tmp_path / "promptsaas.db").exists()  # refused before the database was touched
 
 
 def shell_env(pycache: str, *, venv_on_path: bool, under_uv: bool = False) -> dict[str, str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from promptsaas.entrypoints.composition.settings import Settings, SettingsError
+from promptsaas.entrypoints.composition.settings import Settings, SettingsError, check_production_secrets
 
 
 def test_no_variable_gives_the_documented_defaults() -> None:
@@ -137,3 +137,14 @@ def test_an_apple_key_file_that_cannot_be_read_stops_startup_and_a_bad_token_url
     settings = Settings.from_env({"PROMPTSAAS_APPLE_PRIVATE_KEY_FILE": str(tmp_path / "AuthKey.p8")})
     assert settings.apple_private_key_file == str(tmp_path / "AuthKey.p8")
     assert settings.google_token_url == "https://oauth2.googleapis.com/token"
+
+
+def test_production_secrets_are_a_setting_error_naming_the_variable_and_development_needs_none() -> None:
+    check_production_secrets(Settings())  # development generates what is missing, later and beside the database
+    with pytest.raises(SettingsError, match="PROMPTSAAS_SECRET_KEY must be set in production"):
+        check_production_secrets(Settings(production=True))
+    with pytest.raises(SettingsError, match="PROMPTSAAS_SECRET_KEY: a signing secret must be at least 32"):
+        check_production_secrets(Settings(production=True, secret_key="short"))
+    with pytest.raises(SettingsError, match="PROMPTSAAS_ENCRYPTION_KEY must be set in production"):
+        check_production_secrets(Settings(production=True, secret_key="s" * 40))
+    check_production_secrets(Settings(production=True, secret_key="s" * 40, encryption_key="k1:" + "A" * 43 + "="))

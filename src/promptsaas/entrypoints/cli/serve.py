@@ -1,8 +1,8 @@
 """`promptsaas serve`: the HTTP API under a production ASGI server (uvicorn).
 
-Before uvicorn starts, the database is opened once (a setup fault is one line, exit 1) and the address is tried
-(in use or not permitted: exit 4); a server that stops because it failed exits 5, never uvicorn's own 3, which
-would read as "chat denied".
+Before uvicorn starts, production's secrets are checked and the database is opened once (a missing or weak key, or
+a setup fault, is one line, exit 1) and the address is tried (in use or not permitted: exit 4); a server that stops
+because it failed exits 5, never uvicorn's own 3, which would read as "chat denied".
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ def command(
     if bot and workers > 1:
         raise typer.BadParameter("one process polls a bot; run `promptsaas bot` beside the workers", param_hint="--bot")
     s = session(ctx)
+    refuse_unusable_secrets(s)
     s.prepare()
     refused = unavailable_address(host, port)
     if refused:
@@ -96,6 +97,17 @@ def command(
         max_connections=max_connections,
         bot=bot,
     )
+
+
+def refuse_unusable_secrets(s: Session) -> None:
+    """Production's keys, which every worker loads as it starts, checked here first: a worker that cannot start is
+    a traceback after "serving", and uvicorn respawns it forever when there are several. One line and exit 1."""
+    from promptsaas.entrypoints.composition.settings import Settings, check_production_secrets
+
+    try:
+        check_production_secrets(Settings.from_env(database_url=s.database_url))
+    except ValueError as error:
+        s.fail(errors.INVALID_SETTING, errors.one_line(str(error)))
 
 
 def unavailable_address(host: str, port: int) -> str | None:

@@ -26,7 +26,7 @@ from promptsaas.entrypoints.composition.llm_endpoints import TRANSPORTS, LlmEndp
 from promptsaas.entrypoints.composition.operations import OperationsSettings
 from promptsaas.entrypoints.composition.variables import SettingsError, Variables
 
-__all__ = ["ENVIRONMENTS", "Settings", "SettingsError"]
+__all__ = ["ENVIRONMENTS", "Settings", "SettingsError", "check_production_secrets"]
 
 ENVIRONMENTS = ("development", "production")
 """`PROMPTSAAS_ENV`: production requires the real secrets; development generates missing ones beside the database."""
@@ -221,6 +221,22 @@ def _check_reservations_outlive_calls(settings: Settings) -> None:
             f"PROMPTSAAS_RESERVATION_TTL_SECONDS ({settings.reservation_ttl_seconds}) must exceed the longest model "
             f"call, PROMPTSAAS_LLM_TIMEOUT_SECONDS x (PROMPTSAAS_LLM_MAX_RETRIES + 1) = {longest:g} seconds"
         )
+
+
+def check_production_secrets(settings: Settings) -> None:
+    """In production, the signing and encryption keys every worker loads at start-up, checked once by the process
+    that starts them: a missing or malformed one is a `SettingsError` naming its variable. Not part of `from_env`:
+    a command that uses neither key (`tenant list`) runs without them."""
+    if not settings.production:
+        return
+    from promptsaas.adapters.security.cipher import EncryptionKeyError, load_cipher
+    from promptsaas.adapters.security.signing_keys import SigningKeyError, load_signing_keys
+
+    try:
+        load_signing_keys(settings.secret_key, settings.secret_keys_old, production=True)
+        load_cipher(settings.encryption_key, production=True)
+    except (SigningKeyError, EncryptionKeyError) as error:
+        raise SettingsError(str(error)) from None
 
 
 def _smtp_url(v: Variables) -> str | None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
-from promptsaas.entrypoints.composition.settings import Settings
+from promptsaas.entrypoints.composition.settings import Settings, check_production_secrets
 from promptsaas.entrypoints.http.slow_clients import protocol
 
 if TYPE_CHECKING:
@@ -93,12 +93,15 @@ def serve(
     """Run uvicorn until it stops. Requests are logged from `info` down; `proxy_headers` trusts X-Forwarded-For and
     X-Forwarded-Proto from `forwarded_allow_ips` (uvicorn's default: 127.0.0.1); `reload` watches the package.
     Slow clients are cut off (see `slow_clients`): headers and body deadlines, at most `max_connections` at once,
-    request heads of at most 16 KiB, idle keep-alive connections closed after 5 seconds."""
+    request heads of at most 16 KiB, idle keep-alive connections closed after 5 seconds. Production's missing or
+    malformed keys are a `SettingsError` before any worker starts."""
     if database_url:
         os.environ["PROMPTSAAS_DATABASE_URL"] = database_url
     if bot:
         os.environ["PROMPTSAAS_TELEGRAM_SERVE_BOT"] = bot
-    trusted = Settings.from_env().operations.forwarded_allow_ips
+    settings = Settings.from_env()
+    check_production_secrets(settings)  # here, not in each worker, which uvicorn would respawn forever
+    trusted = settings.operations.forwarded_allow_ips
     if forwarded_allow_ips is None and trusted:
         proxy_headers, forwarded_allow_ips = True, trusted
     temporary = share_metrics_between_workers(workers)
