@@ -210,3 +210,19 @@ def test_the_demo_key_file_survives_only_what_the_database_accepts(tmp_path: Pat
     replaced, _ = demo_hint(tmp_path, env, "--database-url", url)
     assert replaced["api_key_reused"] is False
     assert kept.read_text().strip() == replaced["api_key"]
+
+
+@pytest.mark.parametrize("command", [["worker", "--once"], ["quota", "sweep"]])
+def test_other_commands_in_production_without_a_key_say_so_in_one_line(
+    command: list[str], tmp_path: Path, pycache: str
+) -> None:
+    database = f"sqlite:///{tmp_path / 'promptsaas.db'}"
+    env = child_env(pycache, PROMPTSAAS_DATABASE_URL=database, PROMPTSAAS_ENV="production")
+    done = subprocess.run([str(SCRIPT), *command], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert (
+        line
+        == "error: invalid_setting: PROMPTSAAS_SECRET_KEY must be set in production (at least 32 random characters)"
+    )

@@ -48,6 +48,23 @@ def describe_denial(denied: AccessDenied) -> str:
     return f"denied: {denied.code}: {denied.message}{when}"
 
 
+KEY_ERRORS = (
+    ("promptsaas.adapters.security.signing_keys", "SigningKeyError"),
+    ("promptsaas.adapters.security.cipher", "EncryptionKeyError"),
+)
+
+
+def setting_error(error: BaseException) -> tuple[str, str] | None:
+    """A key the platform refused as it opened (production without `PROMPTSAAS_SECRET_KEY`, a malformed
+    `PROMPTSAAS_ENCRYPTION_KEY`), in one line naming the variable; None for anything else. The key modules are only
+    consulted when they were loaded."""
+    for module_name, name in KEY_ERRORS:
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(error, getattr(module, name)):
+            return INVALID_SETTING, one_line(str(error))
+    return None
+
+
 def database_error(error: BaseException) -> tuple[str, str] | None:
     """A database that failed in the middle of a command (locked, read-only, gone), in one line; None for anything
     else. SQLAlchemy and the drivers (the read path's `sqlite3`, psycopg) are only consulted when they were loaded,

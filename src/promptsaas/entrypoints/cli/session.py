@@ -95,7 +95,7 @@ class Session:
         except DomainError as error:
             self.fail(*errors.problem(error), exit_code=errors.exit_code(error))
         except Exception as error:
-            failure = errors.database_error(error)
+            failure = errors.setting_error(error) or errors.database_error(error)
             if failure is None:
                 raise
             self.fail(*failure)
