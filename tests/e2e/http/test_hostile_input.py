@@ -76,6 +76,14 @@ async def test_a_malformed_body_is_a_400_not_a_500(app_world: World, body: bytes
     assert response.json()["code"] == "invalid_request"
 
 
+@pytest.mark.parametrize("path", ["/v1/agents/tutor/runs", "/v1/me/api-keys"])
+async def test_a_missing_body_is_a_400_saying_a_body_is_required(app_world: World, path: str) -> None:
+    headers = {**app_world.a.member.bearer, "Content-Type": "application/json"}
+    response = await app_world.client.post(path, headers=headers)
+    assert problem_of(response) == (400, "invalid_request", "body")
+    assert response.json()["detail"] == "a JSON body is required"
+
+
 async def test_a_token_with_an_absurd_expiry_is_a_401(app_world: World) -> None:
     now = int(time.time())
     member = app_world.a.member

@@ -125,6 +125,8 @@ def validation_error(_: Request[Any, Any, Any], error: ValidationException) -> R
                 field = "-".join(part.capitalize() for part in field.split("_"))
             elif field == "data":
                 field = "body"
+                if detail == "'data'":  # Litestar's words for a body that is missing altogether
+                    detail = "a JSON body is required"
     named = NAMED_FIELD.search(detail)
     if named:
         field = named.group(1).removeprefix("$.")
