@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import AsyncGenerator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from promptsaas.application.access import AccessService, Grant, LimitView
 from promptsaas.application.messages import InboundMessage, Reply, ReplyUsage
@@ -35,6 +36,11 @@ class _Turn:
     conversation: Conversation
     call: PreparedCall
     grant: Grant
+    started: float = field(default_factory=time.perf_counter)
+    """When the model was about to be called: a call that failed or was cut short is recorded with the time since."""
+
+    def elapsed_ms(self) -> int:
+        return int((time.perf_counter() - self.started) * 1000)
 
 
 class ConversationService:
@@ -64,10 +70,10 @@ class ConversationService:
         try:
             answer = await self._execute(turn.call, turn.grant)
         except (LlmError, ByokKeyInvalid, ByokKeyUndecryptable) as error:
-            await self._access.release(turn.grant, self._record(message, turn.call, turn.grant, None, error.code))
+            await self._access.release(turn.grant, self._record(message, turn, None, error.code))
             raise
         except BaseException:
-            await self._access.release(turn.grant, self._record(message, turn.call, turn.grant, None, "internal_error"))
+            await self._access.release(turn.grant, self._record(message, turn, None, "internal_error"))
             raise
         return await self._settle(message, turn, answer, keep)
 
@@ -163,9 +169,9 @@ class ConversationService:
 
         kept = (lambda limits: keep(reply(limits))) if keep else None
         try:
-            limits = await self._access.settle(grant, self._record(message, call, grant, answer, None), exchange, kept)
+            limits = await self._access.settle(grant, self._record(message, turn, answer, None), exchange, kept)
         except BaseException:
-            await self._access.release(grant, self._record(message, call, grant, answer, "settle_failed"))
+            await self._access.release(grant, self._record(message, turn, answer, "settle_failed"))
             raise
         return reply(limits)
 
@@ -173,10 +179,10 @@ class ConversationService:
         """Settle a stream that ended early: release it if nothing was delivered, else charge what was (an answered
         call, `ok`, whose record's `error_code` says how it ended)."""
         if not delivered:
-            await self._access.release(turn.grant, self._record(message, turn.call, turn.grant, None, code))
+            await self._access.release(turn.grant, self._record(message, turn, None, code))
             return
-        answer = self._runtime.partial(turn.call, "".join(delivered))
-        await self._access.settle(turn.grant, self._record(message, turn.call, turn.grant, answer, code))
+        answer = self._runtime.partial(turn.call, "".join(delivered), turn.elapsed_ms())
+        await self._access.settle(turn.grant, self._record(message, turn, answer, code))
 
     def _prior(self, conversation: Conversation, prior: tuple[tuple[Role, str], ...], limit: int) -> list[Message]:
         now = self._clock.now()
@@ -204,14 +210,8 @@ class ConversationService:
             await self._keys.flag_invalid(own_key, "rejected by the provider")
         raise ByokKeyInvalid(own_key.provider)
 
-    def _record(
-        self,
-        message: InboundMessage,
-        call: PreparedCall,
-        grant: Grant,
-        answer: Answer | None,
-        error: str | None,
-    ) -> UsageRecord:
+    def _record(self, message: InboundMessage, turn: _Turn, answer: Answer | None, error: str | None) -> UsageRecord:
+        call, grant = turn.call, turn.grant
         setup = call.setup
         assert setup.version is not None
         decision = grant.decision
@@ -234,6 +234,6 @@ class ConversationService:
             # answered and charged (a stream cut short included); a settlement that failed charged nothing
             outcome=Outcome.OK if answer and error != "settle_failed" else Outcome.ERROR,
             error_code=error,
-            latency_ms=answer.latency_ms if answer else 0,
+            latency_ms=answer.latency_ms if answer else turn.elapsed_ms(),
             request_id=current_request_id() or message.idempotency_key or "",
         )

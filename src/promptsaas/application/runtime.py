@@ -160,13 +160,16 @@ class Runtime:
             yield Answer(event.text, event.input_tokens, event.output_tokens, cost, latency_ms)
             return
 
-    def partial(self, call: PreparedCall, text: str) -> Answer:
-        """What a stream cut short used: the prompt, and the text delivered, at four characters a token."""
+    def partial(self, call: PreparedCall, text: str, latency_ms: int) -> Answer:
+        """What a stream cut short after `latency_ms` used: the prompt, and the text delivered, at four characters a
+        token."""
         assert call.setup.model is not None
         request = call.request
         prompt = len(request.system) + sum(len(text_of(m.parts)) for m in request.messages)
         input_tokens, output_tokens = -(-prompt // 4), -(-len(text) // 4)
-        return Answer(text, input_tokens, output_tokens, call.setup.model.cost_micros(input_tokens, output_tokens), 0)
+        return Answer(
+            text, input_tokens, output_tokens, call.setup.model.cost_micros(input_tokens, output_tokens), latency_ms
+        )
 
 
 def fit_window(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from fakes import RecordingProvider, agent, plan, use_llm, user_id
+from fakes import RecordingProvider, agent, plan, usage_records, use_llm, user_id
 
+from promptsaas.application.ports.llm import Completion, LlmRequest
 from promptsaas.domain.conversations import Message, Role, TextPart, text_of
 from promptsaas.domain.errors import InvalidInput, LlmUnavailable, NotFound, TemplateError
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
@@ -200,3 +202,27 @@ async def test_an_unknown_report_grouping_is_refused(tenant: AsyncTenant) -> Non
         await tenant.usage_report(group_by="colour")
 
     assert raised.value.field == "group_by"
+
+
+class SlowFailure(RecordingProvider):
+    """Fails after `delay` seconds, as a provider that times out or refuses late does."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay = delay
+
+    async def complete(self, request: LlmRequest) -> Completion:
+        await asyncio.sleep(self.delay)
+        raise LlmUnavailable("the model provider is down")
+
+
+async def test_a_failed_call_is_recorded_with_how_long_the_model_took_to_fail(
+    platform: AsyncPlatform, tenant: AsyncTenant
+) -> None:
+    use_llm(platform, offline=SlowFailure(0.05))
+    with pytest.raises(LlmUnavailable):
+        await tenant.chat(ANN, "tutor", "anyone there?")
+
+    [failed] = await usage_records(platform, tenant)
+    assert failed.error_code == "llm_unavailable"
+    assert 50 <= failed.latency_ms < 5_000

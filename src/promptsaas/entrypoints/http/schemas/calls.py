@@ -22,5 +22,7 @@ class CallRead(Read):
     cost_micros: Annotated[int, about("What the call cost, in micro-USD", 120)]
     outcome: Annotated[str, about("`ok` (answered and charged) or `error`", "ok")]
     error_code: Annotated[str | None, about("How a failed or cut-short call ended", None)]
-    latency_ms: Annotated[int, about("The model call's duration", 840)]
+    latency_ms: Annotated[
+        int, about("The model call's duration (until it failed or was cut short, for such a call)", 840)
+    ]
     created_at: CreatedAt
