@@ -167,10 +167,11 @@ class ProviderKeyService:
                 await uow.commit()
 
     def _provider(self, provider: str) -> str:
+        """A configured provider that takes users' keys; `unknown_provider` naming those that do, else."""
         provider = _normalized(provider)
-        names = self._providers.names()
-        if provider not in names:
-            known = ", ".join(sorted(names))
+        keyed = {name for name in self._providers.names() if self._providers.get(name).takes_user_keys}
+        if provider not in keyed:
+            known = ", ".join(sorted(keyed))
             raise InvalidInput(
                 f"unknown provider {provider!r}; configured: {known}", field="provider", code="unknown_provider"
             )

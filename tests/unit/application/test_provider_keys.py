@@ -148,10 +148,13 @@ async def test_keys_are_listed_by_provider_and_last_four_characters(acme: AsyncT
     assert await acme.provider_keys("bob@example.com") == []
 
 
-async def test_a_key_for_an_unconfigured_provider_is_refused(acme: AsyncTenant) -> None:
+@pytest.mark.parametrize("provider", ["mistral", "offline"], ids=["unconfigured", "keyless"])
+async def test_a_key_for_an_unconfigured_or_keyless_provider_is_refused(acme: AsyncTenant, provider: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        await acme.set_provider_key(ANN, "mistral", ANNS_KEY)
+        await acme.set_provider_key(ANN, provider, ANNS_KEY)
     assert (raised.value.code, raised.value.field) == ("unknown_provider", "provider")
+    assert raised.value.message == f"unknown provider {provider!r}; configured: openai"
+    assert await acme.provider_keys(ANN) == []
 
 
 @pytest.mark.parametrize("bad", ["short", "sk has spaces inside it", "", "sk-" + "x" * 600], ids=len)

@@ -20,6 +20,8 @@ def estimate(text: str) -> int:
 
 
 class OfflineProvider(LlmProvider):
+    takes_user_keys = False
+
     async def complete(self, request: LlmRequest) -> Completion:
         last = next((m for m in reversed(request.messages) if m.role is Role.USER), None)
         said = " ".join(text_of(last.parts).split()) if last else ""

@@ -48,6 +48,9 @@ StreamEvent = TextDelta | Completion
 
 
 class LlmProvider(Protocol):
+    takes_user_keys: bool = True
+    """Whether a user may store a key of their own for it (BYOK); a local model that needs none (`offline`) does not."""
+
     @abstractmethod
     async def complete(self, request: LlmRequest) -> Completion:
         """Raise an `LlmError` subclass on failure; never return a partial completion."""
