@@ -16,6 +16,7 @@ from tests.e2e.http.server_process import ServerProcess, start_server
 
 PROXY, STRANGER = "127.0.0.1", "127.0.0.2"
 SCRAPER = "203.0.113.9"
+SCRAPERS = "198.51.100.0/28"
 LOGIN_LIMIT = 3
 
 
@@ -24,7 +25,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]
     workdir = tmp_path_factory.mktemp("proxied")
     env = {
         "PROMPTSAAS_FORWARDED_ALLOW_IPS": PROXY,
-        "PROMPTSAAS_METRICS_ALLOW_IPS": SCRAPER,
+        "PROMPTSAAS_METRICS_ALLOW_IPS": f"{SCRAPER},{SCRAPERS}",
         "PROMPTSAAS_METRICS_TOKEN": "metrics-t0ken-behind-the-proxy",
         "PROMPTSAAS_LOGIN_LIMIT_PER_IP": str(LOGIN_LIMIT),
         "PROMPTSAAS_LOG_FORMAT": "json",
@@ -82,6 +83,8 @@ def test_the_login_limit_counts_each_forwarded_client_but_not_a_stranger_s_claim
 
 def test_metrics_open_without_a_token_only_to_a_configured_address(proxied: ServerProcess) -> None:
     with from_address(proxied, PROXY, **{"X-Forwarded-For": SCRAPER}) as http:
+        assert http.get("/metrics").status_code == 200
+    with from_address(proxied, PROXY, **{"X-Forwarded-For": "198.51.100.14"}) as http:  # in the allowed network
         assert http.get("/metrics").status_code == 200
     with from_address(proxied, PROXY, **{"X-Forwarded-For": "198.51.100.70"}) as http:
         assert http.get("/metrics").status_code == 403

@@ -66,6 +66,28 @@ def test_production_logs_json_and_development_a_console() -> None:
     assert operations.cors_origins == ("https://a.example", "https://b.example")
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        ("PROMPTSAAS_METRICS_ALLOW_IPS", "10.0.0.1, garbage", "'garbage' is not an IP address or network"),
+        ("PROMPTSAAS_CORS_ORIGINS", "https://app.example/", "'https://app.example/' is not an origin"),
+        ("PROMPTSAAS_CORS_ORIGINS", "app.example", "'app.example' is not an origin"),
+    ],
+)
+def test_an_address_or_origin_that_could_never_match_is_refused_naming_it(name: str, value: str, named: str) -> None:
+    with pytest.raises(ValueError, match=f"{name}: {named}"):
+        OperationsSettings.from_variables(Variables({name: value}), production=False)
+
+
+def test_networks_and_origins_with_a_port_are_accepted() -> None:
+    chosen = Variables(
+        {"PROMPTSAAS_METRICS_ALLOW_IPS": "10.0.0.0/8, ::1, *", "PROMPTSAAS_CORS_ORIGINS": "http://localhost:5173"}
+    )
+    operations = OperationsSettings.from_variables(chosen, production=False)
+    assert operations.metrics_allow_ips == ("10.0.0.0/8", "::1", "*")
+    assert operations.cors_origins == ("http://localhost:5173",)
+
+
 def test_a_model_call_through_the_sdks_http_client_writes_no_line_of_its_own(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

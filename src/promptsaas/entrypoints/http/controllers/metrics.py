@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -22,8 +23,14 @@ def may_scrape(request: Request[Any, Any, Any]) -> bool:
     scheme, _, token = header.partition(" ")
     if operations.metrics_token and scheme.lower() == "bearer":
         return hmac.compare_digest(token.strip().encode(), operations.metrics_token.encode())
-    client = request.client.host if request.client else ""
-    return "*" in operations.metrics_allow_ips or client in operations.metrics_allow_ips
+    allowed = operations.metrics_allow_ips
+    if "*" in allowed:
+        return True
+    try:
+        client = ipaddress.ip_address(request.client.host if request.client else "")
+    except ValueError:
+        return False
+    return any(client in ipaddress.ip_network(item, strict=False) for item in allowed)
 
 
 class MetricsController(Controller):
