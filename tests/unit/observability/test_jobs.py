@@ -7,10 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import structlog
 
 from promptsaas.adapters.clock import SystemClock
 from promptsaas.adapters.persistence.sqlalchemy.runner_lock import FileLock
 from promptsaas.application.jobs import Job, JobRegistry, JobRun, JobRunner
+from promptsaas.entrypoints.composition.jobs import observe
 
 
 def registry_of(calls: list[str]) -> JobRegistry:
@@ -74,3 +76,16 @@ def test_a_job_needs_a_positive_interval_and_a_unique_name() -> None:
     registry.register(Job("once", 1, run))
     with pytest.raises(ValueError, match="already registered"):
         registry.register(Job("once", 1, run))
+
+
+def test_a_run_that_found_nothing_is_logged_only_at_debug() -> None:
+    """The retries look every 10 to 30 seconds: idle runs at `info` would be thousands of lines a day."""
+    with structlog.testing.capture_logs() as lines:
+        observe(JobRun("messenger-retries", 0, 0.001))
+        observe(JobRun("reservation-sweep", 2, 0.003))
+        observe(JobRun("retention-purge", 0, 0.002, error="OperationalError: database is locked"))
+    assert [(line["log_level"], line["job"], line["handled"]) for line in lines] == [
+        ("debug", "messenger-retries", 0),
+        ("info", "reservation-sweep", 2),
+        ("error", "retention-purge", 0),
+    ]

@@ -60,13 +60,14 @@ def register_inbox_retries(container: Container, registry: JobRegistry) -> None:
 
 
 def observe(run: JobRun) -> None:
-    """A log line and the `promptsaas_job_runs` / `promptsaas_job_seconds` series for each run."""
+    """A log line and the `promptsaas_job_runs` / `promptsaas_job_seconds` series for each run. A run that found
+    nothing to do is logged at `debug`: the retries look every 10 to 30 seconds, thousands of idle lines a day."""
     metrics = series()
     metrics.job_runs.labels(run.job, run.outcome).inc()
     metrics.job_seconds.labels(run.job).observe(run.seconds)
     fields = {"job": run.job, "handled": run.handled, "duration_ms": round(run.seconds * 1000, 2)}
     if run.error is None:
-        log.info(f"job {run.job} ran", **fields)
+        (log.info if run.handled else log.debug)(f"job {run.job} ran", **fields)
     else:
         log.error(f"job {run.job} failed", error=run.error, **fields)
 
