@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,19 @@ def test_demo_then_an_interactive_chat(sqlite_cli: Cli) -> None:
     assert len(summaries) == 2
     assert summaries[0].split("conversation ")[1] == summaries[1].split("conversation ")[1]
     assert "remaining 3/5 requests per day" in summaries[1]
+
+
+def test_under_json_every_line_of_stderr_is_json_warnings_included(sqlite_cli: Cli) -> None:
+    """Without an encryption key set, opening the platform warns that a development key is in use."""
+    member = next(u for u in sqlite_cli("--json", "demo").json()["users"] if u["role"] == "member")
+
+    chat = sqlite_cli("--json", "chat", "--tenant", "demo", "--as", member["email"], "tutor", "What is 2+2?").ok()
+
+    lines = [json.loads(line) for line in chat.stderr.splitlines()]
+    assert {"level": "warning", "logger": "promptsaas.security"}.items() <= lines[0].items()
+    assert "PROMPTSAAS_ENCRYPTION_KEY is not set" in lines[0]["message"]
+    assert json.loads(chat.stdout)["text"] == "You said: What is 2+2?"
+    denied = sqlite_cli("--json", "chat", "--tenant", "demo", "--as", member["email"], "writer", "hi")
+    assert denied.code == 3
+    objects = [json.loads(line) for line in denied.stderr.splitlines()]
+    assert [o["code"] for o in objects if "code" in o] == ["agent_not_in_plan"]

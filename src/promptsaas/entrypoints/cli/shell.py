@@ -9,6 +9,7 @@ metavar instead (`KEY=VALUE`, `YYYY-MM-DD`, `TEXT`) and flags print none.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
@@ -30,9 +31,31 @@ def _remember(key: str) -> Callable[[typer.Context, Any], Any]:
     def callback(ctx: typer.Context, value: Any) -> Any:
         if value:  # an option left out never overrides one given at another level
             ctx.meta[key] = value
+            if key == JSON:
+                _log_json_lines()
         return value
 
     return callback
+
+
+class _JsonLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+        return json.dumps(line, ensure_ascii=False)
+
+
+def _log_json_lines() -> None:
+    """Under `--json` a warning (a development key in use, ...) is a JSON object on a line of stderr too, so stderr
+    stays machine-readable. Named as the logs adapter names its handler (`logs.HANDLER_NAME`), so a command that
+    configures logging itself (`worker`) replaces it."""
+    root = logging.getLogger()
+    if any(h.get_name() == "promptsaas" for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name("promptsaas")
+    handler.setFormatter(_JsonLine())
+    handler.setLevel(logging.WARNING)
+    root.addHandler(handler)
 
 
 def _global_options() -> list[Any]:
