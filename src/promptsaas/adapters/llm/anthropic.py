@@ -16,7 +16,7 @@ import anthropic
 from anthropic.types import ContentBlockParam, ImageBlockParam, MessageParam
 
 from promptsaas.adapters.llm import anthropic_wire
-from promptsaas.adapters.llm.clients import ClientPool, Transport
+from promptsaas.adapters.llm.clients import ClientPool, Transport, sdk_base_url
 from promptsaas.adapters.llm.direct import Connections, DirectPost, SdkPost
 from promptsaas.adapters.llm.faults import (
     Fault,
@@ -38,6 +38,8 @@ from promptsaas.domain.errors import LlmBadRequest, LlmUnavailable
 from promptsaas.domain.prompts import ModelParams
 
 MESSAGES = "/v1/messages"
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+"""The SDK's own, used when `ANTHROPIC_BASE_URL` is set but empty (a profile's base URL is then not consulted)."""
 MediaType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
 MEDIA_TYPES: dict[str, MediaType] = {t: t for t in ("image/jpeg", "image/png", "image/gif", "image/webp")}
 
@@ -53,7 +55,8 @@ class AnthropicProvider(LlmProvider):
         transport: Transport = "aiohttp",
     ) -> None:
         """Without `api_key` or `base_url` the SDK resolves its own: `ANTHROPIC_API_KEY` or `ANTHROPIC_AUTH_TOKEN`,
-        and `ANTHROPIC_BASE_URL` (SDK 2.x sends either credential as a bearer token; 0.x sent `x-api-key`)."""
+        and `ANTHROPIC_BASE_URL`, empty meaning Anthropic's (SDK 2.x sends either credential as a bearer token; 0.x
+        sent `x-api-key`)."""
         self.name = name
         self._base_url = base_url
         self._api_key = api_key
@@ -96,7 +99,7 @@ class AnthropicProvider(LlmProvider):
         try:
             client = anthropic.AsyncAnthropic(
                 api_key=api_key or self._api_key,
-                base_url=self._base_url,
+                base_url=sdk_base_url(self._base_url, "ANTHROPIC_BASE_URL", DEFAULT_BASE_URL),
                 max_retries=0,
                 timeout=self._policy.sdk_timeout,
                 http_client=connections.http,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, Literal, Protocol, TypeVar
@@ -64,3 +65,13 @@ class ClientPool(Generic[C, P]):
         self._byok.clear()
         if connections is not None:
             await connections.aclose()
+
+
+def sdk_base_url(explicit: str | None, variable: str, default: str) -> str | None:
+    """The `base_url` to give an SDK client: `explicit` when given, else None so that the SDK reads `variable` as it
+    does, but `default` when `variable` is set and blank (compose's `env_file` passes `NAME=` as ''), which the SDKs
+    would take as the URL itself and send every call nowhere."""
+    if explicit and explicit.strip():
+        return explicit
+    configured = os.environ.get(variable)
+    return default if configured is not None and not configured.strip() else None

@@ -20,7 +20,7 @@ import httpx2
 import openai
 from openai.types.chat import ChatCompletionContentPartParam, ChatCompletionMessageParam
 
-from promptsaas.adapters.llm.clients import ClientPool, Transport
+from promptsaas.adapters.llm.clients import ClientPool, Transport, sdk_base_url
 from promptsaas.adapters.llm.direct import Connections, DirectPost
 from promptsaas.adapters.llm.faults import (
     Fault,
@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 MaxTokensField = Literal["max_tokens", "max_completion_tokens"]
 CHAT_COMPLETIONS = "/chat/completions"
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+"""The SDK's own, used when `OPENAI_BASE_URL` is set but empty."""
 KEYLESS = "not-needed"
 """Sent to a keyless local server (Ollama, vLLM): the SDK insists on a key."""
 
@@ -68,7 +70,8 @@ class OpenAIProvider(LlmProvider):
         transport: Transport = "aiohttp",
         max_tokens_field: MaxTokensField = "max_completion_tokens",
     ) -> None:
-        """`base_url=None` lets the SDK read `OPENAI_BASE_URL`; the platform key is `api_key`, else `$key_env`.
+        """`base_url=None` lets the SDK read `OPENAI_BASE_URL` (empty: OpenAI's own); the platform key is `api_key`,
+        else `$key_env`.
 
         OpenAI wants `max_completion_tokens` (its reasoning models refuse `max_tokens`); compatible servers
         understand `max_tokens`.
@@ -128,8 +131,9 @@ class OpenAIProvider(LlmProvider):
         `Authorization`, as the SDK's `post` sends them."""
         key = api_key or self._platform_key()
         timeout = self._policy.sdk_timeout
+        base_url = sdk_base_url(self._base_url, "OPENAI_BASE_URL", DEFAULT_BASE_URL)
         client = openai.AsyncOpenAI(
-            api_key=key, base_url=self._base_url, max_retries=0, timeout=timeout, http_client=connections.http
+            api_key=key, base_url=base_url, max_retries=0, timeout=timeout, http_client=connections.http
         )
         url = str(client.base_url).rstrip("/") + CHAT_COMPLETIONS
         headers = {**client.default_headers, "Authorization": f"Bearer {key}"}
