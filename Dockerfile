@@ -19,6 +19,9 @@ FROM python:3.11-slim-bookworm AS runtime
 RUN groupadd --system --gid 10001 promptsaas \
     && useradd --system --uid 10001 --gid promptsaas --home-dir /data --shell /usr/sbin/nologin promptsaas \
     && mkdir -p /data && chown promptsaas:promptsaas /data
+# The SQLite database (and anything else the process keeps) outlives the container: `docker run -v NAME:/data`, or
+# at least an anonymous volume that `docker rm` without `-v` leaves.
+VOLUME ["/data"]
 COPY --from=build /app/.venv /app/.venv
 ENV PATH="/app/.venv/bin:$PATH" \
     PYTHONUNBUFFERED=1 \

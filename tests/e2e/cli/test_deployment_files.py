@@ -1,5 +1,7 @@
 """The commands `compose.yaml` and the `Dockerfile` run are ones the CLI accepts (a typo there only shows when a
-container starts), and the API service's metrics directory exists before a worker writes to it."""
+container starts), a plain `docker compose up` migrates before anything serves, the build context carries no secret
+and the image keeps its data in a volume; and the API service's metrics directory exists before a worker writes to
+it. Read, not run: there is no Docker here."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.main
 import yaml
 from typer.core import TyperGroup
+from typer.testing import CliRunner
 
 from promptsaas.adapters.observability.metrics import MULTIPROCESS_DIR
 from promptsaas.entrypoints.cli import main
@@ -22,9 +26,17 @@ VARIABLE = re.compile(r"\$\{(\w+):?-([^}]*)\}")
 """`${NAME:-default}` as compose substitutes it when NAME is unset."""
 
 
+def compose_services() -> dict[str, dict[str, Any]]:
+    return dict(yaml.safe_load((ROOT / "compose.yaml").read_text())["services"])
+
+
 def compose_commands() -> dict[str, list[str]]:
-    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
-    return {name: service["command"] for name, service in services.items() if "command" in service}
+    return {name: service["command"] for name, service in compose_services().items() if "command" in service}
+
+
+def unset(argv: list[str]) -> list[str]:
+    """`argv` as compose passes it when none of the variables it names is set."""
+    return [VARIABLE.sub(lambda m: m.group(2), arg) for arg in argv]
 
 
 def dockerfile_command() -> list[str]:
@@ -35,7 +47,7 @@ def dockerfile_command() -> list[str]:
 def parses(argv: list[str]) -> None:
     """Parse `argv` (after `promptsaas`, subcommands first) as the CLI would, without running the command."""
     command = typer.main.get_command(main.app)  # type: ignore[arg-type]
-    args = [VARIABLE.sub(lambda m: m.group(2), arg) for arg in argv]
+    args = unset(argv)
     name, parent = "promptsaas", None
     while isinstance(command, TyperGroup):
         parent = command.make_context(name, [], parent=parent, resilient_parsing=True)
@@ -61,6 +73,99 @@ def test_the_image_runs_a_command_the_cli_accepts() -> None:
 def test_a_misspelt_command_is_caught() -> None:
     with pytest.raises(Exception, match=r"tenant|unexpected extra argument"):
         parses(["bot", "run"])
+
+
+def test_a_plain_compose_up_migrates_once_before_the_api_worker_and_bot_start() -> None:
+    services = compose_services()
+    by_default = {name for name, service in services.items() if not service.get("profiles")}
+    migrate = services["migrate"]
+
+    assert by_default == {"postgres", "migrate", "api", "worker"}
+    assert (migrate["command"][1:], migrate["restart"]) == (["db", "upgrade"], "no")
+    assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for name in ("api", "worker", "bot"):
+        assert services[name]["depends_on"] == {
+            "postgres": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
+        }, name
+
+
+def test_the_bot_runs_no_tenant_until_one_is_named() -> None:
+    """A new deployment has no `demo` tenant: unset, `PROMPTSAAS_BOT_TENANT` leaves the bot a usage error at once."""
+    argv = compose_commands()["bot"]
+    assert "${PROMPTSAAS_BOT_TENANT:-}" in argv
+
+    result = CliRunner().invoke(main.app, unset(argv[1:]))
+
+    assert result.exit_code == 2
+    assert "--tenant: name the tenant whose bot this runs" in result.output
+
+
+GLOB = re.compile(r"\*\*/|\*\*|\*|\?|\[[^]]*\]|[^*?[]+")
+GLOB_REGEX = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+
+
+def glob_regex(glob: str) -> re.Pattern[str]:
+    """A `.dockerignore` pattern as a regular expression over a whole path."""
+    pieces = GLOB.findall(glob)
+    return re.compile("".join(GLOB_REGEX.get(p) or (p if p.startswith("[") else re.escape(p)) for p in pieces))
+
+
+def build_context_excludes(path: str) -> bool:
+    """Whether `.dockerignore` keeps `path` out of the build context: the last pattern matching it or a directory
+    above it decides, `!` bringing it back (`*` stays within one path segment, `**` spans any)."""
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    parts = path.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    excluded = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        regex = glob_regex(pattern.removeprefix("!").strip("/"))
+        if any(regex.fullmatch(candidate) for candidate in candidates):
+            excluded = not negated
+    return excluded
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".env",
+        ".promptsaas/secret_key",
+        ".venv/bin/python",
+        ".tools/bin/uv",
+        ".git/config",
+        "promptsaas.db",
+        "promptsaas.db-wal",
+        "tests/artifacts/run.log",
+        "src/promptsaas/.promptsaas/secret_key",
+        "src/promptsaas/__pycache__/cli.cpython-311.pyc",
+    ],
+)
+def test_the_build_context_leaves_out_secrets_and_development_state(path: str) -> None:
+    assert build_context_excludes(path)
+
+
+def test_the_build_context_holds_what_the_dockerfile_copies() -> None:
+    copied = [
+        source
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ") and "--from=" not in line
+        for source in line.split()[1:-1]
+    ]
+    assert copied == ["pyproject.toml", "uv.lock", "README.md", "LICENSE", "src"]
+    for source in copied:
+        assert not build_context_excludes(source), source
+    assert not build_context_excludes("src/promptsaas/__about__.py")
+
+
+def test_the_image_keeps_its_sqlite_database_in_a_volume() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    volumes = [
+        json.loads(line.removeprefix("VOLUME ")) for line in dockerfile.splitlines() if line.startswith("VOLUME ")
+    ]
+    assert volumes == [["/data"]]
+    assert "PROMPTSAAS_DATABASE_URL=sqlite:////data/" in dockerfile
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -1,4 +1,5 @@
-"""The `.env` file fills in what the real environment does not set; `.env.example` lists exactly what is read."""
+"""The `.env` file fills in what the real environment does not set; `.env.example` lists exactly what is read: by
+the settings, the SDKs and, in its own section, by `compose.yaml`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from promptsaas.entrypoints.composition.settings import Settings, SettingsError
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / ".env.example"
 SRC = ROOT / "src" / "promptsaas"
+COMPOSE = ROOT / "compose.yaml"
+
+
+def compose_variables() -> set[str]:
+    """What `compose.yaml` substitutes (`${NAME...}`): compose reads them from `.env` beside it."""
+    return set(re.findall(r"\$\{(\w+)", COMPOSE.read_text()))
 
 
 @pytest.fixture
@@ -136,12 +143,12 @@ def test_a_bad_value_in_the_env_file_names_the_variable(tmp_path: Path, monkeypa
 def test_the_example_lists_exactly_the_variables_the_settings_read() -> None:
     env = RecordingEnv()
     Settings.from_env(env)
-    listed = set(read_env_file(EXAMPLE))
+    listed = set(read_env_file(EXAMPLE)) - (compose_variables() - env.asked)
 
     assert {n for n in listed if n.startswith(("PROMPTSAAS_", "STRIPE_", "OTEL_"))} == env.asked
 
 
-def test_the_example_lists_every_variable_the_code_names_and_no_other() -> None:
+def test_the_example_lists_every_variable_the_code_and_compose_name_and_no_other() -> None:
     named = {
         name
         for path in SRC.rglob("*.py")
@@ -149,7 +156,7 @@ def test_the_example_lists_every_variable_the_code_names_and_no_other() -> None:
     }
     listed = set(read_env_file(EXAMPLE))
 
-    assert named == listed
+    assert named | compose_variables() == listed
 
 
 def test_the_example_as_a_env_file_gives_the_defaults() -> None:

@@ -24,6 +24,8 @@ def command(
     ] = None,
 ) -> None:
     """Run the tenant's Telegram bot (token: `promptsaas channel telegram set`, or PROMPTSAAS_TELEGRAM_BOT_TOKEN)."""
+    if not tenant.strip():  # compose's bot service without PROMPTSAAS_BOT_TENANT
+        raise typer.BadParameter("name the tenant whose bot this runs (its slug)", param_hint="--tenant")
     s = session(ctx)
     if set_webhook is not None:
         if not set_webhook.startswith(("https://", "http://")):
