@@ -168,7 +168,13 @@ class LlmTimeout(LlmError):
 
 
 class LlmRateLimited(LlmError):
+    """The provider is rate-limiting calls; `retry_after` is the seconds it asked to wait, when it said."""
+
     code = "llm_rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class LlmBadRequest(LlmError):

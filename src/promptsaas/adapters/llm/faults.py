@@ -59,7 +59,8 @@ class Fault:
 def status_fault(provider: str, status: int, detail: str = "", retry_after: float | None = None) -> Fault:
     """An HTTP error status from a provider; `detail` must already be free of secrets (see `redact`)."""
     if status == 429:
-        return Fault(LlmRateLimited(f"{provider} is rate-limiting calls (HTTP 429)"), True, retry_after)
+        limited = LlmRateLimited(f"{provider} is rate-limiting calls (HTTP 429)", retry_after=retry_after)
+        return Fault(limited, True, retry_after)
     if status >= 500:
         return Fault(LlmUnavailable(f"{provider} is unavailable (HTTP {status})"), True, retry_after)
     if status in (401, 403):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -69,7 +70,7 @@ def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Prob
     headers = {}
     retry_after = getattr(error, "retry_after", None)
     if retry_after is not None:
-        headers["Retry-After"] = str(max(1, int(retry_after)))
+        headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(error, AccessDenied):
