@@ -22,6 +22,9 @@ class Reply:
     """Seconds between the words of a streamed reply."""
     fail_after_words: int | None = None
     """Streamed only: send this many words, then the provider's mid-stream error event."""
+    finish_reason: str | None = None
+    """Why it ended, in the provider's own word (OpenAI `length`, Anthropic `max_tokens`, ...); `None` is a natural
+    end (`stop`, `end_turn`)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def completion(api: Api, body: dict[str, Any], reply: Reply, number: int) -> dic
                 {
                     "index": 0,
                     "message": {"role": "assistant", "content": text, "refusal": None},
-                    "finish_reason": "stop",
+                    "finish_reason": reply.finish_reason or "stop",
                     "logprobs": None,
                 }
             ],
@@ -121,7 +124,7 @@ def completion(api: Api, body: dict[str, Any], reply: Reply, number: int) -> dic
         "role": "assistant",
         "model": model,
         "content": [{"type": "text", "text": text}],
-        "stop_reason": "end_turn",
+        "stop_reason": reply.finish_reason or "end_turn",
         "stop_sequence": None,
         "usage": {"input_tokens": reply.input_tokens, "output_tokens": reply.output_tokens},
     }
@@ -195,7 +198,7 @@ def stream_delta(api: Api, body: dict[str, Any], number: int, text: str) -> byte
 
 def stream_close(api: Api, body: dict[str, Any], reply: Reply, number: int) -> list[bytes]:
     if api == "openai":
-        last = _chunk(body, number, {}, finish="stop")
+        last = _chunk(body, number, {}, finish=reply.finish_reason or "stop")
         usage = {
             "prompt_tokens": reply.input_tokens,
             "completion_tokens": reply.output_tokens,
@@ -208,7 +211,7 @@ def stream_close(api: Api, body: dict[str, Any], reply: Reply, number: int) -> l
     stop = {"type": "content_block_stop", "index": 0}
     delta = {
         "type": "message_delta",
-        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "delta": {"stop_reason": reply.finish_reason or "end_turn", "stop_sequence": None},
         "usage": {"output_tokens": reply.output_tokens},
     }
     return [

@@ -165,7 +165,7 @@ class ConversationService:
         model, number = call.setup.version.content.model, call.setup.version.number
 
         def reply(limits: list[LimitView]) -> Reply:
-            return Reply(answer.text, conversation.id, usage, limits, model, number)
+            return Reply(answer.text, conversation.id, usage, limits, model, number, answer.finish_reason)
 
         kept = (lambda limits: keep(reply(limits))) if keep else None
         try:

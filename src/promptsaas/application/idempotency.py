@@ -19,6 +19,7 @@ from promptsaas.application.conversations import ConversationService
 from promptsaas.application.messages import InboundMessage, Reply, ReplyUsage
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.idempotency import IdempotencyStore
+from promptsaas.application.ports.llm import FinishReason
 from promptsaas.application.ports.quota import KeptReply
 from promptsaas.domain.errors import DomainError, InvalidInput
 from promptsaas.domain.requested_params import RequestedParams
@@ -129,6 +130,7 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
         "limits": [[v.metric, v.window, v.limit, v.used, v.remaining, v.resets_at.isoformat()] for v in reply.limits],
         "model": reply.model,
         "prompt_version": reply.prompt_version,
+        "finish_reason": reply.finish_reason.value,
     }
 
 
@@ -140,4 +142,5 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         limits=[LimitView(v[0], v[1], v[2], v[3], v[4], datetime.fromisoformat(v[5])) for v in data["limits"]],
         model=data["model"],
         prompt_version=data["prompt_version"],
+        finish_reason=FinishReason(data.get("finish_reason", FinishReason.STOP)),  # replies kept before it was
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from promptsaas.application.access import LimitView
+from promptsaas.application.ports.llm import FinishReason
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import ImagePart, Role
 from promptsaas.domain.requested_params import RequestedParams
@@ -50,3 +51,5 @@ class Reply:
     limits: list[LimitView]
     model: str
     prompt_version: int
+    finish_reason: FinishReason = FinishReason.STOP
+    """`length` when the reply was cut at the output budget (`max_tokens`)."""

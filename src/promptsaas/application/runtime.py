@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from promptsaas.application.attachments import ImageRules
 from promptsaas.application.lookups import agent_by_slug
 from promptsaas.application.model_registry import ModelRegistry
-from promptsaas.application.ports.llm import ChatMessage, Completion, LlmProviders, LlmRequest, TextDelta
+from promptsaas.application.ports.llm import (
+    ChatMessage,
+    Completion,
+    FinishReason,
+    LlmProviders,
+    LlmRequest,
+    TextDelta,
+)
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
 from promptsaas.application.read_cache import ReadCache
 from promptsaas.domain.agents import Agent
@@ -59,6 +66,7 @@ class Answer:
     output_tokens: int
     cost_micros: int
     latency_ms: int
+    finish_reason: FinishReason = FinishReason.STOP
 
 
 def estimate_tokens(text: str) -> int:
@@ -141,9 +149,7 @@ class Runtime:
         request = call.request if api_key is None else _with_key(call.request, api_key)
         started = time.perf_counter()
         completion: Completion = await provider.complete(request)
-        latency_ms = int((time.perf_counter() - started) * 1000)
-        cost = call.setup.model.cost_micros(completion.input_tokens, completion.output_tokens)
-        return Answer(completion.text, completion.input_tokens, completion.output_tokens, cost, latency_ms)
+        return _answer(completion, call.setup.model, started)
 
     async def stream(self, call: PreparedCall, api_key: str | None = None) -> AsyncIterator[str | Answer]:
         """The reply's text pieces as the model gives them, then its `Answer`; an `LlmError` may come at any point."""
@@ -155,9 +161,7 @@ class Runtime:
             if isinstance(event, TextDelta):
                 yield event.text
                 continue
-            latency_ms = int((time.perf_counter() - started) * 1000)
-            cost = call.setup.model.cost_micros(event.input_tokens, event.output_tokens)
-            yield Answer(event.text, event.input_tokens, event.output_tokens, cost, latency_ms)
+            yield _answer(event, call.setup.model, started)
             return
 
     def partial(self, call: PreparedCall, text: str, latency_ms: int) -> Answer:
@@ -194,6 +198,14 @@ def fit_window(
 
 def _estimate_message(message: ChatMessage) -> int:
     return sum(estimate_tokens(p.text) if isinstance(p, TextPart) else IMAGE_TOKENS for p in message.parts)
+
+
+def _answer(completion: Completion, model: ModelSpec, started: float) -> Answer:
+    latency_ms = int((time.perf_counter() - started) * 1000)
+    cost = model.cost_micros(completion.input_tokens, completion.output_tokens)
+    return Answer(
+        completion.text, completion.input_tokens, completion.output_tokens, cost, latency_ms, completion.finish_reason
+    )
 
 
 def _with_key(request: LlmRequest, api_key: str) -> LlmRequest:

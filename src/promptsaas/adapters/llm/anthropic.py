@@ -32,7 +32,14 @@ from promptsaas.adapters.llm.faults import (
     status_fault,
 )
 from promptsaas.adapters.llm.streams import ProviderStreamError, RawStream, relay
-from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest, StreamEvent, TextDelta
+from promptsaas.application.ports.llm import (
+    Completion,
+    FinishReason,
+    LlmProvider,
+    LlmRequest,
+    StreamEvent,
+    TextDelta,
+)
 from promptsaas.domain.conversations import ImagePart, Part, Role, text_of
 from promptsaas.domain.errors import LlmBadRequest, LlmUnavailable
 from promptsaas.domain.prompts import ModelParams
@@ -42,6 +49,12 @@ DEFAULT_BASE_URL = "https://api.anthropic.com"
 """The SDK's own, used when `ANTHROPIC_BASE_URL` is set but empty (a profile's base URL is then not consulted)."""
 MediaType = Literal["image/jpeg", "image/png", "image/gif", "image/webp"]
 MEDIA_TYPES: dict[str, MediaType] = {t: t for t in ("image/jpeg", "image/png", "image/gif", "image/webp")}
+FINISH_REASONS = {
+    "max_tokens": FinishReason.LENGTH,
+    "model_context_window_exceeded": FinishReason.LENGTH,
+    "refusal": FinishReason.CONTENT_FILTER,
+}
+"""The Messages API's `stop_reason`s other than a natural end (`end_turn`, `stop_sequence`)."""
 
 
 class AnthropicProvider(LlmProvider):
@@ -201,12 +214,14 @@ def image_block(image: ImagePart) -> ImageBlockParam:
 
 def _completion(response: anthropic_wire.Message) -> Completion:
     text = "".join(block.text or "" for block in response.content if block.type == "text")
-    return Completion(text, response.usage.all_input_tokens, response.usage.output_tokens)
+    finish = _finish_reason(response.stop_reason)
+    return Completion(text, response.usage.all_input_tokens, response.usage.output_tokens, finish)
 
 
 async def _events(stream: RawStream) -> AsyncIterator[StreamEvent]:
     pieces: list[str] = []
     input_tokens = output_tokens = 0
+    stop_reason = None
     async for event in anthropic_wire.events(stream.chunks):
         if event.type == "message_start" and event.message is not None:
             usage = event.message.usage
@@ -215,6 +230,11 @@ async def _events(stream: RawStream) -> AsyncIterator[StreamEvent]:
             text = event.delta.text or ""
             pieces.append(text)
             yield TextDelta(text)
-        elif event.type == "message_delta" and event.usage is not None:
-            output_tokens = event.usage.output_tokens
-    yield Completion("".join(pieces), input_tokens, output_tokens)
+        elif event.type == "message_delta":
+            output_tokens = event.usage.output_tokens if event.usage is not None else output_tokens
+            stop_reason = event.delta.stop_reason if event.delta is not None else stop_reason
+    yield Completion("".join(pieces), input_tokens, output_tokens, _finish_reason(stop_reason))
+
+
+def _finish_reason(stop_reason: str | None) -> FinishReason:
+    return FINISH_REASONS.get(stop_reason or "", FinishReason.STOP)

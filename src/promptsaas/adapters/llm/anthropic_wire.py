@@ -31,6 +31,7 @@ class Block(msgspec.Struct):
 class Message(msgspec.Struct):
     content: list[Block]
     usage: Usage
+    stop_reason: str | None = None
 
 
 class Started(msgspec.Struct):
@@ -38,8 +39,11 @@ class Started(msgspec.Struct):
 
 
 class Delta(msgspec.Struct):
+    """A `content_block_delta`'s text, or a `message_delta`'s `stop_reason`."""
+
     type: str | None = None
     text: str | None = None
+    stop_reason: str | None = None
 
 
 class Problem(msgspec.Struct):

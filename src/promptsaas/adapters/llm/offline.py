@@ -7,7 +7,14 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 
-from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest, StreamEvent, TextDelta
+from promptsaas.application.ports.llm import (
+    Completion,
+    FinishReason,
+    LlmProvider,
+    LlmRequest,
+    StreamEvent,
+    TextDelta,
+)
 from promptsaas.domain.conversations import ImagePart, Role, text_of
 
 REPLY_CHARS = 200
@@ -29,9 +36,11 @@ class OfflineProvider(LlmProvider):
         images = sum(isinstance(p, ImagePart) for p in last.parts) if last else 0
         if images:
             reply += f" [{images} image{'s' if images > 1 else ''}]"
-        reply = reply[: request.params.output_budget * 4]
+        room = request.params.output_budget * 4
+        finish = FinishReason.LENGTH if len(reply) > room else FinishReason.STOP
+        reply = reply[:room]
         prompt = request.system + "".join(text_of(m.parts) for m in request.messages)
-        return Completion(reply, estimate(prompt) + 4 * len(request.messages), estimate(reply))
+        return Completion(reply, estimate(prompt) + 4 * len(request.messages), estimate(reply), finish)
 
     async def stream(self, request: LlmRequest) -> AsyncIterator[StreamEvent]:
         """The same reply, one word (with the space after it) per delta."""

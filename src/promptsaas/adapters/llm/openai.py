@@ -35,11 +35,12 @@ from promptsaas.adapters.llm.faults import (
     retry_after_seconds,
     status_fault,
 )
-from promptsaas.adapters.llm.openai_wire import Reply, chunks, reply
+from promptsaas.adapters.llm.openai_wire import Reply, Usage, chunks, reply
 from promptsaas.adapters.llm.streams import ProviderStreamError, RawStream, relay
 from promptsaas.application.ports.llm import (
     ChatMessage,
     Completion,
+    FinishReason,
     LlmProvider,
     LlmRequest,
     StreamEvent,
@@ -56,6 +57,8 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 """The SDK's own, used when `OPENAI_BASE_URL` is set but empty."""
 KEYLESS = "not-needed"
 """Sent to a keyless local server (Ollama, vLLM): the SDK insists on a key."""
+FINISH_REASONS = {"length": FinishReason.LENGTH, "content_filter": FinishReason.CONTENT_FILTER}
+"""Chat Completions' `finish_reason`s other than a natural end (`stop`; `tool_calls` is never asked for)."""
 
 
 class OpenAIProvider(LlmProvider):
@@ -198,31 +201,31 @@ def image_url(image: ImagePart) -> str:
 
 
 def _completion(request: LlmRequest, response: Reply) -> Completion:
-    message = response.choices[0].message
-    text = message.content or message.refusal or ""
-    usage = response.usage
-    if usage is None:
-        log.warning("no usage reported for model %s; charging an estimate", request.model)
-        return Completion(text, *estimated_usage(request, text))
-    return Completion(text, usage.prompt_tokens, usage.completion_tokens)
+    choice = response.choices[0]
+    text = choice.message.content or choice.message.refusal or ""
+    return _completed(request, text, response.usage, choice.finish_reason)
 
 
 async def _events(request: LlmRequest, stream: RawStream) -> AsyncIterator[StreamEvent]:
     pieces: list[str] = []
-    usage = None
+    usage = finish_reason = None
     async for chunk in chunks(stream.chunks):
         usage = chunk.usage or usage
         for choice in chunk.choices[:1]:
+            finish_reason = choice.finish_reason or finish_reason
             text = choice.delta.content or choice.delta.refusal
             if text:
                 pieces.append(text)
                 yield TextDelta(text)
-    text = "".join(pieces)
+    yield _completed(request, "".join(pieces), usage, finish_reason)
+
+
+def _completed(request: LlmRequest, text: str, usage: Usage | None, finish_reason: str | None) -> Completion:
+    finish = FINISH_REASONS.get(finish_reason or "", FinishReason.STOP)
     if usage is None:
         log.warning("no usage reported for model %s; charging an estimate", request.model)
-        yield Completion(text, *estimated_usage(request, text))
-    else:
-        yield Completion(text, usage.prompt_tokens, usage.completion_tokens)
+        return Completion(text, *estimated_usage(request, text), finish)
+    return Completion(text, usage.prompt_tokens, usage.completion_tokens, finish)
 
 
 def estimated_usage(request: LlmRequest, text: str) -> tuple[int, int]:

@@ -27,6 +27,7 @@ class Message(msgspec.Struct):
 
 class Choice(msgspec.Struct):
     message: Message
+    finish_reason: str | None = None
 
 
 class Reply(msgspec.Struct):
@@ -41,6 +42,7 @@ class Delta(msgspec.Struct):
 
 class ChunkChoice(msgspec.Struct):
     delta: Delta = msgspec.field(default_factory=Delta)
+    finish_reason: str | None = None
 
 
 class StreamError(msgspec.Struct):

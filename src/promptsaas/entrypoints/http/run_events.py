@@ -34,6 +34,7 @@ def run_read(reply: Reply) -> RunRead:
         limits=[limit_read(v) for v in reply.limits],
         model=reply.model,
         prompt_version=reply.prompt_version,
+        finish_reason=reply.finish_reason.value,
     )
 
 

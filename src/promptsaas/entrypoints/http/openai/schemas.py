@@ -76,6 +76,7 @@ class Choice(msgspec.Struct):
     message: MessageOut
     index: int = 0
     finish_reason: str = "stop"
+    """`stop`, `length` (cut at `max_tokens`) or `content_filter`."""
     logprobs: None = None
 
 

@@ -111,7 +111,7 @@ def completion(model: str, reply: Reply) -> Completion:
         id=f"chatcmpl-{reply.conversation_id}",
         created=int(time.time()),
         model=model,
-        choices=[Choice(MessageOut(reply.text))],
+        choices=[Choice(MessageOut(reply.text), finish_reason=reply.finish_reason.value)],
         usage=usage_of(reply),
     )
 
@@ -146,7 +146,7 @@ class ChunkWriter:
         return self._event(self._chunk(Delta(content=text)))
 
     def last(self, reply: Reply) -> bytes:
-        tail = self._event(self._chunk(Delta(), "stop"))
+        tail = self._event(self._chunk(Delta(), reply.finish_reason.value))
         if self._include_usage:
             usage = Chunk(self._id, self._created, self._model, [], usage_of(reply))
             tail += self._event(usage)

@@ -184,6 +184,9 @@ class RunRead(Read):
     limits: Limits
     model: Annotated[str, about("The model that answered, `provider:model`", "openai:gpt-4o-mini")]
     prompt_version: Annotated[int, about("The agent's prompt version that answered", 3)]
+    finish_reason: Annotated[
+        str, about("Why the reply ended: `stop`, `length` (cut at the output budget) or `content_filter`", "stop")
+    ]
 
 
 class ConversationRead(Read):
