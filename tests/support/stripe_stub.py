@@ -57,6 +57,8 @@ class StripeStub:
         self.requests: list[tuple[str, str, dict[str, Any]]] = []
         self.fail_next = 0
         """Answer the next N API calls with a 500."""
+        self.failing_for: set[str] = set()
+        """Object ids whose API calls answer 500 while they are in the set (Stripe failing for them alone)."""
         self.fetches_open = threading.Event()
         """While cleared, `GET /v1/subscriptions/…` gets no answer (a worker stuck between storing and applying)."""
         self.fetches_open.set()
@@ -95,8 +97,8 @@ class StripeStub:
         self.requests.append((request.method, request.path, body))
         if not request.headers.get("Authorization", "").startswith("Bearer sk_"):
             return stripe_error(401, "Invalid API Key provided", "authentication_error")
-        if self.fail_next > 0:
-            self.fail_next -= 1
+        if self.fail_next > 0 or any(part in self.failing_for for part in request.path.split("/")):
+            self.fail_next = max(self.fail_next - 1, 0)
             return stripe_error(500, "stub failure", "api_error")
         if request.method == "GET" and request.path.startswith("/v1/subscriptions/"):
             await asyncio.to_thread(self.fetches_open.wait)

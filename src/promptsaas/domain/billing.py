@@ -96,10 +96,22 @@ class PaymentProviderUnavailable(DomainError):
     code = "payment_provider_unavailable"
 
 
+class PaymentObjectMissing(PaymentProviderUnavailable):
+    """The provider answered that the object asked for does not exist (Stripe: HTTP 404): asking again will not
+    make it appear, so an event that names it is settled, not retried."""
+
+
 class WebhookRejected(DomainError):
-    """A webhook whose signature, timestamp or body does not verify: answered 400, nothing stored."""
+    """A webhook whose signature or timestamp does not verify: answered 400, nothing stored."""
 
     code = "webhook_signature_invalid"
+
+
+class WebhookInvalid(WebhookRejected):
+    """A webhook whose signature verifies but whose body is not one of the provider's events (not a JSON object, no
+    string `id` or `type`): answered 400, nothing stored."""
+
+    code = "webhook_invalid"
 
 
 class PlanNotPurchasable(InvalidInput):

@@ -42,6 +42,12 @@ def inbox_statuses(database_url: str) -> dict[str, str]:
     return {str(event_id): str(status) for event_id, status in rows}
 
 
+def inbox_attempts(database_url: str) -> dict[str, tuple[str, int]]:
+    """Every stored Stripe event id, its status and its failed attempts."""
+    rows = _rows(database_url, "SELECT event_id, status, attempts FROM billing_inbox WHERE provider = 'stripe'")
+    return {str(event_id): (str(status), int(attempts)) for event_id, status, attempts in rows}
+
+
 def stripe_subscription_rows(database_url: str) -> list[tuple[str, str]]:
     """(user id, status) of every subscription Stripe bills."""
     rows = _rows(database_url, "SELECT user_id, status FROM subscriptions WHERE provider = 'stripe'")

@@ -173,6 +173,28 @@ async def test_the_billing_inbox_backlog_counts_pending_events_and_the_oldest(ba
         assert await uow.billing.backlog() == InboxBacklog(2, NOON - timedelta(minutes=5))
 
 
+async def test_the_billing_inbox_hands_out_due_events_longest_due_first_and_puts_failed_ones_off(
+    backend: Backend,
+) -> None:
+    def event(event_id: str, minutes_ago: int) -> InboxEntry:
+        at = NOON - timedelta(minutes=minutes_ago)
+        return InboxEntry("t1", "stripe", event_id, "invoice.paid", b"{}", InboxStatus.PENDING, at)
+
+    async with backend.uow() as uow:
+        for entry in (event("old", 9), event("newer", 5), event("newest", 1)):
+            await uow.billing.store_event(entry)
+        await uow.billing.postpone_event("t1", "stripe", "old", NOON + timedelta(minutes=1), "Stripe failed")
+        await uow.commit()
+    async with backend.uow() as uow:
+        assert [e.event_id for e in await uow.billing.pending_events(NOON, 10)] == ["newer", "newest"]
+        assert [e.event_id for e in await uow.billing.pending_events(NOON, 1)] == ["newer"]
+        later = await uow.billing.pending_events(NOON + timedelta(minutes=2), 10)
+        assert [e.event_id for e in later] == ["newer", "newest", "old"]
+        old = await uow.billing.event("t1", "stripe", "old")
+    assert old is not None
+    assert (old.attempts, old.next_attempt_at, old.note) == (1, NOON + timedelta(minutes=1), "Stripe failed")
+
+
 async def test_the_messenger_updates_backlog_counts_updates_not_applied_yet(backend: Backend) -> None:
     updates = [
         MessengerUpdate(tenant, "telegram", f"backlog-{n}", "{}", NOON + timedelta(minutes=n))

@@ -33,6 +33,14 @@ def subscription_ref(event: BillingEvent) -> str | None:
     return getattr(change, "subscription_id", None)
 
 
+def invoice_of_its_subscriptions_customer(invoice: InvoicePaid, subscription: ProviderSubscription | None) -> bool:
+    """An invoice pays for a subscription only when both name the same customer: one naming another customer is not
+    this subscription's payment (and records nothing), whichever subscription it names."""
+    if invoice.customer_id is None or subscription is None or subscription.customer_id is None:
+        return True
+    return invoice.customer_id == subscription.customer_id
+
+
 @dataclass
 class EventEffects:
     uow: UnitOfWork
@@ -44,6 +52,10 @@ class EventEffects:
         """Apply one event; returns a short note of what it did (kept on the inbox row). The subscription's snapshot
         goes first, so an invoice of a subscription this tenant has just learnt of finds its owner."""
         change, now = event.change, self.clock.now()
+        if isinstance(change, InvoicePaid) and not invoice_of_its_subscriptions_customer(
+            change, current or change.subscription
+        ):
+            return f"invoice of customer {change.customer_id}, not its subscription's: nothing applied"
         notes: list[str] = []
         if isinstance(change, CheckoutCompleted):
             notes.append(await self._checkout(tenant_id, event.provider, change))
@@ -92,9 +104,14 @@ class EventEffects:
             if change.subscription_id
             else None
         )
-        user_id = sub.user_id if sub else None
-        if user_id is None and change.customer_id:
-            user_id = await self.uow.billing.customer_user(tenant_id, event.provider, change.customer_id)
+        payer = (
+            await self.uow.billing.customer_user(tenant_id, event.provider, change.customer_id)
+            if change.customer_id
+            else None
+        )
+        if sub is not None and payer is not None and payer != sub.user_id:
+            return "payment of another user's customer: nothing recorded"
+        user_id = sub.user_id if sub else payer
         if user_id is None:  # another tenant's customer (or nobody's): recorded in the inbox, no payment here
             return "payment of no customer here"
         added = await self._payment(

@@ -31,6 +31,10 @@ class InboxEntry:
     received_at: datetime
     applied_at: datetime | None = None
     note: str | None = None
+    attempts: int = 0
+    """Failed attempts to apply it (the provider down, a network error); each one puts `next_attempt_at` later."""
+    next_attempt_at: datetime | None = None
+    """When the retry pass may try it again; `None` (rows from before the column): as soon as it was received."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +65,15 @@ class BillingRepository(Protocol):
         """Keep what applying the event did on its row."""
 
     @abstractmethod
-    async def pending_events(self, limit: int) -> list[InboxEntry]:
-        """Pending events of every tenant, oldest first."""
+    async def postpone_event(
+        self, tenant_id: str, provider: str, event_id: str, next_attempt_at: datetime, note: str
+    ) -> None:
+        """Count a failed attempt on a pending event and make it due again at `next_attempt_at`."""
+
+    @abstractmethod
+    async def pending_events(self, now: datetime, limit: int) -> list[InboxEntry]:
+        """Pending events of every tenant that are due at `now`, the longest due first (so rows that keep failing,
+        put later each time, never hold back the others)."""
 
     @abstractmethod
     async def event(self, tenant_id: str, provider: str, event_id: str) -> InboxEntry | None: ...

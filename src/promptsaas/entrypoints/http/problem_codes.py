@@ -40,8 +40,9 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "input_too_long": ProblemCode(400, "the message alone does not fit the model's context window with its answer"),
     "plan_not_purchasable": ProblemCode(400, "the plan is free, archived, or has no price for that interval"),
     "payment_operation_unsupported": ProblemCode(400, "that payment provider does not do this (manual: no checkout)"),
-    "webhook_signature_invalid": ProblemCode(
-        400, "the webhook signature, timestamp or body did not verify; nothing stored"
+    "webhook_signature_invalid": ProblemCode(400, "the webhook signature or timestamp did not verify; nothing stored"),
+    "webhook_invalid": ProblemCode(
+        400, "the webhook is signed but its body is not the provider's event; nothing stored"
     ),
     "llm_bad_request": ProblemCode(400, "the model provider refused the request as malformed; nothing is charged"),
     "byok_key_invalid": ProblemCode(400, "your own provider key was rejected; it is flagged until you replace it"),

@@ -134,14 +134,24 @@ def change_of(kind: str, obj: dict[str, Any]) -> BillingChange:
     return None
 
 
-def event_of(data: dict[str, Any], payload: bytes) -> BillingEvent:
+def event_of(data: Any, payload: bytes) -> BillingEvent:
+    """Raises `ValueError` for a body that is not a Stripe event: not an object, `id` not a non-empty string (at most
+    255 characters, as the inbox keeps it), `type` not a string, `data.object` not an object."""
+    if not isinstance(data, dict):
+        raise ValueError("the body is not a JSON object")
+    event_id, kind = data.get("id"), data.get("type")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= 255:
+        raise ValueError("`id` is not a string of 1 to 255 characters")
+    if not isinstance(kind, str):
+        raise ValueError("`type` is not a string")
     obj = (data.get("data") or {}).get("object") or {}
-    kind = str(data.get("type", ""))
+    if not isinstance(obj, dict):
+        raise ValueError("`data.object` is not an object")
     change = change_of(kind, obj)
     ref = reference(obj.get("metadata"))
     return BillingEvent(
         provider=PROVIDER,
-        event_id=str(data["id"]),
+        event_id=event_id,
         type=kind,
         created=when(data.get("created")) or datetime.fromtimestamp(0, UTC),
         change=change,

@@ -23,7 +23,12 @@ from promptsaas.application.ports.payments import (
     Refund,
 )
 from promptsaas.application.ports.price_catalog import CatalogPrice, EnsuredPrice, ProviderPrices
-from promptsaas.domain.billing import PaymentProviderUnavailable, WebhookRejected
+from promptsaas.domain.billing import (
+    PaymentObjectMissing,
+    PaymentProviderUnavailable,
+    WebhookInvalid,
+    WebhookRejected,
+)
 
 T = TypeVar("T")
 TOLERANCE_SECONDS = 300
@@ -129,11 +134,12 @@ class StripePayments(PaymentProvider, ProviderPrices):
         return self.parse_stored(payload)
 
     def parse_stored(self, payload: bytes) -> BillingEvent:
+        """A body whose fields are not of Stripe's shapes (a list where an object goes, text for an amount) is
+        refused as a whole, like one that is not JSON."""
         try:
-            data = json.loads(payload)
-            return event_of(data, payload)
-        except (ValueError, KeyError, TypeError) as error:
-            raise WebhookRejected("the webhook body is not a Stripe event") from error
+            return event_of(json.loads(payload), payload)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+            raise WebhookInvalid(f"the webhook body is not a Stripe event ({error})") from error
 
     async def ensure_price(self, credentials: ProviderCredentials, price: CatalogPrice) -> EnsuredPrice:
         client = self._client(credentials)
@@ -188,7 +194,8 @@ async def _call(pending: Awaitable[T]) -> T:
 
 
 def _unavailable(error: stripe.StripeError) -> PaymentProviderUnavailable:
-    """A failure that names its kind and status, never a key."""
+    """A failure that names its kind and status, never a key; a 404 is `PaymentObjectMissing` (it will not pass)."""
     status = getattr(error, "http_status", None)
     kind = type(error).__name__
-    return PaymentProviderUnavailable(f"Stripe failed ({kind}{f', HTTP {status}' if status else ''})")
+    message = f"Stripe failed ({kind}{f', HTTP {status}' if status else ''})"
+    return PaymentObjectMissing(message) if status == 404 else PaymentProviderUnavailable(message)

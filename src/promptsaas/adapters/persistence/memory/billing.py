@@ -26,7 +26,8 @@ class MemoryBilling(BillingRepository):
         return True
 
     async def store_event(self, entry: InboxEntry) -> bool:
-        return self._insert_new(("inbox", entry.tenant_id, entry.provider, entry.event_id), entry)
+        due = replace(entry, next_attempt_at=entry.next_attempt_at or entry.received_at)
+        return self._insert_new(("inbox", entry.tenant_id, entry.provider, entry.event_id), due)
 
     async def claim_event(
         self, tenant_id: str, provider: str, event_id: str, status: InboxStatus, at: datetime, note: str | None
@@ -43,9 +44,21 @@ class MemoryBilling(BillingRepository):
         if entry is not None:
             self._rows.put(self._journal, ("inbox", tenant_id, provider, event_id), replace(entry, note=note))
 
-    async def pending_events(self, limit: int) -> list[InboxEntry]:
-        found = [r for r in self._rows.values() if isinstance(r, InboxEntry) and r.status is InboxStatus.PENDING]
-        return sorted(found, key=lambda e: e.received_at)[:limit]
+    async def postpone_event(
+        self, tenant_id: str, provider: str, event_id: str, next_attempt_at: datetime, note: str
+    ) -> None:
+        entry = await self.event(tenant_id, provider, event_id)
+        if entry is not None and entry.status is InboxStatus.PENDING:
+            later = replace(entry, attempts=entry.attempts + 1, next_attempt_at=next_attempt_at, note=note[:500])
+            self._rows.put(self._journal, ("inbox", tenant_id, provider, event_id), later)
+
+    async def pending_events(self, now: datetime, limit: int) -> list[InboxEntry]:
+        found = [
+            r
+            for r in self._rows.values()
+            if isinstance(r, InboxEntry) and r.status is InboxStatus.PENDING and _due(r) <= now
+        ]
+        return sorted(found, key=lambda e: (_due(e), e.received_at))[:limit]
 
     async def backlog(self) -> InboxBacklog:
         found = [
@@ -118,3 +131,7 @@ class MemoryBilling(BillingRepository):
 
     async def put_keys(self, keys: SealedPaymentKeys) -> None:
         self._rows.put(self._journal, ("keys", keys.tenant_id, keys.provider), keys)
+
+
+def _due(entry: InboxEntry) -> datetime:
+    return entry.next_attempt_at or entry.received_at

@@ -21,7 +21,7 @@ from promptsaas.domain.subscriptions import Subscription
 
 _i, _p, _c, _k, _s = t.billing_inbox, t.payments, t.billing_customers, t.payment_provider_keys, t.subscriptions
 _EVENT = select(_i).where(*keyed(_i, "provider", "event_id"))
-_PENDING = select(_i).where(_i.c.status == InboxStatus.PENDING.value).order_by(_i.c.received_at)
+_PENDING = select(_i).where(_i.c.status == InboxStatus.PENDING.value).order_by(_i.c.next_attempt_at, _i.c.received_at)
 _BACKLOG = select(func.count().label("depth"), func.min(_i.c.received_at).label("oldest_at")).where(
     _i.c.status == InboxStatus.PENDING.value
 )
@@ -43,7 +43,8 @@ class SqlBilling(SqlRepository, BillingRepository):
         return await self._db.row(statement) is not None
 
     async def store_event(self, entry: InboxEntry) -> bool:
-        row = {**asdict(entry), "status": entry.status.value}
+        due = entry.next_attempt_at or entry.received_at
+        row = {**asdict(entry), "status": entry.status.value, "next_attempt_at": due}
         return await self._inserted(_i, row)
 
     async def claim_event(
@@ -61,8 +62,20 @@ class SqlBilling(SqlRepository, BillingRepository):
         where = (_i.c.tenant_id == tenant_id, _i.c.provider == provider, _i.c.event_id == event_id)
         await self._db.write(update(_i).where(*where).values(note=note[:500]))
 
-    async def pending_events(self, limit: int) -> list[InboxEntry]:
-        return [_entry(r) for r in await self._db.rows(_PENDING.limit(limit))]
+    async def postpone_event(
+        self, tenant_id: str, provider: str, event_id: str, next_attempt_at: datetime, note: str
+    ) -> None:
+        statement = (
+            update(_i)
+            .where(_i.c.tenant_id == tenant_id, _i.c.provider == provider, _i.c.event_id == event_id)
+            .where(_i.c.status == InboxStatus.PENDING.value)
+            .values(attempts=_i.c.attempts + 1, next_attempt_at=next_attempt_at, note=note[:500])
+        )
+        await self._db.write(statement)
+
+    async def pending_events(self, now: datetime, limit: int) -> list[InboxEntry]:
+        due = _PENDING.where(_i.c.next_attempt_at <= now).limit(limit)
+        return [_entry(r) for r in await self._db.rows(due)]
 
     async def backlog(self) -> InboxBacklog:
         row = await self._db.row(_BACKLOG)

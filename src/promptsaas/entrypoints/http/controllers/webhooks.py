@@ -23,7 +23,9 @@ class WebhooksController(Controller):
         status_code=HTTP_200_OK,
         operation_id="receiveStripeWebhook",
         summary="Receive a Stripe event",
-        responses=problems(*ANONYMOUS, "webhook_signature_invalid", "tenant_not_found", "billing_not_configured"),
+        responses=problems(
+            *ANONYMOUS, "webhook_signature_invalid", "webhook_invalid", "tenant_not_found", "billing_not_configured"
+        ),
     )
     async def stripe(
         self, billing_inbox: NamedDependency[BillingInbox], request: Request[Any, Any, Any], tenant: TenantSlug

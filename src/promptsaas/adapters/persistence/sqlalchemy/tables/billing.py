@@ -19,8 +19,11 @@ billing_inbox = Table(
     Column("received_at", UtcDateTime, nullable=False),
     Column("applied_at", UtcDateTime),
     Column("note", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime),
     tenant_key("provider", "event_id"),
     Index(None, "status"),
+    Index(None, "status", "next_attempt_at"),
 )
 
 
