@@ -138,8 +138,12 @@ class StripePayments(PaymentProvider, ProviderPrices):
         refused as a whole, like one that is not JSON."""
         try:
             return event_of(json.loads(payload), payload)
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        except ValueError as error:  # not JSON, or the shape checks, which name what is wrong
             raise WebhookInvalid(f"the webhook body is not a Stripe event ({error})") from error
+        except (KeyError, TypeError, AttributeError, IndexError) as error:  # Python's words would mean nothing here
+            raise WebhookInvalid(
+                "the webhook body is not a Stripe event (a field is missing or of another shape)"
+            ) from error
 
     async def ensure_price(self, credentials: ProviderCredentials, price: CatalogPrice) -> EnsuredPrice:
         client = self._client(credentials)
