@@ -35,8 +35,10 @@ async def uploaded_images(
     request: Request[Any, Any, Any], form: NamedDependency[dict[str, str]]
 ) -> tuple[ImagePart, ...]:
     """The composer's picked images (its `image` file input; a multipart form), read only once `form` passed the
-    CSRF check, each made an image by the parser every shell uses; the runtime's rules then check them."""
-    files = [f for f in (await request.form()).getall(IMAGE_FIELD) if isinstance(f, UploadFile) and f.filename]
+    CSRF check, each made an image by the parser every shell uses; the runtime's rules then check them. A form
+    without the field (the composer of an agent whose model reads no images has none) carries no images."""
+    sent = (await request.form()).getall(IMAGE_FIELD, [])
+    files = [f for f in sent if isinstance(f, UploadFile) and f.filename]
     return tuple([image_of_bytes(f.content_type, await f.read()) for f in files])
 
 
