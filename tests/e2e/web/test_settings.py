@@ -63,3 +63,12 @@ def test_the_usage_and_plans_pages_show_the_members_limits_and_plans(page: Page,
     expect(card(page, "Pro")).to_contain_text("9.00 USD a month")
     expect(card(page, "Enterprise")).to_contain_text("no self-serve price")
     shot(page, "plans")
+
+
+def test_the_settings_page_title_is_the_pages_name_and_holds_no_markup(page: Page, web_server: ServerProcess) -> None:
+    log_in(page, web_server.demo.member["email"], web_server.demo.member["password"])
+    page.goto("/settings")
+    assert page.title() == "Settings · promptsaas"
+    title = page.locator("head > title").inner_html()
+    assert title == "Settings · promptsaas", title  # no section, form or CSRF token pasted into it
+    expect(page.get_by_role("heading", name="Telegram and WhatsApp")).to_have_count(1)
