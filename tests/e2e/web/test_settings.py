@@ -72,3 +72,18 @@ def test_the_settings_page_title_is_the_pages_name_and_holds_no_markup(page: Pag
     title = page.locator("head > title").inner_html()
     assert title == "Settings · promptsaas", title  # no section, form or CSRF token pasted into it
     expect(page.get_by_role("heading", name="Telegram and WhatsApp")).to_have_count(1)
+
+
+def test_a_key_form_sent_again_makes_no_second_key_and_shows_no_secret(page: Page, web_server: ServerProcess) -> None:
+    log_in(page, web_server.demo.member["email"], web_server.demo.member["password"])
+    page.goto("/settings")
+    page.get_by_label("New key name").fill("sent twice")
+    page.get_by_role("button", name="Create key").click()
+    web_server.secrets.add(page.get_by_label("Key", exact=True).input_value())
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/settings/api-keys")):
+        page.reload()  # the browser sends the same form again
+    expect(page.get_by_role("status")).to_contain_text("That form was already sent: no second key was made.")
+    expect(page.get_by_label("Key", exact=True)).to_have_count(0)
+    assert "psk_" not in page.content()
+    expect(page.get_by_role("cell", name="sent twice", exact=True)).to_have_count(1)
+    shot(page, "settings-key-sent-twice")

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from promptsaas.application.access import AccessService
 from promptsaas.application.auth.service import AuthService
 from promptsaas.application.provider_keys import ProviderKeyService
+from promptsaas.domain.credentials import ApiKey
 from promptsaas.domain.errors import DomainError
 from promptsaas.domain.users import User
 from promptsaas.entrypoints.web.forms import limit_lines
@@ -22,7 +23,12 @@ DONE = {
     "revoked": "The API key was revoked.",
     "provider_saved": "Your provider key was saved.",
     "provider_deleted": "Your provider key was deleted.",
+    "key_form_used": "That form was already sent: no second key was made. A key's secret is shown only once; "
+    "if you did not copy it, revoke that key and create another.",
 }
+NEWEST_KEY = "newest_key"
+"""The create-key form's one-time token: the member's newest key when the form was shown. Sent again (a refresh of
+the answer re-POSTs it), it finds the key it made is newer and makes no second one."""
 
 
 class SettingsController(Controller):
@@ -48,8 +54,10 @@ class SettingsController(Controller):
         provider_keys: NamedDependency[ProviderKeyService],
         user: NamedDependency[User],
         form: NamedDependency[dict[str, str]],
-    ) -> Template:
+    ) -> Template | Redirect:
         """The new key's secret is on this answer only (never stored readable, never shown again)."""
+        if form.get(NEWEST_KEY, "") != await _newest_key(auth, user):
+            return Redirect(path="/settings?done=key_form_used")
         try:
             key, secret = await auth.create_api_key(user.tenant_id, user.id, form.get("name", "").strip())
         except DomainError as error:
@@ -113,9 +121,28 @@ async def _settings(
     error: str | None = None,
     status: int = 200,
 ) -> Template:
-    keys = [k for k in await auth.api_keys(user.tenant_id, user.id) if k.revoked_at is None]
+    every = await auth.api_keys(user.tenant_id, user.id)
+    keys = [k for k in every if k.revoked_at is None]
     own = await provider_keys.provider_keys(user.tenant_id, user.id)
     done = DONE.get(request.query_params.get("done") or "")
     return page(
-        request, "settings.html", status, keys=keys, own=own, created=created, error=error, done=done, when=when
+        request,
+        "settings.html",
+        status,
+        keys=keys,
+        own=own,
+        created=created,
+        error=error,
+        done=done,
+        newest_key=_newest(every),
+        when=when,
     )
+
+
+async def _newest_key(auth: AuthService, user: User) -> str:
+    return _newest(await auth.api_keys(user.tenant_id, user.id))
+
+
+def _newest(keys: list[ApiKey]) -> str:
+    """The id of the member's most recently created key, revoked or not; empty before the first."""
+    return max(keys, key=lambda k: (k.created_at, k.id)).id if keys else ""
