@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -52,6 +53,7 @@ from promptsaas.entrypoints.http.openai.completions import OpenAICompletionsCont
 from promptsaas.entrypoints.http.openai.models import OpenAIModelsController
 from promptsaas.entrypoints.http.problems import HANDLERS
 from promptsaas.entrypoints.http.slow_clients import BodyDeadline
+from promptsaas.entrypoints.web.pages import missing_page
 from promptsaas.entrypoints.web.router import static_router, template_config, web_router
 
 CONTROLLERS = [
@@ -119,7 +121,7 @@ def create_app(container: Container) -> Litestar:
         route_handlers=[*CONTROLLERS, web_router(), static_router()],
         template_config=template_config(),
         dependencies=SERVICES,
-        exception_handlers=HANDLERS,
+        exception_handlers={**HANDLERS, NotFoundException: missing_page},
         before_request=refuse_hostile_input,
         middleware=[functools.partial(BodyDeadline, timeout=settings.body_timeout_seconds)],
         request_max_body_size=settings.max_body_bytes,

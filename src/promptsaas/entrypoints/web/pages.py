@@ -7,15 +7,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from promptsaas.domain.errors import DomainError, Forbidden
+from promptsaas.entrypoints.http import problems
 from promptsaas.entrypoints.http.problems import status_for
-from promptsaas.entrypoints.web.session import CsrfRefused, SignedOut, bag_of
+from promptsaas.entrypoints.web.session import BAG, HEADERS, CsrfRefused, SignedOut, bag_of
 
 log = logging.getLogger("promptsaas.web")
+
+API_ROOTS = frozenset({"v1", "metrics", "healthz", "readyz", "schema"})
+"""The first path segments of the API (its webhooks are under /v1/): a missing URL there is always problem+json."""
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
@@ -84,6 +88,30 @@ def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respons
     if status >= 500:
         detail = "something went wrong on our side"
     return _error_page(request, status, title, detail)
+
+
+def missing_page(request: Request[Any, Any, Any], error: NotFoundException) -> Response[Any]:
+    """A URL no route serves (the app's handler): the HTML 404 page for a browser's navigation outside the API,
+    problem+json for API clients; a page's own 404 stays the page's error."""
+    if BAG in request.scope:
+        return http_error(request, error)
+    if request.url.path.split("/")[1] in API_ROOTS or not _navigation(request):
+        return problems.http_error(request, error)
+    context = {
+        "user": None,
+        "csrf": "",
+        "path": request.url.path,
+        "title": "Not found",
+        "message": "there is no page here",
+    }
+    headers = {**HEADERS, "cache-control": "no-store"}  # what the session middleware adds to every page
+    return Template(template_name="error.html", context=context, status_code=404, headers=headers)
+
+
+def _navigation(request: Request[Any, Any, Any]) -> bool:
+    """The request names HTML among what it accepts, as a browser's navigation does (an API client's */* does not)."""
+    accepted = request.headers.get("accept", "").split(",")
+    return any(media.split(";")[0].strip().lower() == "text/html" for media in accepted)
 
 
 def unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
