@@ -13,7 +13,15 @@ from promptsaas.domain.audit import AuditEntry
 from promptsaas.domain.errors import AlreadyExists, LastAdmin, NotFound
 from promptsaas.domain.subscriptions import Subscription
 from promptsaas.domain.tenants import Tenant, TenantStatus, check_slug
-from promptsaas.domain.users import Identity, IdentityProvider, Role, User, UserStatus, normalize_email
+from promptsaas.domain.users import (
+    Identity,
+    IdentityProvider,
+    Role,
+    User,
+    UserStatus,
+    display_name_typed,
+    normalize_email,
+)
 
 SYSTEM_ACTOR = "system"
 
@@ -94,7 +102,9 @@ class AdminService:
         role: Role,
         password_hash: str | None,
     ) -> User:
-        """Add a user (and its password identity) inside the caller's unit of work."""
+        """Add a user (and its password identity) inside the caller's unit of work; `display_name` as typed (a
+        provider's name is passed through `display_name_given` first)."""
+        display_name = display_name_typed(display_name)
         email = normalize_email(email) if email else None
         if email and await uow.users.get_by_email(tenant_id, email):
             raise AlreadyExists("user", email)

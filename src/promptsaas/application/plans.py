@@ -10,7 +10,7 @@ from promptsaas.application.paging import Page, PageRequest, slice_after
 from promptsaas.application.ports.clock import IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.errors import AlreadyExists, NotFound
-from promptsaas.domain.plans import Plan, PlanStatus
+from promptsaas.domain.plans import Plan, PlanStatus, check_plan_bounds
 
 SYSTEM_ACTOR = "system"
 
@@ -80,6 +80,7 @@ class PlanService:
     async def save(self, uow: UnitOfWork, plan: Plan, actor: str) -> bool:
         """Create or update a plan keyed by code (keeping its id); audited; True when anything changed."""
         current = await uow.plans.get_by_code(plan.tenant_id, plan.code)
+        check_plan_bounds(plan, current)
         if current is None:
             plan = replace(plan, id=plan.id or self._ids.new_id())
             await uow.plans.add(plan)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from promptsaas.domain.bounds import named
 from promptsaas.domain.errors import InvalidInput
 
 
@@ -51,3 +52,10 @@ class Agent:
         if not self.accepts_client_system or not client_system:
             return system
         return f"{system}\n\n{client_system}"
+
+
+def check_agent_bounds(agent: Agent, stored: Agent | None = None) -> None:
+    """An agent's name an admin sets is not blank and fits `MAX_NAME`; a name already `stored` and left as it was is
+    not checked again, so an agent saved before the bound stays editable."""
+    if stored is None or agent.name != stored.name:
+        named(agent.name)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from promptsaas.domain.bounds import MAX_COUNT, MAX_DAYS, MAX_PRIORITY, named, within
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.errors import InvalidInput
 
@@ -40,6 +41,12 @@ class Limit:
     def __post_init__(self) -> None:
         if self.amount is not None and self.amount < 0:
             raise InvalidInput("a limit amount cannot be negative", field="amount")
+
+    @property
+    def enforced_amount(self) -> int | None:
+        """The amount the counters are held to: one stored before `MAX_COUNT` bounded it counts as `MAX_COUNT`,
+        the most the counters' BIGINT column compares with."""
+        return None if self.amount is None else min(self.amount, MAX_COUNT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +121,30 @@ class Plan:
         return self.channels is None or channel in self.channels
 
 
+def check_plan_bounds(plan: Plan, stored: Plan | None = None) -> None:
+    """What an admin sets on a plan fits its bounds (`domain.bounds`) and its columns. A value already `stored` and
+    left as it was is not checked again, so a plan saved before these bounds stays editable."""
+
+    def changed(name: str) -> bool:
+        return stored is None or getattr(plan, name) != getattr(stored, name)
+
+    if changed("name"):
+        named(plan.name)
+    for days in ("retention_days", "trial_days", "grace_days", "expires_days"):
+        if changed(days):
+            within(getattr(plan, days), days, MAX_DAYS)
+    if changed("priority"):
+        within(plan.priority, "priority", MAX_PRIORITY, -MAX_PRIORITY)
+    if changed("limits") and any(lim.amount is not None and lim.amount > MAX_COUNT for lim in plan.limits):
+        raise InvalidInput(f"a limit's amount must be at most {MAX_COUNT:,}", field="limits")
+    if changed("price") and plan.price is not None:
+        for amount in (plan.price.monthly, plan.price.yearly, plan.price.once, plan.price.stars):
+            within(amount, "price", MAX_COUNT)
+
+
 def content_retention_days(plans_in_force: Sequence[Plan]) -> int | None:
     """Conversation content is kept for the longest retention among the plans in force; forever (`None`) when any of
-    them, or none at all, sets none."""
+    them, or none at all, sets none. A retention stored before `MAX_DAYS` bounded it counts as `MAX_DAYS`."""
     if not plans_in_force or any(p.retention_days is None for p in plans_in_force):
         return None
-    return max(p.retention_days for p in plans_in_force if p.retention_days is not None)
+    return min(MAX_DAYS, max(p.retention_days for p in plans_in_force if p.retention_days is not None))

@@ -60,13 +60,13 @@ def limit_states(request: AccessRequest, holding: Holding) -> tuple[LimitState, 
     states = []
     for limit in holding.plan.limits:
         key, resets_at = counter_key(holding.subscription, limit, request.now)
-        used = holding.counters.get(key, 0)
-        remaining = None if limit.amount is None else max(limit.amount - used, 0)
+        used, amount = holding.counters.get(key, 0), limit.enforced_amount
+        remaining = None if amount is None else max(amount - used, 0)
         cost = request.cost(limit.metric)
-        exhausted = limit.amount is not None and used + cost > limit.amount
-        never_fits = limit.amount is not None and cost > limit.amount
+        exhausted = amount is not None and used + cost > amount
+        never_fits = amount is not None and cost > amount
         states.append(
-            LimitState(limit.metric, limit.window, limit.amount, used, remaining, resets_at, key, exhausted, never_fits)
+            LimitState(limit.metric, limit.window, amount, used, remaining, resets_at, key, exhausted, never_fits)
         )
     return tuple(states)
 

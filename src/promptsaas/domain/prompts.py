@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from promptsaas.domain.bounds import MAX_NOTE, short_text
 from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.models import split_model_ref
 from promptsaas.domain.templates import Variable, check_template
@@ -108,6 +109,11 @@ class PromptVersion:
 
     def archived(self) -> PromptVersion:
         return replace(self, status=VersionStatus.ARCHIVED)
+
+
+def check_note(note: str) -> str:
+    """A new version's note fits `MAX_NOTE` (checked where a version is made, not where a stored one is read)."""
+    return short_text(note, "note", MAX_NOTE)
 
 
 def diff(a: PromptVersion, b: PromptVersion, *, agent: str) -> str:

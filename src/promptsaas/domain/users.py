@@ -6,9 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from promptsaas.domain.bounds import MAX_NAME, short_text
 from promptsaas.domain.emails import normalize_email
 
-__all__ = ["Identity", "IdentityProvider", "Role", "User", "UserStatus", "normalize_email"]
+__all__ = [
+    "Identity",
+    "IdentityProvider",
+    "Role",
+    "User",
+    "UserStatus",
+    "display_name_given",
+    "display_name_typed",
+    "normalize_email",
+]
 
 
 class Role(StrEnum):
@@ -62,3 +72,15 @@ class Identity:
     subject: str
     user_id: str
     created_at: datetime
+
+
+def display_name_typed(value: str) -> str:
+    """A display name someone typed (sign-up, an admin, the CLI): at most `MAX_NAME` characters, or an error; blank
+    is allowed (the user is then called by their email's local part)."""
+    return short_text(value.strip(), "display_name", MAX_NAME)
+
+
+def display_name_given(value: str) -> str:
+    """A display name a provider gave (Google, Apple, a messenger): cut to `MAX_NAME`, since refusing it would refuse
+    the person."""
+    return value.strip()[:MAX_NAME]

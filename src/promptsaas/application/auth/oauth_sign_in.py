@@ -17,7 +17,7 @@ from promptsaas.application.ports.oauth import IdTokenVerifier, VerifiedIdentity
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.errors import InvalidInput, InvalidToken
 from promptsaas.domain.tenants import Tenant, check_tenant_active
-from promptsaas.domain.users import Identity, IdentityProvider, Role, User, normalize_email
+from promptsaas.domain.users import Identity, IdentityProvider, Role, User, display_name_given, normalize_email
 
 OAUTH_PROVIDERS = (IdentityProvider.GOOGLE, IdentityProvider.APPLE)
 
@@ -87,7 +87,8 @@ class OAuthSignIn:
         else:
             check_may_create_account(tenant, invited=False)
             email = email if identity.email_verified else None
-            user = await self._admin.add_user(uow, tenant_id, email, identity.name, Role.MEMBER, None)
+            name = display_name_given(identity.name)
+            user = await self._admin.add_user(uow, tenant_id, email, name, Role.MEMBER, None)
             if email:
                 user.email_verified_at = self._clock.now()
                 await uow.users.update(user)

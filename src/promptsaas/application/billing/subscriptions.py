@@ -12,7 +12,8 @@ from promptsaas.application.lookups import plan_by_code, user_by_email
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.payments import BillingReference, ProviderGrants
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
-from promptsaas.domain.errors import InvalidInput, NotFound
+from promptsaas.domain.bounds import MAX_DAYS, within
+from promptsaas.domain.errors import NotFound
 from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
 
 SYSTEM_ACTOR = "system"
@@ -40,8 +41,7 @@ class BillingService:
     ) -> Subscription:
         """A manual grant: active now, for `days` (a pack: its `expires_days` unless `days` is given; otherwise
         until canceled)."""
-        if days is not None and days <= 0:
-            raise InvalidInput("days must be a positive number", field="days")
+        within(days, "days", MAX_DAYS, 1)
         async with self._uow() as uow:
             user = await user_by_email(uow, tenant_id, email)
             plan = await plan_by_code(uow, tenant_id, plan_code)

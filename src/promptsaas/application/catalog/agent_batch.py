@@ -12,9 +12,9 @@ from promptsaas.application.catalog.service import AGENT_FIELDS, _with_fields
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork
 from promptsaas.application.request_scope import current_request_id
-from promptsaas.domain.agents import Agent
+from promptsaas.domain.agents import Agent, check_agent_bounds
 from promptsaas.domain.audit import AuditEntry
-from promptsaas.domain.prompts import PromptVersion
+from promptsaas.domain.prompts import PromptVersion, check_note
 
 
 @dataclass(slots=True)
@@ -71,6 +71,7 @@ class AgentStager:
         fields = {k: v for k, v in spec.fields.items() if k != "name"}
         name = str(spec.fields.get("name") or spec.slug)
         agent = _with_fields(Agent(self._ids.new_id(), self._tenant_id, spec.slug, name, self._clock.now()), fields)
+        check_agent_bounds(agent)
         self.batch.created.append(agent)
         self._audit("agent.create", spec.slug, after=str(agent.status))
         self.batch.changes.append(f"agent {spec.slug} created")
@@ -78,6 +79,7 @@ class AgentStager:
 
     def _update(self, agent: Agent, spec: AgentSpec) -> Agent:
         updated = _with_fields(agent, spec.fields)
+        check_agent_bounds(updated, agent)
         changed = [f for f in AGENT_FIELDS if getattr(updated, f) != getattr(agent, f)]
         if changed:
             self.batch.updated.append(updated)
@@ -89,6 +91,7 @@ class AgentStager:
 
     def _activate(self, agent: Agent, spec: AgentSpec, number: int, active: PromptVersion | None) -> None:
         assert spec.prompt is not None
+        check_note(spec.note)
         version = PromptVersion(
             self._ids.new_id(),
             self._tenant_id,

@@ -14,7 +14,7 @@ from promptsaas.domain.bounds import MAX_CONTEXT_WINDOW, MAX_USD_PER_MTOK
 from promptsaas.domain.errors import CatalogInvalid
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.plans import Plan
-from promptsaas.domain.prompts import PromptContent
+from promptsaas.domain.prompts import PromptContent, check_note
 from promptsaas.domain.tenants import check_slug
 
 AGENT_KEYS = ("slug", "name", "description", "status", "history_turns", "styles", "accepts_client_system", "prompt")
@@ -97,7 +97,7 @@ def _agent(node: Node) -> AgentSpec | None:
     if slug is not None:
         slug = node.child("slug").build(functools.partial(check_slug, slug))
     fields: dict[str, object] = {
-        "name": node.child("name").get(str, slug),
+        "name": node.child("name").name(slug),
         "description": node.child("description").get(str, ""),
         "status": node.child("status").choice(("draft", "published", "retired"), "published"),
         "history_turns": node.child("history_turns").get(int, 6),
@@ -111,6 +111,8 @@ def _agent(node: Node) -> AgentSpec | None:
     prompt_node = node.child("prompt")
     prompt = read_prompt(prompt_node) if prompt_node.present else None
     note = prompt_node.child("note").get(str, "") if prompt_node.present else ""
+    if note:
+        prompt_node.child("note").build(functools.partial(check_note, note))
     if slug is None:
         return None
     if not 0 <= int(fields["history_turns"]) <= 100:  # type: ignore[call-overload]

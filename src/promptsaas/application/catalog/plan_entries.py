@@ -48,7 +48,7 @@ def read_plan(node: Node) -> Plan | None:
             id="",
             tenant_id="",
             code=code,
-            name=node.child("name").get(str, code),
+            name=node.child("name").name(code),
             agents=None if agents is None else frozenset(agents),
             channels=None if channels is None else frozenset(Channel(c) for c in channels),
             limits=tuple(limits),

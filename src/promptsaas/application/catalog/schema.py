@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from promptsaas.domain.bounds import MAX_COUNT
+from promptsaas.domain.bounds import MAX_COUNT, named
 from promptsaas.domain.errors import DomainError
 
 T = TypeVar("T")
@@ -93,6 +94,13 @@ class Node:
             self.fail(f"must be at most {maximum}")
             return default
         return value
+
+    def name(self, default: str | None) -> Any:
+        """A display name (an agent's, a plan's): not blank, at most `MAX_NAME` characters; `default` when absent."""
+        value = self.get(str, default)
+        if not self.present or value is None:
+            return value
+        return self.build(functools.partial(named, value)) or default
 
     def number(self, kind: type | tuple[type, ...], maximum: float, default: Any = None, **how: bool) -> Any:
         """A number of `kind` no further than `maximum` from 0 (its sign is the domain's rule)."""

@@ -12,9 +12,9 @@ from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.paging import Page, PageRequest, page_of
 from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from promptsaas.domain.agents import Agent, AgentStatus
+from promptsaas.domain.agents import Agent, AgentStatus, check_agent_bounds
 from promptsaas.domain.errors import AlreadyExists, InvalidInput, NotFound
-from promptsaas.domain.prompts import PromptContent, PromptVersion, VersionStatus, diff
+from promptsaas.domain.prompts import PromptContent, PromptVersion, VersionStatus, check_note, diff
 from promptsaas.domain.tenants import check_slug
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ class CatalogService:
             raise AlreadyExists("agent", slug)
         agent = Agent(self._ids.new_id(), tenant_id, slug, name or slug, self._clock.now())
         agent = _with_fields(agent, fields)
+        check_agent_bounds(agent)
         await uow.agents.add(agent)
         await self._audit.record(uow, tenant_id, actor, "agent.create", slug, after=agent.status)
         return agent
@@ -85,6 +86,7 @@ class CatalogService:
     async def change_agent(self, uow: UnitOfWork, agent: Agent, actor: str, **fields: object) -> Agent:
         """Apply changed fields (audited); unchanged fields write nothing."""
         updated = _with_fields(agent, fields)
+        check_agent_bounds(updated, agent)
         changed = [f for f in AGENT_FIELDS if getattr(updated, f) != getattr(agent, f)]
         if changed:
             await uow.agents.update(updated)
@@ -139,6 +141,7 @@ class CatalogService:
         self, uow: UnitOfWork, agent: Agent, content: PromptContent, note: str, actor: str
     ) -> PromptVersion:
         """A new draft version; its model must be in the registry."""
+        check_note(note)
         await self.registry.resolve(uow, agent.tenant_id, content.model)
         existing = await uow.versions.list(agent.tenant_id, agent.id)
         number = max((v.number for v in existing), default=0) + 1

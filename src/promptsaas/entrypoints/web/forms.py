@@ -1,4 +1,5 @@
-"""Form fields to and from what the services take: a prompt's declared variables as inputs, and back as values."""
+"""Form fields to and from what the services take: a prompt's declared variables as inputs, and back as values;
+whole numbers typed into a form."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.templates import Variable, VariableType
 
 PREFIX = "var."
+MAX_DIGITS = 100
+"""Longer than any bound the services check (`domain.bounds`), short enough for `int` to read at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +90,15 @@ def limit_lines(limits: list[LimitView]) -> list[dict[str, Any]]:
         }
         for view in limits
     ]
+
+
+def whole_number(raw: str, field: str) -> int | None:
+    """A whole number typed into a form (`None` when blank); how large it may be is the services' rule."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidInput(f"{field} must be a whole number, got {raw[:40]!r}", field=field)
+    if len(raw) > MAX_DIGITS:
+        raise InvalidInput(f"{field} must be a whole number of at most {MAX_DIGITS} digits", field=field)
+    return int(raw)

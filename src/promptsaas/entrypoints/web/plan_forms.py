@@ -7,6 +7,7 @@ from typing import Any
 
 from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.plans import Limit, Metric, Plan, PlanStatus, Window
+from promptsaas.entrypoints.web.forms import whole_number
 
 LINE = re.compile(r"^(\d+|unlimited)\s+(\w+)\s+per\s+([\w ]+)$")
 
@@ -36,7 +37,7 @@ def read_limits(text: str) -> tuple[Limit, ...]:
                 f"with a window of {', '.join(sorted(w.replace('_', ' ') for w in windows))}",
                 field="limits",
             )
-        amount = None if found.group(1) == "unlimited" else int(found.group(1))
+        amount = None if found.group(1) == "unlimited" else whole_number(found.group(1), "limits")
         limits.append(Limit(Metric(found.group(2)), Window(window), amount))
     return tuple(limits)
 
@@ -47,24 +48,15 @@ def plan_changes(form: dict[str, str]) -> dict[str, Any]:
     status = form.get("status", "")
     if status not in {s.value for s in PlanStatus}:
         raise InvalidInput(f"status must be one of {[s.value for s in PlanStatus]}", field="status")
-    name = form.get("name", "").strip()
     return {
-        **({"name": name} if name else {}),
+        **({"name": form["name"].strip()} if "name" in form else {}),
         "public": "public" in form,
         "byok": "byok" in form,
         "status": PlanStatus(status),
-        "retention_days": _count(form.get("retention_days", ""), "retention_days"),
-        "priority": _count(form.get("priority", ""), "priority") or 0,
+        "retention_days": whole_number(form.get("retention_days", ""), "retention_days"),
+        "priority": whole_number(form.get("priority", ""), "priority") or 0,
         "limits": read_limits(form.get("limits", "")),
     }
-
-
-def _count(raw: str, field: str) -> int | None:
-    if not raw.strip():
-        return None
-    if not raw.strip().isdigit():
-        raise InvalidInput(f"{field} must be a whole number, got {raw.strip()!r}", field=field)
-    return int(raw)
 
 
 def split_kinds(plans: list[Plan]) -> tuple[list[Plan], list[Plan]]:

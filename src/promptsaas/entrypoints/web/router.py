@@ -11,6 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from promptsaas.domain import bounds
 from promptsaas.domain.billing import money_text
 from promptsaas.entrypoints.web.controllers.account import AccountController
 from promptsaas.entrypoints.web.controllers.account_links import AccountLinksController
@@ -61,6 +62,7 @@ def _engine() -> JinjaTemplateEngine:
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), auto_reload=False
     )
     environment.globals["money"] = money
+    environment.globals["bounds"] = bounds  # forms' maxlength and max follow the rules the services enforce
     return JinjaTemplateEngine.from_environment(environment)
 
 

@@ -7,20 +7,28 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from promptsaas.domain.bounds import MAX_CONTEXT_WINDOW, MAX_COUNT, MAX_DAYS, MAX_PRIORITY, MAX_USD_PER_MTOK
+from promptsaas.domain.bounds import (
+    MAX_CONTEXT_WINDOW,
+    MAX_COUNT,
+    MAX_DAYS,
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_PRIORITY,
+    MAX_USD_PER_MTOK,
+)
 from promptsaas.entrypoints.http.schemas.base import CreatedAt, Id, PlanCode, Read, Request, UserId, about
 
 Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
-Text = Annotated[str, msgspec.Meta(max_length=2000)]
+Text = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
 AgentStatusIn = Literal["draft", "published", "retired"]
-AgentName = Annotated[str, msgspec.Meta(min_length=1, max_length=120), about("The display name", "Math tutor")]
+AgentName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME), about("The display name", "Math tutor")]
 Description = Annotated[Text, about("What the agent does", "Explains school maths step by step.")]
 AgentStatus = Annotated[AgentStatusIn, about("`draft`, `published` (members see it) or `retired`", "published")]
 HistoryTurns = Annotated[
     int, msgspec.Meta(ge=0, le=100), about("How many earlier turns of a conversation are sent to the model", 6)
 ]
 Styles = Annotated[dict[str, Text], about("Named prompt fragments a run may pick", {"concise": "Answer briefly."})]
-PlanName = Annotated[str, msgspec.Meta(min_length=1, max_length=120), about("The display name", "Pro")]
+PlanName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME), about("The display name", "Pro")]
 Limits = Annotated[list["LimitIn"], Meta(description="Usage limits; a call must fit every one")]
 Byok = Annotated[bool, about("The member's own provider key funds calls once the quota is used up", True)]
 RetentionDays = Annotated[int, msgspec.Meta(ge=1, le=MAX_DAYS), about("Days conversation content is kept", 30)]
@@ -174,7 +182,7 @@ class UserUpdate(Request):
 class GrantCreate(Request):
     email: Annotated[str, msgspec.Meta(min_length=3, max_length=254), about("The user's email", "ada@example.com")]
     plan: Annotated[Slug, about("The plan's code", "pro")]
-    days: Annotated[int, msgspec.Meta(ge=1, le=3650), about("How long; none for until canceled", 30)] | None = None
+    days: Annotated[int, msgspec.Meta(ge=1, le=MAX_DAYS), about("How long; none for until canceled", 30)] | None = None
 
 
 class AdminSubscriptionRead(Read):

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from promptsaas.domain.bounds import MAX_NAME
 from promptsaas.entrypoints.http.schemas.base import CreatedAt, Read, Request, UserId, about
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254), about("The email address", "ada@example.com")]
@@ -31,7 +32,9 @@ LinkToken = Annotated[
 class RegisterIn(Request):
     email: Email
     password: Password
-    display_name: Annotated[str, msgspec.Meta(max_length=120), about("How the member is greeted", "Ada")] | None = None
+    display_name: (
+        Annotated[str, msgspec.Meta(max_length=MAX_NAME), about("How the member is greeted", "Ada")] | None
+    ) = None
     invite: LinkToken | None = None
 
 

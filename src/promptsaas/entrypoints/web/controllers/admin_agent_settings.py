@@ -70,7 +70,7 @@ class AdminAgentSettingsController(Controller):
             user.tenant_id,
             slug,
             user.email or user.id,
-            name=form.get("name", "").strip() or None,
+            name=form["name"].strip() if "name" in form else None,
             description=form.get("description", "").strip(),
             history_turns=_turns(form.get("history_turns", "")),
         )

@@ -12,10 +12,10 @@ from litestar.response import Redirect, Template
 from promptsaas.application.admin import AdminService
 from promptsaas.application.billing.subscriptions import BillingService
 from promptsaas.application.plans import PlanService
-from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.plans import PlanStatus
 from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
 from promptsaas.domain.users import Role, User, UserStatus
+from promptsaas.entrypoints.web.forms import whole_number
 from promptsaas.entrypoints.web.pages import page, when
 from promptsaas.entrypoints.web.paging import paginate
 from promptsaas.entrypoints.web.session import admin_only, checked_form, signed_user
@@ -82,12 +82,10 @@ class AdminPeopleController(Controller):
         user: NamedDependency[User],
         form: NamedDependency[dict[str, str]],
     ) -> Redirect:
-        days = form.get("days", "").strip()
-        if days and not days.isdigit():
-            raise InvalidInput(f"days must be a whole number, got {days!r}", field="days")
+        days = whole_number(form.get("days", ""), "days")
         email = form.get("email", "")
         sub = await billing.grant_subscription(
-            user.tenant_id, email, form.get("plan", ""), days=int(days) if days else None, actor=user.email or user.id
+            user.tenant_id, email, form.get("plan", ""), days=days, actor=user.email or user.id
         )
         return Redirect(path=f"/admin/users?done={sub.plan_code} for {email}")
 
