@@ -64,7 +64,8 @@ class StripeStub:
         self.fetches_open.set()
         self.idempotency_keys: list[str] = []
         """The `Idempotency-Key` of every POST that sent one, in order."""
-        self._idempotent: dict[str, dict[str, Any]] = {}
+        self._idempotent: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        """Per key: the parameters first sent with it and the answer (Stripe refuses the key with other ones)."""
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
 
@@ -106,7 +107,14 @@ class StripeStub:
         if request.method == "POST" and key:
             self.idempotency_keys.append(key)
         if request.method == "POST" and key and key in self._idempotent:
-            return web.json_response(self._idempotent[key])
+            first, answer = self._idempotent[key]
+            if first != body:
+                return stripe_error(
+                    400,
+                    "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+                    "idempotency_error",
+                )
+            return web.json_response(answer)
         try:
             answer = self._route(request.method, request.path.removeprefix("/v1/").split("/"), body)
         except LookupError as missing:
@@ -114,7 +122,7 @@ class StripeStub:
         except FileExistsError as taken:
             return stripe_error(400, f"Already exists: {taken}", "invalid_request_error")
         if request.method == "POST" and key:
-            self._idempotent[key] = answer
+            self._idempotent[key] = (body, answer)
         return web.json_response(answer)
 
     async def control(self, path: list[str], form: dict[str, Any]) -> web.Response:
@@ -137,6 +145,8 @@ class StripeStub:
                 if "cancel_at_period_end" in body:
                     sub["cancel_at_period_end"] = body["cancel_at_period_end"] == "true"
                 return sub
+            case "DELETE", ["subscriptions", sub_id]:
+                return self.update_subscription(sub_id, status="canceled", canceled_at=self.now, ended_at=self.now)
             case "POST", ["refunds"]:
                 return self._refund(body)
             case "POST", ["products"]:

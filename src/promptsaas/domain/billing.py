@@ -130,3 +130,42 @@ class PaymentOperationUnsupported(InvalidInput):
     """The provider does not do this: the `manual` provider has no checkout, portal, refund or webhook."""
 
     code = "payment_operation_unsupported"
+
+
+class PackNotCancelable(DomainError):
+    """A pack is bought once and never renews: there is no renewal to cancel or resume (a refund ends it)."""
+
+    code = "pack_not_cancelable"
+
+
+class PaymentKeyInvalid(InvalidInput):
+    """A payment provider's key that cannot be one: a publishable key given as the secret key, a webhook signing
+    secret without its prefix. The message names the field and the expected shape, never the value."""
+
+    code = "payment_key_invalid"
+
+
+SECRET_KEY_PREFIXES = ("sk_", "rk_")
+WEBHOOK_SECRET_PREFIX = "whsec_"
+
+
+def check_stripe_keys(secret_key: str, webhook_secret: str | None) -> tuple[str, str]:
+    """Both Stripe keys, trimmed, when each has its shape: a secret (`sk_`) or restricted (`rk_`) key, and the
+    webhook endpoint's signing secret (`whsec_`), without which no event of the tenant's could be verified."""
+    key, hook = secret_key.strip(), (webhook_secret or "").strip()
+    if not key.startswith(SECRET_KEY_PREFIXES) or len(key) < 8 or any(c.isspace() for c in key):
+        raise PaymentKeyInvalid(
+            "secret_key must be a Stripe secret key (sk_...) or restricted key (rk_...); a publishable key (pk_...)"
+            " cannot make payments",
+            field="secret_key",
+        )
+    if not hook:
+        raise PaymentKeyInvalid(
+            "webhook_secret is required: the signing secret (whsec_...) of the tenant's webhook endpoint",
+            field="webhook_secret",
+        )
+    if not hook.startswith(WEBHOOK_SECRET_PREFIX) or any(c.isspace() for c in hook):
+        raise PaymentKeyInvalid(
+            "webhook_secret must be a Stripe webhook signing secret (whsec_...)", field="webhook_secret"
+        )
+    return key, hook

@@ -118,3 +118,25 @@ def test_the_billing_commands_on_a_tenant_selling_through_stripe(
     assert f"asked stripe to refund 900 usd (payment {charge['id']})" in refunded
     assert [r for r in stub.requests if r[1] == "/v1/refunds"]
     assert "payment_not_found" in cli("billing", "refund", "--tenant", "shop", "nope").failed()
+
+
+@pytest.mark.parametrize(
+    ("stdin", "says"),
+    [
+        (f"pk_live_notsecret\n{WEBHOOK}\n", "secret_key must be a Stripe secret key"),
+        (f"{SECRET}\nnothwhsec\n", "webhook_secret must be a Stripe webhook signing secret"),
+        (f"{SECRET}\n", "stdin must hold the secret key, then the webhook signing secret"),
+        (f"pk_x\n{WEBHOOK}\n", "secret_key must be a Stripe secret key"),
+    ],
+)
+def test_stripe_keys_of_the_wrong_shape_or_one_line_are_refused_in_one_line_and_nothing_is_stored(
+    cli: Cli, stdin: str, says: str
+) -> None:
+    refused = cli("billing", "stripe", "set", "--tenant", "shop", "--secrets-stdin", input=stdin)
+    message = refused.failed()
+    assert says in message
+    assert "stored" not in refused.stdout
+    for value in stdin.split():
+        assert value not in refused.stdout + message
+    assert '"billing.keys.set"' not in cli("--json", "audit", "--tenant", "shop").ok().stdout
+    assert "billing_not_configured" in cli("billing", "reconcile", "--tenant", "shop").failed()

@@ -17,7 +17,7 @@ from promptsaas.application.ports.payments import (
     InvoicePaid,
     ProviderCredentials,
 )
-from promptsaas.domain.billing import PaymentOperationUnsupported, PaymentProviderUnavailable
+from promptsaas.domain.billing import PaymentOperationUnsupported, PaymentProviderUnavailable, ProviderStatus
 from tests.integration.persistence.platforms import FixedClock
 from tests.support.telegram_stub import TOKEN, TelegramStub
 
@@ -55,6 +55,17 @@ async def test_a_cancel_stops_the_renewal_at_telegram(stars: TelegramStarsPaymen
     call = stub.sent("editUserStarSubscription")[0]
     assert call == {"user_id": "7001", "telegram_payment_charge_id": "stxFIRST", "is_canceled": "true"}
     assert snapshot.cancel_at_period_end is True
+
+
+async def test_an_admins_cancel_stops_the_renewal_at_telegram_and_ends_the_subscription_now(
+    stars: TelegramStarsPayments, stub: TelegramStub
+) -> None:
+    snapshot = await stars.cancel_now(BOT, "7001:stxFIRST")
+
+    call = stub.sent("editUserStarSubscription")[0]
+    assert call == {"user_id": "7001", "telegram_payment_charge_id": "stxFIRST", "is_canceled": "true"}
+    assert snapshot.status is ProviderStatus.CANCELED
+    assert snapshot.current_period_end == FixedClock().now()
 
 
 async def test_a_wrong_token_is_a_clear_provider_error_naming_no_token(stars: TelegramStarsPayments) -> None:

@@ -40,6 +40,9 @@ class ManualPayments(PaymentProvider, ProviderGrants):
     ) -> ProviderSubscription:
         _unsupported("cancel at period end (an admin cancels it)")
 
+    async def cancel_now(self, credentials: ProviderCredentials, subscription_id: str) -> ProviderSubscription:
+        _unsupported("subscription at a provider to cancel (an admin's cancel ends the grant)")
+
     async def refund(
         self, credentials: ProviderCredentials, payment_id: str, amount: int | None, idempotency_key: str
     ) -> Refund:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar
 
@@ -87,6 +88,12 @@ class TelegramStarsPayments(PaymentProvider, PaidInChat):
             ),
         )
         return ProviderSubscription(subscription_id, str(user), ProviderStatus.ACTIVE, None, None, None, cancel, None)
+
+    async def cancel_now(self, credentials: ProviderCredentials, subscription_id: str) -> ProviderSubscription:
+        """Telegram cannot end a paid period early: the renewal stops there, and the snapshot ends it now here."""
+        stopped = await self.set_cancel_at_period_end(credentials, subscription_id, True)
+        now = self._clock.now()
+        return replace(stopped, status=ProviderStatus.CANCELED, current_period_end=now)
 
     async def refund(
         self, credentials: ProviderCredentials, payment_id: str, amount: int | None, idempotency_key: str

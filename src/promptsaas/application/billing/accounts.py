@@ -12,7 +12,7 @@ from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.payments import ProviderCredentials
 from promptsaas.application.ports.secrets import SecretCipher, SecretUnreadable
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from promptsaas.domain.billing import BillingNotConfigured
+from promptsaas.domain.billing import BillingNotConfigured, check_stripe_keys
 from promptsaas.domain.errors import InvalidInput
 
 PAID_TO_BOT = {"telegram_stars": ("telegram", "bot_token")}
@@ -85,6 +85,10 @@ class PaymentAccounts:
     async def set_keys(
         self, tenant_id: str, provider: str, secret_key: str, webhook_secret: str | None, actor: str
     ) -> None:
+        """Store the tenant's keys, sealed; Stripe's must both have their shape (`check_stripe_keys`), else nothing
+        is stored and the error names the field, never the value."""
+        if provider == "stripe":
+            secret_key, webhook_secret = check_stripe_keys(secret_key, webhook_secret)
         if not secret_key.strip():
             raise InvalidInput("secret_key must not be empty", field="secret_key")
         key_id, secret = self._cipher.encrypt(secret_key.strip(), _sealed_for(tenant_id, provider, "key"))

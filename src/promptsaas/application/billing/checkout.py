@@ -4,13 +4,15 @@ portal, cancel at period end or resume. Nothing is stored until the provider's e
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 
 from promptsaas.application.billing.context import BillingContext
+from promptsaas.application.billing.packs import is_pack_holding
 from promptsaas.application.billing.sync import apply_snapshot
 from promptsaas.application.lookups import plan_by_code, user_by_id
 from promptsaas.application.ports.payments import BillingReference, CheckoutRequest, CheckoutSession
-from promptsaas.domain.billing import BillingNotConfigured, Interval, PlanNotPurchasable
+from promptsaas.application.ports.unit_of_work import UnitOfWork
+from promptsaas.domain.billing import BillingNotConfigured, Interval, PackNotCancelable, PlanNotPurchasable
 from promptsaas.domain.errors import NotFound
 from promptsaas.domain.plans import Plan, PlanStatus
 from promptsaas.domain.subscriptions import Subscription
@@ -45,6 +47,20 @@ def _price_of(plan: Plan, interval: Interval | None) -> tuple[int, str | None]:
     return amount, price.provider_id(key) if price else None
 
 
+def checkout_idempotency_key(request: CheckoutRequest, purchases: int, hour: int) -> str:
+    """The same purchase attempt, retried within the hour, gets the same session: the key hashes every parameter
+    sent (so a changed customer, price or trial never reuses a key with other parameters, which Stripe refuses) and
+    how many purchases of the plan the user has completed (so buying again after a purchase is a new session)."""
+    seed = repr((astuple(replace(request, idempotency_key="")), purchases, hour))
+    return "checkout-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+
+
+async def _purchases_of(uow: UnitOfWork, tenant_id: str, user_id: str, plan_code: str, provider: str) -> int:
+    """The user's completed purchases of the plan through the provider: each made one subscription or holding."""
+    held = await uow.subscriptions.list_for_user(tenant_id, user_id)
+    return sum(1 for s in held if s.plan_code == plan_code and s.provider == provider)
+
+
 class CheckoutService:
     def __init__(self, billing: BillingContext, urls: BillingUrls) -> None:
         self._billing = billing
@@ -67,9 +83,8 @@ class CheckoutService:
             plan = await plan_by_code(uow, tenant_id, plan_code)
             amount, price_id = _price_of(plan, interval)
             customer = await uow.billing.customer_id(tenant_id, provider, user_id)
+            bought = await _purchases_of(uow, tenant_id, user_id, plan.code, provider)
             credentials = await self._billing.accounts.credentials(uow, tenant_id, provider)
-        hour = int(self._billing.clock.now().timestamp()) // 3600
-        seed = f"{tenant_id}:{user_id}:{plan.code}:{interval}:{amount}:{price_id}:{hour}"
         request = CheckoutRequest(
             BillingReference(tenant_id, user_id, plan.code),
             interval,
@@ -82,8 +97,10 @@ class CheckoutService:
             plan.trial_days if interval is not None else 0,
             self._urls.success_url,
             self._urls.cancel_url,
-            "checkout-" + hashlib.sha256(seed.encode()).hexdigest()[:40],
+            "",
         )
+        hour = int(self._billing.clock.now().timestamp()) // 3600
+        request = replace(request, idempotency_key=checkout_idempotency_key(request, bought, hour))
         return await self._billing.providers.get(provider).start_checkout(credentials, request)
 
     async def portal(self, tenant_id: str, user_id: str, provider: str = "stripe") -> str:
@@ -104,6 +121,11 @@ class CheckoutService:
             sub = await uow.subscriptions.get(tenant_id, subscription_id)
             if sub is None or sub.user_id != user_id or sub.provider_ref is None or sub.provider == "manual":
                 raise NotFound("subscription", subscription_id)
+            if await is_pack_holding(uow, sub):
+                raise PackNotCancelable(
+                    f"{sub.plan_code!r} is a pack, bought once: it does not renew, so there is nothing to "
+                    f"{'cancel' if cancel else 'resume'}; it lasts until it expires or is used up"
+                )
             credentials = await self._billing.accounts.credentials(uow, tenant_id, sub.provider)
         snapshot = await self._billing.providers.get(sub.provider).set_cancel_at_period_end(
             credentials, sub.provider_ref, cancel

@@ -57,3 +57,11 @@ async def revoke_pack(uow: UnitOfWork, audit: AuditTrail, holding: Subscription,
     await uow.subscriptions.update(holding)
     await audit.record(uow, holding.tenant_id, actor, "pack.revoke", holding.id, "active", "canceled (refunded)")
     return True
+
+
+async def is_pack_holding(uow: UnitOfWork, sub: Subscription) -> bool:
+    """Whether `sub` holds a pack: bought once, it has no renewal at the provider to cancel or resume."""
+    plan = await uow.plans.get_by_code(sub.tenant_id, sub.plan_code)
+    return (plan is not None and plan.is_pack) or (
+        sub.provider_ref is not None and sub.id == holding_id(sub.provider, sub.provider_ref)
+    )

@@ -202,6 +202,10 @@ class PaymentProvider(Protocol):
         """Cancel at the end of the period (`cancel` True) or resume a subscription so canceled."""
 
     @abstractmethod
+    async def cancel_now(self, credentials: ProviderCredentials, subscription_id: str) -> ProviderSubscription:
+        """End a subscription at once (an admin's cancel): the provider charges it no more. Refunds nothing."""
+
+    @abstractmethod
     async def refund(
         self, credentials: ProviderCredentials, payment_id: str, amount: int | None, idempotency_key: str
     ) -> Refund:

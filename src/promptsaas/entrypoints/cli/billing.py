@@ -54,17 +54,16 @@ def set_stripe(
     s = session(ctx)
     if secrets_stdin:
         lines = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
-        if not 1 <= len(lines) <= 2:
+        if len(lines) != 2:
             s.fail("invalid_input", "stdin must hold the secret key, then the webhook signing secret, one a line")
-        secret, webhook = lines[0], (lines[1] if len(lines) > 1 else None)
+        secret, webhook = lines
     else:
         secret = str(typer.prompt("Stripe secret key", hide_input=True))
-        webhook = str(typer.prompt("Webhook signing secret", hide_input=True, default="", show_default=False)) or None
+        webhook = str(typer.prompt("Webhook signing secret", hide_input=True))
     s.run(lambda p: p.tenant(tenant).set_stripe_keys(secret, webhook))
-    what = "secret key and webhook secret" if webhook else "secret key"
     s.out.done(
-        f"stored the Stripe {what} of {tenant}; webhook: /v1/webhooks/stripe/{tenant}",
-        {"tenant": tenant, "provider": "stripe", "webhook_secret": webhook is not None},
+        f"stored the Stripe secret key and webhook secret of {tenant}; webhook: /v1/webhooks/stripe/{tenant}",
+        {"tenant": tenant, "provider": "stripe", "webhook_secret": True},
     )
 
 

@@ -128,7 +128,6 @@ class Container(containers.DeclarativeContainer):
     auth: providers.Provider[AuthService] = identity.auth
 
     manual_payments = providers.Singleton(ManualPayments)
-    billing = providers.Singleton(BillingService, uow, clock, ids, audit, manual_payments)
     catalog = providers.Singleton(CatalogService, uow, clock, ids, audit, models)
     model_catalog = providers.Singleton(ModelCatalog, uow, audit, models)
     plans = providers.Singleton(PlanService, uow, ids, audit)
@@ -167,6 +166,7 @@ class Container(containers.DeclarativeContainer):
         PaymentAccounts, uow, cipher, clock, audit, providers.Callable(payments.default_credentials, settings)
     )
     billing_context = providers.Singleton(BillingContext, uow, payment_providers, payment_accounts, clock, ids, audit)
+    billing = providers.Singleton(BillingService, uow, clock, ids, audit, manual_payments, billing_context.provider)
     checkout = providers.Singleton(
         CheckoutService, billing_context, providers.Callable(payments.billing_urls, settings)
     )

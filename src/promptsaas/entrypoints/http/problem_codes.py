@@ -40,6 +40,9 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "input_too_long": ProblemCode(400, "the message alone does not fit the model's context window with its answer"),
     "plan_not_purchasable": ProblemCode(400, "the plan is free, archived, or has no price for that interval"),
     "payment_operation_unsupported": ProblemCode(400, "that payment provider does not do this (manual: no checkout)"),
+    "payment_key_invalid": ProblemCode(
+        400, "a Stripe key of the wrong shape or missing (secret key sk_/rk_, webhook secret whsec_); nothing stored"
+    ),
     "webhook_signature_invalid": ProblemCode(400, "the webhook signature or timestamp did not verify; nothing stored"),
     "webhook_invalid": ProblemCode(
         400, "the webhook is signed but its body is not the provider's event; nothing stored"
@@ -85,6 +88,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "plan_exists": ProblemCode(409, "the tenant already has a plan with that code"),
     "user_exists": ProblemCode(409, "the tenant already has a user with that email"),
     "last_admin": ProblemCode(409, "demoting or disabling this user would leave the tenant without an admin"),
+    "pack_not_cancelable": ProblemCode(409, "a pack is bought once and never renews: nothing to cancel or resume"),
     "idempotency_in_progress": ProblemCode(409, "the first request with this Idempotency-Key is still running"),
     "rate_limited": ProblemCode(429, "too many attempts or calls for now; see `Retry-After`"),
     "llm_rate_limited": ProblemCode(429, "the model provider is rate-limiting us; retry later, nothing is charged"),

@@ -94,6 +94,10 @@ class StripePayments(PaymentProvider, ProviderPrices):
         updated = await _call(self._client(credentials).v1.subscriptions.update_async(subscription_id, params=params))
         return subscription_of(updated.to_dict())
 
+    async def cancel_now(self, credentials: ProviderCredentials, subscription_id: str) -> ProviderSubscription:
+        canceled = await _call(self._client(credentials).v1.subscriptions.cancel_async(subscription_id))
+        return subscription_of(canceled.to_dict())
+
     async def refund(
         self, credentials: ProviderCredentials, payment_id: str, amount: int | None, idempotency_key: str
     ) -> Refund:

@@ -64,7 +64,7 @@ class BillingController(MemberController):
         status_code=HTTP_200_OK,
         operation_id="cancelSubscriptionAtPeriodEnd",
         summary="Cancel at the period's end",
-        responses=problems(*SIGNED_IN, "subscription_not_found", *PROVIDER_FAULTS),
+        responses=problems(*SIGNED_IN, "subscription_not_found", "pack_not_cancelable", *PROVIDER_FAULTS),
     )
     async def cancel(
         self,
@@ -81,7 +81,7 @@ class BillingController(MemberController):
         status_code=HTTP_200_OK,
         operation_id="resumeSubscription",
         summary="Resume a subscription",
-        responses=problems(*SIGNED_IN, "subscription_not_found", *PROVIDER_FAULTS),
+        responses=problems(*SIGNED_IN, "subscription_not_found", "pack_not_cancelable", *PROVIDER_FAULTS),
     )
     async def resume(
         self,

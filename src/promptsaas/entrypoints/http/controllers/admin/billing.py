@@ -36,7 +36,7 @@ class AdminBillingController(AdminController):
         status_code=HTTP_204_NO_CONTENT,
         operation_id="adminSetStripeKeys",
         summary="Set the tenant's Stripe keys",
-        responses=problems(*ADMIN),
+        responses=problems(*ADMIN, "payment_key_invalid"),
     )
     async def set_stripe_keys(
         self,
@@ -45,7 +45,8 @@ class AdminBillingController(AdminController):
         data: JSONBody[StripeKeysPut],
     ) -> None:
         """The tenant's own Stripe secret key and webhook signing secret, stored encrypted and never shown again;
-        they replace the deployment's defaults for this tenant."""
+        they replace the deployment's defaults for this tenant. Both are required: `sk_...` (or `rk_...`) and
+        `whsec_...`."""
         await payment_accounts.set_keys(caller.tenant_id, "stripe", data.secret_key, data.webhook_secret, actor(caller))
 
     @get("/revenue", operation_id="adminRevenue", summary="Revenue", responses=problems(*ADMIN))

@@ -70,7 +70,7 @@ class AdminSubscriptionsController(AdminController):
         status_code=HTTP_200_OK,
         operation_id="adminCancelSubscription",
         summary="Cancel a subscription",
-        responses=problems(*ADMIN, "subscription_not_found"),
+        responses=problems(*ADMIN, "subscription_not_found", "payment_provider_unavailable", "billing_not_configured"),
     )
     async def cancel(
         self,
@@ -78,6 +78,7 @@ class AdminSubscriptionsController(AdminController):
         caller: NamedDependency[Caller],
         subscription_id: SubscriptionId,
     ) -> AdminSubscriptionRead:
-        """Cancel a subscription now: its grants stop applying to the user's next call."""
+        """Cancel a subscription now: its grants stop applying to the user's next call. One a provider bills (Stripe)
+        is canceled at the provider first, so it is charged no more; nothing is refunded."""
         sub = await billing.cancel_subscription(caller.tenant_id, subscription_id, actor(caller))
         return admin_subscription_read(sub)
