@@ -17,7 +17,7 @@ from promptsaas.application.ports.clock import Clock, IdGenerator
 from promptsaas.application.ports.payments import BillingReference, ProviderGrants
 from promptsaas.application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from promptsaas.domain.bounds import MAX_DAYS, within
-from promptsaas.domain.errors import InvalidInput, NotFound
+from promptsaas.domain.errors import NotFound
 from promptsaas.domain.subscriptions import Subscription, SubscriptionStatus
 
 SYSTEM_ACTOR = "system"
