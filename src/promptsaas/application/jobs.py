@@ -4,11 +4,15 @@ interval, in one process at a time (it holds a `RunnerLock` while it runs; the o
 A job is a name, an interval and `run(now) -> count` (how many items it handled: reservations released,
 messages purged, deliveries retried). Register with `registry.register(Job("webhook-retries", 30, retry))` in the
 composition root (`entrypoints/composition/jobs.py`); `promptsaas worker` and `serve` then run it.
+
+The runner asks the lock before every job whether it still holds it, and runs nothing when it cannot tell (the
+database is unreachable): a runner that lost its lock's session stops before another can take the jobs over.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,6 +20,9 @@ from datetime import datetime
 
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.jobs import RunnerLock
+
+log = logging.getLogger("promptsaas.jobs")
+RUNNING, WAITING, UNSURE = "running", "waiting", "unsure"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,8 @@ class JobRunner:
         self._clock = clock
         self._observe = observe
         self._next: dict[str, float] = {}
+        self._state: str | None = None
+        self._tick = 1.0
 
     async def run_once(self) -> list[JobRun] | None:
         """Every job once, now; `None` when another process's runner holds the lock."""
@@ -76,23 +85,52 @@ class JobRunner:
             await self._lock.release()
 
     async def run_forever(self, tick_seconds: float = 1.0) -> None:
-        """Run each job when due, while this process holds the lock (trying for it every tick); until cancelled."""
+        """Run each job when due, while this process holds the lock (trying for it every tick); until cancelled.
+        A lock that cannot be reached is a warning, once per outage, and another try next tick."""
+        self._tick = tick_seconds
         try:
             while True:
-                if await self._lock.try_acquire():
+                if await self._holds_lock():
                     await self.run_due()
                 await asyncio.sleep(tick_seconds)
         finally:
             await self._lock.release()
 
     async def run_due(self) -> list[JobRun]:
+        """The jobs that are due, each only while the lock is still held: none after it was lost."""
         now = time.monotonic()
         due = [job for job in self._registry.jobs() if self._next.get(job.name, 0.0) <= now]
         runs = []
         for job in due:
+            if not await self._holds_lock():
+                break
             runs.append(await self._run(job))
             self._next[job.name] = time.monotonic() + job.every_seconds
         return runs
+
+    async def _holds_lock(self) -> bool:
+        try:
+            held = await self._lock.try_acquire()
+        except Exception as error:  # the database is away: not knowing whether we hold it means not running
+            self._now(UNSURE, error)
+            return False
+        self._now(RUNNING if held else WAITING)
+        return held
+
+    def _now(self, state: str, error: Exception | None = None) -> None:
+        """One log line when the runner changes state, so an operator sees which process runs the jobs."""
+        if state == self._state:
+            return
+        self._state = state
+        if state == RUNNING:
+            log.info("this process runs the jobs (it holds the runner lock)")
+        elif state == WAITING:
+            log.info(f"another process is running the jobs: this one waits, trying for the lock every {self._tick:g} s")
+        else:
+            log.warning(
+                f"cannot reach the runner lock, so no jobs run here until it can: {_first_line(error)}"
+                f" (trying again every {self._tick:g} s)"
+            )
 
     async def _run(self, job: Job) -> JobRun:
         started = time.perf_counter()
@@ -104,3 +142,8 @@ class JobRunner:
             run = JobRun(job.name, handled, time.perf_counter() - started)
         self._observe(run)
         return run
+
+
+def _first_line(error: Exception | None) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

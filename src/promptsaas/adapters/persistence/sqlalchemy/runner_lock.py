@@ -1,8 +1,13 @@
 """One job runner across processes: a session-level advisory lock on PostgreSQL (held by a connection of its own,
-so it goes when the process dies), an exclusive `flock` on a file beside a SQLite database."""
+so it goes when the process dies), an exclusive `flock` on a file beside a SQLite database.
+
+The advisory lock lives as long as its session, which can end without the process noticing (a database restart, a
+dropped connection, `pg_terminate_backend`): the holder asks that session to answer on every `try_acquire` and,
+when it does not, drops it and competes for the lock again like any other runner."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import os
@@ -13,6 +18,8 @@ from promptsaas.adapters.persistence.sqlalchemy.engine import Database
 from promptsaas.application.ports.jobs import RunnerLock
 
 ADVISORY_KEY = 0x70736A6F62  # "psjob"
+ANSWER_SECONDS = 5.0
+"""How long the lock's session, or a new connection, may take to answer before the lock counts as not held."""
 
 
 class PostgresAdvisoryLock(RunnerLock):
@@ -21,23 +28,44 @@ class PostgresAdvisoryLock(RunnerLock):
         self._conn: Any = None
 
     async def try_acquire(self) -> bool:
-        if self._conn is not None and not self._conn.closed:
-            return True
+        """Still held when the lock's session answers; otherwise that session (and the lock) is gone, so a new one
+        competes for it. Raises when the database cannot be reached: the caller cannot know who holds it."""
+        if self._conn is not None:
+            if await self._session_answers():
+                return True
+            await self.release()
         import psycopg
 
-        conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
-        cursor = await conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
-        row = await cursor.fetchone()
+        conn = await psycopg.AsyncConnection.connect(
+            self._conninfo, autocommit=True, connect_timeout=max(2, round(ANSWER_SECONDS))
+        )
+        try:
+            cursor = await asyncio.wait_for(
+                conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,)), ANSWER_SECONDS
+            )
+            row = await cursor.fetchone()
+        except BaseException:
+            await _close(conn)
+            raise
         if row and row[0]:
             self._conn = conn
             return True
-        await conn.close()
+        await _close(conn)
         return False
 
     async def release(self) -> None:
         conn, self._conn = self._conn, None
-        if conn is not None and not conn.closed:
-            await conn.close()  # closing the session releases its advisory lock
+        if conn is not None:
+            await _close(conn)  # closing the session releases its advisory lock
+
+    async def _session_answers(self) -> bool:
+        import psycopg
+
+        try:
+            await asyncio.wait_for(self._conn.execute("SELECT 1"), ANSWER_SECONDS)
+        except (psycopg.Error, OSError, TimeoutError):
+            return False
+        return True
 
 
 class FileLock(RunnerLock):
@@ -73,6 +101,11 @@ class ProcessLock(RunnerLock):
 
     async def release(self) -> None:
         return None
+
+
+async def _close(conn: Any) -> None:
+    with contextlib.suppress(Exception):  # a session already gone has nothing left to close
+        await conn.close()
 
 
 def runner_lock(database: Database) -> RunnerLock:
