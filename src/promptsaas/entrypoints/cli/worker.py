@@ -1,9 +1,11 @@
 """`promptsaas worker`: the background jobs (reservation sweep, retention purge, registered retries), one runner
-across every process on the database; `--once` runs each job once and exits, for cron."""
+across every process on the database; `--once` runs each job once and exits, for cron. SIGTERM (a container's
+stop) stops it as Ctrl-C does: the current job is cancelled, the lock released, exit 0."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,8 +29,11 @@ def command(
             s.run(_forever)
         return
     runs = s.run(_once)
-    if runs is None:
-        s.out.text("another process is running the jobs; nothing done")
+    if runs is None:  # under --json, no runs: an empty list
+        if s.out.json:
+            s.out.dump([])
+        else:
+            s.out.text("another process is running the jobs; nothing done")
         return
     rows = [{"job": r.job, "outcome": r.outcome, "handled": r.handled, "error": r.error or ""} for r in runs]
     if s.out.json:
@@ -53,4 +58,33 @@ async def _once(platform: AsyncPlatform) -> list[JobRun] | None:
 
 
 async def _forever(platform: AsyncPlatform) -> None:
-    await _runner(platform).run_forever(platform.container.settings().operations.job_tick_seconds)
+    runner = _runner(platform)
+    with _stopped_by_sigterm():
+        await runner.run_forever(platform.container.settings().operations.job_tick_seconds)
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM cancels the running task, as asyncio does on SIGINT; the block then ends normally (exit 0)."""
+    import asyncio
+    import signal
+
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        if not terminated:  # a second SIGTERM must not cancel the lock's release
+            terminated = True
+            task.cancel()
+
+    loop.add_signal_handler(signal.SIGTERM, terminate)
+    try:
+        yield
+    except asyncio.CancelledError:
+        if not terminated or task.uncancel() > 0:
+            raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
