@@ -3,6 +3,8 @@ does not stop the others."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -89,3 +91,48 @@ def test_a_run_that_found_nothing_is_logged_only_at_debug() -> None:
         ("info", "reservation-sweep", 2),
         ("error", "retention-purge", 0),
     ]
+
+
+async def test_a_runner_that_cannot_reach_its_lock_runs_nothing_warns_once_and_runs_again_when_it_can(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ran = asyncio.Event()
+
+    async def sweep(now: datetime) -> int:
+        ran.set()
+        return 0
+
+    class Unreachable:
+        """Refuses three times (the database is down), then is held."""
+
+        def __init__(self) -> None:
+            self.tries = 0
+
+        async def try_acquire(self) -> bool:
+            self.tries += 1
+            if self.tries <= 3:
+                raise OSError("connection refused\nIs the server running?")
+            return True
+
+        async def release(self) -> None:
+            return None
+
+    caplog.set_level(logging.INFO, logger="promptsaas.jobs")
+    registry = JobRegistry()
+    registry.register(Job("sweep", 3600, sweep))
+    lock = Unreachable()
+    task = asyncio.create_task(JobRunner(registry, lock, SystemClock(), lambda run: None).run_forever(0.001))
+    waiting = asyncio.create_task(ran.wait())
+    await asyncio.wait({task, waiting}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    assert not task.done(), task.exception()  # the runner outlived the outage
+    assert ran.is_set()
+    waiting.cancel()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("cannot reach the runner lock, so no jobs run here until it can: connection refused")
+    assert "Is the server running" not in warnings[0]  # one line
+    assert lock.tries > 3
+    assert "this process runs the jobs" in caplog.text
