@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.http.billing_world import WEBHOOK_SECRET, BillingServer, Member, inbox_statuses, served_billing
+from tests.e2e.http.billing_world import WEBHOOK_SECRET, BillingServer, Member, inbox_statuses, problem, served_billing
 from tests.e2e.http.server_process import ENGINES
 
 pytestmark = pytest.mark.slow
@@ -24,14 +24,6 @@ DUPLICATES = 10
 def billing(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BillingServer]:
     with served_billing(request, tmp_path_factory.mktemp(f"billing-{request.param}")) as world:
         yield world
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, (response.status_code, response.text)
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    return body
 
 
 def deliver_aged(billing: BillingServer, event: dict[str, Any], age: int) -> httpx.Response:

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.e2e.http.billing_world import BillingServer, Member, served_billing, stripe_env
+from tests.e2e.http.billing_world import BillingServer, Member, problem, served_billing, stripe_env
 from tests.e2e.http.server_process import ENGINES, promptsaas, server_env
 
 pytestmark = pytest.mark.slow
@@ -37,14 +36,6 @@ def billing(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             applied = admin.put("/v1/admin/catalog", json=PACK)
             assert applied.status_code == 200, applied.text
         yield world
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, (response.status_code, response.text)
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    return body
 
 
 def buy_pack(billing: BillingServer, member: Member) -> str:

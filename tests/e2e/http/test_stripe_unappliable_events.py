@@ -20,6 +20,7 @@ from tests.e2e.http.billing_world import (
     Member,
     inbox_attempts,
     inbox_statuses,
+    problem,
     served_billing,
 )
 from tests.e2e.http.server_process import ENGINES
@@ -45,14 +46,6 @@ NOT_EVENTS = [
 def billing(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BillingServer]:
     with served_billing(request, tmp_path_factory.mktemp(f"unappliable-{request.param}")) as world:
         yield world
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, (response.status_code, response.text)
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code, body
-    return body
 
 
 def signed_post(billing: BillingServer, body: bytes) -> httpx.Response:
