@@ -119,7 +119,9 @@ def test_a_waiting_worker_says_so_takes_over_and_stops_on_sigterm(
     postgres_cli: Cli, postgres_url: str, pycache: str
 ) -> None:
     postgres_cli("db", "upgrade").ok()
-    env = child_env(pycache, PROMPTSAAS_JOB_TICK_SECONDS="0.05", PROMPTSAAS_LOG_FORMAT="json")
+    env = child_env(  # debug: an idle run (nothing to sweep here) is logged at debug
+        pycache, PROMPTSAAS_JOB_TICK_SECONDS="0.05", PROMPTSAAS_LOG_FORMAT="json", PROMPTSAAS_LOG_LEVEL="debug"
+    )
     other = hold_the_runner_lock(postgres_url)
     worker = subprocess.Popen(
         [str(SCRIPT), "--database-url", postgres_url, "worker"], env=env, stdout=PIPE, stderr=PIPE, text=True
