@@ -40,10 +40,9 @@ class PostgresAdvisoryLock(RunnerLock):
             self._conninfo, autocommit=True, connect_timeout=max(2, round(ANSWER_SECONDS))
         )
         try:
-            cursor = await asyncio.wait_for(
-                conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,)), ANSWER_SECONDS
-            )
-            row = await cursor.fetchone()
+            async with asyncio.timeout(ANSWER_SECONDS):
+                cursor = await conn.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
+                row = await cursor.fetchone()
         except BaseException:
             await _close(conn)
             raise
@@ -62,7 +61,8 @@ class PostgresAdvisoryLock(RunnerLock):
         import psycopg
 
         try:
-            await asyncio.wait_for(self._conn.execute("SELECT 1"), ANSWER_SECONDS)
+            async with asyncio.timeout(ANSWER_SECONDS):  # not `wait_for`: on 3.11 it can swallow a cancellation
+                await self._conn.execute("SELECT 1")
         except (psycopg.Error, OSError, TimeoutError):
             return False
         return True
