@@ -7,22 +7,9 @@ from pathlib import Path
 import yaml
 
 from tests.e2e.cli.test_cli_inprocess import Cli, acme, as_json, cli, clock, ok, platform
+from tests.support.catalogs import PACK
 
 __all__ = ["acme", "cli", "clock", "platform"]  # the in-process fixtures this file reuses
-
-PACK = {
-    "plans": [
-        {
-            "code": "credits",
-            "name": "Credit pack",
-            "kind": "pack",
-            "agents": "all",
-            "expires_days": 30,
-            "limits": [{"metric": "requests", "window": "grant", "amount": 10}],
-            "price": {"once": 500, "currency": "usd"},
-        }
-    ]
-}
 
 
 def test_subscription_list_shows_each_packs_balance_and_expiry(acme: Cli, tmp_path: Path) -> None:

@@ -5,20 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tests.e2e.http.world import World
-
-PACK = {
-    "plans": [
-        {
-            "code": "credits",
-            "name": "Credit pack",
-            "kind": "pack",
-            "agents": "all",
-            "expires_days": 30,
-            "limits": [{"metric": "requests", "window": "grant", "amount": 10}],
-            "price": {"once": 500, "currency": "usd"},
-        }
-    ]
-}
+from tests.support.catalogs import PACK
 
 
 async def test_me_lists_each_pack_with_its_remaining_balance_and_expiry(any_world: World) -> None:

@@ -12,21 +12,9 @@ import pytest
 
 from tests.e2e.http.billing_world import BillingServer, Member, problem, served_billing, stripe_env
 from tests.e2e.http.server_process import ENGINES, promptsaas, server_env
+from tests.support.catalogs import PACK
 
 pytestmark = pytest.mark.slow
-PACK = {
-    "plans": [
-        {
-            "code": "credits",
-            "name": "Credit pack",
-            "kind": "pack",
-            "agents": "all",
-            "expires_days": 30,
-            "limits": [{"metric": "requests", "window": "grant", "amount": 10}],
-            "price": {"once": 500, "currency": "usd"},
-        }
-    ]
-}
 
 
 @pytest.fixture(scope="module", params=ENGINES)

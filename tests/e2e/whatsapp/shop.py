@@ -32,6 +32,7 @@ from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 from tests.e2e.byok.test_byok_over_http import serving
 from tests.integration.persistence.platforms import FixedClock
 from tests.support import whatsapp_stub as wa
+from tests.support.catalogs import CREDIT_PACK
 from tests.support.stripe_stub import StripeStub
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -59,15 +60,7 @@ CATALOG: dict[str, Any] = {
             "limits": [{"metric": "requests", "window": "day", "amount": 100}],
             "price": {"monthly": 900, "currency": "usd"},
         },
-        {
-            "code": "credits",
-            "name": "Credit pack",
-            "kind": "pack",
-            "agents": "all",
-            "expires_days": 30,
-            "limits": [{"metric": "requests", "window": "grant", "amount": 10}],
-            "price": {"once": 500, "currency": "usd"},
-        },
+        CREDIT_PACK,
     ],
 }
 

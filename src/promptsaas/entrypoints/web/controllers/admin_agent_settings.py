@@ -11,21 +11,13 @@ from litestar.response import Redirect, Template
 
 from promptsaas.application.catalog.service import CatalogService
 from promptsaas.domain.agents import AgentStatus
-from promptsaas.domain.errors import DomainError, InvalidInput
+from promptsaas.domain.errors import DomainError
 from promptsaas.domain.users import User
+from promptsaas.entrypoints.web.forms import whole_number
 from promptsaas.entrypoints.web.pages import page
 from promptsaas.entrypoints.web.session import admin_only, checked_form, signed_user
 
 NEW_AGENT = ("slug", "name", "description", "history_turns")
-
-
-def _turns(raw: str) -> int | None:
-    if not raw.strip():
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInput(f"history_turns must be a whole number, got {raw!r}", field="history_turns") from None
 
 
 class AdminAgentSettingsController(Controller):
@@ -51,7 +43,7 @@ class AdminAgentSettingsController(Controller):
                 user.email or user.id,
                 description=draft["description"],
                 status=AgentStatus.DRAFT,
-                history_turns=_turns(draft["history_turns"]),
+                history_turns=whole_number(draft["history_turns"], "history_turns"),
             )
         except DomainError as error:
             overview = await catalog.overview(user.tenant_id)
@@ -72,7 +64,7 @@ class AdminAgentSettingsController(Controller):
             user.email or user.id,
             name=form["name"].strip() if "name" in form else None,
             description=form.get("description", "").strip(),
-            history_turns=_turns(form.get("history_turns", "")),
+            history_turns=whole_number(form.get("history_turns", ""), "history_turns"),
         )
         return Redirect(path=f"/admin/agents/{slug}?done=saved")
 
