@@ -72,6 +72,20 @@ def test_a_problem_names_the_generated_request_id_of_its_response(served_json: S
     assert access_line(served_json, response.headers["x-request-id"])["status"] == 401
 
 
+def test_a_sign_in_names_the_tenant_it_addressed(served_json: ServerProcess) -> None:
+    """A failed sign-in has no user yet, but its line names the tenant: an operator can tell which tenant is under
+    a password-guessing attack."""
+    with served_json.client(**{"X-API-Key": served_json.demo.api_key, "X-Request-ID": "lb-run-0002"}) as http:
+        assert http.post("/v1/agents/tutor/runs", json={"input": "hello"}).status_code == 200
+    with served_json.client(**{"X-Tenant": served_json.demo.tenant, "X-Request-ID": "lb-login-0001"}) as http:
+        wrong = {"email": served_json.demo.member["email"], "password": "also-not-the-pa55word"}
+        served_json.secrets.add(wrong["password"])
+        assert http.post("/v1/auth/login", json=wrong).status_code == 401
+    line = access_line(served_json, "lb-login-0001")
+    assert line["tenant"] == access_line(served_json, "lb-run-0002")["tenant"]
+    assert (line["user"], line["status"]) == (None, 401)
+
+
 def test_metrics_need_the_token_and_count_the_calls(served_json: ServerProcess) -> None:
     with served_json.client(**{"X-API-Key": served_json.demo.api_key}) as http:
         assert http.post("/v1/agents/tutor/runs", json={"input": "count me"}).status_code == 200

@@ -102,11 +102,15 @@ async def member(request: Request[Any, Any, Any], x_channel: ChannelHeader = Non
     return Caller(identity.user, TOKEN_CHANNELS[x_channel or "web"])
 
 
-async def anonymous_tenant(admin: NamedDependency[AdminService], x_tenant: TenantHeader = None) -> str:
-    """The tenant of an anonymous request, from the `X-Tenant` header (a slug)."""
+async def anonymous_tenant(
+    request: Request[Any, Any, Any], admin: NamedDependency[AdminService], x_tenant: TenantHeader = None
+) -> str:
+    """The tenant of an anonymous request, from the `X-Tenant` header (a slug); kept in the request's state as
+    `tenant` for its access line (a sign-in, a registration or a reset has no identity to name it)."""
     if not x_tenant:
         raise InvalidInput("the X-Tenant header (the tenant's slug) is required", field="X-Tenant")
     tenant = await admin.tenant(x_tenant)
+    request.state["tenant"] = tenant.id
     return tenant.id
 
 
@@ -116,4 +120,4 @@ async def tenant_of_request(
     """The caller's tenant when authenticated, else the `X-Tenant` one."""
     if _credential(request) is not None:
         return (await _identify(request)).user.tenant_id
-    return await anonymous_tenant(admin, x_tenant)
+    return await anonymous_tenant(request, admin, x_tenant)

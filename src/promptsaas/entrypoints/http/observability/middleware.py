@@ -54,8 +54,9 @@ class ObservabilityMiddleware:
     def _finish(self, scope: Any, status: int, seconds: float) -> None:
         route = scope.get("path_template") or UNMATCHED
         method = scope["method"]
-        identity = (scope.get("state") or {}).get("identity")
-        tenant = user = channel = None
+        state = scope.get("state") or {}
+        identity = state.get("identity")
+        tenant, user, channel = state.get("tenant"), None, None
         if isinstance(identity, Identity):
             tenant, user = identity.user.tenant_id, identity.user.id
             channel = "api" if identity.by_api_key else (_header(scope, b"x-channel") or b"web").decode("latin-1")
