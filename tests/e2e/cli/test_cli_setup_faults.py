@@ -97,6 +97,24 @@ def test_a_bad_database_url_is_one_line(url: str, pycache: str) -> None:
     assert "database URL" in message
 
 
+@pytest.mark.parametrize("url", ["", "  "])
+def test_an_empty_database_url_is_refused_not_replaced_by_the_default_file(
+    url: str, tmp_path: Path, pycache: str
+) -> None:
+    """`--database-url "$UNSET_VARIABLE"` must not quietly open (and create) ./promptsaas.db."""
+    done = subprocess.run(
+        [sys.executable, "-m", "promptsaas.entrypoints.cli.main", "--database-url", url, "tenant", "list"],
+        capture_output=True,
+        text=True,
+        env=child_env(pycache),
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "'--database-url': is empty: give a database URL" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_schema_from_a_newer_version_is_refused_in_one_line(tmp_path: Path, pycache: str) -> None:
     path = tmp_path / "p.db"
     cli = run_promptsaas(child_env(pycache), "--database-url", f"sqlite:///{path}")

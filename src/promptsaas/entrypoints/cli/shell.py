@@ -29,6 +29,8 @@ TYPE_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "bool": "true|
 
 def _remember(key: str) -> Callable[[typer.Context, Any], Any]:
     def callback(ctx: typer.Context, value: Any) -> Any:
+        if key == DATABASE_URL and value is not None and not value.strip():
+            raise typer.BadParameter("is empty: give a database URL, such as sqlite:///./promptsaas.db")
         if value:  # an option left out never overrides one given at another level
             ctx.meta[key] = value
             if key == JSON:
