@@ -6,6 +6,7 @@ from datetime import datetime
 
 from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.application.ports.unit_of_work import UnitOfWorkFactory
+from promptsaas.domain.bounds import period
 from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.usage import UsageRecord
 
@@ -28,6 +29,7 @@ class UsageService:
         """Requests, tokens, cost and errors per agent, user, plan, day or model."""
         if group_by not in GROUPS:
             raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}", field="group_by")
+        since, until = period(since, until)
         async with self._uow() as uow:
             return await uow.usage.summarize(UsageQuery(tenant_id, group_by, since, until, user_id))
 

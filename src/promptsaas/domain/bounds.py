@@ -6,6 +6,8 @@ a plan, an agent, a version or a user is created or changed, so nothing is store
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from promptsaas.domain.errors import InvalidInput
 
 MAX_COUNT = 2**63 - 1
@@ -45,3 +47,15 @@ def short_text(value: str, field: str, maximum: int) -> str:
     if len(value) > maximum:
         raise InvalidInput(f"{field} must be at most {maximum:,} characters (got {len(value):,})", field=field)
     return value
+
+
+def period(since: datetime | None, until: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """A report's range, refused when it ends before it starts (it would quietly be empty). A time without a zone is
+    UTC, as the reports read it."""
+    if since is not None and until is not None and _utc(until) < _utc(since):
+        raise InvalidInput(f"until ({until:%Y-%m-%d %H:%M}) is before since ({since:%Y-%m-%d %H:%M})", field="until")
+    return since, until
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -12,6 +12,7 @@ from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.stars import STARS_CURRENCY, STARS_PROVIDER
 from promptsaas.application.paging import Page, PageRequest, page_of, time_key
 from promptsaas.domain.billing import Payment, PaymentKind
+from promptsaas.domain.bounds import period
 from promptsaas.domain.errors import InvalidInput, NotFound
 from promptsaas.domain.plans import Plan
 from promptsaas.domain.subscriptions import DEFAULT_PROVIDER, Interval
@@ -72,6 +73,7 @@ class RevenueService:
     async def payments_page(
         self, tenant_id: str, page: PageRequest, since: datetime | None = None, until: datetime | None = None
     ) -> Page[Payment]:
+        since, until = period(since, until)
         async with self._billing.uow() as uow:
             rows = await uow.billing.payments(tenant_id, since, until, after=page.after_time(), limit=page.probe)
         return page_of(rows, page, lambda p: time_key(p.created_at, p.id))
@@ -81,6 +83,7 @@ class RevenueService:
     ) -> RevenueReport:
         if group_by not in GROUPS:
             raise InvalidInput(f"group_by must be one of {', '.join(GROUPS)}", field="group_by")
+        since, until = period(since, until)
         async with self._billing.uow() as uow:
             payments = await uow.billing.payments(tenant_id, since, until)
             subscriptions = await uow.subscriptions.list(tenant_id)
