@@ -1,9 +1,11 @@
-"""`promptsaas db upgrade | current`: the database schema (the Alembic migrations in `migrations/`)."""
+"""`promptsaas db upgrade | current | backup`: the database schema (the Alembic migrations in `migrations/`) and
+consistent copies of a live SQLite file."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -12,7 +14,8 @@ from promptsaas.entrypoints.cli import errors
 from promptsaas.entrypoints.cli.session import Session, session
 from promptsaas.entrypoints.cli.shell import Shell
 
-app = Shell(help="The database schema.")
+app = Shell(help="The database schema, and backups.")
+BACKUP_UNSUPPORTED = "backup_unsupported"
 T = TypeVar("T")
 
 
@@ -48,6 +51,36 @@ def current(ctx: typer.Context) -> None:
         if s.out.json
         else {"database": shown(s.database_url), "revision": f"{revision or '(empty)'} ({state})", "head": head}
     )
+
+
+@app.command("backup")
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The new file to write; an existing file is never replaced.")],
+) -> None:
+    """Copy a SQLite database, consistently, while it serves (PostgreSQL: use pg_dump)."""
+    s = session(ctx)
+    from promptsaas.adapters.persistence.dbapi.backup import backup_sqlite
+    from promptsaas.adapters.persistence.sqlalchemy.engine import async_url
+
+    if s.database_url.strip().startswith("memory:"):
+        s.fail(BACKUP_UNSUPPORTED, "memory:// keeps nothing on disk to back up")
+    url = guarded(s, lambda: async_url(s.database_url))
+    if url.get_backend_name() != "sqlite":
+        s.fail(BACKUP_UNSUPPORTED, "a PostgreSQL database is backed up with pg_dump (see the README's Backups)")
+    if url.database in (None, "", ":memory:"):
+        s.fail(BACKUP_UNSUPPORTED, "an in-memory SQLite database keeps nothing on disk to back up")
+    database = Path(url.database or "")
+    made = guarded(s, lambda: backup_sqlite(database, file))
+    record = {
+        "database": str(database),
+        "file": str(made.path),
+        "size_bytes": made.size_bytes,
+        "revision": made.revision,
+        "seconds": round(made.seconds, 3),
+    }
+    size = f"{made.size_bytes / 1e6:.1f} MB" if made.size_bytes >= 100_000 else f"{made.size_bytes:,} bytes"
+    s.out.done(f"{database} backed up to {file} ({size}, revision {made.revision}, {made.seconds:.2f} s)", record)
 
 
 def no_schema(s: Session) -> bool:
