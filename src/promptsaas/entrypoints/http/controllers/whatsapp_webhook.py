@@ -19,12 +19,12 @@ from promptsaas.entrypoints.http.schemas.whatsapp import WebhookAck
 
 Tenant = Annotated[str, PathParameter(max_length=64, description="The tenant's slug", examples=[Example(value="acme")])]
 Mode = Annotated[
-    str | None, QueryParameter(query="hub.mode", description="`subscribe`", examples=[Example(value="subscribe")])
+    str | None, QueryParameter(name="hub.mode", description="`subscribe`", examples=[Example(value="subscribe")])
 ]
 VerifyToken = Annotated[
     str | None,
     QueryParameter(
-        query="hub.verify_token",
+        name="hub.verify_token",
         description="The verify token entered in Meta's webhook settings",
         examples=[Example(value="a-long-random-string")],
     ),
@@ -32,7 +32,7 @@ VerifyToken = Annotated[
 Challenge = Annotated[
     str,
     QueryParameter(
-        query="hub.challenge", description="What to echo back, byte for byte", examples=[Example(value="1158201444")]
+        name="hub.challenge", description="What to echo back, byte for byte", examples=[Example(value="1158201444")]
     ),
 ]
 Signature = Annotated[

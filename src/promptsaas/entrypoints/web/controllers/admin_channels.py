@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from promptsaas.application.admin import AdminService
@@ -82,7 +83,7 @@ class AdminChannelsController(Controller):
         whatsapp_accounts: NamedDependency[WhatsAppAccounts],
         payment_accounts: NamedDependency[PaymentAccounts],
         user: NamedDependency[User],
-        channel: str,
+        channel: FromPath[str],
         form: NamedDependency[dict[str, str]],
     ) -> Template | Redirect:
         """One form per channel (`telegram`, `whatsapp`, `stripe`); a refusal shows its message, the fields empty."""

@@ -47,7 +47,7 @@ class AdminUsageController(Controller):
         self,
         request: Request[Any, Any, Any],
         usage: NamedDependency[UsageService],
-        user: User,
+        user: NamedDependency[User],
         group_by: Group = "agent",
         since: Text = None,
         until: Text = None,
@@ -71,7 +71,7 @@ class AdminUsageController(Controller):
     async def export(
         self,
         usage: NamedDependency[UsageService],
-        user: User,
+        user: NamedDependency[User],
         group_by: Group = "agent",
         since: Text = None,
         until: Text = None,

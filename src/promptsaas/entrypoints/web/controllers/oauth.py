@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from promptsaas.application.admin import AdminService
@@ -48,7 +48,7 @@ class OAuthController(Controller):
     async def start(
         self,
         request: Request[Any, Any, Any],
-        provider: str,
+        provider: FromPath[str],
         oauth_redirect: NamedDependency[OAuthRedirect],
         admin: NamedDependency[AdminService],
         workspace: Annotated[str | None, QueryParameter(max_length=100)] = None,
@@ -66,7 +66,7 @@ class OAuthController(Controller):
     async def returned(
         self,
         request: Request[Any, Any, Any],
-        provider: str,
+        provider: FromPath[str],
         oauth_redirect: NamedDependency[OAuthRedirect],
         admin: NamedDependency[AdminService],
     ) -> Redirect | Template:
@@ -76,7 +76,7 @@ class OAuthController(Controller):
     async def posted_back(
         self,
         request: Request[Any, Any, Any],
-        provider: str,
+        provider: FromPath[str],
         oauth_redirect: NamedDependency[OAuthRedirect],
         admin: NamedDependency[AdminService],
     ) -> Redirect | Template:
