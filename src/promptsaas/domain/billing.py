@@ -5,6 +5,7 @@ The mapping from a provider's subscription status to access (with grace for `pas
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -56,6 +57,15 @@ class Payment:
             raise InvalidInput("a payment amount cannot be negative", field="amount")
 
 
+def refunded_per_charge(ledger: Iterable[Payment]) -> dict[str, int]:
+    """Minor units refunded per charge id: a refund row names, as its reference, the charge it returns."""
+    out: dict[str, int] = {}
+    for p in ledger:
+        if p.kind is PaymentKind.REFUND and p.reference:
+            out[p.reference] = out.get(p.reference, 0) + p.amount
+    return out
+
+
 class ProviderStatus(StrEnum):
     """A subscription's status as payment providers report it (Stripe's vocabulary, the widest)."""
 
@@ -99,6 +109,13 @@ class PaymentProviderUnavailable(DomainError):
 class PaymentObjectMissing(PaymentProviderUnavailable):
     """The provider answered that the object asked for does not exist (Stripe: HTTP 404): asking again will not
     make it appear, so an event that names it is settled, not retried."""
+
+
+class PaymentAlreadyRefunded(DomainError):
+    """The charge is refunded in full in the ledger, or a refund of it was already asked of its provider: a second
+    refund would ask the provider again for money already on its way back."""
+
+    code = "payment_already_refunded"
 
 
 class WebhookRejected(DomainError):

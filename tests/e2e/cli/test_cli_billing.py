@@ -117,6 +117,10 @@ def test_the_billing_commands_on_a_tenant_selling_through_stripe(
     refunded = cli("billing", "refund", "--tenant", "shop", charge["id"]).ok().stdout
     assert f"asked stripe to refund 900 usd (payment {charge['id']})" in refunded
     assert [r for r in stub.requests if r[1] == "/v1/refunds"]
+    twice = cli("billing", "refund", "--tenant", "shop", charge["id"]).failed()
+    assert "payment_already_refunded" in twice
+    assert "already requested" in twice
+    assert len([r for r in stub.requests if r[1] == "/v1/refunds"]) == 1  # Stripe was not asked again
     assert "payment_not_found" in cli("billing", "refund", "--tenant", "shop", "nope").failed()
 
 

@@ -1,7 +1,8 @@
-"""Buying again, cancels and keys over a real socket, against `promptsaas serve` and the Stripe stub (which refuses
-an idempotency key sent again with other parameters, as Stripe does): a second pack or a plan bought again is a new
-checkout session while a retry is the same one; an admin's cancel of a Stripe subscription cancels it at Stripe; a
-member cannot cancel a pack; Stripe keys of the wrong shape are refused and nothing is stored."""
+"""Buying again, cancels, refunds and keys over a real socket, against `promptsaas serve` and the Stripe stub (which
+refuses an idempotency key sent again with other parameters, as Stripe does): a second pack or a plan bought again is
+a new checkout session while a retry is the same one; a charge is refunded once; an admin's cancel of a Stripe
+subscription cancels it at Stripe; a member cannot cancel a pack; Stripe keys of the wrong shape are refused and
+nothing is stored."""
 
 from __future__ import annotations
 
@@ -118,3 +119,24 @@ def test_stripe_keys_of_the_wrong_shape_are_refused_naming_the_field_and_nothing
     assert not [e for e in audit if e["action"] == "billing.keys.set"]
     member = billing.new_member(f"keys-{field}-{len(keys['secret_key'])}-{len(keys.get('webhook_secret', ''))}")
     assert member.http.post("/v1/billing/checkout", json={"plan": "credits"}).status_code == 201  # the deployment's
+
+
+def test_a_charge_is_refunded_once_however_often_the_refund_is_asked(billing: BillingServer) -> None:
+    member = billing.new_member("returner")
+    intent = pay(billing, buy_pack(billing, member))
+    with billing.admin() as admin:
+        [charge] = [p for p in admin.get("/v1/admin/payments").json() if p["user_id"] == member.id]
+
+        assert admin.post(f"/v1/admin/payments/{charge['id']}/refund").status_code == 200
+        asked = admin.post(f"/v1/admin/payments/{charge['id']}/refund")  # before Stripe's refund event arrived
+        assert "already requested" in problem(asked, 409, "payment_already_refunded")["detail"]
+
+        assert billing.deliver(billing.stub.charge_refunded(str(intent["id"]))).status_code == 200
+        done = admin.post(f"/v1/admin/payments/{charge['id']}/refund")  # the ledger lists the refund
+        assert "is already refunded" in problem(done, 409, "payment_already_refunded")["detail"]
+        audit = admin.get("/v1/admin/audit", params={"limit": 200}).json()
+        refunds = [p for p in admin.get("/v1/admin/payments").json() if p["kind"] == "refund"]
+    assert [e["target"] for e in audit if e["action"] == "payment.refund"].count(charge["id"]) == 1
+    asked_stripe = [b for _, path, b in billing.stub.requests if path == "/v1/refunds"]
+    assert [b["payment_intent"] for b in asked_stripe].count(intent["id"]) == 1
+    assert [r["amount"] for r in refunds if r["user_id"] == member.id] == [500]

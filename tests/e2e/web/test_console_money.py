@@ -60,10 +60,13 @@ def test_an_admin_refunds_a_charge_and_sees_it_listed_as_refunded(console: Page,
     expect(charge).to_contain_text("pro")
     expect(charge).to_contain_text("stripe")
     shot(console, "admin-payments")
+    action = charge.locator("form").get_attribute("action")
     charge.get_by_role("button", name=re.compile(r"^Refund 9\.00 USD")).click()
     expect(console.get_by_role("status")).to_contain_text("Refund requested")
     [(_, _, body)] = [r for r in billing.stub.requests if r[1] == "/v1/refunds"]
     assert body["payment_intent"] == intent
+    charge.get_by_role("button", name=re.compile(r"^Refund 9\.00 USD")).click()  # clicked again before Stripe confirms
+    expect(console.get_by_role("alert")).to_contain_text("was already requested")
 
     refunded = {"id": "ch_console", "object": "charge", "payment_intent": intent, "amount": 900}
     confirmed = billing.stub.event("charge.refunded", {**refunded, "amount_refunded": 900, "currency": "usd"})
@@ -77,6 +80,9 @@ def test_an_admin_refunds_a_charge_and_sees_it_listed_as_refunded(console: Page,
     shot(console, "admin-payments-refunded")
 
     token = next(c["value"] for c in console.context.cookies() if c["name"] == "ps_csrf")
+    done = console.request.post(str(action), form={"_csrf": token})  # from a page shown before it was refunded
+    assert "is already refunded" in done.text()
+    assert len([r for r in billing.stub.requests if r[1] == "/v1/refunds"]) == 1  # Stripe was asked once
     again = console.request.post("/admin/payments/no-such-payment/refund", form={"_csrf": token})
     assert again.status == 400
     assert re.search(r"payment &#39;no-such-payment&#39; not found", again.text())

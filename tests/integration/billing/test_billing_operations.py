@@ -4,9 +4,13 @@ refunds, and each pack's balance and expiry."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
+from promptsaas.domain.billing import PaymentAlreadyRefunded
 from promptsaas.domain.subscriptions import SubscriptionStatus
 from tests.integration.billing.conftest import EMAIL, BillingWorld, catalog
 
@@ -116,6 +120,23 @@ async def test_the_library_reads_the_ledger_and_revenue_and_refunds_a_charge(wor
     [(_, _, body)] = [r for r in world.stub.requests if r[1] == "/v1/refunds"]
     assert body["payment_intent"] == charge.reference
     assert [e.target for e in await world.audit("payment.refund")] == [charge.id]
+
+
+async def test_two_concurrent_refunds_of_a_charge_ask_stripe_once(world: BillingWorld) -> None:
+    await subscribe(world)
+    [charge] = await world.tenant.payments()
+
+    first, second = await asyncio.gather(
+        world.tenant.refund(charge.id), world.tenant.refund(charge.id), return_exceptions=True
+    )
+
+    [refused] = [r for r in (first, second) if isinstance(r, BaseException)]
+    assert isinstance(refused, PaymentAlreadyRefunded), refused
+    assert refused.code == "payment_already_refunded"
+    assert len([r for r in world.stub.requests if r[1] == "/v1/refunds"]) == 1
+    assert [e.target for e in await world.audit("payment.refund")] == [charge.id]
+    with pytest.raises(PaymentAlreadyRefunded, match="already requested"):
+        await world.tenant.refund(charge.id)
 
 
 async def test_each_pack_shows_its_remaining_balance_and_expiry(world: BillingWorld) -> None:

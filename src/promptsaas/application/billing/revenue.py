@@ -1,23 +1,30 @@
 """Revenue from the append-only payments ledger: sums per currency (charges, refunds, net) grouped by month, plan
-or provider, active subscriptions and MRR (yearly prices counted as a twelfth a month); refunds through the provider."""
+or provider, active subscriptions and MRR (yearly prices counted as a twelfth a month); refunds through the provider,
+each charge's once."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from promptsaas.application.billing.context import BillingContext
 from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.stars import STARS_CURRENCY, STARS_PROVIDER
 from promptsaas.application.paging import Page, PageRequest, page_of, time_key
-from promptsaas.domain.billing import Payment, PaymentKind
+from promptsaas.application.ports.idempotency import IdempotencyStore
+from promptsaas.domain.billing import Payment, PaymentAlreadyRefunded, PaymentKind, money_text, refunded_per_charge
 from promptsaas.domain.bounds import period
 from promptsaas.domain.errors import InvalidInput, NotFound
 from promptsaas.domain.plans import Plan
 from promptsaas.domain.subscriptions import DEFAULT_PROVIDER, Interval
 
 GROUPS = ("month", "plan", "provider")
+REFUND_ASKING = timedelta(minutes=10)
+"""How long a refund being asked of its provider holds the charge (a process that died meanwhile lets go after it)."""
+REFUND_UNDER_WAY = timedelta(days=3)
+"""How long a refund the provider accepted holds the charge: time for its event to reach the ledger (Stripe retries a
+webhook for three days), which then says the charge is refunded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +67,10 @@ def monthly_revenue(plan: Plan, interval: Interval | None) -> int:
 
 
 class RevenueService:
-    def __init__(self, billing: BillingContext, inbox: BillingInbox | None = None) -> None:
+    def __init__(self, billing: BillingContext, refunds: IdempotencyStore, inbox: BillingInbox | None = None) -> None:
+        """`refunds`: where a refund asked of a provider holds its charge, across processes (see `REFUND_UNDER_WAY`)."""
         self._billing = billing
+        self._refunds = refunds
         self._inbox = inbox
 
     async def payments(
@@ -108,18 +117,32 @@ class RevenueService:
         return RevenueReport(lines, active, dict(mrr))
 
     async def refund(self, tenant_id: str, payment_id: str, actor: str) -> Payment:
-        """Refund a charge at its provider; the provider's refund event records it and revokes a pack (Telegram Stars:
-        and the subscription it paid for)."""
+        """Refund a charge at its provider, once: a charge refunded in full in the ledger, or whose refund was already
+        asked (by a concurrent request too), is `PaymentAlreadyRefunded` and the provider is not asked again. The
+        provider's refund event records it and revokes a pack (Telegram Stars: and the subscription it paid for)."""
         async with self._billing.uow() as uow:
             payment = await uow.billing.payment(tenant_id, payment_id)
             if payment is None or payment.kind is not PaymentKind.CHARGE:
                 raise NotFound("payment", payment_id)
+            if refunded_per_charge(await uow.billing.payments(tenant_id)).get(payment.id, 0) >= payment.amount:
+                paid = money_text(payment.amount, payment.currency)
+                raise PaymentAlreadyRefunded(f"payment {payment.id!r} ({paid}) is already refunded")
             credentials = await self._billing.accounts.credentials(uow, tenant_id, payment.provider)
+        scope, now = f"payment-refund:{payment.id}", self._billing.clock.now()
+        if not (await self._refunds.claim(tenant_id, scope, payment.id, now, now + REFUND_ASKING)).claimed:
+            raise PaymentAlreadyRefunded(
+                f"a refund of payment {payment.id!r} was already requested; it is listed once {payment.provider}"
+                " confirms it"
+            )
         target = payment.reference if payment.reference and not payment.reference.startswith("cs_") else None
-        target = target or payment.external_id
-        refund = await self._billing.providers.get(payment.provider).refund(
-            credentials, target, None, f"refund-{payment.id}"
-        )
+        try:
+            refund = await self._billing.providers.get(payment.provider).refund(
+                credentials, target or payment.external_id, None, f"refund-{payment.id}"
+            )
+        except BaseException:
+            await self._refunds.release(tenant_id, scope)
+            raise
+        await self._refunds.complete(tenant_id, scope, {"refund": refund.id}, now + REFUND_UNDER_WAY)
         if refund.event is not None and self._inbox is not None:  # a provider that sends no event of it
             await self._inbox.record(tenant_id, refund.event)
         async with self._billing.uow() as uow:

@@ -171,7 +171,7 @@ class Container(containers.DeclarativeContainer):
         CheckoutService, billing_context, providers.Callable(payments.billing_urls, settings)
     )
     billing_inbox = providers.Singleton(BillingInbox, billing_context)
-    revenue = providers.Singleton(RevenueService, billing_context, billing_inbox)
+    revenue = providers.Singleton(RevenueService, billing_context, idempotency, billing_inbox)
     stars_sales = providers.Singleton(StarsSales, uow, payment_providers, billing_inbox, clock)
     price_catalog = providers.Singleton(PriceCatalog, uow, payment_providers, payment_accounts, audit)
     billing_reconciler = providers.Singleton(BillingReconciler, billing_context)

@@ -89,6 +89,9 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "user_exists": ProblemCode(409, "the tenant already has a user with that email"),
     "last_admin": ProblemCode(409, "demoting or disabling this user would leave the tenant without an admin"),
     "pack_not_cancelable": ProblemCode(409, "a pack is bought once and never renews: nothing to cancel or resume"),
+    "payment_already_refunded": ProblemCode(
+        409, "the charge is already refunded, or its refund was already requested; nothing was asked again"
+    ),
     "idempotency_in_progress": ProblemCode(409, "the first request with this Idempotency-Key is still running"),
     "rate_limited": ProblemCode(429, "too many attempts or calls for now; see `Retry-After`"),
     "llm_rate_limited": ProblemCode(429, "the model provider is rate-limiting us; retry later, nothing is charged"),

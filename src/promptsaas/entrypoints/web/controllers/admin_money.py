@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from promptsaas.application.admin import AdminService
 from promptsaas.application.billing.revenue import RevenueService
 from promptsaas.application.catalog.models import ModelCatalog
-from promptsaas.domain.billing import Payment, PaymentKind
+from promptsaas.domain.billing import refunded_per_charge
 from promptsaas.domain.errors import DomainError
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.users import User
@@ -24,15 +24,6 @@ from promptsaas.entrypoints.web.paging import paginate
 from promptsaas.entrypoints.web.session import admin_only, checked_form, signed_user
 
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=10_000)]
-
-
-def refunded(ledger: list[Payment]) -> dict[str, int]:
-    """Minor units refunded per charge id (a refund names the charge it returns)."""
-    out: dict[str, int] = {}
-    for p in ledger:
-        if p.kind is PaymentKind.REFUND and p.reference:
-            out[p.reference] = out.get(p.reference, 0) + p.amount
-    return out
 
 
 class AdminMoneyController(Controller):
@@ -124,7 +115,7 @@ async def _payments(
         "admin/payments.html",
         status,
         listing=paginate(newest, page_number),
-        refunded=refunded(ledger),
+        refunded=refunded_per_charge(ledger),
         people=people,
         when=when,
         error=error,

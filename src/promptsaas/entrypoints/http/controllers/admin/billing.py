@@ -88,11 +88,17 @@ class AdminBillingController(AdminController):
         status_code=HTTP_200_OK,
         operation_id="adminRefundPayment",
         summary="Refund a payment",
-        responses=problems(*ADMIN, "payment_not_found", "payment_provider_unavailable", "billing_not_configured"),
+        responses=problems(
+            *ADMIN,
+            "payment_not_found",
+            "payment_already_refunded",
+            "payment_provider_unavailable",
+            "billing_not_configured",
+        ),
     )
     async def refund(
         self, revenue: NamedDependency[RevenueService], caller: NamedDependency[Caller], payment_id: PaymentId
     ) -> PaymentRead:
         """Refund a charge in full at its provider; the refund enters the ledger when the provider confirms it,
-        and a pack's unspent balance is revoked."""
+        and a pack's unspent balance is revoked. A charge refunded, or whose refund was requested, is refunded once."""
         return payment_read(await revenue.refund(caller.tenant_id, payment_id, actor(caller)))
