@@ -1,5 +1,6 @@
 """A loopback stub of the Stripe API for the calls promptsaas makes, speaking Stripe's wire protocol: form-encoded
-bodies with bracket keys (`line_items[0][price]=...`), JSON objects back, idempotency keys honoured.
+bodies with bracket keys (`line_items[0][price]=...`), JSON objects back, idempotency keys honoured (a replay is the
+first answer again, marked `Idempotent-Replayed: true`).
 
     async with StripeStub() as stub:
         # StripeClient(key, base_addresses={"api": stub.url}) ...
@@ -13,6 +14,7 @@ Time moves only when a test says so (`stub.now`), so periods and event `created`
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import json
 import threading
@@ -114,7 +116,7 @@ class StripeStub:
                     "Keys for idempotent requests can only be used with the same parameters they were first used with.",
                     "idempotency_error",
                 )
-            return web.json_response(answer)
+            return web.json_response(answer, headers={"Idempotent-Replayed": "true"})
         try:
             answer = self._route(request.method, request.path.removeprefix("/v1/").split("/"), body)
         except LookupError as missing:
@@ -122,7 +124,7 @@ class StripeStub:
         except FileExistsError as taken:
             return stripe_error(400, f"Already exists: {taken}", "invalid_request_error")
         if request.method == "POST" and key:
-            self._idempotent[key] = (body, answer)
+            self._idempotent[key] = (body, copy.deepcopy(answer))  # replayed as first sent, as Stripe does
         return web.json_response(answer)
 
     async def control(self, path: list[str], form: dict[str, Any]) -> web.Response:
@@ -135,6 +137,8 @@ class StripeStub:
                 return self._put("cus", "customer", email=body.get("email"), metadata=body.get("metadata", {}))
             case "POST", ["checkout", "sessions"]:
                 return self._checkout(body)
+            case "GET", ["checkout", "sessions", session_id]:
+                return self._get(session_id)
             case "POST", ["billing_portal", "sessions"]:
                 self._get(body["customer"])
                 return self._put("bps", "billing_portal.session", url="https://stub.stripe/portal", **body)

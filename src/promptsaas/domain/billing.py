@@ -118,6 +118,13 @@ class PaymentAlreadyRefunded(DomainError):
     code = "payment_already_refunded"
 
 
+class PaymentBeingConfirmed(DomainError):
+    """The user has just paid this checkout and the provider's confirmation has not arrived yet: a new checkout would
+    charge them twice for what becomes theirs in a moment."""
+
+    code = "payment_being_confirmed"
+
+
 class WebhookRejected(DomainError):
     """A webhook whose signature or timestamp does not verify: answered 400, nothing stored."""
 

@@ -1,8 +1,8 @@
 """Buying again, cancels, refunds and keys over a real socket, against `promptsaas serve` and the Stripe stub (which
 refuses an idempotency key sent again with other parameters, as Stripe does): a second pack or a plan bought again is
-a new checkout session while a retry is the same one; a charge is refunded once; an admin's cancel of a Stripe
-subscription cancels it at Stripe; a member cannot cancel a pack; Stripe keys of the wrong shape are refused and
-nothing is stored."""
+a new checkout session while a retry is the same one, unless it was paid since (being confirmed) or expired; a charge
+is refunded once; an admin's cancel of a Stripe subscription cancels it at Stripe; a member cannot cancel a pack;
+Stripe keys of the wrong shape are refused and nothing is stored."""
 
 from __future__ import annotations
 
@@ -119,6 +119,35 @@ def test_stripe_keys_of_the_wrong_shape_are_refused_naming_the_field_and_nothing
     assert not [e for e in audit if e["action"] == "billing.keys.set"]
     member = billing.new_member(f"keys-{field}-{len(keys['secret_key'])}-{len(keys.get('webhook_secret', ''))}")
     assert member.http.post("/v1/billing/checkout", json={"plan": "credits"}).status_code == 201  # the deployment's
+
+
+def test_a_checkout_paid_but_not_yet_confirmed_is_not_offered_again(billing: BillingServer) -> None:
+    member = billing.new_member("eager")
+    session = billing.checkout(member)
+    _, events = billing.stub.complete_checkout(session["id"])  # paid at Stripe; its webhook still on the way
+
+    waiting = member.http.post("/v1/billing/checkout", json={"plan": "pro", "interval": "month"})
+    assert "being confirmed" in problem(waiting, 409, "payment_being_confirmed")["detail"]
+    sessions = [o for o in billing.stub.objects.values() if o["object"] == "checkout.session"]
+    assert [s["id"] for s in sessions if s["customer_email"] == member.email] == [session["id"]]  # none opened
+
+    for event in events:
+        assert billing.deliver(event).status_code == 200
+    assert [s["plan"] for s in billing.stripe_subscriptions(member)] == ["pro"]
+    again = billing.checkout(member)  # buying it again once the first purchase counts: a new page to pay
+    assert again["id"] != session["id"]
+    assert billing.stub.objects[again["id"]]["status"] == "open"
+
+
+def test_a_checkout_whose_session_expired_gets_a_new_one(billing: BillingServer) -> None:
+    member = billing.new_member("dawdler")
+    first = billing.checkout(member)
+    billing.stub.objects[first["id"]]["status"] = "expired"  # given up at Stripe before the hour was over
+
+    second = billing.checkout(member)
+    assert second["id"] != first["id"]
+    assert billing.stub.objects[second["id"]]["status"] == "open"
+    assert billing.checkout(member)["id"] == second["id"]  # and a retry is that one
 
 
 def test_a_charge_is_refunded_once_however_often_the_refund_is_asked(billing: BillingServer) -> None:

@@ -32,6 +32,9 @@ class ManualPayments(PaymentProvider, ProviderGrants):
     async def start_checkout(self, credentials: ProviderCredentials, request: CheckoutRequest) -> CheckoutSession:
         _unsupported("checkout")
 
+    async def fetch_checkout(self, credentials: ProviderCredentials, session_id: str) -> CheckoutSession:
+        _unsupported("checkout")
+
     async def open_portal(self, credentials: ProviderCredentials, customer_id: str, return_url: str) -> str:
         _unsupported("billing portal")
 

@@ -73,6 +73,9 @@ class TelegramStarsPayments(PaymentProvider, PaidInChat):
     async def start_checkout(self, credentials: ProviderCredentials, request: CheckoutRequest) -> CheckoutSession:
         _unsupported("checkout page (send /plans to the bot)")
 
+    async def fetch_checkout(self, credentials: ProviderCredentials, session_id: str) -> CheckoutSession:
+        _unsupported("checkout page (send /plans to the bot)")
+
     async def open_portal(self, credentials: ProviderCredentials, customer_id: str, return_url: str) -> str:
         _unsupported("billing portal (Telegram's own settings list Stars subscriptions)")
 

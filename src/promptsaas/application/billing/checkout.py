@@ -1,5 +1,6 @@
 """What a member does with billing: start a checkout for a plan and interval (or a pack), open the provider's
-portal, cancel at period end or resume. Nothing is stored until the provider's events say it happened."""
+portal, cancel at period end or resume. Nothing is stored until the provider's events say it happened, so a session
+already paid is never handed out again (its purchase is being confirmed)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,22 @@ from promptsaas.application.billing.context import BillingContext
 from promptsaas.application.billing.packs import is_pack_holding
 from promptsaas.application.billing.sync import apply_snapshot
 from promptsaas.application.lookups import plan_by_code, user_by_id
-from promptsaas.application.ports.payments import BillingReference, CheckoutRequest, CheckoutSession
+from promptsaas.application.ports.payments import (
+    BillingReference,
+    CheckoutRequest,
+    CheckoutSession,
+    CheckoutStatus,
+    PaymentProvider,
+    ProviderCredentials,
+)
 from promptsaas.application.ports.unit_of_work import UnitOfWork
-from promptsaas.domain.billing import BillingNotConfigured, Interval, PackNotCancelable, PlanNotPurchasable
+from promptsaas.domain.billing import (
+    BillingNotConfigured,
+    Interval,
+    PackNotCancelable,
+    PaymentBeingConfirmed,
+    PlanNotPurchasable,
+)
 from promptsaas.domain.errors import NotFound
 from promptsaas.domain.plans import Plan, PlanStatus
 from promptsaas.domain.subscriptions import Subscription
@@ -61,6 +75,27 @@ async def _purchases_of(uow: UnitOfWork, tenant_id: str, user_id: str, plan_code
     return sum(1 for s in held if s.plan_code == plan_code and s.provider == provider)
 
 
+async def _open_session(
+    provider: PaymentProvider, credentials: ProviderCredentials, request: CheckoutRequest, product: str
+) -> CheckoutSession:
+    """The attempt's session when it is still to pay. One the user has paid since (its purchase counts once the
+    provider's event arrives) is `PaymentBeingConfirmed`, not a page to pay again; an expired one is replaced."""
+    session = await provider.start_checkout(credentials, request)
+    while session.reused:
+        current = await provider.fetch_checkout(credentials, session.id)
+        if current.status is CheckoutStatus.OPEN:
+            return current
+        if current.status is CheckoutStatus.COMPLETE:
+            raise PaymentBeingConfirmed(
+                f"your payment for {product} was received and is being confirmed: it shows in your account in a"
+                " moment, with nothing more to pay"
+            )
+        seed = f"{request.idempotency_key}:after:{session.id}"
+        request = replace(request, idempotency_key="checkout-" + hashlib.sha256(seed.encode()).hexdigest()[:40])
+        session = await provider.start_checkout(credentials, request)
+    return session
+
+
 class CheckoutService:
     def __init__(self, billing: BillingContext, urls: BillingUrls) -> None:
         self._billing = billing
@@ -101,7 +136,7 @@ class CheckoutService:
         )
         hour = int(self._billing.clock.now().timestamp()) // 3600
         request = replace(request, idempotency_key=checkout_idempotency_key(request, bought, hour))
-        return await self._billing.providers.get(provider).start_checkout(credentials, request)
+        return await _open_session(self._billing.providers.get(provider), credentials, request, plan.name)
 
     async def portal(self, tenant_id: str, user_id: str, provider: str = "stripe") -> str:
         async with self._billing.uow() as uow:

@@ -16,7 +16,13 @@ from promptsaas.application.channels.people import Person
 from promptsaas.application.plans import PlanService
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.messenger import Answer, Button
-from promptsaas.domain.billing import BillingNotConfigured, Interval, PaymentProviderUnavailable, PlanNotPurchasable
+from promptsaas.domain.billing import (
+    BillingNotConfigured,
+    Interval,
+    PaymentBeingConfirmed,
+    PaymentProviderUnavailable,
+    PlanNotPurchasable,
+)
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.plans import Plan
 
@@ -81,7 +87,7 @@ class Offers:
         for plan in buyable:
             try:
                 session = await self._checkout.checkout(person.tenant_id, person.user_id, plan.code, _interval(plan))
-            except PlanNotPurchasable:
+            except (PlanNotPurchasable, PaymentBeingConfirmed):  # not sold, or just bought: nothing to pay
                 continue
             except BillingNotConfigured:
                 return OfferButtons(note=NO_PAYMENTS)

@@ -11,6 +11,7 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from promptsaas.domain.billing import Interval, ProviderStatus
@@ -53,10 +54,22 @@ class CheckoutRequest:
     idempotency_key: str
 
 
+class CheckoutStatus(StrEnum):
+    """Where a hosted checkout stands: still to pay, paid (or its payment under way), or given up."""
+
+    OPEN = "open"
+    COMPLETE = "complete"
+    EXPIRED = "expired"
+
+
 @dataclass(frozen=True, slots=True)
 class CheckoutSession:
     id: str
     url: str
+    status: CheckoutStatus = CheckoutStatus.OPEN
+    reused: bool = False
+    """The provider answered with the session an earlier request under the same idempotency key made: its `status`
+    is as it was then (ask `fetch_checkout` for the current one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +202,11 @@ class PaymentProvider(Protocol):
 
     @abstractmethod
     async def start_checkout(self, credentials: ProviderCredentials, request: CheckoutRequest) -> CheckoutSession:
-        """A hosted checkout page; the same `idempotency_key` gives the same session."""
+        """A hosted checkout page; the same `idempotency_key` gives the same session (`reused`)."""
+
+    @abstractmethod
+    async def fetch_checkout(self, credentials: ProviderCredentials, session_id: str) -> CheckoutSession:
+        """The session as the provider has it now (paid since it was made, or expired)."""
 
     @abstractmethod
     async def open_portal(self, credentials: ProviderCredentials, customer_id: str, return_url: str) -> str:

@@ -92,6 +92,9 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "payment_already_refunded": ProblemCode(
         409, "the charge is already refunded, or its refund was already requested; nothing was asked again"
     ),
+    "payment_being_confirmed": ProblemCode(
+        409, "the checkout was just paid and the provider's confirmation is on its way: nothing to pay again"
+    ),
     "idempotency_in_progress": ProblemCode(409, "the first request with this Idempotency-Key is still running"),
     "rate_limited": ProblemCode(429, "too many attempts or calls for now; see `Retry-After`"),
     "llm_rate_limited": ProblemCode(429, "the model provider is rate-limiting us; retry later, nothing is charged"),

@@ -17,6 +17,7 @@ from promptsaas.application.ports.payments import (
     BillingEvent,
     CheckoutRequest,
     CheckoutSession,
+    CheckoutStatus,
     PaymentProvider,
     ProviderCredentials,
     ProviderSubscription,
@@ -80,7 +81,11 @@ class StripePayments(PaymentProvider, ProviderPrices):
         session = await _call(
             self._client(credentials).v1.checkout.sessions.create_async(params=params, options=options)
         )
-        return CheckoutSession(session.id, str(session.url))
+        replayed = session.last_response is not None and session.last_response.headers.get("idempotent-replayed")
+        return _session_of(session, reused=replayed == "true")
+
+    async def fetch_checkout(self, credentials: ProviderCredentials, session_id: str) -> CheckoutSession:
+        return _session_of(await _call(self._client(credentials).v1.checkout.sessions.retrieve_async(session_id)))
 
     async def open_portal(self, credentials: ProviderCredentials, customer_id: str, return_url: str) -> str:
         params: Any = {"customer": customer_id, "return_url": return_url}
@@ -181,6 +186,12 @@ class StripePayments(PaymentProvider, ProviderPrices):
         params: Any = {"id": price.product_key, "name": price.product_name}
         options: Any = {"idempotency_key": f"product-{price.product_key}"}
         await _call(client.v1.products.create_async(params=params, options=options))
+
+
+def _session_of(session: stripe.checkout.Session, *, reused: bool = False) -> CheckoutSession:
+    """Stripe's `status` (`open`, `complete`, `expired`); a session without one is taken as open."""
+    status = CheckoutStatus(session.status or CheckoutStatus.OPEN)
+    return CheckoutSession(session.id, str(session.url), status, reused)
 
 
 def _inline(request: CheckoutRequest) -> dict[str, Any]:

@@ -34,7 +34,9 @@ class BillingController(MemberController):
         status_code=HTTP_201_CREATED,
         operation_id="startCheckout",
         summary="Start a checkout",
-        responses=problems(*SIGNED_IN, "plan_not_found", "plan_not_purchasable", *PROVIDER_FAULTS),
+        responses=problems(
+            *SIGNED_IN, "plan_not_found", "plan_not_purchasable", "payment_being_confirmed", *PROVIDER_FAULTS
+        ),
     )
     async def checkout(
         self,
@@ -43,7 +45,8 @@ class BillingController(MemberController):
         data: JSONBody[CheckoutCreate],
     ) -> CheckoutRead:
         """A hosted checkout page for a plan (`interval`: month or year, with the plan's trial) or a pack (no
-        interval). The plan is yours once the provider confirms the payment; a retried request gives the same page."""
+        interval). The plan is yours once the provider confirms the payment; a retried request gives the same page,
+        unless it was paid since (409 while the provider's confirmation is on its way)."""
         interval = Interval(data.interval) if data.interval else None
         session = await checkout.checkout(caller.tenant_id, caller.user.id, data.plan, interval)
         return CheckoutRead(id=session.id, url=session.url)
