@@ -182,7 +182,7 @@ class ConversationService:
             await self._access.release(turn.grant, self._record(message, turn, None, code))
             return
         answer = self._runtime.partial(turn.call, "".join(delivered), turn.elapsed_ms())
-        await self._access.settle(turn.grant, self._record(message, turn, answer, code))
+        await self._access.settle(turn.grant, self._record(message, turn, answer, code, ended=False))
 
     def _prior(self, conversation: Conversation, prior: tuple[tuple[Role, str], ...], limit: int) -> list[Message]:
         now = self._clock.now()
@@ -210,7 +210,10 @@ class ConversationService:
             await self._keys.flag_invalid(own_key, "rejected by the provider")
         raise ByokKeyInvalid(own_key.provider)
 
-    def _record(self, message: InboundMessage, turn: _Turn, answer: Answer | None, error: str | None) -> UsageRecord:
+    def _record(
+        self, message: InboundMessage, turn: _Turn, answer: Answer | None, error: str | None, *, ended: bool = True
+    ) -> UsageRecord:
+        """The call's usage record; `ended` is False for a stream cut short, whose answer the model never ended."""
         call, grant = turn.call, turn.grant
         setup = call.setup
         assert setup.version is not None
@@ -236,4 +239,5 @@ class ConversationService:
             error_code=error,
             latency_ms=answer.latency_ms if answer else turn.elapsed_ms(),
             request_id=current_request_id() or message.idempotency_key or "",
+            finish_reason=answer.finish_reason if answer and ended else None,
         )

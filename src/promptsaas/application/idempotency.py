@@ -19,9 +19,9 @@ from promptsaas.application.conversations import ConversationService
 from promptsaas.application.messages import InboundMessage, Reply, ReplyUsage
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.idempotency import IdempotencyStore
-from promptsaas.application.ports.llm import FinishReason
 from promptsaas.application.ports.quota import KeptReply
 from promptsaas.domain.errors import DomainError, InvalidInput
+from promptsaas.domain.replies import FinishReason
 from promptsaas.domain.requested_params import RequestedParams
 
 CLAIM_TTL = timedelta(minutes=10)

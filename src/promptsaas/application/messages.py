@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from promptsaas.application.access import LimitView
-from promptsaas.application.ports.llm import FinishReason
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import ImagePart, Role
+from promptsaas.domain.replies import FinishReason
 from promptsaas.domain.requested_params import RequestedParams
 
 

@@ -15,7 +15,6 @@ from promptsaas.application.model_registry import ModelRegistry
 from promptsaas.application.ports.llm import (
     ChatMessage,
     Completion,
-    FinishReason,
     LlmProviders,
     LlmRequest,
     TextDelta,
@@ -27,6 +26,7 @@ from promptsaas.domain.conversations import ImagePart, Message, Part, Role, Text
 from promptsaas.domain.errors import InputTooLong, InvalidInput
 from promptsaas.domain.models import ModelSpec
 from promptsaas.domain.prompts import PromptVersion
+from promptsaas.domain.replies import FinishReason
 from promptsaas.domain.requested_params import RequestedParams, params_within_agent
 from promptsaas.domain.templates import INPUT, render, resolve
 

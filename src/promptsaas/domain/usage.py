@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from promptsaas.domain.channels import Channel
+from promptsaas.domain.replies import FinishReason
 
 
 class Funding(StrEnum):
@@ -44,6 +45,8 @@ class UsageRecord:
     request_id: str = ""
     charged_requests: int = 0
     charged_tokens: int = 0
+    finish_reason: FinishReason | None = None
+    """How the model ended the reply; None when it did not end one (a failed call, a stream cut short)."""
 
 
 @dataclass(frozen=True, slots=True)

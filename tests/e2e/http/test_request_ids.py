@@ -1,5 +1,6 @@
 """The request id an operator sees in a log line leads to what the request wrote: its usage record (admin API and
-CLI) and its audit entry carry the `X-Request-ID` it was sent with, not its Idempotency-Key."""
+CLI, with how its reply ended) and its audit entry carry the `X-Request-ID` it was sent with, not its
+Idempotency-Key."""
 
 from __future__ import annotations
 
@@ -60,6 +61,21 @@ def test_a_call_s_usage_record_carries_the_request_id_it_was_sent_with(served: S
     assert by_key.json() == []
     [row] = served.cli("usage", "--tenant", server.demo.tenant, "--request-id", "abc-123")
     assert (row["request_id"], row["agent"], row["outcome"]) == ("abc-123", "tutor", "ok")
+
+
+def test_a_call_s_usage_record_says_whether_its_reply_was_cut_short(served: Served) -> None:
+    server = served.server
+    ask = {"model": "tutor", "messages": [{"role": "user", "content": "tell me everything about the sea"}]}
+    with server.client(**{"X-API-Key": server.demo.api_key}) as http:
+        cut = http.post("/v1/chat/completions", json={**ask, "max_tokens": 3}, headers={"X-Request-ID": "cut-1"})
+        whole = http.post("/v1/chat/completions", json=ask, headers={"X-Request-ID": "whole-1"})
+    assert cut.status_code == whole.status_code == 200, (cut.text, whole.text)
+    with server.client(Authorization=f"Bearer {token_of(server, server.demo.admin)}") as http:
+        [cut_call] = http.get("/v1/admin/usage/records", params={"request_id": "cut-1"}).json()
+        [whole_call] = http.get("/v1/admin/usage/records", params={"request_id": "whole-1"}).json()
+    assert (cut_call["finish_reason"], whole_call["finish_reason"]) == ("length", "stop")
+    [row] = served.cli("usage", "--tenant", server.demo.tenant, "--request-id", "cut-1")
+    assert row["finish_reason"] == "length"
 
 
 def test_an_audit_entry_carries_the_request_id_of_the_change(served: Served) -> None:

@@ -1,5 +1,5 @@
 """What an OpenAI client relies on beyond the text: `finish_reason` `length` for a reply cut at `max_tokens` (plain,
-streamed and replayed), `stop` for a whole one; and a run's `finish_reason` likewise."""
+streamed and replayed), `stop` for a whole one; and a run's `finish_reason` likewise, kept on its usage record."""
 
 from __future__ import annotations
 
@@ -55,8 +55,10 @@ async def test_a_run_says_why_its_reply_ended(served: Served) -> None:
     headers = {"Authorization": f"Bearer {served.key}"}
 
     async with httpx.AsyncClient(base_url=served.url, headers=headers, timeout=10) as client:
-        cut = await client.post("/v1/agents/gpt/runs", json={"input": "hi"})
+        cut = await client.post("/v1/agents/gpt/runs", json={"input": "hi"}, headers={"X-Request-ID": "run-cut"})
         whole = await client.post("/v1/agents/echo/runs", json={"input": "hi"})
 
     assert cut.json()["finish_reason"] == "length"
     assert whole.json()["finish_reason"] == "stop"
+    [record] = await served.tenant.calls_of_request("run-cut")
+    assert record.finish_reason == "length"

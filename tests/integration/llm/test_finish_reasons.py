@@ -8,8 +8,9 @@ import pytest
 from promptsaas.adapters.llm.anthropic import AnthropicProvider
 from promptsaas.adapters.llm.offline import OfflineProvider
 from promptsaas.adapters.llm.openai import OpenAIProvider
-from promptsaas.application.ports.llm import Completion, FinishReason, LlmProvider
+from promptsaas.application.ports.llm import Completion, LlmProvider
 from promptsaas.domain.prompts import ModelParams
+from promptsaas.domain.replies import FinishReason
 from tests.integration.llm.conftest import ask
 from tests.support.llm_stub import LlmStub, Reply
 

@@ -13,6 +13,7 @@ from promptsaas.application.ports.repositories import DenialCount, UsageQuery, U
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, Exchange, Message
 from promptsaas.domain.messengers import MessengerUpdate
+from promptsaas.domain.replies import FinishReason
 from promptsaas.domain.usage import Denial, Funding, Outcome
 from tests.integration.persistence.conftest import Backend
 from tests.integration.persistence.entities import NOON, audit, conversation, message, usage
@@ -82,6 +83,17 @@ async def test_usage_records_round_trip_and_filter_by_time(backend: Backend) -> 
     async with backend.uow() as uow:
         assert await uow.usage.records("t1") == [first, second]
         assert await uow.usage.records("t1", since=NOON) == [second]
+
+
+async def test_a_usage_record_keeps_how_its_reply_ended(backend: Backend) -> None:
+    cut = usage("t1", "r1", finish_reason=FinishReason.LENGTH)
+    filtered = usage("t1", "r2", finish_reason=FinishReason.CONTENT_FILTER)
+    failed = usage("t1", "r3", outcome=Outcome.ERROR, error_code="llm_timeout")
+    for record in (cut, filtered, failed):
+        await backend.ledger.settle(Settlement(record))
+    async with backend.uow() as uow:
+        records = await uow.usage.records_of_request("t1", "req-1")
+    assert [r.finish_reason for r in records] == [FinishReason.LENGTH, FinishReason.CONTENT_FILTER, None]
 
 
 async def test_usage_summaries_group_by_agent_user_plan_day_and_model(backend: Backend) -> None:

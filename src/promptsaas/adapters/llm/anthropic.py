@@ -34,7 +34,6 @@ from promptsaas.adapters.llm.faults import (
 from promptsaas.adapters.llm.streams import ProviderStreamError, RawStream, relay
 from promptsaas.application.ports.llm import (
     Completion,
-    FinishReason,
     LlmProvider,
     LlmRequest,
     StreamEvent,
@@ -43,6 +42,7 @@ from promptsaas.application.ports.llm import (
 from promptsaas.domain.conversations import ImagePart, Part, Role, text_of
 from promptsaas.domain.errors import LlmBadRequest, LlmUnavailable
 from promptsaas.domain.prompts import ModelParams
+from promptsaas.domain.replies import FinishReason
 
 MESSAGES = "/v1/messages"
 DEFAULT_BASE_URL = "https://api.anthropic.com"

@@ -9,13 +9,13 @@ from collections.abc import AsyncIterator
 
 from promptsaas.application.ports.llm import (
     Completion,
-    FinishReason,
     LlmProvider,
     LlmRequest,
     StreamEvent,
     TextDelta,
 )
 from promptsaas.domain.conversations import ImagePart, Role, text_of
+from promptsaas.domain.replies import FinishReason
 
 REPLY_CHARS = 200
 WORDS = re.compile(r"\S+\s*")

@@ -40,7 +40,6 @@ from promptsaas.adapters.llm.streams import ProviderStreamError, RawStream, rela
 from promptsaas.application.ports.llm import (
     ChatMessage,
     Completion,
-    FinishReason,
     LlmProvider,
     LlmRequest,
     StreamEvent,
@@ -48,6 +47,7 @@ from promptsaas.application.ports.llm import (
 )
 from promptsaas.domain.conversations import ImagePart, Role, text_of
 from promptsaas.domain.errors import LlmUnavailable
+from promptsaas.domain.replies import FinishReason
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol
 
 from promptsaas.domain.conversations import Part, Role
 from promptsaas.domain.prompts import ModelParams
+from promptsaas.domain.replies import FinishReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,17 +28,6 @@ class LlmRequest:
     params: ModelParams
     api_key: str | None = field(default=None, repr=False)
     """A user's own key (BYOK); `None` uses the platform's key."""
-
-
-class FinishReason(StrEnum):
-    """Why a reply ended, in OpenAI's words: clients read `length` as "cut short, ask for more"."""
-
-    STOP = "stop"
-    """A natural end, or one of the stop sequences."""
-    LENGTH = "length"
-    """The output budget (`max_tokens`) ran out."""
-    CONTENT_FILTER = "content_filter"
-    """The provider's content filter withheld (the rest of) the reply."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,17 @@ if TYPE_CHECKING:
     from promptsaas.domain.users import User
     from promptsaas.entrypoints.library import AsyncPlatform
 
-CALL_COLUMNS = ("created_at", "request_id", "agent", "channel", "outcome", "input_tokens", "output_tokens", "cost")
+CALL_COLUMNS = (
+    "created_at",
+    "request_id",
+    "agent",
+    "channel",
+    "outcome",
+    "finish_reason",
+    "input_tokens",
+    "output_tokens",
+    "cost",
+)
 COLUMNS = ("key", "requests", "input_tokens", "output_tokens", "cost", "errors")
 
 
@@ -83,6 +93,7 @@ def call_row(record: UsageRecord) -> dict[str, object]:
         "channel": record.channel.value,
         "outcome": record.outcome.value,
         "error_code": record.error_code,
+        "finish_reason": record.finish_reason.value if record.finish_reason else None,
         "input_tokens": record.input_tokens,
         "output_tokens": record.output_tokens,
         "cost_micros": record.cost_micros,

@@ -22,6 +22,14 @@ class CallRead(Read):
     cost_micros: Annotated[int, about("What the call cost, in micro-USD", 120)]
     outcome: Annotated[str, about("`ok` (answered and charged) or `error`", "ok")]
     error_code: Annotated[str | None, about("How a failed or cut-short call ended", None)]
+    finish_reason: Annotated[
+        str | None,
+        about(
+            "How the model ended the reply: `stop`, `length` (cut at the output budget) or `content_filter`; "
+            "null when it ended none (a failed call, a stream cut short) or the call predates the field",
+            "stop",
+        ),
+    ]
     latency_ms: Annotated[
         int, about("The model call's duration (until it failed or was cut short, for such a call)", 840)
     ]

@@ -13,6 +13,7 @@ from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import Conversation, ImagePart, Message, Part, Role, TextPart
 from promptsaas.domain.plans import Metric, Window
 from promptsaas.domain.quota import CounterKey, ReservationItem
+from promptsaas.domain.replies import FinishReason
 from promptsaas.domain.usage import Funding, Outcome, UsageRecord
 
 
@@ -80,7 +81,7 @@ def _part_of(d: dict[str, Any]) -> Part:
     return ImagePart(d["mime_type"], d["url"], d["data"])
 
 
-_RECORD_ENUMS = {"channel": Channel, "funding": Funding, "outcome": Outcome}
+_RECORD_ENUMS = {"channel": Channel, "funding": Funding, "outcome": Outcome, "finish_reason": FinishReason}
 _RECORD_COLUMNS = tuple(UsageRecord.__dataclass_fields__)
 
 
@@ -88,7 +89,7 @@ def usage_row(record: UsageRecord, charges: Mapping[CounterKey, int] | None = No
     """The record's columns, plus the counters it charged (what a rebuild of the counters sums up)."""
     row = {name: getattr(record, name) for name in _RECORD_COLUMNS}
     for name in _RECORD_ENUMS:
-        row[name] = row[name].value
+        row[name] = None if row[name] is None else row[name].value
     row["charges"] = None if charges is None else charges_json(charges)
     return row
 
@@ -96,7 +97,7 @@ def usage_row(record: UsageRecord, charges: Mapping[CounterKey, int] | None = No
 def usage_of(r: Row) -> UsageRecord:
     values = {name: r[name] for name in _RECORD_COLUMNS}
     for name, kind in _RECORD_ENUMS.items():
-        values[name] = kind(values[name])
+        values[name] = None if values[name] is None else kind(values[name])
     return UsageRecord(**values)
 
 

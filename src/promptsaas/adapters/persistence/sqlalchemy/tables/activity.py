@@ -66,6 +66,7 @@ usage_records = Table(
     Column("charged_requests", Integer, nullable=False),
     Column("charged_tokens", BigInteger, nullable=False),
     Column("charges", Json),
+    Column("finish_reason", String(16)),
     UniqueConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "created_at"),
     Index(None, "tenant_id", "request_id"),

@@ -83,6 +83,7 @@ def call_read(r: UsageRecord) -> CallRead:
         cost_micros=r.cost_micros,
         outcome=r.outcome.value,
         error_code=r.error_code,
+        finish_reason=r.finish_reason.value if r.finish_reason else None,
         latency_ms=r.latency_ms,
         created_at=r.created_at.isoformat(),
     )
