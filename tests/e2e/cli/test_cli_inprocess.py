@@ -151,7 +151,8 @@ def test_the_operator_story_from_tenant_to_purge(acme: Cli, prompt_file: Path, t
     }
     assert by_plan == {"free": 3, "pro": 2}
     by_user = as_json(cli("--json", "usage", "--tenant", "acme", "--group-by", "user", "--user", "ann@example.com"))
-    assert [u["key"] for u in by_user] == ["ann@example.com"]
+    ann = next(u for u in as_json(cli("--json", "user", "list", "--tenant", "acme")) if u["email"] == "ann@example.com")
+    assert [(u["key"], u["user_id"]) for u in by_user] == [("ann@example.com", ann["id"])]
     assert as_json(cli("--json", "usage", "--tenant", "acme", "--since", "2030-03-15")) == []
     actions = [e["action"] for e in as_json(cli("--json", "audit", "--tenant", "acme", "--limit", "5"))]
     assert actions[:4] == ["prompt.rollback", "prompt.activate", "prompt.create", "subscription.grant"]

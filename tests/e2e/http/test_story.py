@@ -176,7 +176,9 @@ def test_admin_edits_an_agent_prompt_and_usage_and_audit_show_everything(served:
         by_agent = {row["key"]: row for row in ok(admin.get("/v1/admin/usage", params={"group_by": "agent"}))}
         assert by_agent["haiku"]["requests"] == 1
         by_user = ok(admin.get("/v1/admin/usage", params={"group_by": "user"}))
-        assert sum(row["requests"] for row in by_user) >= 1
+        ids = {u["id"]: u["email"] for u in ok(admin.get("/v1/admin/users"))}
+        assert [row["email"] for row in by_user] == [ids[row["key"]] for row in by_user]  # the key stays the id
+        assert served.demo.member["email"] in {row["email"] for row in by_user}
         actions = {e["action"] for e in ok(admin.get("/v1/admin/audit", params={"limit": 200}))}
     assert {"agent.create", "prompt.create", "prompt.activate", "prompt.rollback"} <= actions
 

@@ -1,5 +1,6 @@
 """An operator in the browser: the dashboard, a prompt edited as a new version, its side-by-side diff, activated
-and rolled back (each in the audit log), the usage report with its CSV export, and the users page."""
+and rolled back (each in the audit log), the usage report with its CSV export (by user: emails), and the users
+page."""
 
 from __future__ import annotations
 
@@ -80,6 +81,21 @@ def test_the_usage_report_filters_and_exports_csv(page: Page, web_server: Server
     page.goto("/admin/plans")
     expect(page.locator("tbody").first).to_contain_text("free")
     shot(page, "admin-plans")
+
+
+def test_the_usage_report_by_user_names_each_user_by_email(page: Page, web_server: ServerProcess) -> None:
+    demo = web_server.demo
+    with web_server.client(**{"X-API-Key": demo.api_key}) as http:
+        assert http.post("/v1/agents/tutor/runs", json={"input": "hello"}).status_code == 200
+    log_in(page, demo.admin["email"], demo.admin["password"])
+    page.goto("/admin/usage?group_by=user")
+    member_row = page.locator("tbody tr", has_text=demo.member["email"])
+    expect(member_row).to_have_count(1)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    header, *rows = open(download.value.path()).read().splitlines()  # noqa: SIM115
+    assert header == "user,requests,input_tokens,output_tokens,cost_micros,errors,user_id"
+    assert any(row.startswith(demo.member["email"] + ",") for row in rows), rows
 
 
 def test_a_member_cannot_open_the_console(page: Page, web_server: ServerProcess) -> None:

@@ -16,7 +16,7 @@ from promptsaas.domain.messengers import MessengerUpdate
 from promptsaas.domain.replies import FinishReason
 from promptsaas.domain.usage import Denial, Funding, Outcome
 from tests.integration.persistence.conftest import Backend
-from tests.integration.persistence.entities import NOON, audit, conversation, message, usage
+from tests.integration.persistence.entities import NOON, audit, conversation, message, usage, user
 
 _records = count()
 
@@ -94,6 +94,25 @@ async def test_a_usage_record_keeps_how_its_reply_ended(backend: Backend) -> Non
     async with backend.uow() as uow:
         records = await uow.usage.records_of_request("t1", "req-1")
     assert [r.finish_reason for r in records] == [FinishReason.LENGTH, FinishReason.CONTENT_FILTER, None]
+
+
+async def test_usage_grouped_by_user_names_each_user_by_email_within_the_tenant(backend: Backend) -> None:
+    async with backend.uow() as uow:
+        await uow.users.add(user("t1", "ann", "ann@example.com"))
+        await uow.users.add(user("t1", "tg", None))  # a messenger-only user
+        await uow.users.add(user("t2", "bob", "bob@other.example"))
+        await uow.commit()
+    for record in (usage("t1", "r1", user_id="ann"), usage("t1", "r2", user_id="tg"), usage("t1", "r3", user_id="bob")):
+        await backend.ledger.settle(Settlement(record))
+    async with backend.uow() as uow:
+        by_user = await uow.usage.summarize(UsageQuery("t1", "user"))
+        by_agent = await uow.usage.summarize(UsageQuery("t1", "agent"))
+    assert [(r.key, r.email, r.label) for r in by_user] == [
+        ("ann", "ann@example.com", "ann@example.com"),
+        ("bob", None, "bob"),  # another tenant's user of the same id is not this one
+        ("tg", None, "tg"),
+    ]
+    assert [r.email for r in by_agent] == [None]
 
 
 async def test_usage_summaries_group_by_agent_user_plan_day_and_model(backend: Backend) -> None:

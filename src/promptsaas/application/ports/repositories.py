@@ -47,6 +47,13 @@ class UsageRow:
     output_tokens: int
     cost_micros: int
     errors: int
+    email: str | None = None
+    """Grouped by user: the user's email (None for a user without one, or one since deleted)."""
+
+    @property
+    def label(self) -> str:
+        """What a person reads for the row: the user's email when there is one, else the key."""
+        return self.email or self.key
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,6 @@ from promptsaas.entrypoints.cli.session import session
 if TYPE_CHECKING:
     from promptsaas.application.ports.repositories import UsageRow
     from promptsaas.domain.usage import UsageRecord
-    from promptsaas.domain.users import User
-    from promptsaas.entrypoints.library import AsyncPlatform
 
 CALL_COLUMNS = (
     "created_at",
@@ -63,19 +61,16 @@ def command(
         return
     start = since.replace(tzinfo=UTC) if since else None
 
-    async def action(platform: AsyncPlatform) -> tuple[list[UsageRow], list[User]]:
-        scope = platform.tenant(tenant)
-        rows = await scope.usage_report(group_by.value, since=start, user=user)
-        return rows, (await scope.users() if group_by is GroupBy.USER else [])
-
-    rows, users = s.run(action)
-    emails = {u.id: u.email or u.id for u in users}
-    s.out.rows([row(r, group_by, emails) for r in rows], COLUMNS, human=human)
+    rows = s.run(lambda p: p.tenant(tenant).usage_report(group_by.value, since=start, user=user))
+    s.out.rows([row(r, group_by) for r in rows], COLUMNS, human=human)
 
 
-def row(usage: UsageRow, group_by: GroupBy, emails: dict[str, str]) -> dict[str, object]:
+def row(usage: UsageRow, group_by: GroupBy) -> dict[str, object]:
+    """Grouped by user, `key` is the email (the id for a user without one) and `user_id` the id."""
+    by_user = {"user_id": usage.key} if group_by is GroupBy.USER else {}
     return {
-        "key": emails.get(usage.key, usage.key),
+        "key": usage.label,
+        **by_user,
         "group_by": group_by.value,
         "requests": usage.requests,
         "input_tokens": usage.input_tokens,

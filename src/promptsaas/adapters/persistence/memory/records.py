@@ -15,9 +15,10 @@ from promptsaas.domain.usage import Denial, Outcome, UsageRecord
 
 
 class MemoryUsage(_Repo, ports.UsageRepository):
-    def __init__(self, table: Table, journal: Journal, denials: Table) -> None:
+    def __init__(self, table: Table, journal: Journal, denials: Table, users: Table) -> None:
         super().__init__(table, journal)
         self._denials = denials
+        self._users = users
 
     async def add_denial(self, denial: Denial) -> None:
         self._denials.put(self._journal, (denial.tenant_id, denial.id), denial)
@@ -49,9 +50,14 @@ class MemoryUsage(_Repo, ports.UsageRepository):
                 sum(r.output_tokens for r in rows),
                 sum(r.cost_micros for r in rows),
                 sum(1 for r in rows if r.outcome is Outcome.ERROR),
+                self._email(query.tenant_id, key) if query.group_by == "user" else None,
             )
             for key, rows in sorted(groups.items())
         ]
+
+    def _email(self, tenant_id: str, user_id: str) -> str | None:
+        user = self._users.get((tenant_id, user_id))
+        return user.email if user else None
 
 
 def group_key(record: UsageRecord, group_by: str) -> str:

@@ -37,7 +37,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.subscriptions = MemorySubscriptions(store.subscriptions, journal)
         self.models = MemoryModels(store.models, journal)
         self.conversations = MemoryConversations(store.conversations, store.messages, journal)
-        self.usage = MemoryUsage(store.usage, journal, store.denials)
+        self.usage = MemoryUsage(store.usage, journal, store.denials, store.users)
         self.audit = MemoryAudit(store.audit, journal)
         self.refresh_tokens = MemoryRefreshTokens(store.refresh_tokens, journal)
         self.api_keys = MemoryApiKeys(store.api_keys, journal)

@@ -17,6 +17,8 @@ from promptsaas.domain.errors import InvalidInput
 from promptsaas.domain.usage import Denial, Outcome, UsageRecord
 
 _usage = t.usage_records
+_users = t.users
+_OWNER = (_users.c.tenant_id == _usage.c.tenant_id) & (_users.c.id == _usage.c.user_id)
 _denials = t.denials
 _ADD_DENIAL = insert(_denials).inline()
 _DENIAL_COLUMNS = ("id", "tenant_id", "user_id", "agent_slug", "code", "created_at")
@@ -36,6 +38,8 @@ class SqlUsage(SqlRepository, ports.UsageRepository):
     async def summarize(self, query: UsageQuery) -> list[UsageRow]:
         key = self._group_key(query.group_by).label("key")
         errors = case((_usage.c.outcome == Outcome.ERROR.value, 1), else_=0)
+        by_user = query.group_by == "user"
+        email = func.max(_users.c.email) if by_user else literal(None, String)
         statement = (
             select(
                 key,
@@ -44,7 +48,9 @@ class SqlUsage(SqlRepository, ports.UsageRepository):
                 func.sum(_usage.c.output_tokens).label("output_tokens"),
                 func.sum(_usage.c.cost_micros).label("cost_micros"),
                 func.sum(errors).label("errors"),
+                email.label("email"),
             )
+            .select_from(_usage.outerjoin(_users, _OWNER) if by_user else _usage)
             .where(_usage.c.tenant_id == query.tenant_id)
             .group_by(key)
             .order_by(key)
@@ -55,8 +61,18 @@ class SqlUsage(SqlRepository, ports.UsageRepository):
             statement = statement.where(_usage.c.created_at < query.until)
         if query.user_id:
             statement = statement.where(_usage.c.user_id == query.user_id)
-        sums = ("requests", "input_tokens", "output_tokens", "cost_micros", "errors")
-        return [UsageRow(r["key"], *(int(r[n]) for n in sums)) for r in await self._db.rows(statement)]
+        return [
+            UsageRow(
+                r["key"],
+                int(r["requests"]),
+                int(r["input_tokens"]),
+                int(r["output_tokens"]),
+                int(r["cost_micros"]),
+                int(r["errors"]),
+                r["email"],
+            )
+            for r in await self._db.rows(statement)
+        ]
 
     async def add_denial(self, denial: Denial) -> None:
         row = {name: getattr(denial, name) for name in _DENIAL_COLUMNS}

@@ -202,6 +202,10 @@ class UsageRowRead(Read):
     output_tokens: Annotated[int, about("Tokens models answered with", 12800)]
     cost_micros: Annotated[int, about("What the calls cost, in micro-USD", 15360)]
     errors: Annotated[int, about("Calls that failed", 2)]
+    email: Annotated[
+        str | None,
+        about("Grouped by user: the user's email (the key is the user's id); null otherwise", "ann@example.com"),
+    ] = None
 
 
 class AuditRead(Read):

@@ -56,6 +56,7 @@ class AdminUsageController(AdminController):
                 output_tokens=r.output_tokens,
                 cost_micros=r.cost_micros,
                 errors=r.errors,
+                email=r.email,
             )
             for r in rows
         ]
