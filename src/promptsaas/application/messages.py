@@ -53,3 +53,8 @@ class Reply:
     prompt_version: int
     finish_reason: FinishReason = FinishReason.STOP
     """`length` when the reply was cut at the output budget (`max_tokens`)."""
+
+    @property
+    def notice(self) -> str | None:
+        """What the person is told under a reply that ended early (cut or filtered); None after a natural end."""
+        return self.finish_reason.notice

@@ -1,5 +1,6 @@
 """`promptsaas chat` on a terminal writes the reply as the model streams it; piped, or with `--json`, it prints the
-reply whole as before. The terminal is a real pseudo-terminal; the model is the LLM stub pacing its words."""
+reply whole as before; either way a reply cut short is followed by a line saying why. The terminal is a real
+pseudo-terminal; the model is the LLM stub pacing its words."""
 
 from __future__ import annotations
 
@@ -95,6 +96,45 @@ async def test_chat_piped_or_with_json_prints_the_reply_whole(tmp_path: Path, py
     assert len(lines) == 2
     assert as_json.json()["text"] == WORDS
     assert [r.body.get("stream") for r in stub.received] == [None, None], "a whole reply is asked whole"
+
+
+async def test_a_reply_cut_short_is_followed_by_a_line_saying_why_on_a_terminal_or_piped(
+    tmp_path: Path, pycache: str
+) -> None:
+    async with LlmStub() as stub:
+        url = await _database(tmp_path)
+        env = child_env(
+            pycache,
+            PROMPTSAAS_DATABASE_URL=url,
+            OPENAI_BASE_URL=stub.openai_url,
+            OPENAI_API_KEY="sk-platform-0123456789",
+        )
+        cli = promptsaas(env)
+        stub.script(
+            Reply("The sea is", finish_reason="length"),
+            Reply("The sea is", finish_reason="content_filter"),
+            Reply("The sea is calm."),
+            Reply("The sea is", finish_reason="length"),
+            Reply("The sea is", finish_reason="length"),
+        )
+        cut, filtered, whole, as_json = [
+            await asyncio.to_thread(cli, *args) for args in (CHAT, CHAT, CHAT, ("--json", *CHAT))
+        ]
+        master, slave = pty.openpty()
+        child = await asyncio.create_subprocess_exec(
+            str(SCRIPT), *CHAT, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=env
+        )
+        os.close(slave)
+        reads = await asyncio.to_thread(_read_terminal, master)
+        os.close(master)
+        assert await child.wait() == 0, await child.stderr.read()  # type: ignore[union-attr]
+
+    assert cut.ok().stdout.splitlines()[:2] == ["The sea is", "(reply cut short: the answer reached its length limit)"]
+    assert filtered.ok().stdout.splitlines()[1] == "(reply cut short: the provider's content filter withheld the rest)"
+    assert whole.ok().stdout.splitlines()[1].startswith("[tokens ")
+    assert as_json.json()["finish_reason"] == "length"
+    on_screen = b"".join(data for _, data in reads).decode().replace("\r\n", "\n").splitlines()
+    assert on_screen[:2] == ["The sea is", "(reply cut short: the answer reached its length limit)"]
 
 
 class Terminal(io.StringIO):

@@ -11,6 +11,7 @@ from dependency_injector import providers
 from promptsaas.adapters.llm.registry import ProviderRegistry
 from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
 from promptsaas.domain.conversations import ImagePart, text_of
+from promptsaas.domain.replies import FinishReason
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
 from promptsaas.entrypoints.telegram.shell import TelegramShell, build_shell
@@ -42,6 +43,10 @@ CATALOG: dict[str, Any] = {
 }
 
 
+ENDINGS = {"cut: ": FinishReason.LENGTH, "filtered: ": FinishReason.CONTENT_FILTER}
+"""A message starting so is said back without it, as a reply the model cut at its length limit or filtered."""
+
+
 class Parrot(LlmProvider):
     """Says back exactly what it was told (however long), noting how many images came with it."""
 
@@ -49,6 +54,9 @@ class Parrot(LlmProvider):
         parts = request.messages[-1].parts
         images = sum(isinstance(p, ImagePart) for p in parts)
         said = text_of(parts) + (f" [{images} image]" if images else "")
+        for prefix, ending in ENDINGS.items():
+            if said.startswith(prefix):
+                return Completion(said.removeprefix(prefix), 10, 5, ending)
         return Completion(said, 10, 5)
 
 

@@ -71,6 +71,17 @@ async def test_model_output_is_escaped_and_long_replies_are_split(shell: Telegra
     assert "".join(html.unescape(p["text"]) for p in parts).strip() == said.strip()
 
 
+async def test_a_reply_cut_short_ends_with_a_line_saying_why(shell: TelegramShell, stub: TelegramStub) -> None:
+    for said in ("cut: the sea is", "filtered: the sea is", "the sea is"):
+        await feed(shell, stub.text_update(TOM, said))
+
+    assert [html.unescape(text) for text in stub.texts(TOM)] == [
+        "the sea is\n\n(reply cut short: the answer reached its length limit)",
+        "the sea is\n\n(reply cut short: the provider's content filter withheld the rest)",
+        "the sea is",
+    ]
+
+
 async def test_a_disabled_user_gets_a_polite_refusal(
     platform: AsyncPlatform, tenant: AsyncTenant, shell: TelegramShell, stub: TelegramStub
 ) -> None:

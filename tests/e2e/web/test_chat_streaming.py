@@ -1,6 +1,6 @@
 """The chat's reply streams in the browser: the words show as the model writes them (the LLM stub paces them), then
-the exchange settles with the limits as before; model output that looks like markup is shown as text; without
-JavaScript the form posts and the page reloads with the reply."""
+the exchange settles with the limits as before (and a notice under a reply cut short); model output that looks
+like markup is shown as text; without JavaScript the form posts and the page reloads with the reply."""
 
 from __future__ import annotations
 
@@ -130,6 +130,19 @@ def test_the_reply_shows_word_by_word_then_settles_with_the_limits(chat: Chat, s
     thread.get_by_role("link", name=re.compile("tell me a story")).click()
     expect(page.locator(".msg.user .text")).to_have_text("tell me a story")
     expect(page.locator(".msg.assistant .text")).to_have_text(STORY)
+
+
+def test_a_reply_cut_short_shows_a_notice_under_it_and_a_whole_one_none(chat: Chat, stub: str) -> None:
+    _script(stub, {"text": "The sea is", "finish_reason": "length"}, {"text": "The sea is calm."})
+    page = chat("lea@example.com")
+    send(page, "tell me everything about the sea")
+    cut = page.locator(".msg.assistant").last
+    expect(cut.locator(".text")).to_have_text("The sea is")
+    expect(cut.get_by_role("note")).to_have_text("Reply cut short: the answer reached its length limit.")
+    send(page, "and briefly?")
+    whole = page.locator(".msg.assistant").last
+    expect(whole.locator(".text")).to_have_text("The sea is calm.")
+    expect(whole.get_by_role("note")).to_have_count(0)
 
 
 def test_markup_in_the_reply_is_shown_as_text(chat: Chat, stub: str) -> None:

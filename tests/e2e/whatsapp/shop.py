@@ -26,6 +26,7 @@ from promptsaas.application.ports.llm import Completion, LlmProvider, LlmRequest
 from promptsaas.application.ports.whatsapp_store import InboxEntry, InboxState
 from promptsaas.domain.channels import Channel
 from promptsaas.domain.conversations import ImagePart, text_of
+from promptsaas.domain.replies import FinishReason
 from promptsaas.entrypoints.composition.settings import Settings
 from promptsaas.entrypoints.http.app import create_app
 from promptsaas.entrypoints.library import AsyncPlatform, AsyncTenant
@@ -67,7 +68,7 @@ CATALOG: dict[str, Any] = {
 
 class Parrot(LlmProvider):
     """Says back what it was told, noting how many images came with it, or `essay N` as N numbered words (a long
-    answer); counts the calls (each one is charged)."""
+    answer), or `cut: TEXT` as TEXT cut at its length limit; counts the calls (each one is charged)."""
 
     def __init__(self) -> None:
         self.calls = 0
@@ -78,6 +79,8 @@ class Parrot(LlmProvider):
         said = text_of(parts)
         if said.startswith("essay "):
             return Completion(" ".join(f"word{i:05d}" for i in range(int(said.split()[1]))), 10, 5)
+        if said.startswith("cut: "):
+            return Completion(said.removeprefix("cut: "), 10, 5, FinishReason.LENGTH)
         images = sum(isinstance(p, ImagePart) for p in parts)
         return Completion(said + (f" [{images} image]" if images else ""), 10, 5)
 

@@ -1,5 +1,6 @@
-"""WhatsApp in a served shop: a picture reaches the model, `link CODE` joins the web account (one quota), and the
-number an admin sets over HTTP is stored sealed, never shown back, and used for the webhook and the replies."""
+"""WhatsApp in a served shop: a picture reaches the model, a reply cut short says so, `link CODE` joins the web
+account (one quota), and the number an admin sets over HTTP is stored sealed, never shown back, and used for the
+webhook and the replies."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ async def test_a_picture_with_a_caption_reaches_the_model_as_an_image(shop: Shop
     assert (await shop.post(wa.image(ada, "wamid.img-1", "media-dots", "image/png", "count the dots"))).is_success
     assert await until(lambda: shop.graph.texts(ada)) == ["count the dots [1 image]"]
     assert shop.graph.media_fetches == ["media-dots"]
+
+
+async def test_a_reply_cut_at_its_length_limit_ends_with_a_line_saying_so(shop: Shop) -> None:
+    bea = "15550000402"
+    cut = await shop.say(bea, "wamid.cut-1", "cut: the sea is")
+    whole = await shop.say(bea, "wamid.whole-1", "the sea is")
+    assert cut == "the sea is\n\n(reply cut short: the answer reached its length limit)"
+    assert whole == "the sea is"
 
 
 async def test_link_with_a_code_from_the_website_joins_the_chat_to_that_account_and_its_quota(shop: Shop) -> None:

@@ -169,7 +169,7 @@ class ChannelService:
         if reply.conversation_id != state.conversation_id or state.agent != slug:
             state.conversation_id, state.agent = reply.conversation_id, slug
             await self._save(state)
-        return Answer(reply.text)
+        return Answer(wording.reply_text(reply))
 
     async def press(self, person: Person, action: str) -> Answer:
         """A button under an earlier answer: `agents`, `agent:<slug>`, `new`, `usage` or `plans`."""

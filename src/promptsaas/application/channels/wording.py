@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from promptsaas.application.access import LimitView
+from promptsaas.application.messages import Reply
 from promptsaas.application.ports.messenger import Answer, Button
 from promptsaas.domain.agents import Agent
 from promptsaas.domain.billing import money_text
@@ -67,6 +68,11 @@ def limit_line(metric: str, window: str, limit: int | None, used: int, resets_at
         return f"{metric}: {used} used, unlimited"
     left = max(limit - used, 0)
     return f"{metric} {WINDOW_WORDS.get(window, window)}: {used} of {limit} used, {left} left, resets {when(resets_at)}"
+
+
+def reply_text(reply: Reply) -> str:
+    """The agent's reply, and a last line in brackets when it ended early (its length limit, the content filter)."""
+    return f"{reply.text}\n\n({reply.notice})" if reply.notice else reply.text
 
 
 def usage_answer(plans: Sequence[tuple[str, list[LimitView]]]) -> Answer:

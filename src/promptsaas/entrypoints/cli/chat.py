@@ -56,6 +56,7 @@ def command(
             email, agent, text, variables=variables, style=style, conversation_id=conversation_id, channel="cli"
         )
         reply = await write_streamed(pieces, sys.stdout)
+        tell_cut_short(s.out, reply)
         s.out.text(summary(reply))
         return reply
 
@@ -130,6 +131,7 @@ def show(out: Output, reply: Reply) -> None:
                 "conversation_id": reply.conversation_id,
                 "model": reply.model,
                 "prompt_version": reply.prompt_version,
+                "finish_reason": reply.finish_reason.value,
                 "usage": {
                     "input_tokens": reply.usage.input_tokens,
                     "output_tokens": reply.usage.output_tokens,
@@ -141,7 +143,14 @@ def show(out: Output, reply: Reply) -> None:
         )
         return
     out.text(reply.text)
+    tell_cut_short(out, reply)
     out.text(summary(reply))
+
+
+def tell_cut_short(out: Output, reply: Reply) -> None:
+    """After a reply that ended early (its length limit, the content filter), one line saying so."""
+    if reply.notice:
+        out.text(f"({reply.notice})")
 
 
 def summary(reply: Reply) -> str:
