@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from promptsaas.adapters.persistence.sqlalchemy import sqlite
 from promptsaas.adapters.persistence.sqlalchemy.column_types import json_text
 from promptsaas.adapters.persistence.sqlalchemy.sqlite import WriteGate
-from promptsaas.adapters.persistence.sqlalchemy.transactions import Driver, WriteTransaction, driver_of
+from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction, driver_of
 from promptsaas.domain.errors import InvalidInput
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
@@ -54,7 +54,8 @@ class Database:
         self.in_memory = sqlite.is_memory_url(self.url)
         self.write_gate = WriteGate() if self.is_sqlite else None
         self._keep = 1 if self.is_sqlite else max(1, pool_size // 2)
-        self._kept: list[tuple[AsyncConnection, Driver]] = []
+        self._kept: list[WriteTransaction] = []
+        """Connections kept for write transactions, each with the transaction that begins and ends on it."""
         self._slots = None if self.is_sqlite else asyncio.Semaphore(self._keep)
         self.engine = _create_engine(self.url, pool_size + (0 if self.is_sqlite else self._keep))
 
@@ -104,7 +105,8 @@ class Database:
         is checked out of the pool, set up or returned per transaction. On PostgreSQL as many of these
         transactions run at once as there are connections kept for them (half the pool size, added to the pool),
         so a burst queues for a kept connection instead of overflowing the pool and opening new ones. A connection
-        whose transaction failed is given back to the pool (which resets or discards it), never kept."""
+        whose transaction failed is given back to the pool (which resets or discards it), never kept; one the server
+        closed while it was kept is replaced at BEGIN (`WriteTransaction.begin`)."""
         if self.in_memory:
             async with self.connect() as conn, _ended(self.write_transaction(conn)) as transaction:
                 yield transaction
@@ -113,38 +115,38 @@ class Database:
         if turn is not None:
             await turn.acquire()
         try:
-            conn, driver = self._kept.pop() if self._kept else await self._open()
+            kept = self._kept.pop() if self._kept else await self._open()
             try:
-                async with _ended(WriteTransaction(conn, None, driver)) as transaction:
+                async with _ended(kept) as transaction:
                     yield transaction
             except BaseException:
-                await _give_back(conn, driver)
+                await _give_back(kept)
                 raise
             if len(self._kept) < self._keep:
-                self._kept.append((conn, driver))
+                self._kept.append(kept)
             else:
-                await _give_back(conn, driver)
+                await _give_back(kept)
         finally:
             if turn is not None:
                 turn.release()
 
     async def dispose(self) -> None:
         kept, self._kept = self._kept, []
-        for conn, driver in kept:
-            await _give_back(conn, driver)
+        for transaction in kept:
+            await _give_back(transaction)
         await self.engine.dispose()
 
-    async def _open(self) -> tuple[AsyncConnection, Driver]:
+    async def _open(self) -> WriteTransaction:
         conn = await self.engine.connect()
-        return conn, await driver_of(conn, dedicated=True)
+        return WriteTransaction(conn, None, await driver_of(conn, dedicated=True))
 
 
-async def _give_back(conn: AsyncConnection, driver: Driver) -> None:
+async def _give_back(kept: WriteTransaction) -> None:
     """Return a kept connection to the pool (which resets it, or discards a broken one)."""
     with suppress(Exception):
-        driver.give_back()
+        kept.release_driver()
     with suppress(Exception):
-        await conn.close()
+        await kept.conn.close()
 
 
 @asynccontextmanager

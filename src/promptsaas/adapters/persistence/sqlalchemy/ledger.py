@@ -34,6 +34,7 @@ from promptsaas.adapters.persistence.sqlalchemy.group_commit import GroupCommit
 from promptsaas.adapters.persistence.sqlalchemy.hot_statements import DriverTransaction, HotStatements
 from promptsaas.adapters.persistence.sqlalchemy.idempotency import KEEP_ANSWER, entry_key
 from promptsaas.adapters.persistence.sqlalchemy.mapping import activity as m
+from promptsaas.adapters.persistence.sqlalchemy.statements import first_read
 from promptsaas.application.ports.quota import QuotaLedger, Settlement
 from promptsaas.domain.conversations import Exchange
 from promptsaas.domain.quota import Counter, CounterKey, Reservation, ReservationItem
@@ -110,7 +111,7 @@ class SqlQuotaLedger(QuotaLedger):
             columns.in_([(k.subscription_id, k.metric.value, k.window.value, k.window_start) for k in wanted]),
         )
         async with self._database.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
+            rows = (await first_read(conn, query)).mappings().all()
         return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
 
     async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
@@ -189,7 +190,7 @@ class SqlQuotaLedger(QuotaLedger):
         if tenant_id is not None:
             query = query.where(_r.c.tenant_id == tenant_id)
         async with self._database.connect() as conn:
-            return int((await conn.execute(query)).scalar_one())
+            return int((await first_read(conn, query)).scalar_one())
 
 
 async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) -> list[None]:

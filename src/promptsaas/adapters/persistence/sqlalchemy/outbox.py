@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.statements import first_read
 from promptsaas.adapters.persistence.sqlalchemy.tables.outbox import messenger_outbox as _o
 from promptsaas.application.ports.messenger import Answer, Button
 from promptsaas.application.ports.outbox import OutboxEntry, OutboxState, OutboxStore
@@ -43,7 +44,7 @@ class SqlOutboxStore(OutboxStore):
             .limit(limit)
         )
         async with self._database.connect() as conn:
-            keys = (await conn.execute(due)).all()
+            keys = [(row.tenant_id, row.id) for row in await first_read(conn, due)]
         claimed = []
         for tenant_id, entry_id in keys:
             claim = (
@@ -82,7 +83,7 @@ class SqlOutboxStore(OutboxStore):
             select(_o).where(_o.c.tenant_id == tenant_id).order_by(_o.c.created_at.desc(), _o.c.id.desc()).limit(limit)
         )
         async with self._database.connect() as conn:
-            return [_entry(r) for r in (await conn.execute(query)).mappings().all()]
+            return [_entry(r) for r in (await first_read(conn, query)).mappings().all()]
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:

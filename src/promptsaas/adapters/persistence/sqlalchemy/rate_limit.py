@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.statements import first_read
 from promptsaas.application.ports.clock import Clock
 from promptsaas.application.ports.rate_limit import RateLimiter
 
@@ -75,7 +76,7 @@ class SqlRateLimiter(RateLimiter):
         now = self._clock.now()
         params = {"k_hash": hashlib.sha256(key.encode()).hexdigest(), "now": now}
         async with self._database.connect() as conn:
-            window = (await conn.execute(_WINDOW, params)).first()
+            window = (await first_read(conn, _WINDOW, params)).first()
         if window is None or window.hits < limit:
             return None
         return max(1, math.ceil((window.ends_at - now).total_seconds()))  # type: ignore[no-any-return]

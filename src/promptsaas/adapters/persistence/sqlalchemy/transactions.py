@@ -4,6 +4,10 @@ Connections read outside any transaction (SQLite's driver and SQLAlchemy emit no
 in AUTOCOMMIT), so a read never waits for, nor holds, a write lock. A write transaction takes this process's write
 turn (SQLite files), emits BEGIN on the driver connection (IMMEDIATE on SQLite), and ends with COMMIT or ROLLBACK,
 giving the turn back. Core statements and the ledger's driver statements (`hot_statements`) run inside it alike.
+
+A BEGIN that finds its connection closed by the server (PostgreSQL restarted, or ended the session, since the
+connection was pooled or kept) is sent once more on a new connection: nothing of the transaction has been sent, so
+nothing can be applied twice. A statement after BEGIN is never sent again.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from promptsaas.adapters.persistence.sqlalchemy.sqlite import SqliteDriver, Writ
 
 if TYPE_CHECKING:
     import psycopg
+    from sqlalchemy.engine import Connection
     from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -33,6 +38,9 @@ class Driver(Protocol):
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
     def give_back(self) -> None: ...
+    def lost(self) -> bool:
+        """The server has closed this connection (a restart, a terminated session): nothing more can be sent on it."""
+        ...
 
 
 class WriteTransaction:
@@ -65,12 +73,28 @@ class WriteTransaction:
                 self._driver = await driver_of(self.conn)
             if span_opener is not None:
                 self._end_span = span_opener(self.conn.dialect.name)
-            await self._driver.begin()
+            await self._send_begin(self._driver)
         except BaseException:
             self._give_turn_back()
             self._close_span(False)
             raise
         self.active = True
+
+    async def _send_begin(self, driver: Driver) -> None:
+        """BEGIN; on a connection the server has closed, BEGIN once more on a new one (see the module's note)."""
+        try:
+            await driver.begin()
+        except Exception as error:
+            if not driver.lost():
+                raise
+            await self.conn.run_sync(_discard_lost, error)
+            self._driver = await driver_of(self.conn)
+            await self._driver.begin()
+
+    def release_driver(self) -> None:
+        """Undo what a dedicated driver set up, before its connection goes back to the pool."""
+        if self._driver is not None:
+            self._driver.give_back()
 
     async def commit(self) -> None:
         await self._end(commit=True)
@@ -102,6 +126,16 @@ class WriteTransaction:
         if self._holding and self._turn is not None:
             self._holding = False
             self._turn.release()
+
+
+def _discard_lost(conn: Connection, error: BaseException) -> None:
+    """Discard `conn`'s driver connection, found closed by the server, and every connection pooled before it (a server
+    that closed one has closed them all), as SQLAlchemy does when one of its own statements finds a connection lost
+    (`Pool._invalidate`, which has no public name); `conn`'s next use checks a new connection out of the pool."""
+    conn.engine.pool._invalidate(conn.connection, error)
+    conn.invalidate(error)
+    if conn.in_transaction():  # reads before BEGIN began one in SQLAlchemy (emitting nothing); it must end first
+        conn.rollback()
 
 
 async def driver_of(conn: AsyncConnection, *, dedicated: bool = False) -> Driver:
@@ -139,3 +173,6 @@ class PsycopgDriver:
 
     def give_back(self) -> None:
         return None
+
+    def lost(self) -> bool:
+        return self._conn.closed

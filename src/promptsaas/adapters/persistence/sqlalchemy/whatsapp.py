@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.statements import first_read
 from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.application.ports.whatsapp_store import (
     OUTBOUND_ACCEPTED,
@@ -142,14 +143,14 @@ class SqlWhatsAppStore(WhatsAppStore):
             .limit(limit)
         )
         async with self._database.connect() as conn:
-            return [(row.tenant_id, row.message_id) for row in await conn.execute(query)]
+            return [(row.tenant_id, row.message_id) for row in await first_read(conn, query)]
 
     async def backlog(self) -> InboxBacklog:
         query = select(func.count().label("depth"), func.min(_i.c.received_at).label("oldest_at")).where(
             _i.c.state == InboxState.PENDING.value
         )
         async with self._database.connect() as conn:
-            row = (await conn.execute(query)).one()
+            row = (await first_read(conn, query)).one()
         return InboxBacklog(int(row.depth), row.oldest_at)
 
     async def save_answer(self, tenant_id: str, message_id: str, answer: dict[str, Any]) -> None:
@@ -204,12 +205,12 @@ class SqlWhatsAppStore(WhatsAppStore):
     async def entries(self, tenant_id: str, limit: int = 50) -> list[InboxEntry]:
         query = select(_i).where(_i.c.tenant_id == tenant_id).order_by(_i.c.received_at.desc()).limit(limit)
         async with self._database.connect() as conn:
-            return [_entry(row) for row in await conn.execute(query)]
+            return [_entry(row) for row in await first_read(conn, query)]
 
     async def outbound(self, tenant_id: str, limit: int = 100) -> list[OutboundRecord]:
         query = select(_o).where(_o.c.tenant_id == tenant_id).order_by(_o.c.updated_at.desc()).limit(limit)
         async with self._database.connect() as conn:
             return [
                 OutboundRecord(r.tenant_id, r.id, r.inbound_id, r.recipient, r.state, r.error_code, r.updated_at)
-                for r in await conn.execute(query)
+                for r in await first_read(conn, query)
             ]

@@ -105,6 +105,10 @@ class SqliteDriver:
             self._dedicated = False
             self._wait(True)
 
+    def lost(self) -> bool:
+        """A file database has no server to close it."""
+        return False
+
     async def begin(self) -> None:
         """BEGIN IMMEDIATE without SQLite's busy wait (which would block the loop): while another process holds
         the write lock, sleep asynchronously and try again, until the busy timeout."""
