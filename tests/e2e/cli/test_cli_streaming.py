@@ -53,26 +53,33 @@ def _read_terminal(master: int) -> list[tuple[float, bytes]]:
         reads.append((time.monotonic(), data))
 
 
+def _chat_env(pycache: str, url: str, stub: LlmStub) -> dict[str, str]:
+    return child_env(
+        pycache, PROMPTSAAS_DATABASE_URL=url, OPENAI_BASE_URL=stub.openai_url, OPENAI_API_KEY="sk-platform-0123456789"
+    )
+
+
+async def _chat_on_a_terminal(env: dict[str, str]) -> list[tuple[float, bytes]]:
+    """`promptsaas chat` with a pseudo-terminal as its stdout: what it wrote, read by read, with when."""
+    master, slave = pty.openpty()
+    child = await asyncio.create_subprocess_exec(
+        str(SCRIPT), *CHAT, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=env
+    )
+    os.close(slave)
+    reads = await asyncio.to_thread(_read_terminal, master)
+    os.close(master)
+    assert await child.wait() == 0, await child.stderr.read()  # type: ignore[union-attr]
+    return reads
+
+
 async def test_chat_on_a_terminal_shows_the_first_words_before_the_reply_is_finished(
     tmp_path: Path, pycache: str
 ) -> None:
     async with LlmStub() as stub:
         url = await _database(tmp_path)
-        env = child_env(
-            pycache,
-            PROMPTSAAS_DATABASE_URL=url,
-            OPENAI_BASE_URL=stub.openai_url,
-            OPENAI_API_KEY="sk-platform-0123456789",
-        )
+        env = _chat_env(pycache, url, stub)
         stub.script(Reply(WORDS, chunk_delay=0.15))
-        master, slave = pty.openpty()
-        child = await asyncio.create_subprocess_exec(
-            str(SCRIPT), *CHAT, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=env
-        )
-        os.close(slave)
-        reads = await asyncio.to_thread(_read_terminal, master)
-        os.close(master)
-        assert await child.wait() == 0, await child.stderr.read()  # type: ignore[union-attr]
+        reads = await _chat_on_a_terminal(env)
 
     shown = b"".join(data for _, data in reads).decode().replace("\r\n", "\n")
     assert shown.startswith(WORDS + "\n[tokens 12 in + 5 out"), shown
@@ -84,8 +91,7 @@ async def test_chat_on_a_terminal_shows_the_first_words_before_the_reply_is_fini
 async def test_chat_piped_or_with_json_prints_the_reply_whole(tmp_path: Path, pycache: str) -> None:
     async with LlmStub() as stub:
         url = await _database(tmp_path)
-        env = child_env(pycache, OPENAI_BASE_URL=stub.openai_url, OPENAI_API_KEY="sk-platform-0123456789")
-        cli = promptsaas({**env, "PROMPTSAAS_DATABASE_URL": url})
+        cli = promptsaas(_chat_env(pycache, url, stub))
         stub.script(Reply(WORDS), Reply(WORDS))
         piped = await asyncio.to_thread(cli, *CHAT)
         as_json = await asyncio.to_thread(cli, "--json", *CHAT)
@@ -103,12 +109,7 @@ async def test_a_reply_cut_short_is_followed_by_a_line_saying_why_on_a_terminal_
 ) -> None:
     async with LlmStub() as stub:
         url = await _database(tmp_path)
-        env = child_env(
-            pycache,
-            PROMPTSAAS_DATABASE_URL=url,
-            OPENAI_BASE_URL=stub.openai_url,
-            OPENAI_API_KEY="sk-platform-0123456789",
-        )
+        env = _chat_env(pycache, url, stub)
         cli = promptsaas(env)
         stub.script(
             Reply("The sea is", finish_reason="length"),
@@ -120,14 +121,7 @@ async def test_a_reply_cut_short_is_followed_by_a_line_saying_why_on_a_terminal_
         cut, filtered, whole, as_json = [
             await asyncio.to_thread(cli, *args) for args in (CHAT, CHAT, CHAT, ("--json", *CHAT))
         ]
-        master, slave = pty.openpty()
-        child = await asyncio.create_subprocess_exec(
-            str(SCRIPT), *CHAT, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=env
-        )
-        os.close(slave)
-        reads = await asyncio.to_thread(_read_terminal, master)
-        os.close(master)
-        assert await child.wait() == 0, await child.stderr.read()  # type: ignore[union-attr]
+        reads = await _chat_on_a_terminal(env)
 
     assert cut.ok().stdout.splitlines()[:2] == ["The sea is", "(reply cut short: the answer reached its length limit)"]
     assert filtered.ok().stdout.splitlines()[1] == "(reply cut short: the provider's content filter withheld the rest)"
