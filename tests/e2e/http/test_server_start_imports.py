@@ -15,8 +15,19 @@ from tests.e2e.http.server_process import promptsaas, server_env
 
 pytestmark = pytest.mark.slow
 
-UNNEEDED = ("openai", "anthropic", "stripe", "aiogram", "httpx", "litellm", "rich")
-"""rich is installed for the CLI's tables; structlog would import it for a traceback formatter the logs do not use."""
+UNNEEDED = (
+    "openai",
+    "anthropic",
+    "stripe",
+    "aiogram",
+    "httpx",
+    "litellm",
+    "rich",
+    "litestar.plugins.pydantic",
+    "litestar.plugins.attrs",
+)
+"""rich is installed for the CLI's tables; structlog would import it for a traceback formatter the logs do not use.
+Litestar's pydantic and attrs plugins load whenever those packages are installed, unless the app leaves them out."""
 
 WORKER = """
 import asyncio, json, sys
@@ -51,10 +62,10 @@ async def started_and_healthy(app):
             replies.append(message["status"])
 
     await app(scope, request, respond)
-    loaded = sorted({name.split(".")[0] for name in sys.modules})
+    loaded = sorted({part for name in sys.modules for part in (name.split(".")[0], name)})
     await inbox.put({"type": "lifespan.shutdown"})
     await lifespan
-    return replies, loaded
+    return replies, loaded  # each top-level package, and each module by its full name
 
 
 replies, loaded = asyncio.run(started_and_healthy(create()))
