@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli.conftest import Cli, child_env, promptsaas
+from tests.e2e.cli.test_cli_read_path import imported_by
 
 pytestmark = pytest.mark.slow
 
@@ -37,10 +38,15 @@ def test_a_backup_beside_an_open_write_holds_what_was_committed(demo_db: Path, t
     writer.execute("BEGIN IMMEDIATE")  # a serving process in the middle of a write
     writer.execute("UPDATE tenants SET name = 'Renamed, not committed'")
     try:
-        made = json.loads(on(demo_db, pycache)("db", "backup", str(tmp_path / "copy.db")).ok().stdout)
+        env = child_env(pycache)
+        made, modules = imported_by(
+            env, "--database-url", f"sqlite:///{demo_db}", "db", "backup", str(tmp_path / "copy.db")
+        )
     finally:
         writer.execute("COMMIT")
         writer.close()
+    assert [m for m in modules if m.split(".")[0] in ("sqlalchemy", "aiosqlite", "alembic")] == []  # sqlite3 only
+    assert "promptsaas.adapters.persistence.dbapi.backup" in modules  # the modules were read
     assert made["file"] == str(tmp_path / "copy.db")
     assert made["size_bytes"] == (tmp_path / "copy.db").stat().st_size > 0
     assert made["revision"]

@@ -145,6 +145,14 @@ class BillingServer:
         """The member checks out for pro and pays: the subscription and the events Stripe sends."""
         return self.stub.complete_checkout(self.checkout(member)["id"])
 
+    def subscribed(self, name: str) -> tuple[Member, dict[str, Any]]:
+        """A new member on pro: checked out, paid, and each of Stripe's events delivered and answered 200."""
+        member = self.new_member(name)
+        sub, events = self.paid_events(member)
+        for event in events:
+            assert self.deliver(event).status_code == 200
+        return member, sub
+
     def stripe_subscriptions(self, member: Member) -> list[dict[str, Any]]:
         subs: list[dict[str, Any]] = member.http.get("/v1/me").json()["subscriptions"]
         return [s for s in subs if s["provider"] == "stripe"]

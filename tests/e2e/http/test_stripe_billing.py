@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.http.billing_world import WEBHOOK_SECRET, BillingServer, Member, inbox_statuses, problem, served_billing
+from tests.e2e.http.billing_world import WEBHOOK_SECRET, BillingServer, inbox_statuses, problem, served_billing
 from tests.e2e.http.server_process import ENGINES
 
 pytestmark = pytest.mark.slow
@@ -35,14 +35,6 @@ def deliver_aged(billing: BillingServer, event: dict[str, Any], age: int) -> htt
         if answer.status_code == 200 or time.time() - int(signed_at) < 1:
             return answer
     return answer
-
-
-def subscribed(billing: BillingServer, name: str) -> tuple[Member, dict[str, Any]]:
-    member = billing.new_member(name)
-    sub, events = billing.paid_events(member)
-    for event in events:
-        assert billing.deliver(event).status_code == 200
-    return member, sub
 
 
 def test_checkout_and_signed_events_activate_the_plan_beyond_the_free_limit(billing: BillingServer) -> None:
@@ -149,7 +141,7 @@ def test_checkout_errors_are_problems_with_codes_and_create_nothing(billing: Bil
 
 
 def test_portal_cancel_at_period_end_and_resume(billing: BillingServer) -> None:
-    member, _ = subscribed(billing, "manager")
+    member, _ = billing.subscribed("manager")
     portal = member.http.post("/v1/billing/portal")
     assert portal.status_code == 200, portal.text
     assert set(portal.json()) == {"url"}

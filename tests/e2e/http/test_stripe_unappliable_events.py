@@ -59,14 +59,6 @@ def payments_of(billing: BillingServer, member: Member) -> list[dict[str, Any]]:
     return [p for p in listed if p["user_id"] == member.id]
 
 
-def subscribed(billing: BillingServer, name: str) -> tuple[Member, dict[str, Any]]:
-    member = billing.new_member(name)
-    sub, events = billing.paid_events(member)
-    for event in events:
-        assert billing.deliver(event).status_code == 200
-    return member, sub
-
-
 @pytest.mark.parametrize("body", NOT_EVENTS, ids=lambda b: b.decode()[:24])
 def test_a_signed_body_that_is_not_a_stripe_event_is_refused_as_invalid_and_stores_nothing(
     billing: BillingServer, body: bytes
@@ -113,7 +105,7 @@ def test_events_naming_a_subscription_or_customer_stripe_does_not_have_are_recor
 def test_an_invoice_of_another_customer_naming_a_members_subscription_records_no_payment(
     billing: BillingServer,
 ) -> None:
-    member, sub = subscribed(billing, "owner")
+    member, sub = billing.subscribed("owner")
     assert len(payments_of(billing, member)) == 1
     invoice = billing.stub.invoice(sub)
     invoice = {**json.loads(json.dumps(invoice)), "id": "in_foreign2", "customer": "cus_foreign"}

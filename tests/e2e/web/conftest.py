@@ -5,6 +5,7 @@ elsewhere)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.e2e.http.server_process import ServerProcess, start_server
+from tests.e2e.http.server_process import Demo, ServerProcess, launch_server, promptsaas, server_env, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -76,3 +77,16 @@ def log_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/(\?.*)?$|/admin"))
+
+
+def demo_server_with_catalog(
+    workdir: Path, catalog: dict[str, object], extra_env: dict[str, str] | None = None
+) -> ServerProcess:
+    """The demo on a new SQLite file with `catalog` applied over it (as `promptsaas catalog apply`), served."""
+    url = f"sqlite:///{workdir / 'promptsaas.db'}"
+    env = server_env(url, workdir)
+    promptsaas(env, workdir, "--database-url", url, "db", "upgrade")
+    demo = Demo.from_output(promptsaas(env, workdir, "--json", "--database-url", url, "demo"))
+    (workdir / "catalog.json").write_text(json.dumps(catalog))
+    promptsaas(env, workdir, "--database-url", url, "catalog", "apply", "--tenant", demo.tenant, "catalog.json")
+    return launch_server(url, workdir, demo, extra_env=extra_env)

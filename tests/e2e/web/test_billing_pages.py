@@ -14,18 +14,11 @@ from tests.e2e.http.billing_world import BillingServer, served_billing
 from tests.e2e.http.server_process import ServerProcess
 from tests.e2e.web.conftest import log_in, shot
 from tests.e2e.web.test_member_app import FREE_REQUESTS_PER_DAY, send, sign_up
+from tests.support.catalogs import CREDIT_PACK
 
 pytestmark = pytest.mark.slow
 STUB_PAGE = "<!doctype html><title>Stripe stub</title><h1>Stub checkout</h1>"
-PACK = {
-    "code": "boost",
-    "name": "Boost",
-    "kind": "pack",
-    "agents": "all",
-    "expires_days": 30,
-    "limits": [{"metric": "requests", "window": "grant", "amount": 10}],
-    "price": {"once": 500, "currency": "usd"},
-}
+PACK = {**CREDIT_PACK, "code": "boost", "name": "Boost"}
 
 
 @pytest.fixture(scope="module", params=["sqlite"])

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from tests.e2e.http.server_process import Demo, ServerProcess, launch_server, promptsaas, server_env
-from tests.e2e.web.conftest import shot
+from tests.e2e.http.server_process import ServerProcess
+from tests.e2e.web.conftest import demo_server_with_catalog, shot
 from tests.e2e.web.test_member_app import send, sign_up
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -51,15 +51,8 @@ def stub() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def streaming_server(stub: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The demo with its math tutor on an OpenAI model, which is the stub."""
-    workdir = tmp_path_factory.mktemp("web-stream")
-    url = f"sqlite:///{workdir / 'promptsaas.db'}"
-    env = server_env(url, workdir)
-    promptsaas(env, workdir, "--database-url", url, "db", "upgrade")
-    demo = Demo.from_output(promptsaas(env, workdir, "--json", "--database-url", url, "demo"))
-    (workdir / "tutor.json").write_text(json.dumps(TUTOR))
-    promptsaas(env, workdir, "--database-url", url, "catalog", "apply", "--tenant", demo.tenant, "tutor.json")
     provider = {"OPENAI_BASE_URL": f"{stub}/v1", "OPENAI_API_KEY": "sk-platform-0123456789"}
-    server = launch_server(url, workdir, demo, extra_env=provider)
+    server = demo_server_with_catalog(tmp_path_factory.mktemp("web-stream"), TUTOR, provider)
     try:
         yield server
     finally:

@@ -4,16 +4,15 @@ client's own POST) means no images and is answered like any other."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.http.server_process import Demo, ServerProcess, launch_server, promptsaas, server_env
-from tests.e2e.web.conftest import log_in, shot
-from tests.e2e.web.test_member_app import sign_up
+from tests.e2e.http.server_process import ServerProcess
+from tests.e2e.web.conftest import demo_server_with_catalog, log_in, shot
+from tests.e2e.web.test_member_app import send, sign_up
 
 BLIND = {
     "models": [
@@ -32,14 +31,7 @@ BLIND = {
 @pytest.fixture(scope="module")
 def blind_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The demo, whose agents all run on the offline model, made one that reads no images."""
-    workdir = tmp_path_factory.mktemp("web-blind")
-    url = f"sqlite:///{workdir / 'promptsaas.db'}"
-    env = server_env(url, workdir)
-    promptsaas(env, workdir, "--database-url", url, "db", "upgrade")
-    demo = Demo.from_output(promptsaas(env, workdir, "--json", "--database-url", url, "demo"))
-    (workdir / "blind.json").write_text(json.dumps(BLIND))
-    promptsaas(env, workdir, "--database-url", url, "catalog", "apply", "--tenant", demo.tenant, "blind.json")
-    server = launch_server(url, workdir, demo)
+    server = demo_server_with_catalog(tmp_path_factory.mktemp("web-blind"), BLIND)
     try:
         yield server
     finally:
@@ -61,8 +53,7 @@ def test_an_agent_whose_model_reads_no_images_answers_while_the_reply_streams(
 ) -> None:
     page = blind_page(browser, blind_server, scripts=True)
     try:
-        page.get_by_label("Message").fill("Hello without pictures")
-        page.get_by_role("button", name="Send").click()
+        send(page, "Hello without pictures")
         expect(page.locator("#thread .msg.assistant").last).to_contain_text("You said: Hello without pictures")
         expect(page.locator("#notice")).not_to_contain_text("went wrong")
         shot(page, "chat-no-images")
@@ -75,8 +66,7 @@ def test_an_agent_whose_model_reads_no_images_answers_the_plain_form_without_scr
 ) -> None:
     page = blind_page(browser, blind_server, scripts=False)
     try:
-        page.get_by_label("Message").fill("And without scripts")
-        page.get_by_role("button", name="Send").click()
+        send(page, "And without scripts")
         expect(page).to_have_url(re.compile(r"/chat/tutor/[^/]+$"))
         expect(page.locator("#thread .msg.assistant").last).to_contain_text("You said: And without scripts")
     finally:

@@ -61,16 +61,19 @@ def backup(
     """Copy a SQLite database, consistently, while it serves (PostgreSQL: use pg_dump)."""
     s = session(ctx)
     from promptsaas.adapters.persistence.dbapi.backup import backup_sqlite
-    from promptsaas.adapters.persistence.sqlalchemy.engine import async_url
+    from promptsaas.adapters.persistence.dbapi.database import sqlite_file
 
-    if s.database_url.strip().startswith("memory:"):
-        s.fail(BACKUP_UNSUPPORTED, "memory:// keeps nothing on disk to back up")
-    url = guarded(s, lambda: async_url(s.database_url))
-    if url.get_backend_name() != "sqlite":
-        s.fail(BACKUP_UNSUPPORTED, "a PostgreSQL database is backed up with pg_dump (see the README's Backups)")
-    if url.database in (None, "", ":memory:"):
-        s.fail(BACKUP_UNSUPPORTED, "an in-memory SQLite database keeps nothing on disk to back up")
-    database = Path(url.database or "")
+    url = s.database_url.strip()
+    database = sqlite_file(url)
+    if database is None:
+        scheme = url.partition("://")[0]
+        if scheme.startswith("postgres"):
+            s.fail(BACKUP_UNSUPPORTED, "a PostgreSQL database is backed up with pg_dump (see the README's Backups)")
+        if scheme == "memory":
+            s.fail(BACKUP_UNSUPPORTED, "memory:// keeps nothing on disk to back up")
+        if scheme.startswith("sqlite"):
+            s.fail(BACKUP_UNSUPPORTED, f"{url} names no database file (in memory, or with URL options) to back up")
+        s.fail("invalid_request", f"database URL {url!r}: only sqlite and postgresql are supported")
     made = guarded(s, lambda: backup_sqlite(database, file))
     record = {
         "database": str(database),

@@ -3,8 +3,8 @@
 `VACUUM INTO` reads the database in one read transaction (writers go on in the write-ahead log meanwhile) and writes a
 compact, self-contained file: no `-wal` or `-shm` beside it, nothing committed after the copy began. The copy is
 written under a temporary name in the target's directory, checked (`PRAGMA quick_check`, its schema revision read),
-then renamed into place, so a crash or a full disk never leaves a half-written file under the backup's name. Only
-the stdlib `sqlite3` is used: the command imports no SQLAlchemy.
+then linked into place, so a crash or a full disk never leaves a half-written file under the backup's name. Only
+the stdlib `sqlite3` is used: the command imports no SQLAlchemy (`tests/e2e/cli/test_cli_backup.py` checks).
 """
 
 from __future__ import annotations

@@ -73,20 +73,31 @@ def open_read_only(database_url: str) -> ReadOnlyDatabase | None:
     """The database at `database_url` when it is a SQLite file that exists or a PostgreSQL server that answers;
     None for anything else (memory, a new file, an explicit driver such as `sqlite+aiosqlite`, a URL with options
     this module does not read, a missing driver), which the caller opens fully instead."""
-    scheme, separator, rest = database_url.strip().partition("://")
+    scheme, separator, _ = database_url.strip().partition("://")
     if separator and scheme == "sqlite":
-        return _sqlite(rest)
+        return _sqlite(database_url)
     if separator and scheme in ("postgresql", "postgres"):
         return _postgres(database_url.strip())
     return None
 
 
-def _sqlite(rest: str) -> ReadOnlyDatabase | None:
-    """`sqlite:///relative.db` and `sqlite:////absolute.db` as SQLAlchemy reads them (the path after one slash)."""
-    path = rest[1:] if rest.startswith("/") else ""
-    if not path or path == ":memory:" or any(c in path for c in "?%#") or not Path(path).is_file():
+def sqlite_file(database_url: str) -> Path | None:
+    """The file of `sqlite:///relative.db`, `sqlite:////absolute.db` (or their `sqlite+aiosqlite://` forms) as
+    SQLAlchemy reads them, the path after one slash; None for memory, another scheme, or a path with URL options."""
+    scheme, separator, rest = database_url.strip().partition("://")
+    if not separator or scheme not in ("sqlite", "sqlite+aiosqlite"):
         return None
-    uri = f"{Path(path).absolute().as_uri()}?mode=rw"  # never creates the file
+    path = rest[1:] if rest.startswith("/") else ""
+    if not path or path == ":memory:" or any(c in path for c in "?%#"):
+        return None
+    return Path(path)
+
+
+def _sqlite(database_url: str) -> ReadOnlyDatabase | None:
+    path = sqlite_file(database_url)
+    if path is None or not path.is_file():
+        return None
+    uri = f"{path.absolute().as_uri()}?mode=rw"  # never creates the file
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute("PRAGMA query_only=ON")
