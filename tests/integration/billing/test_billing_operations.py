@@ -139,6 +139,27 @@ async def test_two_concurrent_refunds_of_a_charge_ask_stripe_once(world: Billing
         await world.tenant.refund(charge.id)
 
 
+async def test_a_charge_partly_refunded_at_stripe_can_be_refunded_and_one_refunded_in_full_cannot(
+    world: BillingWorld,
+) -> None:
+    await subscribe(world)
+    [charge] = await world.tenant.payments()
+    refunded = {"id": "ch_partly", "object": "charge", "payment_intent": charge.reference, "amount": 900}
+    part = world.stub.event("charge.refunded", {**refunded, "amount_refunded": 300, "currency": "usd"})
+    assert await world.deliver(part)
+    assert await world.tenant.refund(charge.id) == charge  # 3.00 of 9.00 back: the rest can still be refunded
+    asked = len([r for r in world.stub.requests if r[1] == "/v1/refunds"])
+    assert asked == 1
+
+    whole = world.stub.event("charge.refunded", {**refunded, "amount_refunded": 900, "currency": "usd"})
+    assert await world.deliver(whole)
+    assert sorted(p.amount for p in await world.tenant.payments() if p.kind.value == "refund") == [300, 600]
+    world.clock.at += timedelta(days=4)  # long after the asked refund's hold lapsed: the ledger alone says no
+    with pytest.raises(PaymentAlreadyRefunded, match="is already refunded"):
+        await world.tenant.refund(charge.id)
+    assert len([r for r in world.stub.requests if r[1] == "/v1/refunds"]) == asked
+
+
 async def test_each_pack_shows_its_remaining_balance_and_expiry(world: BillingWorld) -> None:
     session = await world.checkout("credits", None)
     for event in world.stub.complete_checkout(session)[1]:

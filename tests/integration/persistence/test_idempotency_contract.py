@@ -173,3 +173,17 @@ async def test_releasing_an_answered_key_keeps_its_answer(store: IdempotencyStor
     await store.complete("t1", "u1:k", ANSWER, NOW + KEPT)
     await store.release("t1", "u1:k")
     assert await claim(store, at=NOW + timedelta(minutes=1)) == Claim(False, "fp-1", ANSWER)
+
+
+async def test_held_names_the_keys_still_held_by_a_running_request_or_a_kept_answer(store: IdempotencyStore) -> None:
+    await claim(store, scope="running")
+    await claim(store, scope="answered")
+    await store.complete("t1", "answered", ANSWER, NOW + KEPT)
+    await claim(store, scope="failed")
+    await store.release("t1", "failed")
+    await claim(store, scope="other tenant's", tenant="t2")
+    scopes = ["running", "answered", "failed", "never claimed", "other tenant's"]
+    assert await store.held("t1", scopes, NOW + timedelta(minutes=1)) == {"running", "answered"}
+    assert await store.held("t1", scopes, NOW + RUNNING) == {"answered"}  # the running claim has lapsed
+    assert await store.held("t1", scopes, NOW + KEPT) == set()
+    assert await store.held("t1", [], NOW) == set()

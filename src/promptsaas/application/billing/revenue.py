@@ -5,6 +5,7 @@ each charge's once."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,7 +14,7 @@ from promptsaas.application.billing.inbox import BillingInbox
 from promptsaas.application.billing.stars import STARS_CURRENCY, STARS_PROVIDER
 from promptsaas.application.paging import Page, PageRequest, page_of, time_key
 from promptsaas.application.ports.idempotency import IdempotencyStore
-from promptsaas.domain.billing import Payment, PaymentAlreadyRefunded, PaymentKind, money_text, refunded_per_charge
+from promptsaas.domain.billing import Payment, PaymentAlreadyRefunded, PaymentKind, money_text
 from promptsaas.domain.bounds import period
 from promptsaas.domain.errors import InvalidInput, NotFound
 from promptsaas.domain.plans import Plan
@@ -45,6 +46,11 @@ class RevenueReport:
     active_subscriptions: int
     mrr: dict[str, int] = field(default_factory=dict)
     """Monthly recurring revenue per currency, in minor units."""
+
+
+def _refund_scope(payment_id: str) -> str:
+    """The idempotency-store key that holds a charge while its refund is asked and until the ledger lists it."""
+    return f"payment-refund:{payment_id}"
 
 
 def _group(payment: Payment, by: str) -> str:
@@ -116,6 +122,12 @@ class RevenueService:
                 mrr[plan.price.currency] += monthly_revenue(plan, sub.interval)
         return RevenueReport(lines, active, dict(mrr))
 
+    async def refunds_asked(self, tenant_id: str, charges: Iterable[Payment]) -> set[str]:
+        """Which of these charges have a refund asked of their provider that the ledger does not list yet."""
+        scopes = {_refund_scope(p.id): p.id for p in charges if p.kind is PaymentKind.CHARGE}
+        held = await self._refunds.held(tenant_id, scopes, self._billing.clock.now())
+        return {scopes[s] for s in held}
+
     async def refund(self, tenant_id: str, payment_id: str, actor: str) -> Payment:
         """Refund a charge at its provider, once: a charge refunded in full in the ledger, or whose refund was already
         asked (by a concurrent request too), is `PaymentAlreadyRefunded` and the provider is not asked again. The
@@ -124,11 +136,11 @@ class RevenueService:
             payment = await uow.billing.payment(tenant_id, payment_id)
             if payment is None or payment.kind is not PaymentKind.CHARGE:
                 raise NotFound("payment", payment_id)
-            if refunded_per_charge(await uow.billing.payments(tenant_id)).get(payment.id, 0) >= payment.amount:
+            if await uow.billing.refunded(tenant_id, payment.id) >= payment.amount:
                 paid = money_text(payment.amount, payment.currency)
                 raise PaymentAlreadyRefunded(f"payment {payment.id!r} ({paid}) is already refunded")
             credentials = await self._billing.accounts.credentials(uow, tenant_id, payment.provider)
-        scope, now = f"payment-refund:{payment.id}", self._billing.clock.now()
+        scope, now = _refund_scope(payment.id), self._billing.clock.now()
         if not (await self._refunds.claim(tenant_id, scope, payment.id, now, now + REFUND_ASKING)).claimed:
             raise PaymentAlreadyRefunded(
                 f"a refund of payment {payment.id!r} was already requested; it is listed once {payment.provider}"

@@ -89,6 +89,10 @@ class BillingRepository(Protocol):
     async def payment(self, tenant_id: str, payment_id: str) -> Payment | None: ...
 
     @abstractmethod
+    async def refunded(self, tenant_id: str, charge_id: str) -> int:
+        """Minor units the ledger's refunds return of one charge (refunds name their charge as `reference`)."""
+
+    @abstractmethod
     async def payments(
         self,
         tenant_id: str,

@@ -7,6 +7,7 @@ answer for a day (see `application.idempotency`). After that the key is free aga
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -36,3 +37,7 @@ class IdempotencyStore(Protocol):
     @abstractmethod
     async def release(self, tenant_id: str, scope: str) -> None:
         """Drop a claim whose request failed, so a retry runs again; an entry that holds an answer stays."""
+
+    @abstractmethod
+    async def held(self, tenant_id: str, scopes: Collection[str], now: datetime) -> set[str]:
+        """Which of `scopes` an entry holds beyond `now` (a request still running, or its answer kept)."""

@@ -9,7 +9,7 @@ from promptsaas.adapters.persistence.memory.keyset import window
 from promptsaas.adapters.persistence.memory.store import Journal, Table
 from promptsaas.application.ports.billing_store import BillingRepository, InboxEntry, InboxStatus, SealedPaymentKeys
 from promptsaas.application.ports.call_metrics import InboxBacklog
-from promptsaas.domain.billing import Payment
+from promptsaas.domain.billing import Payment, refunded_per_charge
 from promptsaas.domain.subscriptions import Subscription
 
 
@@ -79,6 +79,9 @@ class MemoryBilling(BillingRepository):
     async def payment(self, tenant_id: str, payment_id: str) -> Payment | None:
         found = self._rows.get(("payment", tenant_id, payment_id))
         return found if isinstance(found, Payment) else None
+
+    async def refunded(self, tenant_id: str, charge_id: str) -> int:
+        return refunded_per_charge(await self.payments(tenant_id)).get(charge_id, 0)
 
     async def payments(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,9 @@ class MemoryIdempotencyStore(IdempotencyStore):
         held = self._entries.get((tenant_id, scope))
         if held is not None and held[2] is None:  # an answered call keeps its answer
             del self._entries[(tenant_id, scope)]
+
+    async def held(self, tenant_id: str, scopes: Collection[str], now: datetime) -> set[str]:
+        return {s for s in scopes if (entry := self._entries.get((tenant_id, s))) is not None and entry[1] > now}
 
     async def purge(self, now: datetime) -> int:
         """Forget the entries that no longer hold their key; how many."""

@@ -26,6 +26,9 @@ _BACKLOG = select(func.count().label("depth"), func.min(_i.c.received_at).label(
     _i.c.status == InboxStatus.PENDING.value
 )
 _PAYMENT = select(_p).where(*keyed(_p, "id"))
+_REFUNDED = select(func.coalesce(func.sum(_p.c.amount), 0).label("amount")).where(
+    *keyed(_p, "reference"), _p.c.kind == PaymentKind.REFUND.value
+)
 _CUSTOMER = select(_c.c.customer_id).where(*keyed(_c, "provider", "user_id"))
 _CUSTOMER_USER = select(_c.c.user_id).where(*keyed(_c, "provider", "customer_id"))
 _BY_REF = select(_s).where(*keyed(_s, "provider", "provider_ref")).order_by(_s.c.current_period_start.desc())
@@ -91,6 +94,10 @@ class SqlBilling(SqlRepository, BillingRepository):
     async def payment(self, tenant_id: str, payment_id: str) -> Payment | None:
         row = await self._db.row(_PAYMENT, {"tenant_id": tenant_id, "id": payment_id})
         return _payment(row) if row else None
+
+    async def refunded(self, tenant_id: str, charge_id: str) -> int:
+        row = await self._db.row(_REFUNDED, {"tenant_id": tenant_id, "reference": charge_id})
+        return int(row["amount"]) if row else 0
 
     async def payments(
         self,

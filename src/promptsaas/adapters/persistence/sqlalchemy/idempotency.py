@@ -9,6 +9,7 @@ lock, and SQLite's IMMEDIATE transactions, let exactly one of concurrent claimer
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,11 @@ _HELD = select(_k.c.fingerprint, _k.c.response).where(*_ENTRY)
 KEEP_ANSWER = update(_k).where(*_ENTRY).values(response=bindparam("answer"), expires_at=bindparam("keep_until"))
 """Also run by the ledger, in the settlement's transaction (see `entry_key`)."""
 _RELEASE = delete(_k).where(*_ENTRY, _k.c.response.is_(None))  # an answered call keeps its answer
+_HOLDING = select(_k.c.scope_hash).where(
+    _k.c.tenant_id == bindparam("k_tenant"),
+    _k.c.scope_hash.in_(bindparam("k_scopes", expanding=True)),
+    _k.c.expires_at > bindparam("now", type_=UtcDateTime()),
+)
 _PURGE = delete(_k).where(_k.c.expires_at <= bindparam("now", type_=UtcDateTime()))
 
 
@@ -83,6 +89,15 @@ class SqlIdempotencyStore(IdempotencyStore):
     async def release(self, tenant_id: str, scope: str) -> None:
         async with self._database.transaction() as tx:
             await tx.conn.execute(_RELEASE, entry_key(tenant_id, scope))
+
+    async def held(self, tenant_id: str, scopes: Collection[str], now: datetime) -> set[str]:
+        if not scopes:
+            return set()
+        by_hash = {entry_key(tenant_id, s)["k_scope"]: s for s in scopes}
+        params = {"k_tenant": tenant_id, "k_scopes": list(by_hash), "now": now}
+        async with self._database.connect() as conn:
+            rows = (await conn.execute(_HOLDING, params)).all()
+        return {by_hash[r.scope_hash] for r in rows}
 
     async def purge(self, now: datetime) -> int:
         """Delete the entries that no longer hold their key; how many."""

@@ -110,12 +110,14 @@ async def _payments(
     ledger = await revenue.payments(user.tenant_id)
     people = {u.id: u.email or u.display_name for u in await admin.users(user.tenant_id)}
     newest = sorted(ledger, key=lambda p: (p.created_at, p.id), reverse=True)
+    listing = paginate(newest, page_number)
     return page(
         request,
         "admin/payments.html",
         status,
-        listing=paginate(newest, page_number),
+        listing=listing,
         refunded=refunded_per_charge(ledger),
+        asked=await revenue.refunds_asked(user.tenant_id, listing.items),
         people=people,
         when=when,
         error=error,
