@@ -56,6 +56,7 @@ class Transcript:
             now,
             0,
             answer.output_tokens,
+            answer.finish_reason,
         )
         if is_new:
             conversation.title = text_of(user_parts)[:80]

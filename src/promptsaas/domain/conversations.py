@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from promptsaas.domain.channels import Channel
+from promptsaas.domain.replies import FinishReason
 
 
 class Role(StrEnum):
@@ -58,10 +59,17 @@ class Message:
     created_at: datetime
     input_tokens: int = 0
     output_tokens: int = 0
+    finish_reason: FinishReason | None = None
+    """How the model ended a reply (None for the user's messages and replies stored before it was kept)."""
 
     @property
     def text(self) -> str:
         return text_of(self.parts)
+
+    @property
+    def notice(self) -> str | None:
+        """What a person reads under a reply that ended early (see `FinishReason.notice`)."""
+        return self.finish_reason.notice if self.finish_reason else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,3 +91,19 @@ def test_an_audit_entry_carries_the_request_id_of_the_change(served: Served) -> 
     assert entry["request_id"] == "key-req-7"
     rows = served.cli("audit", "--tenant", server.demo.tenant)
     assert [r["request_id"] for r in rows if r["id"] == entry["id"]] == ["key-req-7"]
+
+
+def test_a_conversation_read_back_says_which_reply_was_cut_short(served: Served) -> None:
+    server = served.server
+    key = {"X-API-Key": server.demo.api_key}
+    with server.client(**key) as http:
+        moon = [{"role": "user", "content": "tell me all about the moon"}]
+        ask = {"model": "tutor", "messages": moon, "max_tokens": 3}
+        assert http.post("/v1/chat/completions", json=ask).status_code == 200
+        [thread, *_] = http.get("/v1/conversations").json()
+        detail = http.get(f"/v1/conversations/{thread['id']}")
+    assert detail.status_code == 200, detail.text
+    assert [(m["role"], m["finish_reason"]) for m in detail.json()["messages"]] == [
+        ("user", None),
+        ("assistant", "length"),
+    ]

@@ -136,6 +136,12 @@ def test_a_reply_cut_short_shows_a_notice_under_it_and_a_whole_one_none(chat: Ch
     whole = page.locator(".msg.assistant").last
     expect(whole.locator(".text")).to_have_text("The sea is calm.")
     expect(whole.get_by_role("note")).to_have_count(0)
+    page.reload()  # a new thread; the one just written, read back from the database, says it too
+    page.locator("#thread-list a").first.click()
+    expect(page.locator(".msg.assistant")).to_have_count(2)
+    cut, whole = page.locator(".msg.assistant").first, page.locator(".msg.assistant").last
+    expect(cut.get_by_role("note")).to_have_text("Reply cut short: the answer reached its length limit.")
+    expect(whole.get_by_role("note")).to_have_count(0)
 
 
 def test_markup_in_the_reply_is_shown_as_text(chat: Chat, stub: str) -> None:

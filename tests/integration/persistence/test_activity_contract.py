@@ -11,7 +11,7 @@ from promptsaas.application.ports.call_metrics import InboxBacklog
 from promptsaas.application.ports.quota import Settlement
 from promptsaas.application.ports.repositories import DenialCount, UsageQuery, UsageRow
 from promptsaas.domain.channels import Channel
-from promptsaas.domain.conversations import Conversation, Exchange, Message
+from promptsaas.domain.conversations import Conversation, Exchange, Message, Role
 from promptsaas.domain.messengers import MessengerUpdate
 from promptsaas.domain.replies import FinishReason
 from promptsaas.domain.usage import Denial, Funding, Outcome
@@ -48,6 +48,20 @@ async def test_recent_messages_are_the_last_ones_in_writing_order(backend: Backe
         assert await uow.conversations.recent_messages("t1", "c1", 10) == written
         assert await uow.conversations.recent_messages("t1", "c1", 2) == written[-2:]
         assert await uow.conversations.recent_messages("t1", "c1", 0) == []
+
+
+async def test_a_reply_keeps_how_the_model_ended_it(backend: Backend) -> None:
+    asked = message("t1", "m1", "c1")
+    cut = replace(message("t1", "m2", "c1"), role=Role.ASSISTANT, finish_reason=FinishReason.LENGTH)
+    whole = replace(message("t1", "m3", "c1"), role=Role.ASSISTANT, finish_reason=FinishReason.STOP)
+    await store_turn(backend, conversation("t1", "c1", "u1"), asked, cut, whole)
+    async with backend.uow() as uow:
+        read = await uow.conversations.recent_messages("t1", "c1", 10)
+    assert [(m.finish_reason, m.notice) for m in read] == [
+        (None, None),
+        (FinishReason.LENGTH, "reply cut short: the answer reached its length limit"),
+        (FinishReason.STOP, None),
+    ]
 
 
 async def test_deleting_a_conversation_deletes_its_messages(backend: Backend) -> None:

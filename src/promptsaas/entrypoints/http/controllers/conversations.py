@@ -69,6 +69,7 @@ class ConversationsController(MemberController):
                     text=m.text,
                     images=sum(isinstance(p, ImagePart) for p in m.parts),
                     created_at=m.created_at.isoformat(),
+                    finish_reason=m.finish_reason.value if m.finish_reason else None,
                 )
                 for m in messages
             ],

@@ -203,6 +203,14 @@ class MessageRead(Read):
     text: Annotated[str, about("The message's text", "What is 2+2?")]
     images: Annotated[int, about("How many images it carried", 0)]
     created_at: CreatedAt
+    finish_reason: Annotated[
+        str | None,
+        about(
+            "How the model ended a reply: `stop`, `length` (cut at the output budget) or `content_filter`; null for "
+            "your messages and for replies stored before it was kept",
+            None,
+        ),
+    ] = None
 
 
 class ConversationDetail(ConversationRead):

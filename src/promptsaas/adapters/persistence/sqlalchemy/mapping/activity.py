@@ -53,6 +53,7 @@ def message_row(m: Message) -> dict[str, Any]:
         "input_tokens": m.input_tokens,
         "output_tokens": m.output_tokens,
         "created_at": m.created_at,
+        "finish_reason": m.finish_reason.value if m.finish_reason else None,
     }
 
 
@@ -66,6 +67,7 @@ def message_of(r: Row) -> Message:
         r["created_at"],
         r["input_tokens"],
         r["output_tokens"],
+        FinishReason(r["finish_reason"]) if r["finish_reason"] else None,
     )
 
 

@@ -35,6 +35,7 @@ messages = Table(
     Column("input_tokens", Integer, nullable=False),
     Column("output_tokens", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("finish_reason", String(16)),
     UniqueConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "conversation_id", "seq"),
 )
