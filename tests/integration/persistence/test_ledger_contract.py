@@ -35,6 +35,17 @@ async def test_a_reservation_is_all_or_nothing(backend: Backend) -> None:
     assert await ledger.pending() == 0
 
 
+async def test_a_reservation_whose_later_item_does_not_fit_keeps_no_hold_of_the_earlier_ones(backend: Backend) -> None:
+    ledger = backend.ledger
+    assert await ledger.reserve(reservation("t1", "r1", (REQUESTS, 1, 10), (TOKENS, 50, 100)))
+    # requests (first in key order) would fit, tokens would not: on PostgreSQL both holds are sent at once
+    assert await ledger.reserve(reservation("t1", "r2", (REQUESTS, 1, 10), (TOKENS, 60, 100))) is None
+    assert await ledger.read("t1", [REQUESTS, TOKENS]) == {REQUESTS: Counter(0, 1), TOKENS: Counter(0, 50)}
+    assert await ledger.pending() == 1
+    assert await ledger.reserve(reservation("t1", "r3", (REQUESTS, 1, 10), (TOKENS, 50, 100)))
+    assert await ledger.read("t1", [REQUESTS, TOKENS]) == {REQUESTS: Counter(0, 2), TOKENS: Counter(0, 100)}
+
+
 async def test_an_unlimited_item_is_counted_but_never_refused(backend: Backend) -> None:
     assert await backend.ledger.reserve(reservation("t1", "r1", (TOKENS, 10**9, None)))
     assert await backend.counter("t1", TOKENS) == Counter(0, 10**9)

@@ -38,6 +38,7 @@ class CompiledStatement:
         self._binds = [(name, binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in order]
         returned = statement.exported_columns
         self._results = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned]
+        self.returns_rows = bool(self._results)
 
     def parameters(self, values: Values) -> Any:
         """The driver's parameters (a tuple for positional paramstyles, a dict for named ones)."""
@@ -73,11 +74,13 @@ class HotStatements:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[DriverTransaction]:
-        """A `Database.transaction` whose statements run on the driver connection. Driver errors surface as
-        SQLAlchemy's (`OperationalError`, `IntegrityError`, ...), as they do from `Connection.execute`."""
+        """A `Database.transaction` whose statements run on the driver connection, in pipeline mode on PostgreSQL
+        (see `transactions.Driver`). Driver errors surface as SQLAlchemy's (`OperationalError`, `IntegrityError`,
+        ...), as they do from `Connection.execute`."""
         dialect = self._database.engine.dialect
         try:
             async with self._database.transaction() as transaction:
+                await transaction.driver.pipeline()
                 yield DriverTransaction(self, transaction)
         except dialect.loaded_dbapi.Error as error:
             driver_error: type[Exception] = dialect.loaded_dbapi.Error
@@ -91,14 +94,31 @@ class DriverTransaction:
         self._driver = transaction.driver
 
     async def execute(self, statement: UpdateBase, values: Values) -> list[tuple[Any, ...]]:
-        """Execute and return the RETURNING rows (none for a statement without RETURNING)."""
+        """Execute and return the RETURNING rows. A statement without RETURNING returns none and, on PostgreSQL,
+        is sent without waiting: its error, if any, is raised by the next read or by the COMMIT."""
         compiled = self._statements.compiled(statement, values)
+        if not compiled.returns_rows:
+            await self._driver.send(compiled.sql, compiled.parameters(values))
+            return []
         return [compiled.row(raw) for raw in await self._driver.fetch(compiled.sql, compiled.parameters(values))]
+
+    async def execute_each(self, statements: Sequence[tuple[UpdateBase, Values]]) -> list[list[tuple[Any, ...]]]:
+        """Each statement's RETURNING rows (each must have RETURNING); on PostgreSQL all are sent before any answer
+        is awaited, so they cost one round trip."""
+        compiled = [self._statements.compiled(statement, values) for statement, values in statements]
+        sent = [(c.sql, c.parameters(values)) for c, (_, values) in zip(compiled, statements, strict=True)]
+        answers = await self._driver.fetch_each(sent) if sent else []
+        return [[c.row(raw) for raw in rows] for c, rows in zip(compiled, answers, strict=True)]
 
     async def execute_many(self, statement: UpdateBase, rows: Sequence[Values]) -> None:
         if rows:
             compiled = self._statements.compiled(statement, rows[0])
             await self._driver.execute_many(compiled.sql, [compiled.parameters(values) for values in rows])
+
+    async def flush(self) -> None:
+        """Wait for every statement sent so far: an error of one sent without waiting is raised now, before the
+        COMMIT, so that a failed write is told from a failed commit (see `group_commit`)."""
+        await self._driver.flush()
 
     async def rollback(self) -> None:
         await self._transaction.rollback()

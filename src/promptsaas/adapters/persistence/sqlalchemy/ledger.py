@@ -9,7 +9,8 @@ its transaction commits.
 
 A settlement claims the reservation by deleting it, charges its counters, and appends the usage record, the
 conversation turn and an Idempotency-Key's reply in the same transaction. The writes run on the driver connection
-(`hot_statements`): they are most of a call's database work.
+(`hot_statements`): they are most of a call's database work. On PostgreSQL they are pipelined: a reservation's row
+and holds go in one round trip, a settlement batch's claims in one and the rest of its writes in another.
 
 Both are group-committed (`group_commit`): those that arrive while a transaction is being written are written
 together in the next, in arrival order, each caller answered once its own is committed. Settlements always;
@@ -115,8 +116,16 @@ class SqlQuotaLedger(QuotaLedger):
         return {m.counter_key_of(r): Counter(int(r["used"]), int(r["reserved"])) for r in rows}
 
     async def reserve(self, reservation: Reservation) -> dict[CounterKey, Counter] | None:
+        """On an SQLite file, group-committed with the reservations that arrive meanwhile. On PostgreSQL, each in a
+        transaction of its own: its row and every hold sent at once (one round trip); should a hold find no room or
+        no counter, that transaction is rolled back, which lets go of the rows it locked, and the reservation is made
+        item by item in key order (`_reserve`)."""
         if self._reservations is not None:
             return await self._reservations.submit(reservation)
+        async with self._statements.transaction() as tx:
+            if (held := await self._reserve_at_once(tx, reservation)) is not None:
+                return held
+            await tx.rollback()
         async with self._statements.transaction() as tx:
             return await self._reserve(tx, reservation)
 
@@ -125,20 +134,23 @@ class SqlQuotaLedger(QuotaLedger):
     ) -> list[dict[CounterKey, Counter] | None]:
         return [await self._reserve(tx, reservation) for reservation in reservations]
 
+    async def _reserve_at_once(
+        self, tx: DriverTransaction, reservation: Reservation
+    ) -> dict[CounterKey, Counter] | None:
+        """The reservation's row and every hold in one go; None unless every hold was made."""
+        await tx.execute(_ADD_RESERVATION, _reservation_row(reservation))
+        items = in_key_order(reservation.items)
+        held = await tx.execute_each([_hold_statement(reservation.tenant_id, item) for item in items])
+        if not all(held):
+            return None
+        return {item.key: _counter_before(rows[0], item) for item, rows in zip(items, held, strict=True)}
+
     async def _reserve(self, tx: DriverTransaction, reservation: Reservation) -> dict[CounterKey, Counter] | None:
         """The reservation's row first, then the holds: on PostgreSQL a counter's row stays locked from its hold to
         the commit, and every call of a subscription holds the same rows, so nothing else runs in between. Refused,
         it gives back what it held, and its row."""
         tenant_id, before = reservation.tenant_id, {}
-        await tx.execute(
-            _ADD_RESERVATION,
-            {
-                "tenant_id": tenant_id,
-                "id": reservation.id,
-                "items": m.items_json(reservation.items),
-                "expires_at": reservation.expires_at,
-            },
-        )
+        await tx.execute(_ADD_RESERVATION, _reservation_row(reservation))
         held: list[ReservationItem] = []
         for item in in_key_order(reservation.items):
             counter = await self._hold(tx, tenant_id, item)
@@ -164,15 +176,12 @@ class SqlQuotaLedger(QuotaLedger):
     async def _hold(self, tx: DriverTransaction, tenant_id: str, item: ReservationItem) -> Counter | None:
         """Add the item to its counter if it fits and return the counter as it was; a missing counter is created (at
         zero) and tried once more."""
-        params = {**key_params(tenant_id, item.key), "n": item.amount}
-        statement = _HOLD if item.limit is None else _HOLD_WITHIN
-        if item.limit is not None:
-            params["limit"] = item.limit
+        statement, params = _hold_statement(tenant_id, item)
         held = await tx.execute(statement, params)
         if not held:
             await tx.execute(self._create_counter, {**m.counter_key_row(tenant_id, item.key), "used": 0, "reserved": 0})
             held = await tx.execute(statement, params)
-        return Counter(int(held[0][0]), int(held[0][1]) - item.amount) if held else None
+        return _counter_before(held[0], item) if held else None
 
     async def settle(self, settlement: Settlement) -> None:
         """Committed with the settlements that finish while the previous ones are being written (`group_commit`)."""
@@ -197,10 +206,12 @@ async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) 
     """Claim each reservation, append the records, the conversation turns and the kept replies, and last charge all
     the counters in key order (so concurrent batches never wait on each other's rows crosswise, and the counters'
     rows, which every call of a subscription shares, stay locked only until the commit that follows)."""
+    claiming = [s for s in settlements if s.reservation_id]
+    taken = await tx.execute_each([(_TAKE, {"k_tenant": s.tenant_id, "k_id": s.reservation_id}) for s in claiming])
     charges = []
-    for settlement in settlements:
+    for settlement, rows in zip(claiming, taken, strict=True):
         tenant_id, charged = settlement.tenant_id, settlement.charges
-        items = await _take(tx, tenant_id, settlement.reservation_id) if settlement.reservation_id else ()
+        items = m.items_of(rows[0][0]) if rows else ()
         charges += [
             ((tenant_id, *_order(i)), {**key_params(tenant_id, i.key), "charge": charged.get(i.key, 0), "n": i.amount})
             for i in items
@@ -212,7 +223,30 @@ async def _settle_all(tx: DriverTransaction, settlements: Sequence[Settlement]) 
             answer = {"answer": dict(kept.response), "keep_until": kept.keep_until}
             await tx.execute(KEEP_ANSWER, {**entry_key(settlement.tenant_id, kept.scope), **answer})
     await tx.execute_many(_CHARGE, [params for _, params in sorted(charges, key=lambda c: c[0])])
+    await tx.flush()  # a statement that failed fails the batch here, which is then retried one settlement at a time
     return [None] * len(settlements)
+
+
+def _reservation_row(reservation: Reservation) -> dict[str, Any]:
+    return {
+        "tenant_id": reservation.tenant_id,
+        "id": reservation.id,
+        "items": m.items_json(reservation.items),
+        "expires_at": reservation.expires_at,
+    }
+
+
+def _hold_statement(tenant_id: str, item: ReservationItem) -> tuple[Any, dict[str, Any]]:
+    """The hold of one item: within its limit when it has one."""
+    params = {**key_params(tenant_id, item.key), "n": item.amount}
+    if item.limit is None:
+        return _HOLD, params
+    return _HOLD_WITHIN, {**params, "limit": item.limit}
+
+
+def _counter_before(held: tuple[Any, ...], item: ReservationItem) -> Counter:
+    """The counter as it was before the hold, from the hold's RETURNING (used, reserved)."""
+    return Counter(int(held[0]), int(held[1]) - item.amount)
 
 
 async def _take(tx: DriverTransaction, tenant_id: str, reservation_id: str) -> tuple[ReservationItem, ...]:

@@ -13,6 +13,7 @@ nothing can be applied twice. A statement after BEGIN is never sent again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, suppress
 from typing import TYPE_CHECKING, Any, Protocol
 
 from promptsaas.adapters.persistence.sqlalchemy.sqlite import SqliteDriver, WriteGate
@@ -30,10 +31,21 @@ span_opener: SpanOpener | None = None
 
 
 class Driver(Protocol):
-    """The DBAPI connection under a SQLAlchemy connection, driven directly."""
+    """The DBAPI connection under a SQLAlchemy connection, driven directly.
+
+    After `pipeline()`, until the transaction ends, a driver that can (PostgreSQL's) sends `send` and `execute_many`
+    statements without waiting for their answers: they go with the next statement whose rows are read (`fetch`,
+    `fetch_each`) or with the COMMIT, and an error among them is raised there. Other drivers run each at once."""
 
     async def begin(self) -> None: ...
+    async def pipeline(self) -> None: ...
     async def fetch(self, sql: str, parameters: Any) -> list[Any]: ...
+    async def fetch_each(self, statements: list[tuple[str, Any]]) -> list[list[Any]]: ...
+    async def send(self, sql: str, parameters: Any) -> None: ...
+    async def flush(self) -> None:
+        """Send what is queued and wait for it: the error of a statement sent without waiting is raised here."""
+        ...
+
     async def execute_many(self, sql: str, parameters: list[Any]) -> None: ...
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
@@ -148,28 +160,80 @@ async def driver_of(conn: AsyncConnection, *, dedicated: bool = False) -> Driver
 
 
 class PsycopgDriver:
-    """psycopg's `AsyncConnection`, in autocommit as the engine hands it over: BEGIN opens a transaction."""
+    """psycopg's `AsyncConnection`, in autocommit as the engine hands it over: BEGIN opens a transaction.
+
+    BEGIN is a round trip of its own (where a connection the server closed shows, see `WriteTransaction`). In
+    pipeline mode (`pipeline`, which only the ledger's transactions enter: SQLAlchemy reads a statement's answer
+    as soon as it is sent), statements are queued, a read sends what is queued and waits only for its own answer,
+    and the COMMIT goes with whatever is still queued: one round trip for it all."""
 
     def __init__(self, connection: Any) -> None:
         self._conn: psycopg.AsyncConnection[Any] = connection
+        self._pipeline: AbstractAsyncContextManager[psycopg.AsyncPipeline] | None = None
+        self._synced: psycopg.AsyncPipeline | None = None
 
     async def begin(self) -> None:
         await self._conn.execute("BEGIN")
 
+    async def pipeline(self) -> None:
+        if self._pipeline is None:
+            self._pipeline = self._conn.pipeline()
+            self._synced = await self._pipeline.__aenter__()  # no I/O: libpq's pipeline mode is entered on the client
+
     async def fetch(self, sql: str, parameters: Any) -> list[Any]:
         async with self._conn.cursor() as cursor:
             await cursor.execute(sql, parameters)
-            return await cursor.fetchall() if cursor.description is not None else []
+            return await cursor.fetchall()
+
+    async def fetch_each(self, statements: list[tuple[str, Any]]) -> list[list[Any]]:
+        """Each statement's rows (each must return rows); in pipeline mode all are sent before any is read."""
+        cursors = [self._conn.cursor() for _ in statements]
+        try:
+            for cursor, (sql, parameters) in zip(cursors, statements, strict=True):
+                await cursor.execute(sql, parameters)
+            return [await cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                await cursor.close()
+
+    async def send(self, sql: str, parameters: Any) -> None:
+        async with self._conn.cursor() as cursor:
+            await cursor.execute(sql, parameters)
 
     async def execute_many(self, sql: str, parameters: list[Any]) -> None:
         async with self._conn.cursor() as cursor:
             await cursor.executemany(sql, parameters)
 
+    async def flush(self) -> None:
+        if self._synced is not None:
+            await self._synced.sync()
+
     async def commit(self) -> None:
-        await self._conn.commit()
+        if self._pipeline is None:
+            await self._conn.commit()
+            return
+        await self.send("COMMIT", None)
+        await self._leave_pipeline()  # sends what is queued, the COMMIT last, and raises the first error
 
     async def rollback(self) -> None:
-        await self._conn.rollback()
+        """In pipeline mode the ROLLBACK goes with the Sync that ends it, one round trip; a pipeline an error
+        aborted skips it, and the failed transaction is rolled back once out of pipeline mode."""
+        if self._pipeline is not None:
+            with suppress(Exception):
+                await self.send("ROLLBACK", None)
+            with suppress(Exception):
+                await self._leave_pipeline()
+        await self._conn.rollback()  # nothing to send when the ROLLBACK above ended the transaction
+
+    async def _leave_pipeline(self) -> None:
+        pipeline, self._pipeline, self._synced = self._pipeline, None, None
+        if pipeline is None:
+            return
+        try:
+            await pipeline.__aexit__(None, None, None)
+        finally:
+            if self._conn.pgconn.pipeline_status:  # still in pipeline mode: closed, so that the pool drops it
+                await self._conn.close()
 
     def give_back(self) -> None:
         return None

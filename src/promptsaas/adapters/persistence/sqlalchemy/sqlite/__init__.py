@@ -137,8 +137,20 @@ class SqliteDriver:
     def _wait(self, wait: bool) -> None:
         self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000) if wait else 0}")
 
+    async def pipeline(self) -> None:
+        """Statements on a local file take microseconds: each runs at once."""
+
     async def fetch(self, sql: str, parameters: Any) -> list[Any]:
         return self._conn.execute(sql, parameters).fetchall()
+
+    async def fetch_each(self, statements: list[tuple[str, Any]]) -> list[list[Any]]:
+        return [self._conn.execute(sql, parameters).fetchall() for sql, parameters in statements]
+
+    async def send(self, sql: str, parameters: Any) -> None:
+        self._conn.execute(sql, parameters)
+
+    async def flush(self) -> None:
+        return None
 
     async def execute_many(self, sql: str, parameters: list[Any]) -> None:
         self._conn.executemany(sql, parameters)
