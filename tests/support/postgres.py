@@ -2,7 +2,8 @@
 the installed server binaries (and stopped when the session ends). Without either, PostgreSQL tests skip, naming
 what is missing; under CI=true they fail instead, so CI never passes without having run them.
 
-Each test gets a database of its own (`postgres_url`); `postgres_server.create_database()` makes more.
+Each test gets a database of its own (`postgres_url`); `postgres_server.create_database()` makes more. A test that
+takes the server down gets a cluster of its own (`stoppable_postgres`).
 """
 
 from __future__ import annotations
@@ -55,20 +56,36 @@ class ThrowawayCluster:
         self.root = Path(tempfile.mkdtemp(prefix="promptsaas-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
+        self.running = False
         self._as_postgres = os.geteuid() == 0
 
     def start(self) -> str:
         if self._as_postgres:
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.resume()
+        return self.url
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def pause(self) -> None:
+        """Stop the server and keep its data, as an outage does: its sessions end and connecting is refused."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.running = False
+
+    def resume(self) -> None:
+        """Start the server on its data and port (again, after `pause`)."""
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data} -c fsync=off"
         options += " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start")
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self.running = True
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            if self.running:
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -94,18 +111,23 @@ def _installed_bindir() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
+def _bindir_or_skip(reason: str) -> Path:
+    """The installed server binaries; without them the test skips, or fails under CI=true."""
+    bindir = _installed_bindir()
+    if bindir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; under CI=true PostgreSQL tests must run")
+        pytest.skip(reason)
+    return bindir
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     url = os.environ.get(ENV_URL)
     if url:
         yield PostgresServer(url)
         return
-    bindir = _installed_bindir()
-    if bindir is None:
-        reason = f"no PostgreSQL: set {ENV_URL} or install the PostgreSQL server binaries ({BINARIES})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; under CI=true PostgreSQL tests must run")
-        pytest.skip(reason)
+    bindir = _bindir_or_skip(f"no PostgreSQL: set {ENV_URL} or install the PostgreSQL server binaries ({BINARIES})")
     cluster = ThrowawayCluster(bindir)
     try:
         yield PostgresServer(cluster.start())
@@ -119,3 +141,15 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     url = postgres_server.create_database()
     yield url
     postgres_server.drop_database(url)
+
+
+@pytest.fixture
+def stoppable_postgres() -> Iterator[ThrowawayCluster]:
+    """A cluster of this test's own, which it may stop and start again (`pause`, `resume`): always a throwaway one,
+    never the server of PROMPTSAAS_TEST_POSTGRES_URL, which other tests share."""
+    cluster = ThrowawayCluster(_bindir_or_skip(f"no PostgreSQL server binaries ({BINARIES}) to stop and start"))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
