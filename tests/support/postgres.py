@@ -3,7 +3,8 @@ the installed server binaries (and stopped when the session ends). Without eithe
 what is missing; under CI=true they fail instead, so CI never passes without having run them.
 
 Each test gets a database of its own (`postgres_url`); `postgres_server.create_database()` makes more. A test that
-takes the server down gets a cluster of its own (`stoppable_postgres`).
+takes the server down gets a cluster of its own (`stoppable_postgres`); `closing_new_connections` has the server
+close each new connection of an engine, as it does while it restarts.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 ENV_URL = "PROMPTSAAS_TEST_POSTGRES_URL"
 BINARIES = "/usr/lib/postgresql/*/bin/initdb"
@@ -153,3 +158,20 @@ def stoppable_postgres() -> Iterator[ThrowawayCluster]:
         yield cluster
     finally:
         cluster.stop()
+
+
+@contextmanager
+def closing_new_connections(engine: AsyncEngine, url: str) -> Iterator[None]:
+    """What a server still restarting does to a client: each connection `engine` opens meanwhile is closed by the
+    server (its session terminated through `url`) once open, before the client sends anything on it."""
+
+    def close(dbapi_connection: Any, _: Any) -> None:
+        pid = dbapi_connection.driver_connection.info.backend_pid
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+
+    event.listen(engine.sync_engine, "connect", close)
+    try:
+        yield
+    finally:
+        event.remove(engine.sync_engine, "connect", close)

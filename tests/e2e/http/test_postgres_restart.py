@@ -1,5 +1,6 @@
 """`serve --workers 2` on PostgreSQL when every session of its database ends, as a PostgreSQL restart ends them: the
-requests that follow are answered as before, none with 503 `database_unavailable`, and a run is charged once."""
+requests that follow are answered as before, none with 503 `database_unavailable`, and a run is charged once. When the
+server closes the new connection too (still restarting), a run is 503 `database_unavailable`; its retry runs once."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ import psycopg
 import pytest
 
 from tests.e2e.http.server_process import ServerProcess, start_server
-from tests.support.postgres import PostgresServer
+from tests.e2e.http.world import world
+from tests.integration.persistence.conftest import migrate
+from tests.support.postgres import PostgresServer, closing_new_connections
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 AT_ONCE = 8
 """Requests sent at once before the sessions end, on connections of their own: both workers fill their pools."""
 RUN_EVERY = 4
 AFTER = 12
+RUNS = "/v1/agents/tutor/runs"
 
 
 @pytest.fixture
@@ -52,7 +56,7 @@ def call(server: ServerProcess, n: int) -> httpx.Response:
     if n % RUN_EVERY:
         return httpx.get(f"{server.url}/v1/me", headers=headers, timeout=30)
     run = {"input": f"run {n}"}
-    return httpx.post(f"{server.url}/v1/agents/tutor/runs", json=run, headers=headers, timeout=30)
+    return httpx.post(f"{server.url}{RUNS}", json=run, headers=headers, timeout=30)
 
 
 def test_requests_after_the_database_ended_every_session_are_answered_not_refused(
@@ -70,3 +74,25 @@ def test_requests_after_the_database_ended_every_session_are_answered_not_refuse
     runs = range(0, AFTER, RUN_EVERY)
     assert [after[n].json()["text"] for n in runs] == [f"You said: run {n}" for n in runs]
     assert "the database is unavailable" not in server.output()
+
+
+async def test_a_run_whose_new_connection_is_closed_too_answers_503_database_unavailable_and_its_retry_runs_once(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with world(migrate(postgres_url), tmp_path) as made:
+        member = made.a.member.bearer
+        once = {**member, "Idempotency-Key": "run-after-the-restart"}
+        first = await made.client.post(RUNS, json={"input": "first"}, headers=member)
+        assert end_every_session(postgres_url) >= 1
+        with closing_new_connections(made.platform.container.persistence().database().engine, postgres_url):
+            refused = await made.client.post(RUNS, json={"input": "again"}, headers=once)
+        retried = await made.client.post(RUNS, json={"input": "again"}, headers=once)
+
+    assert first.status_code == 200, first.text
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["retry-after"] == "5"
+    assert refused.json()["code"] == "database_unavailable"
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["text"] == "You said: again"
+    requests = [limit for limit in retried.json()["limits"] if limit["metric"] == "requests"]
+    assert [limit["used"] for limit in requests] == [2]

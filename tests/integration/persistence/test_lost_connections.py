@@ -1,6 +1,7 @@
 """Connections the server closed while they waited in the pool or among the kept ones (PostgreSQL restarted, or
 ended every session): a unit of work's first read and a transaction's BEGIN go on once on a new connection, and a
-write cut off inside its transaction fails, applied nowhere, never sent again on its own."""
+write cut off inside its transaction fails, applied nowhere, never sent again on its own. When the server closes the
+new connection too, BEGIN fails as SQLAlchemy's `OperationalError` (the shells answer `database_unavailable`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from promptsaas.adapters.persistence.sqlalchemy import tables
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
@@ -20,6 +21,7 @@ from promptsaas.adapters.persistence.sqlalchemy.migrate import upgrade_database
 from promptsaas.adapters.persistence.sqlalchemy.statements import Statements
 from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from tests.integration.persistence import entities as e
+from tests.support.postgres import closing_new_connections
 
 pytestmark = pytest.mark.postgres
 TENANTS = tables.tenants
@@ -142,3 +144,31 @@ async def test_a_write_cut_off_inside_its_transaction_fails_applied_nowhere_and_
         await tx.conn.execute(insert(TENANTS), tenant_row("t2"))
     async with database.connect() as conn:
         assert (await conn.execute(select(func.count()).select_from(TENANTS))).scalar_one() == 2
+
+
+async def test_a_begin_whose_new_connection_is_closed_too_fails_as_an_operational_error_and_applies_nothing(
+    database: Database, postgres_url: str
+) -> None:
+    await fill_the_pool(database)
+    uow = SqlUnitOfWorkFactory(database)
+
+    async def in_a_transaction() -> None:  # BEGIN first, on a kept connection
+        async with database.transaction() as tx:
+            await tx.conn.execute(insert(TENANTS), tenant_row("t1"))
+
+    async def in_a_unit_of_work() -> None:  # BEGIN first, on a pooled connection
+        async with uow() as writer:
+            await writer.tenants.add(e.tenant("t2", "slug-t2"))
+            await writer.commit()
+
+    assert await end_every_session(postgres_url) >= 2 * BUSY
+    with closing_new_connections(database.engine, postgres_url):
+        for write in (in_a_transaction, in_a_unit_of_work):
+            with pytest.raises(OperationalError) as refused:
+                await write()
+            assert refused.value.connection_invalidated
+    assert await tenant_ids(database) == []
+
+    await in_a_transaction()  # the server answers again: the caller's next tries apply, once
+    await in_a_unit_of_work()
+    assert await tenant_ids(database) == ["t1", "t2"]

@@ -13,12 +13,11 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
-from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction
+from promptsaas.adapters.persistence.sqlalchemy.transactions import WriteTransaction, as_sqlalchemy_error
 
 Values = Mapping[str, Any]
 
@@ -83,8 +82,7 @@ class HotStatements:
                 await transaction.driver.pipeline()
                 yield DriverTransaction(self, transaction)
         except dialect.loaded_dbapi.Error as error:
-            driver_error: type[Exception] = dialect.loaded_dbapi.Error
-            raise DBAPIError.instance(None, None, error, driver_error, dialect=dialect) from error
+            raise as_sqlalchemy_error(dialect, error) from error
 
 
 class DriverTransaction:

@@ -7,7 +7,9 @@ giving the turn back. Core statements and the ledger's driver statements (`hot_s
 
 A BEGIN that finds its connection closed by the server (PostgreSQL restarted, or ended the session, since the
 connection was pooled or kept) is sent once more on a new connection: nothing of the transaction has been sent, so
-nothing can be applied twice. A statement after BEGIN is never sent again.
+nothing can be applied twice. A statement after BEGIN is never sent again. When the new connection is closed too (the
+server is still down), BEGIN fails with SQLAlchemy's error, as a statement sent through SQLAlchemy would, so the shells
+tell it as the database being unavailable rather than as a fault.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, suppress
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sqlalchemy.exc import DBAPIError, StatementError
+
 from promptsaas.adapters.persistence.sqlalchemy.sqlite import SqliteDriver, WriteGate
 
 if TYPE_CHECKING:
     import psycopg
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import Connection, Dialect
     from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -96,12 +100,19 @@ class WriteTransaction:
         """BEGIN; on a connection the server has closed, BEGIN once more on a new one (see the module's note)."""
         try:
             await driver.begin()
+            return
         except Exception as error:
             if not driver.lost():
                 raise
             await self.conn.run_sync(_discard_lost, error)
-            self._driver = await driver_of(self.conn)
-            await self._driver.begin()
+        self._driver = renewed = await driver_of(self.conn)
+        try:
+            await renewed.begin()
+        except self.conn.dialect.loaded_dbapi.Error as error:
+            lost = renewed.lost()
+            if lost:
+                await self.conn.run_sync(_discard_lost, error)
+            raise as_sqlalchemy_error(self.conn.dialect, error, "BEGIN", lost=lost) from error
 
     def release_driver(self) -> None:
         """Undo what a dedicated driver set up, before its connection goes back to the pool."""
@@ -138,6 +149,16 @@ class WriteTransaction:
         if self._holding and self._turn is not None:
             self._holding = False
             self._turn.release()
+
+
+def as_sqlalchemy_error(
+    dialect: Dialect, error: Exception, statement: str | None = None, *, lost: bool = False
+) -> StatementError:
+    """A driver's error as SQLAlchemy's (`OperationalError`, `IntegrityError`, ...), as `Connection.execute` raises
+    it; `lost` when the server had closed the connection, which is then no longer used."""
+    return DBAPIError.instance(
+        statement, None, error, dialect.loaded_dbapi.Error, dialect=dialect, connection_invalidated=lost
+    )
 
 
 def _discard_lost(conn: Connection, error: BaseException) -> None:
