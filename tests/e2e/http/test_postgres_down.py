@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import openai
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -81,6 +82,9 @@ def test_agent_runs_while_postgresql_is_stopped_answer_503_database_unavailable_
 
     stoppable_postgres.pause()
     refused = [run(served, f"down {n}") for n in range(3)] + [run(served, f"down {n}", f"key-{n}") for n in range(3)]
+    with pytest.raises(openai.InternalServerError) as completion:  # an OpenAI client is told in OpenAI's shape
+        sdk = openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.demo.api_key, max_retries=0)
+        sdk.chat.completions.create(model="tutor", messages=[{"role": "user", "content": "down"}])
     stoppable_postgres.resume()
     again = run(served, "back", "key-0")  # a refused run's key: nothing of it was kept, so it runs now
 
@@ -90,6 +94,9 @@ def test_agent_runs_while_postgresql_is_stopped_answer_503_database_unavailable_
         assert answer.headers["retry-after"] == "5"
         assert answer.json()["code"] == "database_unavailable"
         assert answer.json()["detail"] == "the database is unavailable; retry shortly"
+    assert completion.value.status_code == 503
+    assert completion.value.response.json()["error"]["code"] == "database_unavailable"
+    assert completion.value.response.headers["retry-after"] == "5"
     assert again.status_code == 200, again.text
     assert again.json()["text"] == "You said: back"
     assert used_today(again) == charged + 1

@@ -7,7 +7,6 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
 from promptsaas.domain.errors import DomainError
@@ -45,28 +44,16 @@ def _openai(response: Response[Any]) -> Response[ErrorBody]:
     )
 
 
-def domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[ErrorBody]:
-    return _openai(problems.domain_error(request, error))
+def _reshaped(handler: Any) -> Any:
+    def reshaped(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:
+        return _openai(handler(request, error))
+
+    return reshaped
 
 
-def validation_error(request: Request[Any, Any, Any], error: ValidationException) -> Response[ErrorBody]:
-    return _openai(problems.validation_error(request, error))
-
-
-def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[ErrorBody]:
-    return _openai(problems.http_error(request, error))
-
-
-def internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:
-    return _openai(problems.internal_error(request, error))
-
-
-HANDLERS: dict[type[Exception] | int, Any] = {
-    DomainError: domain_error,
-    ValidationException: validation_error,
-    HTTPException: http_error,
-    Exception: internal_error,
-}
+HANDLERS: dict[type[Exception] | int, Any] = {kind: _reshaped(handler) for kind, handler in problems.HANDLERS.items()}
+"""Every handler of the app's (`problems.HANDLERS`: a refusal, a bad body, the database unavailable, a fault), its
+answer in OpenAI's shape."""
 
 
 def documented(*codes: str) -> dict[int, ResponseSpec]:
