@@ -82,8 +82,8 @@ def test_agent_runs_while_postgresql_is_stopped_answer_503_database_unavailable_
 
     stoppable_postgres.pause()
     refused = [run(served, f"down {n}") for n in range(3)] + [run(served, f"down {n}", f"key-{n}") for n in range(3)]
+    sdk = openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.demo.api_key, max_retries=0)
     with pytest.raises(openai.InternalServerError) as completion:  # an OpenAI client is told in OpenAI's shape
-        sdk = openai.OpenAI(base_url=f"{served.url}/v1", api_key=served.demo.api_key, max_retries=0)
         sdk.chat.completions.create(model="tutor", messages=[{"role": "user", "content": "down"}])
     stoppable_postgres.resume()
     again = run(served, "back", "key-0")  # a refused run's key: nothing of it was kept, so it runs now

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 
+from promptsaas.adapters.persistence.sqlalchemy import tables
 from promptsaas.application.ports.unit_of_work import UnitOfWork
 from promptsaas.domain.errors import AlreadyExists
 from promptsaas.domain.prompts import VersionStatus
 from tests.integration.persistence.conftest import Backend
-from tests.integration.persistence.entities import agent, identity, tenant, user, version
+from tests.integration.persistence.entities import NOON, agent, identity, tenant, user, version
 
 Write = Callable[[UnitOfWork], Awaitable[None]]
 
@@ -94,3 +98,17 @@ async def test_a_refused_write_leaves_nothing_of_its_unit_of_work(sql: Backend) 
     await refused(sql, two_writes)
     async with sql.uow() as uow:
         assert [t.slug for t in await uow.tenants.list()] == ["acme"]
+
+
+async def test_a_database_error_tells_the_statement_but_not_the_values_it_was_sent(sql: Backend) -> None:
+    """What the API logs of an unforeseen database error (its traceback) shows no value a request wrote."""
+    assert sql.database is not None
+    row = {"id": "t1", "slug": "acme", "status": "active", "created_at": NOON, "name": "sk-live-not-for-the-logs"}
+    async with sql.database.transaction() as tx:
+        await tx.conn.execute(insert(tables.tenants).values(row))
+    with pytest.raises(IntegrityError) as clash:
+        async with sql.database.transaction() as tx:
+            await tx.conn.execute(insert(tables.tenants).values({**row, "slug": "other"}))
+    logged = "".join(traceback.format_exception(clash.value))
+    assert "INSERT INTO tenants" in logged
+    assert "sk-live-not-for-the-logs" not in logged

@@ -166,5 +166,10 @@ def _create_engine(url: URL, pool_size: int) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         return sqlite.create_engine(url, pool_size)
     return create_async_engine(
-        url, isolation_level="AUTOCOMMIT", pool_size=pool_size, max_overflow=2 * pool_size, json_serializer=json_text
+        url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=pool_size,
+        max_overflow=2 * pool_size,
+        json_serializer=json_text,
+        hide_parameters=True,  # an error's text (logged with its traceback) tells the statement, not the values
     )

@@ -45,6 +45,7 @@ def create_engine(url: URL, pool_size: int) -> AsyncEngine:
     options: dict[str, Any] = {
         "async_creator": inline_connector(url.database or ":memory:"),
         "json_serializer": json_text,
+        "hide_parameters": True,  # an error's text (logged with its traceback) tells the statement, not the values
     }
     if memory:
         options["poolclass"] = StaticPool
