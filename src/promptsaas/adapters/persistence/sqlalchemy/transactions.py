@@ -190,16 +190,16 @@ class PsycopgDriver:
 
     def __init__(self, connection: Any) -> None:
         self._conn: psycopg.AsyncConnection[Any] = connection
-        self._pipeline: AbstractAsyncContextManager[psycopg.AsyncPipeline] | None = None
-        self._synced: psycopg.AsyncPipeline | None = None
+        self._entered: AbstractAsyncContextManager[psycopg.AsyncPipeline] | None = None
+        self._pipeline: psycopg.AsyncPipeline | None = None
 
     async def begin(self) -> None:
         await self._conn.execute("BEGIN")
 
     async def pipeline(self) -> None:
-        if self._pipeline is None:
-            self._pipeline = self._conn.pipeline()
-            self._synced = await self._pipeline.__aenter__()  # no I/O: libpq's pipeline mode is entered on the client
+        if self._entered is None:
+            self._entered = self._conn.pipeline()
+            self._pipeline = await self._entered.__aenter__()  # no I/O: libpq's pipeline mode is entered on the client
 
     async def fetch(self, sql: str, parameters: Any) -> list[Any]:
         async with self._conn.cursor() as cursor:
@@ -226,8 +226,8 @@ class PsycopgDriver:
             await cursor.executemany(sql, parameters)
 
     async def flush(self) -> None:
-        if self._synced is not None:
-            await self._synced.sync()
+        if self._pipeline is not None:
+            await self._pipeline.sync()
 
     async def commit(self) -> None:
         if self._pipeline is None:
@@ -247,11 +247,11 @@ class PsycopgDriver:
         await self._conn.rollback()  # nothing to send when the ROLLBACK above ended the transaction
 
     async def _leave_pipeline(self) -> None:
-        pipeline, self._pipeline, self._synced = self._pipeline, None, None
-        if pipeline is None:
+        entered, self._entered, self._pipeline = self._entered, None, None
+        if entered is None:
             return
         try:
-            await pipeline.__aexit__(None, None, None)
+            await entered.__aexit__(None, None, None)
         finally:
             if self._conn.pgconn.pipeline_status:  # still in pipeline mode: closed, so that the pool drops it
                 await self._conn.close()
