@@ -1,10 +1,13 @@
 """`serve --workers 2` on PostgreSQL while the server is stopped: an agent run answers 503 `database_unavailable` with
 `Retry-After`, is charged nothing and shows no secret; once the server is back, runs answer again and every charge
-made before the outage is still there."""
+made before the outage is still there. A worker that uvicorn starts again during the outage waits for the database
+instead of failing to start, which would stop the whole server."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -102,3 +105,28 @@ def test_agent_runs_while_postgresql_is_stopped_answer_503_database_unavailable_
     assert used_today(again) == charged + 1
     shown = served.output() + "".join(answer.text for answer in [*refused, again])
     assert [secret for secret in served.secrets if secret in shown] == []
+
+
+def test_a_worker_started_again_while_postgresql_is_stopped_waits_for_it_and_the_server_keeps_running(
+    served: ServerProcess, stoppable_postgres: ThrowawayCluster
+) -> None:
+    first = set(READY_BY.findall(served.output()))
+    victim = int(min(first))
+
+    stoppable_postgres.pause()
+    os.kill(victim, signal.SIGKILL)  # a worker that dies during the outage: uvicorn starts another
+    deadline = time.monotonic() + 60
+    while "this process starts once the database answers" not in served.output():
+        assert served.process.poll() is None, served.output()
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.2)
+    stoppable_postgres.resume()
+
+    deadline = time.monotonic() + 60
+    while not set(READY_BY.findall(served.output())) - first:  # the new worker has started and answers
+        assert served.process.poll() is None, served.output()
+        assert time.monotonic() < deadline, served.output()
+        httpx.get(f"{served.url}/readyz", timeout=10)
+    assert served.process.poll() is None
+    assert run(served, "after").status_code == 200
+    assert [secret for secret in served.secrets if secret in served.output()] == []

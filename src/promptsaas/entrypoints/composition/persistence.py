@@ -9,6 +9,9 @@ dependency-injector supports only through async resources (and those make every 
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from dependency_injector import containers, providers
 
 from promptsaas.adapters.persistence.memory.idempotency import MemoryIdempotencyStore
@@ -33,9 +36,11 @@ from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWor
 from promptsaas.adapters.persistence.sqlalchemy.whatsapp import SqlWhatsAppStore
 from promptsaas.adapters.security.rate_limit import SlidingWindowRateLimiter
 from promptsaas.application.ports.clock import Clock
-from promptsaas.domain.errors import DatabaseNotMigrated
+from promptsaas.domain.errors import DatabaseNotMigrated, DatabaseUnavailable
 
 MEMORY, SQL = "memory", "sql"
+
+log = logging.getLogger("promptsaas.persistence")
 
 
 def backend_of(database_url: str) -> str:
@@ -112,6 +117,24 @@ async def open_persistence(persistence: Persistence) -> None:
     """When a shell starts: the SQL schema must be current (see `prepare_schema`)."""
     if persistence.backend() == SQL:
         await prepare_schema(persistence.database())
+
+
+async def open_persistence_once_reachable(
+    persistence: Persistence, first_pause: float = 0.5, longest_pause: float = 10.0
+) -> None:
+    """`open_persistence`, waiting for a database that cannot be reached (a server restarting, or not up yet) instead
+    of failing: an API worker that uvicorn starts again during an outage would otherwise fail to start, and uvicorn
+    then stops the whole server. Each failed try is logged (the URL without its password); the pauses between tries
+    double up to `longest_pause`. Any other fault (an outdated schema) fails at once."""
+    pause = first_pause
+    while True:
+        try:
+            await open_persistence(persistence)
+            return
+        except DatabaseUnavailable as error:
+            log.warning("%s; this process starts once the database answers (next try in %.1f s)", error.message, pause)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, longest_pause)
 
 
 async def close_persistence(persistence: Persistence) -> None:

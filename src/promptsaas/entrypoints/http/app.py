@@ -17,7 +17,7 @@ from litestar.plugins.core import MsgspecDIPlugin
 
 from promptsaas.entrypoints.composition.background import serving_in_background
 from promptsaas.entrypoints.composition.container import Container, shutdown
-from promptsaas.entrypoints.composition.persistence import open_persistence
+from promptsaas.entrypoints.composition.persistence import open_persistence_once_reachable
 from promptsaas.entrypoints.http.controllers.account_links import AccountLinksController
 from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
 from promptsaas.entrypoints.http.controllers.admin.audit import AdminAuditController
@@ -105,12 +105,13 @@ class App(Litestar):
 
 def create_app(container: Container) -> Litestar:
     """An app over one container. At startup the schema must be current (a new SQLite file is migrated, an
-    outdated PostgreSQL one refused), and the background jobs start (`PROMPTSAAS_JOBS=serve`, among them the
-    webhook inboxes' retries); the container's resources close when the app shuts down."""
+    outdated PostgreSQL one refused; a database that cannot be reached is waited for), and the background jobs start
+    (`PROMPTSAAS_JOBS=serve`, among them the webhook inboxes' retries); the container's resources close when the app
+    shuts down."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await open_persistence(container.persistence())
+        await open_persistence_once_reachable(container.persistence())
         if settings.telegram_serve_bot:
             from promptsaas.entrypoints.telegram.beside_server import poll_beside_server
 
