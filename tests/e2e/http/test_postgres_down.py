@@ -107,19 +107,23 @@ def test_agent_runs_while_postgresql_is_stopped_answer_503_database_unavailable_
     assert [secret for secret in served.secrets if secret in shown] == []
 
 
-def test_a_worker_started_again_while_postgresql_is_stopped_waits_for_it_and_the_server_keeps_running(
-    served: ServerProcess, stoppable_postgres: ThrowawayCluster
-) -> None:
+def worker_waiting_for_the_database(served: ServerProcess, stoppable_postgres: ThrowawayCluster) -> set[str]:
+    """Stop PostgreSQL and kill a worker, which uvicorn starts again; once the new one waits, the ones seen before."""
     first = set(READY_BY.findall(served.output()))
-    victim = int(min(first))
-
     stoppable_postgres.pause()
-    os.kill(victim, signal.SIGKILL)  # a worker that dies during the outage: uvicorn starts another
+    os.kill(int(min(first)), signal.SIGKILL)  # a worker that dies during the outage: uvicorn starts another
     deadline = time.monotonic() + 60
     while "this process starts once the database answers" not in served.output():
         assert served.process.poll() is None, served.output()
         assert time.monotonic() < deadline, served.output()
         time.sleep(0.2)
+    return first
+
+
+def test_a_worker_started_again_while_postgresql_is_stopped_waits_for_it_and_the_server_keeps_running(
+    served: ServerProcess, stoppable_postgres: ThrowawayCluster
+) -> None:
+    first = worker_waiting_for_the_database(served, stoppable_postgres)
     stoppable_postgres.resume()
 
     deadline = time.monotonic() + 60
@@ -130,3 +134,13 @@ def test_a_worker_started_again_while_postgresql_is_stopped_waits_for_it_and_the
     assert served.process.poll() is None
     assert run(served, "after").status_code == 200
     assert [secret for secret in served.secrets if secret in served.output()] == []
+
+
+def test_a_server_asked_to_stop_while_a_worker_waits_for_the_database_stops_at_once(
+    served: ServerProcess, stoppable_postgres: ThrowawayCluster
+) -> None:
+    worker_waiting_for_the_database(served, stoppable_postgres)
+    asked = time.monotonic()
+    served.process.terminate()
+    served.process.wait(timeout=15)
+    assert time.monotonic() - asked < 5, served.output()

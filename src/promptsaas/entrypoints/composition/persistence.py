@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from dependency_injector import containers, providers
 
@@ -41,6 +42,7 @@ from promptsaas.domain.errors import DatabaseNotMigrated, DatabaseUnavailable
 MEMORY, SQL = "memory", "sql"
 
 log = logging.getLogger("promptsaas.persistence")
+STOP_CHECK_S = 0.1
 
 
 def backend_of(database_url: str) -> str:
@@ -120,20 +122,29 @@ async def open_persistence(persistence: Persistence) -> None:
 
 
 async def open_persistence_once_reachable(
-    persistence: Persistence, first_pause: float = 0.5, longest_pause: float = 10.0
+    persistence: Persistence,
+    stopping: Callable[[], bool],
+    first_pause: float = 0.5,
+    longest_pause: float = 10.0,
 ) -> None:
     """`open_persistence`, waiting for a database that cannot be reached (a server restarting, or not up yet) instead
     of failing: an API worker that uvicorn starts again during an outage would otherwise fail to start, and uvicorn
     then stops the whole server. Each failed try is logged (the URL without its password); the pauses between tries
-    double up to `longest_pause`. Any other fault (an outdated schema) fails at once."""
+    double up to `longest_pause`. Any other fault (an outdated schema) fails at once, and so does the wait once
+    `stopping()` says the process is asked to stop (checked every `STOP_CHECK_S`)."""
     pause = first_pause
     while True:
         try:
             await open_persistence(persistence)
             return
         except DatabaseUnavailable as error:
+            if stopping():
+                raise
             log.warning("%s; this process starts once the database answers (next try in %.1f s)", error.message, pause)
-        await asyncio.sleep(pause)
+        waited = 0.0
+        while waited < pause and not stopping():
+            await asyncio.sleep(STOP_CHECK_S)
+            waited += STOP_CHECK_S
         pause = min(pause * 2, longest_pause)
 
 

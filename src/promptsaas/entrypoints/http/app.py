@@ -55,6 +55,7 @@ from promptsaas.entrypoints.http.openai.completions import OpenAICompletionsCont
 from promptsaas.entrypoints.http.openai.models import OpenAIModelsController
 from promptsaas.entrypoints.http.problems import HANDLERS
 from promptsaas.entrypoints.http.slow_clients import BodyDeadline
+from promptsaas.entrypoints.http.stop_signals import stop_signals
 from promptsaas.entrypoints.web.pages import missing_page
 from promptsaas.entrypoints.web.router import static_router, template_config, web_router
 
@@ -111,7 +112,8 @@ def create_app(container: Container) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await open_persistence_once_reachable(container.persistence())
+        with stop_signals() as stopping:
+            await open_persistence_once_reachable(container.persistence(), stopping)
         if settings.telegram_serve_bot:
             from promptsaas.entrypoints.telegram.beside_server import poll_beside_server
 
