@@ -142,11 +142,12 @@ class Database:
 
 
 async def _give_back(kept: WriteTransaction) -> None:
-    """Return a kept connection to the pool (which resets it, or discards a broken one)."""
+    """Return a kept connection to the pool (which resets it), or discard a closed one."""
+    usable = False
     with suppress(Exception):
-        kept.release_driver()
+        usable = kept.release_driver()
     with suppress(Exception):
-        await kept.conn.close()
+        await (kept.conn.close() if usable else kept.conn.invalidate())
 
 
 @asynccontextmanager

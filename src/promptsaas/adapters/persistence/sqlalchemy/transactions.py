@@ -15,15 +15,14 @@ tell it as the database being unavailable rather than as a fault.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager, suppress
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.exc import DBAPIError, StatementError
 
+from promptsaas.adapters.persistence.sqlalchemy.psycopg_driver import PsycopgDriver
 from promptsaas.adapters.persistence.sqlalchemy.sqlite import SqliteDriver, WriteGate
 
 if TYPE_CHECKING:
-    import psycopg
     from sqlalchemy.engine import Connection, Dialect
     from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -37,9 +36,10 @@ span_opener: SpanOpener | None = None
 class Driver(Protocol):
     """The DBAPI connection under a SQLAlchemy connection, driven directly.
 
-    After `pipeline()`, until the transaction ends, a driver that can (PostgreSQL's) sends `send` and `execute_many`
-    statements without waiting for their answers: they go with the next statement whose rows are read (`fetch`,
-    `fetch_each`) or with the COMMIT, and an error among them is raised there. Other drivers run each at once."""
+    After `pipeline()`, until the transaction ends, a driver that can (PostgreSQL's) does not wait for the answers to
+    `send` and `execute_many` statements: they are read with those of the next statement whose rows are read
+    (`fetch`, `fetch_each`), at `flush` or with the COMMIT's, and an error among them is raised from there (or from a
+    later statement's sending). Other drivers run each statement at once."""
 
     async def begin(self) -> None: ...
     async def pipeline(self) -> None: ...
@@ -114,10 +114,13 @@ class WriteTransaction:
                 await self.conn.run_sync(_discard_lost, error)
             raise as_sqlalchemy_error(self.conn.dialect, error, "BEGIN", lost=lost) from error
 
-    def release_driver(self) -> None:
-        """Undo what a dedicated driver set up, before its connection goes back to the pool."""
-        if self._driver is not None:
-            self._driver.give_back()
+    def release_driver(self) -> bool:
+        """Undo what a dedicated driver set up, before its connection goes back to the pool; False when the
+        connection is closed (by the server, or by the driver, which could not make it fit for the pool)."""
+        if self._driver is None:
+            return True
+        self._driver.give_back()
+        return not self._driver.lost()
 
     async def commit(self) -> None:
         await self._end(commit=True)
@@ -178,86 +181,3 @@ async def driver_of(conn: AsyncConnection, *, dedicated: bool = False) -> Driver
     if conn.dialect.name == "sqlite":
         return SqliteDriver(driver_connection, dedicated=dedicated)
     return PsycopgDriver(driver_connection)
-
-
-class PsycopgDriver:
-    """psycopg's `AsyncConnection`, in autocommit as the engine hands it over: BEGIN opens a transaction.
-
-    BEGIN is a round trip of its own (where a connection the server closed shows, see `WriteTransaction`). In
-    pipeline mode (`pipeline`, which only the ledger's transactions enter: SQLAlchemy reads a statement's answer
-    as soon as it is sent), statements are queued, a read sends what is queued and waits only for its own answer,
-    and the COMMIT goes with whatever is still queued: one round trip for it all."""
-
-    def __init__(self, connection: Any) -> None:
-        self._conn: psycopg.AsyncConnection[Any] = connection
-        self._entered: AbstractAsyncContextManager[psycopg.AsyncPipeline] | None = None
-        self._pipeline: psycopg.AsyncPipeline | None = None
-
-    async def begin(self) -> None:
-        await self._conn.execute("BEGIN")
-
-    async def pipeline(self) -> None:
-        if self._entered is None:
-            self._entered = self._conn.pipeline()
-            self._pipeline = await self._entered.__aenter__()  # no I/O: libpq's pipeline mode is entered on the client
-
-    async def fetch(self, sql: str, parameters: Any) -> list[Any]:
-        async with self._conn.cursor() as cursor:
-            await cursor.execute(sql, parameters)
-            return await cursor.fetchall()
-
-    async def fetch_each(self, statements: list[tuple[str, Any]]) -> list[list[Any]]:
-        """Each statement's rows (each must return rows); in pipeline mode all are sent before any is read."""
-        cursors = [self._conn.cursor() for _ in statements]
-        try:
-            for cursor, (sql, parameters) in zip(cursors, statements, strict=True):
-                await cursor.execute(sql, parameters)
-            return [await cursor.fetchall() for cursor in cursors]
-        finally:
-            for cursor in cursors:
-                await cursor.close()
-
-    async def send(self, sql: str, parameters: Any) -> None:
-        async with self._conn.cursor() as cursor:
-            await cursor.execute(sql, parameters)
-
-    async def execute_many(self, sql: str, parameters: list[Any]) -> None:
-        async with self._conn.cursor() as cursor:
-            await cursor.executemany(sql, parameters)
-
-    async def flush(self) -> None:
-        if self._pipeline is not None:
-            await self._pipeline.sync()
-
-    async def commit(self) -> None:
-        if self._pipeline is None:
-            await self._conn.commit()
-            return
-        await self.send("COMMIT", None)
-        await self._leave_pipeline()  # sends what is queued, the COMMIT last, and raises the first error
-
-    async def rollback(self) -> None:
-        """In pipeline mode the ROLLBACK goes with the Sync that ends it, one round trip; a pipeline an error
-        aborted skips it, and the failed transaction is rolled back once out of pipeline mode."""
-        if self._pipeline is not None:
-            with suppress(Exception):
-                await self.send("ROLLBACK", None)
-            with suppress(Exception):
-                await self._leave_pipeline()
-        await self._conn.rollback()  # nothing to send when the ROLLBACK above ended the transaction
-
-    async def _leave_pipeline(self) -> None:
-        entered, self._entered, self._pipeline = self._entered, None, None
-        if entered is None:
-            return
-        try:
-            await entered.__aexit__(None, None, None)
-        finally:
-            if self._conn.pgconn.pipeline_status:  # still in pipeline mode: closed, so that the pool drops it
-                await self._conn.close()
-
-    def give_back(self) -> None:
-        return None
-
-    def lost(self) -> bool:
-        return self._conn.closed
