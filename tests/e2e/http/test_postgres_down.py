@@ -1,7 +1,7 @@
 """`serve --workers 2` on PostgreSQL while the server is stopped: an agent run answers 503 `database_unavailable` with
 `Retry-After`, is charged nothing and shows no secret; once the server is back, runs answer again and every charge
-made before the outage is still there. A worker that uvicorn starts again during the outage waits for the database
-instead of failing to start, which would stop the whole server."""
+made before the outage is still there. A worker that uvicorn starts again during the outage starts, answering 503
+like the others, instead of failing to start, which would stop the whole server."""
 
 from __future__ import annotations
 
@@ -107,39 +107,42 @@ def test_agent_runs_while_postgresql_is_stopped_answer_503_database_unavailable_
     assert [secret for secret in served.secrets if secret in shown] == []
 
 
-def worker_waiting_for_the_database(served: ServerProcess, stoppable_postgres: ThrowawayCluster) -> set[str]:
-    """Stop PostgreSQL and kill a worker, which uvicorn starts again; once the new one waits, the ones seen before."""
+def worker_started_during_the_outage(served: ServerProcess, stoppable_postgres: ThrowawayCluster) -> set[str]:
+    """Stop PostgreSQL and kill a worker, which uvicorn starts again; once the new one has started, the ones before."""
     first = set(READY_BY.findall(served.output()))
     stoppable_postgres.pause()
     os.kill(int(min(first)), signal.SIGKILL)  # a worker that dies during the outage: uvicorn starts another
     deadline = time.monotonic() + 60
-    while "this process starts once the database answers" not in served.output():
+    while "serving meanwhile, the schema is checked once the database answers" not in served.output():
         assert served.process.poll() is None, served.output()
         assert time.monotonic() < deadline, served.output()
         time.sleep(0.2)
     return first
 
 
-def test_a_worker_started_again_while_postgresql_is_stopped_waits_for_it_and_the_server_keeps_running(
+def test_a_worker_started_again_while_postgresql_is_stopped_starts_and_the_server_keeps_running(
     served: ServerProcess, stoppable_postgres: ThrowawayCluster
 ) -> None:
-    first = worker_waiting_for_the_database(served, stoppable_postgres)
+    first = worker_started_during_the_outage(served, stoppable_postgres)
+    during = [run(served, f"down {n}") for n in range(4)]  # the new worker among those answering
     stoppable_postgres.resume()
 
+    checked = "the database answers again and its schema is current"
     deadline = time.monotonic() + 60
-    while not set(READY_BY.findall(served.output())) - first:  # the new worker has started and answers
+    while checked not in served.output() or not set(READY_BY.findall(served.output())) - first:
         assert served.process.poll() is None, served.output()
         assert time.monotonic() < deadline, served.output()
         httpx.get(f"{served.url}/readyz", timeout=10)
+    assert [answer.status_code for answer in during] == [503] * 4
     assert served.process.poll() is None
     assert run(served, "after").status_code == 200
     assert [secret for secret in served.secrets if secret in served.output()] == []
 
 
-def test_a_server_asked_to_stop_while_a_worker_waits_for_the_database_stops_at_once(
+def test_a_server_asked_to_stop_during_the_outage_stops_at_once(
     served: ServerProcess, stoppable_postgres: ThrowawayCluster
 ) -> None:
-    worker_waiting_for_the_database(served, stoppable_postgres)
+    worker_started_during_the_outage(served, stoppable_postgres)
     asked = time.monotonic()
     served.process.terminate()
     served.process.wait(timeout=15)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 
 from dependency_injector import containers, providers
 
@@ -37,12 +38,11 @@ from promptsaas.adapters.persistence.sqlalchemy.unit_of_work import SqlUnitOfWor
 from promptsaas.adapters.persistence.sqlalchemy.whatsapp import SqlWhatsAppStore
 from promptsaas.adapters.security.rate_limit import SlidingWindowRateLimiter
 from promptsaas.application.ports.clock import Clock
-from promptsaas.domain.errors import DatabaseNotMigrated, DatabaseUnavailable
+from promptsaas.domain.errors import DatabaseNotMigrated, DatabaseUnavailable, SetupFailed
 
 MEMORY, SQL = "memory", "sql"
 
 log = logging.getLogger("promptsaas.persistence")
-STOP_CHECK_S = 0.1
 
 
 def backend_of(database_url: str) -> str:
@@ -121,30 +121,50 @@ async def open_persistence(persistence: Persistence) -> None:
         await prepare_schema(persistence.database())
 
 
-async def open_persistence_once_reachable(
+@asynccontextmanager
+async def persistence_opened(
     persistence: Persistence,
-    stopping: Callable[[], bool],
+    on_fault: Callable[[SetupFailed], None],
     first_pause: float = 0.5,
     longest_pause: float = 10.0,
+) -> AsyncIterator[None]:
+    """A serving process's persistence: opened now (`open_persistence`), or, while the database cannot be reached (a
+    server restarting, or not up yet), opened in the background as soon as it can be, the block running meanwhile:
+    the requests it serves are answered 503 `database_unavailable`, as in any outage. An API worker that uvicorn
+    starts again during an outage would otherwise fail to start, and uvicorn then stops the whole server.
+
+    Each failed try is logged (the URL without its password), the pauses between tries doubling up to
+    `longest_pause`; any other fault found then (an outdated schema) goes to `on_fault`."""
+    try:
+        await open_persistence(persistence)
+    except DatabaseUnavailable as error:
+        log.warning("%s; serving meanwhile, the schema is checked once the database answers", error.message)
+        opening = asyncio.create_task(_open_once_reachable(persistence, on_fault, first_pause, longest_pause))
+        try:
+            yield
+        finally:
+            opening.cancel()
+            with suppress(asyncio.CancelledError):
+                await opening
+        return
+    yield
+
+
+async def _open_once_reachable(
+    persistence: Persistence, on_fault: Callable[[SetupFailed], None], pause: float, longest_pause: float
 ) -> None:
-    """`open_persistence`, waiting for a database that cannot be reached (a server restarting, or not up yet) instead
-    of failing: an API worker that uvicorn starts again during an outage would otherwise fail to start, and uvicorn
-    then stops the whole server. Each failed try is logged (the URL without its password); the pauses between tries
-    double up to `longest_pause`. Any other fault (an outdated schema) fails at once, and so does the wait once
-    `stopping()` says the process is asked to stop (checked every `STOP_CHECK_S`)."""
-    pause = first_pause
     while True:
+        await asyncio.sleep(pause)
         try:
             await open_persistence(persistence)
-            return
         except DatabaseUnavailable as error:
-            if stopping():
-                raise
-            log.warning("%s; this process starts once the database answers (next try in %.1f s)", error.message, pause)
-        waited = 0.0
-        while waited < pause and not stopping():
-            await asyncio.sleep(STOP_CHECK_S)
-            waited += STOP_CHECK_S
+            log.warning("%s (next try in %.1f s)", error.message, min(pause * 2, longest_pause))
+        except SetupFailed as error:
+            on_fault(error)
+            return
+        else:
+            log.info("the database answers again and its schema is current")
+            return
         pause = min(pause * 2, longest_pause)
 
 

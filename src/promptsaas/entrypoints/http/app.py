@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import os
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -15,9 +18,10 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins import PluginProtocol
 from litestar.plugins.core import MsgspecDIPlugin
 
+from promptsaas.domain.errors import SetupFailed
 from promptsaas.entrypoints.composition.background import serving_in_background
 from promptsaas.entrypoints.composition.container import Container, shutdown
-from promptsaas.entrypoints.composition.persistence import open_persistence_once_reachable
+from promptsaas.entrypoints.composition.persistence import persistence_opened
 from promptsaas.entrypoints.http.controllers.account_links import AccountLinksController
 from promptsaas.entrypoints.http.controllers.admin.agents import AdminAgentsController
 from promptsaas.entrypoints.http.controllers.admin.audit import AdminAuditController
@@ -55,7 +59,6 @@ from promptsaas.entrypoints.http.openai.completions import OpenAICompletionsCont
 from promptsaas.entrypoints.http.openai.models import OpenAIModelsController
 from promptsaas.entrypoints.http.problems import HANDLERS
 from promptsaas.entrypoints.http.slow_clients import BodyDeadline
-from promptsaas.entrypoints.http.stop_signals import stop_signals
 from promptsaas.entrypoints.web.pages import missing_page
 from promptsaas.entrypoints.web.router import static_router, template_config, web_router
 
@@ -93,6 +96,8 @@ CONTROLLERS = [
     MetricsController,
 ]
 
+log = logging.getLogger("promptsaas.http")
+
 
 class App(Litestar):
     """Litestar without the plugins it adds for pydantic and attrs whenever they are installed (they are, for the
@@ -104,31 +109,41 @@ class App(Litestar):
         return [*plugins, MsgspecDIPlugin()]
 
 
+def _stop_on_fault(error: SetupFailed) -> None:
+    """A fault found once the database answered again (an outdated schema): the worker stops, as it would have
+    refused to start; under `--workers`, the one uvicorn starts in its place refuses to start, and so stops the
+    server."""
+    log.error("%s: this worker stops", error.message)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def create_app(container: Container) -> Litestar:
     """An app over one container. At startup the schema must be current (a new SQLite file is migrated, an
-    outdated PostgreSQL one refused; a database that cannot be reached is waited for), and the background jobs start
+    outdated PostgreSQL one refused; one that cannot be reached is checked once it can, see `persistence_opened`), and
+    the background jobs start
     (`PROMPTSAAS_JOBS=serve`, among them the webhook inboxes' retries); the container's resources close when the app
     shuts down."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        with stop_signals() as stopping:
-            await open_persistence_once_reachable(container.persistence(), stopping)
-        if settings.telegram_serve_bot:
-            from promptsaas.entrypoints.telegram.beside_server import poll_beside_server
-
-            bot = asyncio.create_task(poll_beside_server(container, settings.telegram_serve_bot))
         try:
-            async with serving_in_background(container):
-                yield
+            async with persistence_opened(container.persistence(), _stop_on_fault):
+                if settings.telegram_serve_bot:
+                    from promptsaas.entrypoints.telegram.beside_server import poll_beside_server
+
+                    bot = asyncio.create_task(poll_beside_server(container, settings.telegram_serve_bot))
+                try:
+                    async with serving_in_background(container):
+                        yield
+                finally:
+                    hooks = app.state.get("telegram_webhooks")
+                    if hooks is not None:
+                        await hooks.close()
+                    if settings.telegram_serve_bot:
+                        bot.cancel()
+                        with suppress(asyncio.CancelledError):
+                            await bot
         finally:
-            hooks = app.state.get("telegram_webhooks")
-            if hooks is not None:
-                await hooks.close()
-            if settings.telegram_serve_bot:
-                bot.cancel()
-                with suppress(asyncio.CancelledError):
-                    await bot
             await shutdown(container)
 
     settings = container.settings()
