@@ -104,6 +104,8 @@ class DriverTransaction:
         """Each statement's RETURNING rows (each must have RETURNING); on PostgreSQL all are sent before any answer
         is awaited, so they cost one round trip."""
         compiled = [self._statements.compiled(statement, values) for statement, values in statements]
+        if not all(c.returns_rows for c in compiled):
+            raise ValueError("execute_each runs statements with RETURNING only")
         sent = [(c.sql, c.parameters(values)) for c, (_, values) in zip(compiled, statements, strict=True)]
         answers = await self._driver.fetch_each(sent) if sent else []
         return [[c.row(raw) for raw in rows] for c, rows in zip(compiled, answers, strict=True)]

@@ -188,10 +188,13 @@ class SqlQuotaLedger(QuotaLedger):
         await self._settlements.submit(settlement)
 
     async def sweep(self, now: datetime) -> int:
+        """Release every expired reservation's holds, all counters in key order (as settlements charge them), so a
+        sweep and a call never wait on each other's rows crosswise."""
         async with self._statements.transaction() as tx:
             expired = await tx.execute(_EXPIRE, {"now": now})
-            for tenant_id, items in expired:
-                await _unhold(tx, tenant_id, m.items_of(items))
+            held = [(tenant_id, item) for tenant_id, items in expired for item in m.items_of(items)]
+            held.sort(key=lambda h: (h[0], *_order(h[1])))
+            await tx.execute_many(_UNHOLD, [{**key_params(tenant_id, i.key), "n": i.amount} for tenant_id, i in held])
         return len(expired)
 
     async def pending(self, tenant_id: str | None = None) -> int:

@@ -3,6 +3,7 @@ problem-code table, so the SDKs raise their typed errors (`AuthenticationError`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -44,7 +45,10 @@ def _openai(response: Response[Any]) -> Response[ErrorBody]:
     )
 
 
-def _reshaped(handler: Any) -> Any:
+Handler = Callable[[Request[Any, Any, Any], Any], Response[Any]]
+
+
+def _reshaped(handler: Handler) -> Handler:
     def reshaped(request: Request[Any, Any, Any], error: Exception) -> Response[ErrorBody]:
         return _openai(handler(request, error))
 
