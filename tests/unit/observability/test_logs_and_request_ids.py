@@ -27,6 +27,20 @@ def test_credentials_are_masked_wherever_they_appear_in_a_line() -> None:
     assert masked["status"] == 401
 
 
+def test_the_values_postgresql_quotes_in_a_constraint_error_are_masked() -> None:
+    """What an unforeseen IntegrityError's logged traceback would show of the row (its parameters are hidden)."""
+    unique = (
+        'duplicate key value violates unique constraint "users_tenant_id_email_key"\n'
+        "DETAIL:  Key (tenant_id, email)=(t1, alice@secret.example) already exists."
+    )
+    missing = 'insert violates foreign key\nDETAIL:  Key (tenant_id)=(t-9f3a) is not present in table "tenants".'
+    masked = redact(None, "error", {"event": "unhandled error", "exception": unique, "other": missing})
+    assert masked["exception"].endswith(f"DETAIL:  Key {MASK} already exists.")
+    assert "alice@secret.example" not in masked["exception"]
+    assert "t-9f3a" not in masked["other"]
+    assert masked["event"] == "unhandled error"
+
+
 def test_secrets_under_any_secret_looking_key_nested_or_of_other_services_are_masked() -> None:
     line = {
         "access_token": "opaque-access-value",

@@ -43,6 +43,7 @@ SECRET_SHAPES = re.compile(
 SECRET_SHAPES_WITH_COLON = re.compile(
     r"\b\d{6,12}:[A-Za-z0-9_\-]{30,}"  # a Telegram bot token
     r"|(?<=://)[^/\s@]+(?=@)"  # a URL's user and password
+    r"|(?<=Key )\(.*?\)=\(.*?\)(?= (?:already exists|is not present|is still referenced))"  # PostgreSQL's DETAIL
 )
 """Looked for only in text holding a colon: one pattern of all shapes scans every line four times as slowly."""
 SECRET_KEY_WORDS = frozenset({"password", "passwd", "authorization", "token", "secret", "cookie", "apikey"})
