@@ -53,7 +53,9 @@ def _read_terminal(master: int) -> list[tuple[float, bytes]]:
         reads.append((time.monotonic(), data))
 
 
-def _chat_env(pycache: str, url: str, stub: LlmStub) -> dict[str, str]:
+async def _chat_env(tmp_path: Path, pycache: str, stub: LlmStub) -> dict[str, str]:
+    """The environment of a `promptsaas chat` on a new database whose provider is `stub`."""
+    url = await _database(tmp_path)
     return child_env(
         pycache, PROMPTSAAS_DATABASE_URL=url, OPENAI_BASE_URL=stub.openai_url, OPENAI_API_KEY="sk-platform-0123456789"
     )
@@ -76,8 +78,7 @@ async def test_chat_on_a_terminal_shows_the_first_words_before_the_reply_is_fini
     tmp_path: Path, pycache: str
 ) -> None:
     async with LlmStub() as stub:
-        url = await _database(tmp_path)
-        env = _chat_env(pycache, url, stub)
+        env = await _chat_env(tmp_path, pycache, stub)
         stub.script(Reply(WORDS, chunk_delay=0.15))
         reads = await _chat_on_a_terminal(env)
 
@@ -90,8 +91,7 @@ async def test_chat_on_a_terminal_shows_the_first_words_before_the_reply_is_fini
 
 async def test_chat_piped_or_with_json_prints_the_reply_whole(tmp_path: Path, pycache: str) -> None:
     async with LlmStub() as stub:
-        url = await _database(tmp_path)
-        cli = promptsaas(_chat_env(pycache, url, stub))
+        cli = promptsaas(await _chat_env(tmp_path, pycache, stub))
         stub.script(Reply(WORDS), Reply(WORDS))
         piped = await asyncio.to_thread(cli, *CHAT)
         as_json = await asyncio.to_thread(cli, "--json", *CHAT)
@@ -108,8 +108,7 @@ async def test_a_reply_cut_short_is_followed_by_a_line_saying_why_on_a_terminal_
     tmp_path: Path, pycache: str
 ) -> None:
     async with LlmStub() as stub:
-        url = await _database(tmp_path)
-        env = _chat_env(pycache, url, stub)
+        env = await _chat_env(tmp_path, pycache, stub)
         cli = promptsaas(env)
         stub.script(
             Reply("The sea is", finish_reason="length"),

@@ -117,33 +117,42 @@ def _stop_on_fault(error: SetupFailed) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+@asynccontextmanager
+async def _bot_beside(container: Container, tenant: str | None) -> AsyncIterator[None]:
+    """`serve --bot TENANT`: that tenant's Telegram bot polls in this process for as long as the block runs."""
+    if not tenant:
+        yield
+        return
+    from promptsaas.entrypoints.telegram.beside_server import poll_beside_server
+
+    bot = asyncio.create_task(poll_beside_server(container, tenant))
+    try:
+        yield
+    finally:
+        bot.cancel()
+        with suppress(asyncio.CancelledError):
+            await bot
+
+
 def create_app(container: Container) -> Litestar:
     """An app over one container. At startup the schema must be current (a new SQLite file is migrated, an
-    outdated PostgreSQL one refused; one that cannot be reached is checked once it can, see `persistence_opened`), and
-    the background jobs start
-    (`PROMPTSAAS_JOBS=serve`, among them the webhook inboxes' retries); the container's resources close when the app
-    shuts down."""
+    outdated PostgreSQL one refused; one that cannot be reached is checked once it can, see `persistence_opened`),
+    and the background jobs start (`PROMPTSAAS_JOBS=serve`, among them the webhook inboxes' retries); the
+    container's resources close when the app shuts down."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         try:
-            async with persistence_opened(container.persistence(), _stop_on_fault):
-                if settings.telegram_serve_bot:
-                    from promptsaas.entrypoints.telegram.beside_server import poll_beside_server
-
-                    bot = asyncio.create_task(poll_beside_server(container, settings.telegram_serve_bot))
-                try:
-                    async with serving_in_background(container):
-                        yield
-                finally:
-                    hooks = app.state.get("telegram_webhooks")
-                    if hooks is not None:
-                        await hooks.close()
-                    if settings.telegram_serve_bot:
-                        bot.cancel()
-                        with suppress(asyncio.CancelledError):
-                            await bot
+            async with (
+                persistence_opened(container.persistence(), _stop_on_fault),
+                _bot_beside(container, settings.telegram_serve_bot),
+                serving_in_background(container),
+            ):
+                yield
         finally:
+            hooks = app.state.get("telegram_webhooks")
+            if hooks is not None:
+                await hooks.close()
             await shutdown(container)
 
     settings = container.settings()

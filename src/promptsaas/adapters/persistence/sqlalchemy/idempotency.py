@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from promptsaas.adapters.persistence.sqlalchemy import tables as t
 from promptsaas.adapters.persistence.sqlalchemy.column_types import UtcDateTime
 from promptsaas.adapters.persistence.sqlalchemy.engine import Database
+from promptsaas.adapters.persistence.sqlalchemy.statements import first_read
 from promptsaas.application.ports.idempotency import Claim, IdempotencyStore
 
 PURGE_EVERY = 100
@@ -96,7 +97,7 @@ class SqlIdempotencyStore(IdempotencyStore):
         by_hash = {entry_key(tenant_id, s)["k_scope"]: s for s in scopes}
         params = {"k_tenant": tenant_id, "k_scopes": list(by_hash), "now": now}
         async with self._database.connect() as conn:
-            rows = (await conn.execute(_HOLDING, params)).all()
+            rows = (await first_read(conn, _HOLDING, params)).all()
         return {by_hash[r.scope_hash] for r in rows}
 
     async def purge(self, now: datetime) -> int:

@@ -79,9 +79,9 @@ class AdminUsageController(Controller):
         rows = await _rows(usage, user, group_by, since, until)
         out = io.StringIO()
         writer = csv.writer(out)
-        ids = ["user_id"] if group_by == "user" else []  # the email reads first; the id stays for a join
-        writer.writerow([group_by, *COLUMNS[1:], *ids])
-        writer.writerows([r.label, *(getattr(r, c) for c in COLUMNS[1:]), *(r.key for _ in ids)] for r in rows)
+        by_user = group_by == "user"  # the email reads first; the id stays for a join
+        writer.writerow([group_by, *COLUMNS[1:], *(["user_id"] if by_user else [])])
+        writer.writerows([r.label, *(getattr(r, c) for c in COLUMNS[1:]), *([r.key] if by_user else [])] for r in rows)
         headers = {"Content-Disposition": f'attachment; filename="usage-by-{group_by}.csv"'}
         return Response(out.getvalue().encode(), media_type="text/csv; charset=utf-8", headers=headers)
 
